@@ -1,0 +1,4 @@
+DROP TABLE outbox;
+DROP TABLE login_failures;
+DROP TABLE password_resets;
+DROP TABLE users;

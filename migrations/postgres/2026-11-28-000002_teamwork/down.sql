@@ -1,0 +1,5 @@
+DROP TABLE team_activity;
+DROP TABLE usage_ledger;
+DROP TABLE invitations;
+DROP TABLE memberships;
+DROP TABLE teams;

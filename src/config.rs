@@ -1,0 +1,286 @@
+//! Settings from the environment. Every variable has a default that needs nothing; a bad
+//! value is refused with one line naming the variable.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use rand::RngCore;
+
+use crate::db::DatabaseUrl;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bind_addr: String,
+    /// Without a trailing slash; every emailed link starts with it.
+    pub base_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: Mailbox,
+    pub data_dir: PathBuf,
+    pub session_key: Vec<u8>,
+    pub secret_key: Vec<u8>,
+    pub bcrypt_cost: u32,
+    pub invitation_ttl_days: i64,
+    pub outbox_poll: Duration,
+    pub outbox_retry_base: Duration,
+    pub db_pool_size: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(spec) = get("RUST_LOG") {
+            check_log_spec(&spec).map_err(|p| bad("RUST_LOG", p))?;
+        }
+        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match get("DATABASE_URL") {
+            Some(url) => DatabaseUrl::parse(&url).map_err(|p| bad("DATABASE_URL", p))?,
+            None => {
+                DatabaseUrl::Sqlite(data_dir.join("dripteam.db").to_string_lossy().into_owned())
+            }
+        };
+        let bind_addr = get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        bind_addr.parse::<std::net::SocketAddr>().map_err(|_| {
+            bad(
+                "BIND_ADDR",
+                format!("'{bind_addr}' is not an address like 127.0.0.1:8080"),
+            )
+        })?;
+        let base_url = get("BASE_URL")
+            .unwrap_or_else(|| format!("http://{bind_addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+            || base_url.len() < 10
+        {
+            return Err(bad(
+                "BASE_URL",
+                format!("'{base_url}' must start with http:// or https://"),
+            ));
+        }
+        let smtp_url = get("SMTP_URL");
+        if let Some(url) = &smtp_url {
+            crate::mail::deliverer::transport(url).map_err(|e| bad("SMTP_URL", e.to_string()))?;
+        }
+        let mail_from = get("MAIL_FROM")
+            .unwrap_or_else(|| "dripteam <noreply@dripteam.localhost>".into())
+            .parse::<Mailbox>()
+            .map_err(|e| bad("MAIL_FROM", format!("not a mailbox: {e}")))?;
+        let bcrypt_cost = parse_number(&get, "BCRYPT_COST", 12)?;
+        if !(4..=31).contains(&bcrypt_cost) {
+            return Err(bad("BCRYPT_COST", "must be between 4 and 31"));
+        }
+        let invitation_ttl_days = parse_number(&get, "INVITATION_TTL_DAYS", 7)?;
+        if !(1..=365).contains(&invitation_ttl_days) {
+            return Err(bad("INVITATION_TTL_DAYS", "must be between 1 and 365"));
+        }
+        let db_pool_size = parse_number(&get, "DB_POOL_SIZE", 10)?;
+        if !(1..=200).contains(&db_pool_size) {
+            return Err(bad("DB_POOL_SIZE", "must be between 1 and 200"));
+        }
+        let session_key = key_from(&get, "SESSION_KEY", &data_dir, "session.key", 64)?;
+        let secret_key = key_from(&get, "SECRET_KEY", &data_dir, "secret.key", 32)?;
+        Ok(Settings {
+            database_url,
+            bind_addr,
+            base_url,
+            smtp_url,
+            mail_from,
+            data_dir,
+            session_key,
+            secret_key,
+            bcrypt_cost: bcrypt_cost as u32,
+            invitation_ttl_days,
+            outbox_poll: Duration::from_secs(2),
+            outbox_retry_base: Duration::from_secs(30),
+            db_pool_size: db_pool_size as u32,
+        })
+    }
+
+    /// Cookies are `Secure` exactly when the app is reached over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+fn parse_number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: i64,
+) -> Result<i64, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| bad(name, format!("'{v}' is not a whole number"))),
+    }
+}
+
+/// A key from the variable (hex, at least `min_bytes` bytes), else from `DATA_DIR/file`,
+/// generated once with mode 0600 so that a restart keeps sessions and encrypted data.
+fn key_from(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    data_dir: &Path,
+    file: &str,
+    min_bytes: usize,
+) -> Result<Vec<u8>, ConfigError> {
+    if let Some(value) = get(name) {
+        let key = hex::decode(value.trim()).map_err(|_| bad(name, "must be hex-encoded"))?;
+        if key.len() < min_bytes {
+            return Err(bad(
+                name,
+                format!(
+                    "must be at least {min_bytes} bytes ({} hex digits)",
+                    min_bytes * 2
+                ),
+            ));
+        }
+        return Ok(key);
+    }
+    let path = data_dir.join(file);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let key = hex::decode(text.trim())
+                .map_err(|_| bad("DATA_DIR", format!("{} is not a hex key", path.display())))?;
+            if key.len() < min_bytes {
+                return Err(bad(
+                    "DATA_DIR",
+                    format!(
+                        "{} holds a key shorter than {min_bytes} bytes",
+                        path.display()
+                    ),
+                ));
+            }
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(data_dir).map_err(|e| {
+                bad(
+                    "DATA_DIR",
+                    format!("cannot create {}: {e}", data_dir.display()),
+                )
+            })?;
+            let mut key = vec![0u8; min_bytes];
+            rand::rng().fill_bytes(&mut key);
+            write_private(&path, &hex::encode(&key))
+                .map_err(|e| bad("DATA_DIR", format!("cannot write {}: {e}", path.display())))?;
+            Ok(key)
+        }
+        Err(e) => Err(bad(
+            "DATA_DIR",
+            format!("cannot read {}: {e}", path.display()),
+        )),
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+/// `RUST_LOG` as env_logger reads it: comma-separated `level`, `target` or `target=level`.
+fn check_log_spec(spec: &str) -> Result<(), String> {
+    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+    let filter_free = spec.split('/').next().unwrap_or("");
+    for directive in filter_free
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        let level = match directive.split_once('=') {
+            Some((target, level)) if !target.is_empty() => level,
+            Some(_) => return Err(format!("'{directive}' has no target before '='")),
+            None => continue,
+        };
+        if !LEVELS.contains(&level.to_lowercase().as_str()) {
+            return Err(format!(
+                "'{level}' is not a level (off, error, warn, info, debug, trace)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("dripteam-config-{}", uuid::Uuid::new_v4()));
+        let mut map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        map.entry("DATA_DIR".into())
+            .or_insert(dir.to_string_lossy().into_owned());
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.bind_addr, "127.0.0.1:8080");
+        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+        assert!(s.database_url.is_sqlite());
+        assert!(!s.secure_cookies());
+        assert_eq!(s.session_key.len(), 64);
+    }
+
+    #[test]
+    fn generated_keys_are_reused() {
+        let dir = std::env::temp_dir().join(format!("dripteam-keys-{}", uuid::Uuid::new_v4()));
+        let dir = dir.to_string_lossy().into_owned();
+        let first = settings(&[("DATA_DIR", &dir)]).unwrap();
+        let second = settings(&[("DATA_DIR", &dir)]).unwrap();
+        assert_eq!(first.session_key, second.session_key);
+        assert_eq!(first.secret_key, second.secret_key);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (name, value) in [
+            ("BIND_ADDR", "nowhere"),
+            ("DATABASE_URL", "mysql://x"),
+            ("BASE_URL", "ftp://x"),
+            ("BCRYPT_COST", "cheap"),
+            ("RUST_LOG", "dripteam=loud"),
+            ("SESSION_KEY", "abcd"),
+            ("MAIL_FROM", "not a mailbox"),
+        ] {
+            let err = settings(&[(name, value)]).unwrap_err();
+            assert_eq!(err.variable, name);
+        }
+        assert!(
+            settings(&[("BASE_URL", "https://team.example.com/")])
+                .unwrap()
+                .secure_cookies()
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Queries on accounts: users, password resets, failed log-ins.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::{NewUser, PasswordReset, User};
+use super::schema::{login_failures, password_resets, users};
+use super::{AnyConnection, DbError};
+
+pub fn insert_user(conn: &mut AnyConnection, new: &NewUser) -> Result<User, DbError> {
+    let id: i64 = diesel::insert_into(users::table)
+        .values(new)
+        .returning(users::id)
+        .get_result(conn)?;
+    user_by_id(conn, id)
+}
+
+pub fn user_by_id(conn: &mut AnyConnection, id: i64) -> Result<User, DbError> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)?)
+}
+
+pub fn find_user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>, DbError> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<User>, DbError> {
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_plan(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    plan: &str,
+    paid_until: Option<NaiveDateTime>,
+) -> Result<(), DbError> {
+    diesel::update(users::table.find(user_id))
+        .set((users::plan.eq(plan), users::paid_until.eq(paid_until)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password_hash(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), DbError> {
+    diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_password_reset(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(password_resets::table)
+        .values((
+            password_resets::user_id.eq(user_id),
+            password_resets::token_hash.eq(token_hash),
+            password_resets::expires_at.eq(expires_at),
+            password_resets::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn password_reset_by_hash(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<PasswordReset>, DbError> {
+    Ok(password_resets::table
+        .filter(password_resets::token_hash.eq(token_hash))
+        .select(PasswordReset::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks the reset used; false when it already was (a concurrent use won).
+pub fn use_password_reset(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        password_resets::table
+            .find(id)
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(now))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn record_login_failure(
+    conn: &mut AnyConnection,
+    email: &str,
+    client_ip: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::email.eq(email),
+            login_failures::client_ip.eq(client_ip),
+            login_failures::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Failed log-ins since `since`: (for this address, from this client).
+pub fn login_failures_since(
+    conn: &mut AnyConnection,
+    email: &str,
+    client_ip: &str,
+    since: NaiveDateTime,
+) -> Result<(i64, i64), DbError> {
+    let by_email = login_failures::table
+        .filter(login_failures::email.eq(email))
+        .filter(login_failures::created_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    let by_client = login_failures::table
+        .filter(login_failures::client_ip.eq(client_ip))
+        .filter(login_failures::created_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    Ok((by_email, by_client))
+}
+
+pub fn clear_login_failures(conn: &mut AnyConnection, email: &str) -> Result<(), DbError> {
+    diesel::delete(login_failures::table.filter(login_failures::email.eq(email))).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! The database layer: one connection type over PostgreSQL and SQLite, the pool, the
+//! embedded migrations and every query. Nothing above this module writes SQL.
+
+pub mod accounts;
+pub mod models;
+pub mod outbox;
+pub mod schema;
+pub mod team;
+pub mod usage;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// PostgreSQL first: SQLite accepts any string as a path.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// Errors of the database layer: the query failed or no connection could be had.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("no database connection: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("cannot open the database: {0}")]
+    Connect(#[from] ConnectionError),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// Which backend a `DATABASE_URL` names, and what to hand to that backend's driver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    /// A file path (or `:memory:`).
+    Sqlite(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://` / `postgresql://` select PostgreSQL; `sqlite://PATH` and a plain path SQLite.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err("is empty".into());
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_string()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.contains("://") {
+            return Err(format!(
+                "scheme of '{url}' is not supported (use postgres:// or sqlite://)"
+            ));
+        }
+        if path.is_empty() {
+            return Err("names no SQLite file".into());
+        }
+        Ok(Self::Sqlite(path.to_string()))
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+}
+
+/// An r2d2 manager that opens the backend the URL names and prepares SQLite connections.
+#[derive(Clone, Debug)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url)
+                .map(AnyConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+/// Opens the pool and runs the migrations of the URL's backend.
+pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
+    if let DatabaseUrl::Sqlite(path) = url
+        && let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbError::Task(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .build(ConnectionManager { url: url.clone() })
+        .map_err(|e| DbError::Task(format!("cannot open the database: {e}")))?;
+    run_migrations(&mut *pool.get()?)?;
+    Ok(pool)
+}
+
+pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
+    let applied = match conn {
+        AnyConnection::Postgresql(pg) => pg
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        AnyConnection::Sqlite(lite) => lite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len()),
+    }
+    .map_err(|e| DbError::Migration(e.to_string()))?;
+    if applied > 0 {
+        log::info!("applied {applied} database migration(s)");
+    }
+    Ok(())
+}
+
+/// Runs `body` in a transaction that holds the write lock on `lock_user_id`'s pool from its
+/// first statement: `BEGIN IMMEDIATE` on SQLite (one writer at a time), a row lock on the
+/// user on PostgreSQL. Concurrent spends on the same pool are therefore serialised.
+pub fn locked_transaction<T, E>(
+    conn: &mut AnyConnection,
+    lock_user_id: i64,
+    body: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConnection::Sqlite(lite) => {
+            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
+        }
+        AnyConnection::Postgresql(_) => {
+            <AnyConnection as Connection>::TransactionManager::begin_transaction(conn)?;
+            let lock = diesel::sql_query(format!(
+                "SELECT id FROM users WHERE id = {lock_user_id} FOR UPDATE"
+            ))
+            .execute(conn);
+            if let Err(e) = lock {
+                <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+                return Err(e.into());
+            }
+        }
+    }
+    match body(conn) {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// `GET /healthz`: does the database answer?
+pub fn ping(conn: &mut AnyConnection) -> Result<(), DbError> {
+    conn.batch_execute("SELECT 1")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseUrl;
+
+    #[test]
+    fn urls_select_the_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/dripteam.db"),
+            Ok(DatabaseUrl::Sqlite("data/dripteam.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/tmp/x.db"),
+            Ok(DatabaseUrl::Sqlite("/tmp/x.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://postgres@127.0.0.1/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("").is_err());
+    }
+}

@@ -1,0 +1,116 @@
+//! Rows as they come out of and go into the database.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub plan: String,
+    pub period_anchor: NaiveDateTime,
+    pub paid_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub plan: &'a str,
+    pub period_anchor: NaiveDateTime,
+    pub paid_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = password_resets)]
+pub struct PasswordReset {
+    pub id: i64,
+    pub user_id: i64,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxEmail {
+    pub id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub created_at: NaiveDateTime,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewOutboxEmail<'a> {
+    pub to_address: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: &'a str,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = teams)]
+pub struct Team {
+    pub id: i64,
+    pub leader_id: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = memberships)]
+pub struct Membership {
+    pub id: i64,
+    pub team_id: i64,
+    pub user_id: i64,
+    pub can_export: bool,
+    pub records_scope: String,
+    pub joined_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+    pub end_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub id: i64,
+    pub team_id: i64,
+    pub email: String,
+    pub token_hash: String,
+    pub status: String,
+    pub expires_at: NaiveDateTime,
+    pub last_sent_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub responded_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = team_activity)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub team_id: i64,
+    pub actor_id: i64,
+    pub subject_email: String,
+    pub action: String,
+    pub detail: String,
+    pub created_at: NaiveDateTime,
+}

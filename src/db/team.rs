@@ -1,0 +1,310 @@
+//! Queries on teams, memberships, invitations and team activity.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::{ActivityRow, Invitation, Membership, Team, User};
+use super::schema::{invitations, memberships, team_activity, teams, users};
+use super::{AnyConnection, DbError};
+
+pub fn team_by_leader(conn: &mut AnyConnection, leader_id: i64) -> Result<Option<Team>, DbError> {
+    Ok(teams::table
+        .filter(teams::leader_id.eq(leader_id))
+        .select(Team::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn team_by_id(conn: &mut AnyConnection, team_id: i64) -> Result<Option<Team>, DbError> {
+    Ok(teams::table
+        .find(team_id)
+        .select(Team::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The leader's team, created on first use.
+pub fn ensure_team(
+    conn: &mut AnyConnection,
+    leader_id: i64,
+    now: NaiveDateTime,
+) -> Result<Team, DbError> {
+    if let Some(team) = team_by_leader(conn, leader_id)? {
+        return Ok(team);
+    }
+    let id: i64 = diesel::insert_into(teams::table)
+        .values((teams::leader_id.eq(leader_id), teams::created_at.eq(now)))
+        .returning(teams::id)
+        .get_result(conn)?;
+    Ok(Team {
+        id,
+        leader_id,
+        created_at: now,
+    })
+}
+
+pub fn active_membership_of(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<Membership>, DbError> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::ended_at.is_null())
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn membership_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Membership>, DbError> {
+    Ok(memberships::table
+        .find(id)
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Every membership of the team, active and former, with the member, oldest first.
+pub fn memberships_with_users(
+    conn: &mut AnyConnection,
+    team_id: i64,
+) -> Result<Vec<(Membership, User)>, DbError> {
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::team_id.eq(team_id))
+        .order(memberships::id)
+        .select((Membership::as_select(), User::as_select()))
+        .load(conn)?)
+}
+
+pub fn count_active_members(conn: &mut AnyConnection, team_id: i64) -> Result<i64, DbError> {
+    Ok(memberships::table
+        .filter(memberships::team_id.eq(team_id))
+        .filter(memberships::ended_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn insert_membership(
+    conn: &mut AnyConnection,
+    team_id: i64,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::team_id.eq(team_id),
+            memberships::user_id.eq(user_id),
+            memberships::joined_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ends an active membership; false when it had already ended.
+pub fn end_membership(
+    conn: &mut AnyConnection,
+    id: i64,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        memberships::table
+            .find(id)
+            .filter(memberships::ended_at.is_null()),
+    )
+    .set((
+        memberships::ended_at.eq(now),
+        memberships::end_reason.eq(reason),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn set_member_permissions(
+    conn: &mut AnyConnection,
+    id: i64,
+    can_export: bool,
+    records_scope: &str,
+) -> Result<(), DbError> {
+    diesel::update(memberships::table.find(id))
+        .set((
+            memberships::can_export.eq(can_export),
+            memberships::records_scope.eq(records_scope),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub struct NewInvitation<'a> {
+    pub team_id: i64,
+    pub email: &'a str,
+    pub token_hash: &'a str,
+    pub expires_at: NaiveDateTime,
+    pub now: NaiveDateTime,
+}
+
+pub fn insert_invitation(conn: &mut AnyConnection, new: &NewInvitation) -> Result<i64, DbError> {
+    Ok(diesel::insert_into(invitations::table)
+        .values((
+            invitations::team_id.eq(new.team_id),
+            invitations::email.eq(new.email),
+            invitations::token_hash.eq(new.token_hash),
+            invitations::expires_at.eq(new.expires_at),
+            invitations::last_sent_at.eq(new.now),
+            invitations::created_at.eq(new.now),
+        ))
+        .returning(invitations::id)
+        .get_result(conn)?)
+}
+
+pub fn invitation_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Invitation>, DbError> {
+    Ok(invitations::table
+        .find(id)
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn invitation_by_token_hash(
+    conn: &mut AnyConnection,
+    hash: &str,
+) -> Result<Option<Invitation>, DbError> {
+    Ok(invitations::table
+        .filter(invitations::token_hash.eq(hash))
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn pending_invitation(
+    conn: &mut AnyConnection,
+    team_id: i64,
+    email: &str,
+) -> Result<Option<Invitation>, DbError> {
+    Ok(invitations::table
+        .filter(invitations::team_id.eq(team_id))
+        .filter(invitations::email.eq(email))
+        .filter(invitations::status.eq("pending"))
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn pending_invitations_of_team(
+    conn: &mut AnyConnection,
+    team_id: i64,
+) -> Result<Vec<Invitation>, DbError> {
+    Ok(invitations::table
+        .filter(invitations::team_id.eq(team_id))
+        .filter(invitations::status.eq("pending"))
+        .order(invitations::id)
+        .select(Invitation::as_select())
+        .load(conn)?)
+}
+
+/// Pending invitations addressed to `email`, with the inviting leader.
+pub fn pending_invitations_for(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Vec<(Invitation, User)>, DbError> {
+    Ok(invitations::table
+        .inner_join(teams::table.inner_join(users::table))
+        .filter(invitations::email.eq(email))
+        .filter(invitations::status.eq("pending"))
+        .order(invitations::id)
+        .select((Invitation::as_select(), User::as_select()))
+        .load(conn)?)
+}
+
+/// Moves a pending invitation to `status`; false when it was no longer pending.
+pub fn close_invitation(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        invitations::table
+            .find(id)
+            .filter(invitations::status.eq("pending")),
+    )
+    .set((
+        invitations::status.eq(status),
+        invitations::responded_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Gives a pending invitation a new token (the old link dies) and a new expiry.
+pub fn replace_invitation_token(
+    conn: &mut AnyConnection,
+    id: i64,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        invitations::table
+            .find(id)
+            .filter(invitations::status.eq("pending")),
+    )
+    .set((
+        invitations::token_hash.eq(token_hash),
+        invitations::expires_at.eq(expires_at),
+        invitations::last_sent_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn insert_activity(
+    conn: &mut AnyConnection,
+    team_id: i64,
+    actor_id: i64,
+    subject_email: &str,
+    action: &str,
+    detail: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(team_activity::table)
+        .values((
+            team_activity::team_id.eq(team_id),
+            team_activity::actor_id.eq(actor_id),
+            team_activity::subject_email.eq(subject_email),
+            team_activity::action.eq(action),
+            team_activity::detail.eq(detail),
+            team_activity::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The newest activity first, with the actor's name.
+pub fn recent_activity(
+    conn: &mut AnyConnection,
+    team_id: i64,
+    limit: i64,
+) -> Result<Vec<(ActivityRow, String)>, DbError> {
+    Ok(team_activity::table
+        .inner_join(users::table.on(users::id.eq(team_activity::actor_id)))
+        .filter(team_activity::team_id.eq(team_id))
+        .order(team_activity::id.desc())
+        .limit(limit)
+        .select((ActivityRow::as_select(), users::name))
+        .load(conn)?)
+}
+
+/// Invitations sent or resent by the team since `since` (the sending throttle).
+pub fn invitations_sent_since(
+    conn: &mut AnyConnection,
+    team_id: i64,
+    since: NaiveDateTime,
+) -> Result<i64, DbError> {
+    Ok(team_activity::table
+        .filter(team_activity::team_id.eq(team_id))
+        .filter(team_activity::action.eq_any(["invited", "resent"]))
+        .filter(team_activity::created_at.gt(since))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,89 @@
+//! Queries on the usage ledger: every spend of credits and recipients, per pool and member.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::sum;
+use diesel::prelude::*;
+
+use super::schema::usage_ledger;
+use super::{AnyConnection, DbError};
+
+pub struct NewSpend<'a> {
+    pub payer_id: i64,
+    pub user_id: i64,
+    pub team_id: Option<i64>,
+    pub kind: &'a str,
+    pub amount: i32,
+    pub recipient_email: Option<&'a str>,
+    pub period_start: NaiveDateTime,
+    pub now: NaiveDateTime,
+}
+
+pub fn insert_spend(conn: &mut AnyConnection, spend: &NewSpend) -> Result<(), DbError> {
+    diesel::insert_into(usage_ledger::table)
+        .values((
+            usage_ledger::payer_id.eq(spend.payer_id),
+            usage_ledger::user_id.eq(spend.user_id),
+            usage_ledger::team_id.eq(spend.team_id),
+            usage_ledger::kind.eq(spend.kind),
+            usage_ledger::amount.eq(spend.amount),
+            usage_ledger::recipient_email.eq(spend.recipient_email),
+            usage_ledger::period_start.eq(spend.period_start),
+            usage_ledger::created_at.eq(spend.now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Units of `kind` spent from `payer_id`'s pool in the period starting at `period_start`.
+pub fn pool_used(
+    conn: &mut AnyConnection,
+    payer_id: i64,
+    period_start: NaiveDateTime,
+    kind: &str,
+) -> Result<i64, DbError> {
+    let total: Option<i64> = usage_ledger::table
+        .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::period_start.eq(period_start))
+        .filter(usage_ledger::kind.eq(kind))
+        .select(sum(usage_ledger::amount))
+        .first(conn)?;
+    Ok(total.unwrap_or(0))
+}
+
+pub fn recipient_counted(
+    conn: &mut AnyConnection,
+    payer_id: i64,
+    period_start: NaiveDateTime,
+    email: &str,
+) -> Result<bool, DbError> {
+    let found: i64 = usage_ledger::table
+        .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::period_start.eq(period_start))
+        .filter(usage_ledger::kind.eq("recipient"))
+        .filter(usage_ledger::recipient_email.eq(email))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+/// Per spender: (user id, kind, units) from `payer_id`'s pool in the period.
+pub fn pool_used_by_member(
+    conn: &mut AnyConnection,
+    payer_id: i64,
+    period_start: NaiveDateTime,
+) -> Result<Vec<(i64, String, i64)>, DbError> {
+    let rows: Vec<(i64, String, Option<i64>)> = usage_ledger::table
+        .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::period_start.eq(period_start))
+        .group_by((usage_ledger::user_id, usage_ledger::kind))
+        .select((
+            usage_ledger::user_id,
+            usage_ledger::kind,
+            sum(usage_ledger::amount),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, kind, units)| (user, kind, units.unwrap_or(0)))
+        .collect())
+}

@@ -1,0 +1,257 @@
+//! Accounts: sign up, log in with throttling, password reset.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::Connection;
+
+use super::plans::Plan;
+use super::{DomainError, DomainResult, invalid, tokens};
+use crate::db::models::{NewUser, User};
+use crate::db::{AnyConnection, accounts as db};
+use crate::mail::{messages, outbox};
+
+/// An email address, trimmed and lower-cased, of a plausible shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> DomainResult<Self> {
+        let email = raw.trim().to_lowercase();
+        let Some((local, domain)) = email.split_once('@') else {
+            return invalid("Enter an email address like name@example.com.");
+        };
+        let plausible = !local.is_empty()
+            && email.len() <= 254
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+        if !plausible {
+            return invalid("Enter an email address like name@example.com.");
+        }
+        Ok(Self(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least 10 characters.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 10;
+
+    pub fn parse(raw: &str) -> DomainResult<Self> {
+        let chars = raw.chars().count();
+        if chars < Self::MIN_CHARS {
+            return invalid(format!(
+                "Choose a password of at least {} characters.",
+                Self::MIN_CHARS
+            ));
+        }
+        if chars > 200 {
+            return invalid("Choose a password of at most 200 characters.");
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    fn hash(&self, cost: u32) -> DomainResult<String> {
+        bcrypt::hash(&self.0, cost).map_err(|e| DomainError::Internal(format!("bcrypt: {e}")))
+    }
+}
+
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(raw: &str) -> DomainResult<Self> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return invalid("Enter your name.");
+        }
+        if name.chars().count() > 100 {
+            return invalid("Enter a name of at most 100 characters.");
+        }
+        Ok(Self(name.to_string()))
+    }
+}
+
+pub struct SignUp {
+    pub name: PersonName,
+    pub email: EmailAddress,
+    pub password: NewPassword,
+}
+
+pub fn sign_up(
+    conn: &mut AnyConnection,
+    form: SignUp,
+    bcrypt_cost: u32,
+    now: NaiveDateTime,
+) -> DomainResult<User> {
+    if db::user_by_email(conn, form.email.as_str())?.is_some() {
+        return invalid(
+            "An account with this email address already exists. Log in, or use “Forgot password”.",
+        );
+    }
+    let hash = form.password.hash(bcrypt_cost)?;
+    let inserted = db::insert_user(
+        conn,
+        &NewUser {
+            email: form.email.as_str(),
+            name: &form.name.0,
+            password_hash: &hash,
+            plan: Plan::Free.code(),
+            period_anchor: now,
+            paid_until: None,
+            created_at: now,
+        },
+    );
+    match inserted {
+        Ok(user) => Ok(user),
+        // Two sign-ups racing for one address: the unique index decides.
+        Err(crate::db::DbError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => invalid("An account with this email address already exists."),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Failed attempts in this window block further tries for the address or the client.
+const THROTTLE_WINDOW_MINUTES: i64 = 15;
+const MAX_FAILURES_PER_ADDRESS: i64 = 5;
+const MAX_FAILURES_PER_CLIENT: i64 = 20;
+
+pub fn log_in(
+    conn: &mut AnyConnection,
+    raw_email: &str,
+    password: &str,
+    client_ip: &str,
+    bcrypt_cost: u32,
+    now: NaiveDateTime,
+) -> DomainResult<User> {
+    let email = raw_email.trim().to_lowercase();
+    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let (by_email, by_client) = db::login_failures_since(conn, &email, client_ip, since)?;
+    if by_email >= MAX_FAILURES_PER_ADDRESS || by_client >= MAX_FAILURES_PER_CLIENT {
+        return Err(DomainError::Throttled(format!(
+            "Too many failed log-in attempts. Wait {THROTTLE_WINDOW_MINUTES} minutes and try again, or reset your password."
+        )));
+    }
+    let user = db::user_by_email(conn, &email)?;
+    let matches = match &user {
+        Some(user) => bcrypt::verify(password, &user.password_hash).unwrap_or(false),
+        None => {
+            // Spend the same time on an unknown address as on a wrong password.
+            let _ = bcrypt::hash(password, bcrypt_cost);
+            false
+        }
+    };
+    match user {
+        Some(user) if matches => {
+            db::clear_login_failures(conn, &email)?;
+            Ok(user)
+        }
+        _ => {
+            db::record_login_failure(conn, &email, client_ip, now)?;
+            invalid("Wrong email address or password.")
+        }
+    }
+}
+
+const RESET_LINK_HOURS: i64 = 1;
+
+/// Emails a reset link when the address has an account; says nothing either way.
+pub fn request_password_reset(
+    conn: &mut AnyConnection,
+    email: &EmailAddress,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let Some(user) = db::user_by_email(conn, email.as_str())? else {
+        return Ok(());
+    };
+    let (token, hash) = tokens::generate();
+    let expires_at = now + Duration::hours(RESET_LINK_HOURS);
+    conn.transaction(|conn| {
+        db::insert_password_reset(conn, user.id, &hash, expires_at, now)?;
+        let link = format!("{base_url}/password/reset?token={token}");
+        let message = messages::password_reset(&user.name, &link, expires_at)?;
+        outbox::enqueue(conn, &user.email, &message, now)?;
+        Ok(())
+    })
+}
+
+/// Whether a reset link can still be used, checked before the form is shown.
+pub fn check_reset_token(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    match db::password_reset_by_hash(conn, &tokens::digest(token))? {
+        Some(reset) if reset.used_at.is_none() && reset.expires_at > now => Ok(()),
+        _ => {
+            invalid("This password reset link has expired or was already used. Ask for a new one.")
+        }
+    }
+}
+
+pub fn reset_password(
+    conn: &mut AnyConnection,
+    token: &str,
+    password: NewPassword,
+    bcrypt_cost: u32,
+    now: NaiveDateTime,
+) -> DomainResult<User> {
+    let hash = password.hash(bcrypt_cost)?;
+    conn.transaction(|conn| {
+        let reset = match db::password_reset_by_hash(conn, &tokens::digest(token))? {
+            Some(reset) if reset.used_at.is_none() && reset.expires_at > now => reset,
+            _ => {
+                return invalid(
+                    "This password reset link has expired or was already used. Ask for a new one.",
+                );
+            }
+        };
+        if !db::use_password_reset(conn, reset.id, now)? {
+            return invalid("This password reset link was already used.");
+        }
+        db::set_password_hash(conn, reset.user_id, &hash)?;
+        let user = db::user_by_id(conn, reset.user_id)?;
+        db::clear_login_failures(conn, &user.email)?;
+        Ok(user)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses_are_normalised_and_checked() {
+        assert_eq!(
+            EmailAddress::parse("  Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_need_ten_characters() {
+        assert!(NewPassword::parse("short").is_err());
+        assert!(NewPassword::parse("ten chars!").is_ok());
+    }
+}

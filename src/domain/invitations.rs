@@ -1,0 +1,395 @@
+//! Invitations: send, resend, cancel, and the invited person's answer (from the emailed
+//! link or the in-app button). Tokens are single-use and stored as SHA-256 only; resend
+//! replaces the token, so the old link dies.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::Connection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::accounts::EmailAddress;
+use super::{DomainError, DomainResult, invalid, policy, tokens};
+use crate::db::models::{Invitation, Team, User};
+use crate::db::{AnyConnection, DbError, accounts, team as db};
+use crate::mail::{messages, outbox};
+
+/// How many invitations (new or resent) a team may send per hour.
+pub const SENDS_PER_HOUR: i64 = 20;
+
+/// What the invitation emails need from the environment.
+pub struct InviteSettings<'a> {
+    pub base_url: &'a str,
+    pub ttl_days: i64,
+}
+
+fn is_unique_violation(e: &DomainError) -> bool {
+    matches!(
+        e,
+        DomainError::Db(DbError::Query(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            _
+        )))
+    )
+}
+
+fn send_email(
+    conn: &mut AnyConnection,
+    leader: &User,
+    to: &str,
+    token: &str,
+    expires_at: NaiveDateTime,
+    settings: &InviteSettings,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let link = format!("{}/invitations/{token}", settings.base_url);
+    let message = messages::invitation(&leader.name, &leader.email, &link, expires_at)?;
+    outbox::enqueue(conn, to, &message, now)?;
+    Ok(())
+}
+
+fn check_throttle(conn: &mut AnyConnection, team: &Team, now: NaiveDateTime) -> DomainResult<()> {
+    if db::invitations_sent_since(conn, team.id, now - Duration::hours(1))? >= SENDS_PER_HOUR {
+        return Err(DomainError::Throttled(format!(
+            "You have sent {SENDS_PER_HOUR} invitations in the last hour. Please wait a while before sending more."
+        )));
+    }
+    Ok(())
+}
+
+pub fn invite(
+    conn: &mut AnyConnection,
+    leader: &User,
+    email: &EmailAddress,
+    settings: &InviteSettings,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    policy::may_invite(db::active_membership_of(conn, leader.id)?.as_ref())?;
+    let email = email.as_str();
+    if email == leader.email {
+        return invalid("You cannot invite yourself.");
+    }
+    let team = db::ensure_team(conn, leader.id, now)?;
+    if let Some(invitee) = accounts::user_by_email(conn, email)? {
+        if let Some(membership) = db::active_membership_of(conn, invitee.id)? {
+            return if membership.team_id == team.id {
+                invalid(format!("{email} is already a member of your team."))
+            } else {
+                invalid(format!(
+                    "{email} is already a member of another team. They must leave it before they can join yours."
+                ))
+            };
+        }
+        if let Some(their_team) = db::team_by_leader(conn, invitee.id)?
+            && db::count_active_members(conn, their_team.id)? > 0
+        {
+            return invalid(format!(
+                "{email} leads a team with members. They must empty their team before they can join yours."
+            ));
+        }
+    }
+    if db::pending_invitation(conn, team.id, email)?.is_some() {
+        return invalid(format!(
+            "An invitation to {email} is already pending. Use Resend in the list below to send it again."
+        ));
+    }
+    check_throttle(conn, &team, now)?;
+    let (token, hash) = tokens::generate();
+    let expires_at = now + Duration::days(settings.ttl_days);
+    let sent = conn.transaction(|conn| {
+        db::insert_invitation(
+            conn,
+            &db::NewInvitation {
+                team_id: team.id,
+                email,
+                token_hash: &hash,
+                expires_at,
+                now,
+            },
+        )?;
+        db::insert_activity(conn, team.id, leader.id, email, "invited", "", now)?;
+        send_email(conn, leader, email, &token, expires_at, settings, now)
+    });
+    match sent {
+        Err(e) if is_unique_violation(&e) => {
+            invalid(format!("An invitation to {email} is already pending."))
+        }
+        Err(e) => Err(e),
+        Ok(()) => Ok(format!(
+            "Invitation sent to {email}. Your future team member will get an invitation email that they need to confirm."
+        )),
+    }
+}
+
+/// A pending invitation of the leader's own team.
+fn own_pending(
+    conn: &mut AnyConnection,
+    leader: &User,
+    invitation_id: i64,
+) -> DomainResult<(Team, Invitation)> {
+    let invitation = db::invitation_by_id(conn, invitation_id)?.ok_or(DomainError::NotFound)?;
+    let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
+    policy::may_manage_team(leader, &team)?;
+    if invitation.status != "pending" {
+        return invalid("This invitation is no longer pending.");
+    }
+    Ok((team, invitation))
+}
+
+pub fn resend(
+    conn: &mut AnyConnection,
+    leader: &User,
+    invitation_id: i64,
+    settings: &InviteSettings,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, invitation) = own_pending(conn, leader, invitation_id)?;
+    check_throttle(conn, &team, now)?;
+    let (token, hash) = tokens::generate();
+    let expires_at = now + Duration::days(settings.ttl_days);
+    conn.transaction(|conn| {
+        if !db::replace_invitation_token(conn, invitation.id, &hash, expires_at, now)? {
+            return invalid("This invitation is no longer pending.");
+        }
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            &invitation.email,
+            "resent",
+            "",
+            now,
+        )?;
+        send_email(
+            conn,
+            leader,
+            &invitation.email,
+            &token,
+            expires_at,
+            settings,
+            now,
+        )?;
+        Ok(format!(
+            "Invitation sent again to {}. The earlier link no longer works.",
+            invitation.email
+        ))
+    })
+}
+
+pub fn cancel(
+    conn: &mut AnyConnection,
+    leader: &User,
+    invitation_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, invitation) = own_pending(conn, leader, invitation_id)?;
+    conn.transaction(|conn| {
+        if !db::close_invitation(conn, invitation.id, "cancelled", now)? {
+            return invalid("This invitation is no longer pending.");
+        }
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            &invitation.email,
+            "cancelled",
+            "",
+            now,
+        )?;
+        Ok(format!(
+            "The invitation to {} was cancelled; its link no longer works.",
+            invitation.email
+        ))
+    })
+}
+
+/// An invitation as the invited person sees it.
+pub struct InvitationCard {
+    pub id: i64,
+    pub email: String,
+    pub leader_name: String,
+    pub leader_email: String,
+    pub expires_at: NaiveDateTime,
+}
+
+/// What following an emailed link leads to.
+pub enum LinkState {
+    /// Logged in as the invited address: show "Join team".
+    Ready(InvitationCard),
+    /// Logged out: log in or sign up as this address, then come back.
+    NeedsLogin {
+        email: String,
+        has_account: bool,
+    },
+    WrongAccount {
+        invited: String,
+    },
+    Expired,
+    /// Cancelled, replaced by a newer link, already used, or never issued.
+    Dead,
+}
+
+pub fn inspect_link(
+    conn: &mut AnyConnection,
+    token: &str,
+    viewer: Option<&User>,
+    now: NaiveDateTime,
+) -> DomainResult<LinkState> {
+    let Some(invitation) = db::invitation_by_token_hash(conn, &tokens::digest(token))? else {
+        return Ok(LinkState::Dead);
+    };
+    if invitation.status != "pending" {
+        return Ok(LinkState::Dead);
+    }
+    if invitation.expires_at <= now {
+        return Ok(LinkState::Expired);
+    }
+    match viewer {
+        None => Ok(LinkState::NeedsLogin {
+            has_account: accounts::user_by_email(conn, &invitation.email)?.is_some(),
+            email: invitation.email,
+        }),
+        Some(user) if policy::may_answer_invitation(user, &invitation).is_err() => {
+            Ok(LinkState::WrongAccount {
+                invited: invitation.email,
+            })
+        }
+        Some(_) => Ok(LinkState::Ready(card(conn, invitation)?)),
+    }
+}
+
+fn card(conn: &mut AnyConnection, invitation: Invitation) -> DomainResult<InvitationCard> {
+    let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
+    let leader = accounts::user_by_id(conn, team.leader_id)?;
+    Ok(InvitationCard {
+        id: invitation.id,
+        email: invitation.email,
+        leader_name: leader.name,
+        leader_email: leader.email,
+        expires_at: invitation.expires_at,
+    })
+}
+
+/// Unexpired pending invitations addressed to the user, for "Join team" in their account.
+pub fn pending_for(
+    conn: &mut AnyConnection,
+    user: &User,
+    now: NaiveDateTime,
+) -> DomainResult<Vec<InvitationCard>> {
+    Ok(db::pending_invitations_for(conn, &user.email)?
+        .into_iter()
+        .filter(|(invitation, _)| invitation.expires_at > now)
+        .map(|(invitation, leader)| InvitationCard {
+            id: invitation.id,
+            email: invitation.email,
+            leader_name: leader.name,
+            leader_email: leader.email,
+            expires_at: invitation.expires_at,
+        })
+        .collect())
+}
+
+/// How the person names the invitation they answer: the emailed token, or its id in-app.
+pub enum InvitationRef<'a> {
+    Token(&'a str),
+    Id(i64),
+}
+
+/// The invitation the user may answer now, or a refusal that says why not.
+fn answerable(
+    conn: &mut AnyConnection,
+    user: &User,
+    which: InvitationRef,
+    now: NaiveDateTime,
+) -> DomainResult<(Team, Invitation)> {
+    let invitation = match which {
+        InvitationRef::Token(token) => db::invitation_by_token_hash(conn, &tokens::digest(token))?,
+        InvitationRef::Id(id) => db::invitation_by_id(conn, id)?,
+    }
+    .ok_or(DomainError::NotFound)?;
+    policy::may_answer_invitation(user, &invitation)?;
+    if invitation.status != "pending" {
+        return invalid(
+            "This invitation is no longer valid: it was cancelled, replaced by a newer one, or already answered.",
+        );
+    }
+    if invitation.expires_at <= now {
+        return invalid("This invitation has expired. Ask the team leader to send it again.");
+    }
+    let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
+    if db::active_membership_of(conn, team.leader_id)?.is_some() {
+        return invalid(
+            "This invitation is no longer valid: the person who sent it has since joined another team.",
+        );
+    }
+    Ok((team, invitation))
+}
+
+pub fn accept(
+    conn: &mut AnyConnection,
+    user: &User,
+    which: InvitationRef,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, invitation) = answerable(conn, user, which, now)?;
+    let membership = db::active_membership_of(conn, user.id)?;
+    let own_members = match db::team_by_leader(conn, user.id)? {
+        Some(own) => db::count_active_members(conn, own.id)?,
+        None => 0,
+    };
+    policy::may_join(membership.as_ref(), own_members)?;
+    let leader = accounts::user_by_id(conn, team.leader_id)?;
+    let joined = conn.transaction(|conn| {
+        if !db::close_invitation(conn, invitation.id, "accepted", now)? {
+            return invalid("This invitation was already answered.");
+        }
+        db::insert_membership(conn, team.id, user.id, now)?;
+        db::insert_activity(conn, team.id, user.id, &user.email, "joined", "", now)?;
+        let notice = format!(
+            "{} ({}) accepted your invitation and joined your team.",
+            user.name, user.email
+        );
+        let message = messages::team_notice(
+            &leader.name,
+            &format!("{} joined your team", user.name),
+            &notice,
+            &format!("{base_url}/account/team"),
+        )?;
+        outbox::enqueue(conn, &leader.email, &message, now)?;
+        Ok(())
+    });
+    match joined {
+        // The one-active-team index caught a join that raced another.
+        Err(e) if is_unique_violation(&e) => invalid("You are already a member of a team."),
+        Err(e) => Err(e),
+        Ok(()) => Ok(format!(
+            "You joined {}'s team. You now share its credits and recipients.",
+            leader.name
+        )),
+    }
+}
+
+pub fn decline(
+    conn: &mut AnyConnection,
+    user: &User,
+    invitation_id: i64,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, invitation) = answerable(conn, user, InvitationRef::Id(invitation_id), now)?;
+    let leader = accounts::user_by_id(conn, team.leader_id)?;
+    conn.transaction(|conn| {
+        if !db::close_invitation(conn, invitation.id, "declined", now)? {
+            return invalid("This invitation was already answered.");
+        }
+        db::insert_activity(conn, team.id, user.id, &user.email, "declined", "", now)?;
+        let notice = format!("{} ({}) declined your invitation.", user.name, user.email);
+        let message = messages::team_notice(
+            &leader.name,
+            &format!("{} declined your invitation", user.name),
+            &notice,
+            &format!("{base_url}/account/team"),
+        )?;
+        outbox::enqueue(conn, &leader.email, &message, now)?;
+        Ok(format!("You declined {}'s invitation.", leader.name))
+    })
+}

@@ -1,0 +1,55 @@
+//! The rules of dripteam: no HTTP, no SQL strings. Every function takes a connection and
+//! the current instant, asks `policy` before it acts, and uses `db` for storage.
+
+pub mod accounts;
+pub mod billing;
+pub mod invitations;
+pub mod plans;
+pub mod policy;
+pub mod team;
+pub mod tokens;
+pub mod units;
+
+use chrono::NaiveDateTime;
+
+use crate::db::DbError;
+
+/// Errors of the domain layer. The first group carries a message written for the user;
+/// `Db` and `Internal` carry causes for the log only.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Throttled(String),
+    #[error("Your team's {unit} for this billing period are used up. They renew on {}.", .renews_at.format("%Y-%m-%d"))]
+    PoolExhausted {
+        unit: &'static str,
+        renews_at: NaiveDateTime,
+    },
+    #[error(
+        "Your team is locked because the team leader's plan has expired. Ask your team leader to renew it, or leave the team to use your own plan."
+    )]
+    TeamLocked,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<diesel::result::Error> for DomainError {
+    fn from(e: diesel::result::Error) -> Self {
+        DomainError::Db(DbError::Query(e))
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;
+
+/// `Invalid` with a message, the common refusal of bad input.
+pub fn invalid<T>(message: impl Into<String>) -> DomainResult<T> {
+    Err(DomainError::Invalid(message.into()))
+}

@@ -1,0 +1,358 @@
+//! Membership rules: what My Team shows, remove, leave, permissions, the locked team.
+//! Ending a membership deletes nothing: the row stays as a former member, with its usage.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+
+use super::plans::Plan;
+use super::units::{self, PoolStatus, plan_expired};
+use super::{DomainError, DomainResult, policy};
+use crate::db::models::{Membership, Team, User};
+use crate::db::{AnyConnection, accounts, team as db, usage};
+use crate::mail::{messages, outbox};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordsScope {
+    OwnRecords,
+    TeamRecords,
+}
+
+impl RecordsScope {
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "own" => Some(Self::OwnRecords),
+            "team" => Some(Self::TeamRecords),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OwnRecords => "own",
+            Self::TeamRecords => "team",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OwnRecords => "Only own records",
+            Self::TeamRecords => "View team records",
+        }
+    }
+}
+
+/// Why a team is locked, for the banner both sides see.
+#[derive(Debug, Clone)]
+pub struct LockNotice {
+    pub as_leader: bool,
+    pub leader_name: String,
+    pub expired_on: NaiveDateTime,
+}
+
+/// A team is locked while its leader's paid plan has expired.
+pub fn lock_notice(
+    conn: &mut AnyConnection,
+    user: &User,
+    now: NaiveDateTime,
+) -> DomainResult<Option<LockNotice>> {
+    if let Some(membership) = db::active_membership_of(conn, user.id)? {
+        let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
+        let leader = accounts::user_by_id(conn, team.leader_id)?;
+        return Ok(plan_expired(&leader, now).then(|| LockNotice {
+            as_leader: false,
+            expired_on: leader.paid_until.unwrap_or(now),
+            leader_name: leader.name,
+        }));
+    }
+    if plan_expired(user, now)
+        && let Some(team) = db::team_by_leader(conn, user.id)?
+        && db::count_active_members(conn, team.id)? > 0
+    {
+        return Ok(Some(LockNotice {
+            as_leader: true,
+            leader_name: user.name.clone(),
+            expired_on: user.paid_until.unwrap_or(now),
+        }));
+    }
+    Ok(None)
+}
+
+/// One row of the member list on My Team.
+pub struct MemberRow {
+    pub membership_id: Option<i64>,
+    pub invitation_id: Option<i64>,
+    pub name: String,
+    pub email: String,
+    pub status: &'static str,
+    pub credits_used: i64,
+    pub recipients_used: i64,
+    pub can_export: bool,
+    pub scope: RecordsScope,
+    pub since: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+pub struct ActivityItem {
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+pub struct LeaderView {
+    pub plan: Plan,
+    pub full_teamwork: bool,
+    pub pool: PoolStatus,
+    pub own_credits_used: i64,
+    pub own_recipients_used: i64,
+    pub rows: Vec<MemberRow>,
+    pub former: Vec<MemberRow>,
+    pub activity: Vec<ActivityItem>,
+}
+
+pub struct MemberView {
+    pub leader_name: String,
+    pub leader_email: String,
+    pub pool: PoolStatus,
+    pub locked: bool,
+    pub my_credits_used: i64,
+    pub my_recipients_used: i64,
+    pub can_export: bool,
+    pub scope: RecordsScope,
+    pub full_teamwork: bool,
+}
+
+pub enum MyTeam {
+    Leader(LeaderView),
+    Member(MemberView),
+}
+
+/// Per spender (credits, recipients) used from `payer`'s pool this period.
+fn usage_by_member(
+    conn: &mut AnyConnection,
+    payer: &User,
+    now: NaiveDateTime,
+) -> DomainResult<HashMap<i64, (i64, i64)>> {
+    let period = units::current_period(payer, now);
+    let mut used: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (user_id, kind, amount) in usage::pool_used_by_member(conn, payer.id, period.start)? {
+        let entry = used.entry(user_id).or_default();
+        if kind == units::Unit::Credit.code() {
+            entry.0 += amount;
+        } else {
+            entry.1 += amount;
+        }
+    }
+    Ok(used)
+}
+
+pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> DomainResult<MyTeam> {
+    if let Some(membership) = db::active_membership_of(conn, user.id)? {
+        let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
+        let leader = accounts::user_by_id(conn, team.leader_id)?;
+        let used = usage_by_member(conn, &leader, now)?;
+        let (my_credits_used, my_recipients_used) = used.get(&user.id).copied().unwrap_or_default();
+        return Ok(MyTeam::Member(MemberView {
+            pool: units::pool_status(conn, &leader, now)?,
+            locked: plan_expired(&leader, now),
+            full_teamwork: units::effective_plan(&leader, now).has_full_teamwork(),
+            leader_name: leader.name,
+            leader_email: leader.email,
+            my_credits_used,
+            my_recipients_used,
+            can_export: membership.can_export,
+            scope: RecordsScope::parse(&membership.records_scope)
+                .unwrap_or(RecordsScope::OwnRecords),
+        }));
+    }
+    let plan = units::effective_plan(user, now);
+    let used = usage_by_member(conn, user, now)?;
+    let (own_credits_used, own_recipients_used) = used.get(&user.id).copied().unwrap_or_default();
+    let mut view = LeaderView {
+        plan,
+        full_teamwork: plan.has_full_teamwork(),
+        pool: units::pool_status(conn, user, now)?,
+        own_credits_used,
+        own_recipients_used,
+        rows: Vec::new(),
+        former: Vec::new(),
+        activity: Vec::new(),
+    };
+    let Some(team) = db::team_by_leader(conn, user.id)? else {
+        return Ok(MyTeam::Leader(view));
+    };
+    for (membership, member) in db::memberships_with_users(conn, team.id)? {
+        let (credits_used, recipients_used) = used.get(&member.id).copied().unwrap_or_default();
+        let row = MemberRow {
+            membership_id: Some(membership.id),
+            invitation_id: None,
+            name: member.name,
+            email: member.email,
+            status: if membership.ended_at.is_some() {
+                "Former member"
+            } else {
+                "Active"
+            },
+            credits_used,
+            recipients_used,
+            can_export: membership.can_export,
+            scope: RecordsScope::parse(&membership.records_scope)
+                .unwrap_or(RecordsScope::OwnRecords),
+            since: membership.ended_at.unwrap_or(membership.joined_at),
+            expires_at: None,
+        };
+        if membership.ended_at.is_some() {
+            view.former.push(row);
+        } else {
+            view.rows.push(row);
+        }
+    }
+    // Someone who left and came back is listed once: active, or their latest departure.
+    let mut listed: HashSet<String> = view.rows.iter().map(|r| r.email.clone()).collect();
+    view.former.reverse();
+    view.former.retain(|r| listed.insert(r.email.clone()));
+    for invitation in db::pending_invitations_of_team(conn, team.id)? {
+        view.rows.push(MemberRow {
+            membership_id: None,
+            invitation_id: Some(invitation.id),
+            name: String::new(),
+            status: if invitation.expires_at <= now {
+                "Expired"
+            } else {
+                "Pending"
+            },
+            email: invitation.email,
+            credits_used: 0,
+            recipients_used: 0,
+            can_export: true,
+            scope: RecordsScope::OwnRecords,
+            since: invitation.last_sent_at,
+            expires_at: Some(invitation.expires_at),
+        });
+    }
+    view.activity = db::recent_activity(conn, team.id, 50)?
+        .into_iter()
+        .map(|(row, actor)| ActivityItem {
+            at: row.created_at,
+            actor,
+            action: row.action,
+            subject: row.subject_email,
+            detail: row.detail,
+        })
+        .collect();
+    Ok(MyTeam::Leader(view))
+}
+
+/// The leader's own team and plan, or NotFound for anyone who leads none.
+fn own_team(conn: &mut AnyConnection, leader: &User) -> DomainResult<Team> {
+    db::team_by_leader(conn, leader.id)?.ok_or(DomainError::NotFound)
+}
+
+fn member_of(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: i64,
+) -> DomainResult<(Team, Membership, User)> {
+    let team = own_team(conn, leader)?;
+    let membership = db::membership_by_id(conn, membership_id)?.ok_or(DomainError::NotFound)?;
+    policy::may_remove_member(leader, &team, &membership)?;
+    let member = accounts::user_by_id(conn, membership.user_id)?;
+    Ok((team, membership, member))
+}
+
+pub fn set_permissions(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: i64,
+    can_export: bool,
+    scope: RecordsScope,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, membership, member) = member_of(conn, leader, membership_id)?;
+    policy::may_change_permissions(leader, &team, units::effective_plan(leader, now))?;
+    let detail = format!(
+        "export {}, {}",
+        if can_export { "on" } else { "off" },
+        scope.label()
+    );
+    conn.transaction(|conn| {
+        db::set_member_permissions(conn, membership.id, can_export, scope.code())?;
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            &member.email,
+            "permission changed",
+            &detail,
+            now,
+        )?;
+        Ok(format!("Permissions of {} saved: {detail}.", member.name))
+    })
+}
+
+/// Ends the membership; the former member keeps every record and their usage history.
+pub fn remove_member(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, membership, member) = member_of(conn, leader, membership_id)?;
+    conn.transaction(|conn| {
+        if !db::end_membership(conn, membership.id, "removed", now)? {
+            return Err(DomainError::NotFound);
+        }
+        db::insert_activity(conn, team.id, leader.id, &member.email, "removed", "", now)?;
+        Ok(format!(
+            "{} was removed from your team. Their records stay with them.",
+            member.name
+        ))
+    })
+}
+
+/// The member's name for the removal confirmation page.
+pub fn member_to_remove(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: i64,
+) -> DomainResult<User> {
+    member_of(conn, leader, membership_id).map(|(_, _, member)| member)
+}
+
+pub fn leave(
+    conn: &mut AnyConnection,
+    member: &User,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let current = db::active_membership_of(conn, member.id)?;
+    let membership = policy::may_leave(current.as_ref())?;
+    let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
+    let leader = accounts::user_by_id(conn, team.leader_id)?;
+    conn.transaction(|conn| {
+        if !db::end_membership(conn, membership.id, "left", now)? {
+            return Err(DomainError::Invalid(
+                "You are not a member of a team.".into(),
+            ));
+        }
+        db::insert_activity(conn, team.id, member.id, &member.email, "left", "", now)?;
+        let notice = format!(
+            "{} ({}) left your team. Their records stay with them.",
+            member.name, member.email
+        );
+        let message = messages::team_notice(
+            &leader.name,
+            &format!("{} left your team", member.name),
+            &notice,
+            &format!("{base_url}/account/team"),
+        )?;
+        outbox::enqueue(conn, &leader.email, &message, now)?;
+        Ok(format!(
+            "You left {}'s team. You now use your own plan.",
+            leader.name
+        ))
+    })
+}

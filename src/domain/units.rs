@@ -1,0 +1,193 @@
+//! Payment units: the pool a user spends from, and the one function that spends it.
+//!
+//! An active member of an unlocked team spends the leader's pool; everyone else spends
+//! their own. Every spend is a ledger row naming the payer, the spender and the period,
+//! written inside a transaction that holds the payer's lock, so concurrent spends by many
+//! members never take a pool below zero.
+
+use chrono::NaiveDateTime;
+
+use super::plans::{Period, Plan, period_containing};
+use super::{DomainError, DomainResult};
+use crate::db::models::User;
+use crate::db::usage::{self, NewSpend};
+use crate::db::{AnyConnection, accounts, locked_transaction, team};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Credit,
+    Recipient,
+}
+
+impl Unit {
+    pub fn code(self) -> &'static str {
+        match self {
+            Unit::Credit => "credit",
+            Unit::Recipient => "recipient",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Unit::Credit => "credits",
+            Unit::Recipient => "recipients",
+        }
+    }
+
+    fn allowance(self, plan: Plan) -> i64 {
+        match self {
+            Unit::Credit => plan.credits(),
+            Unit::Recipient => plan.recipients(),
+        }
+    }
+}
+
+/// The plan an account may use now: a paid plan past its paid-until date falls back to Free.
+pub fn effective_plan(user: &User, now: NaiveDateTime) -> Plan {
+    let plan = Plan::parse(&user.plan).unwrap_or(Plan::Free);
+    if plan_expired(user, now) {
+        Plan::Free
+    } else {
+        plan
+    }
+}
+
+/// A paid plan whose paid-until date has passed. Free never expires.
+pub fn plan_expired(user: &User, now: NaiveDateTime) -> bool {
+    let plan = Plan::parse(&user.plan).unwrap_or(Plan::Free);
+    plan.is_paid() && user.paid_until.is_none_or(|until| until <= now)
+}
+
+pub fn current_period(user: &User, now: NaiveDateTime) -> Period {
+    period_containing(user.period_anchor, now)
+}
+
+/// A pool's figures for the current period.
+#[derive(Debug, Clone)]
+pub struct PoolStatus {
+    pub plan: Plan,
+    pub period: Period,
+    pub credits_used: i64,
+    pub credits_total: i64,
+    pub recipients_used: i64,
+    pub recipients_total: i64,
+}
+
+impl PoolStatus {
+    pub fn credits_left(&self) -> i64 {
+        (self.credits_total - self.credits_used).max(0)
+    }
+
+    pub fn recipients_left(&self) -> i64 {
+        (self.recipients_total - self.recipients_used).max(0)
+    }
+}
+
+pub fn pool_status(
+    conn: &mut AnyConnection,
+    payer: &User,
+    now: NaiveDateTime,
+) -> DomainResult<PoolStatus> {
+    let plan = effective_plan(payer, now);
+    let period = current_period(payer, now);
+    Ok(PoolStatus {
+        plan,
+        period,
+        credits_used: usage::pool_used(conn, payer.id, period.start, Unit::Credit.code())?,
+        credits_total: plan.credits(),
+        recipients_used: usage::pool_used(conn, payer.id, period.start, Unit::Recipient.code())?,
+        recipients_total: plan.recipients(),
+    })
+}
+
+/// Whose pool a user's spends draw on.
+struct Payer {
+    user: User,
+    team_id: Option<i64>,
+}
+
+fn resolve_payer(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<Payer> {
+    if let Some(membership) = team::active_membership_of(conn, user_id)? {
+        let team = team::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
+        let leader = accounts::user_by_id(conn, team.leader_id)?;
+        if plan_expired(&leader, now) {
+            return Err(DomainError::TeamLocked);
+        }
+        return Ok(Payer {
+            user: leader,
+            team_id: Some(team.id),
+        });
+    }
+    let user = accounts::user_by_id(conn, user_id)?;
+    let team_id = team::team_by_leader(conn, user_id)?.map(|t| t.id);
+    Ok(Payer { user, team_id })
+}
+
+/// Spends `amount` credits for `user_id` from the pool they draw on.
+pub fn spend_credits(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    amount: i64,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    if amount <= 0 {
+        return Err(DomainError::Internal(format!("spend of {amount} credits")));
+    }
+    spend(conn, user_id, Unit::Credit, amount, None, now).map(|_| ())
+}
+
+/// Counts `email` as a recipient for `user_id`'s pool, once per billing period.
+/// Returns whether this call counted it (false: already counted this period).
+pub fn record_recipient(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    email: &str,
+    now: NaiveDateTime,
+) -> DomainResult<bool> {
+    spend(conn, user_id, Unit::Recipient, 1, Some(email), now)
+}
+
+fn spend(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    unit: Unit,
+    amount: i64,
+    recipient: Option<&str>,
+    now: NaiveDateTime,
+) -> DomainResult<bool> {
+    let payer = resolve_payer(conn, user_id, now)?;
+    let plan = effective_plan(&payer.user, now);
+    let period = current_period(&payer.user, now);
+    locked_transaction(conn, payer.user.id, |conn| {
+        if let Some(email) = recipient
+            && usage::recipient_counted(conn, payer.user.id, period.start, email)?
+        {
+            return Ok(false);
+        }
+        let used = usage::pool_used(conn, payer.user.id, period.start, unit.code())?;
+        if used + amount > unit.allowance(plan) {
+            return Err(DomainError::PoolExhausted {
+                unit: unit.label(),
+                renews_at: period.end,
+            });
+        }
+        usage::insert_spend(
+            conn,
+            &NewSpend {
+                payer_id: payer.user.id,
+                user_id,
+                team_id: payer.team_id,
+                kind: unit.code(),
+                amount: amount as i32,
+                recipient_email: recipient,
+                period_start: period.start,
+                now,
+            },
+        )?;
+        Ok(true)
+    })
+}

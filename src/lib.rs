@@ -1,0 +1,11 @@
+//! dripteam: a self-hosted outreach workspace whose centre is Teamwork.
+//! See README.md for the module map.
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod mail;
+pub mod startup;
+pub mod web;

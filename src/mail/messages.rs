@@ -1,0 +1,152 @@
+//! Every system email, rendered from `templates/email/` (subject, text and HTML).
+
+use askama::Template;
+use chrono::NaiveDateTime;
+
+use crate::domain::DomainError;
+
+/// A rendered email, ready for the outbox.
+pub struct Message {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn render(
+    subject: String,
+    text: &impl Template,
+    html: &impl Template,
+) -> Result<Message, DomainError> {
+    let text = text
+        .render()
+        .map_err(|e| DomainError::Internal(format!("email text: {e}")))?;
+    let html = html
+        .render()
+        .map_err(|e| DomainError::Internal(format!("email html: {e}")))?;
+    Ok(Message {
+        subject,
+        text,
+        html,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/password_reset.txt")]
+struct PasswordResetText<'a> {
+    name: &'a str,
+    link: &'a str,
+    expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/password_reset.html")]
+struct PasswordResetHtml<'a> {
+    name: &'a str,
+    link: &'a str,
+    expires: String,
+}
+
+pub fn password_reset(
+    name: &str,
+    link: &str,
+    expires_at: NaiveDateTime,
+) -> Result<Message, DomainError> {
+    let expires = format_utc(expires_at);
+    render(
+        "Reset your dripteam password".into(),
+        &PasswordResetText {
+            name,
+            link,
+            expires: expires.clone(),
+        },
+        &PasswordResetHtml {
+            name,
+            link,
+            expires,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation.txt")]
+struct InvitationText<'a> {
+    leader_name: &'a str,
+    leader_email: &'a str,
+    link: &'a str,
+    expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation.html")]
+struct InvitationHtml<'a> {
+    leader_name: &'a str,
+    leader_email: &'a str,
+    link: &'a str,
+    expires: String,
+}
+
+pub fn invitation(
+    leader_name: &str,
+    leader_email: &str,
+    link: &str,
+    expires_at: NaiveDateTime,
+) -> Result<Message, DomainError> {
+    let expires = format_utc(expires_at);
+    render(
+        format!("{leader_name} invited you to their team on dripteam"),
+        &InvitationText {
+            leader_name,
+            leader_email,
+            link,
+            expires: expires.clone(),
+        },
+        &InvitationHtml {
+            leader_name,
+            leader_email,
+            link,
+            expires,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "email/team_notice.txt")]
+struct TeamNoticeText<'a> {
+    leader_name: &'a str,
+    notice: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/team_notice.html")]
+struct TeamNoticeHtml<'a> {
+    leader_name: &'a str,
+    notice: &'a str,
+    link: &'a str,
+}
+
+/// A short notice to the leader: an invitation accepted or declined, a member left.
+pub fn team_notice(
+    leader_name: &str,
+    subject: &str,
+    notice: &str,
+    link: &str,
+) -> Result<Message, DomainError> {
+    render(
+        subject.to_string(),
+        &TeamNoticeText {
+            leader_name,
+            notice,
+            link,
+        },
+        &TeamNoticeHtml {
+            leader_name,
+            notice,
+            link,
+        },
+    )
+}
+
+pub fn format_utc(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}

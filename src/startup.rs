@@ -1,0 +1,133 @@
+//! Builds the application: database pool, HTTP server with sessions and security
+//! headers, and the background workers.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::PersistentSession;
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::{App, HttpServer, web};
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{self, DbError, Pool};
+use crate::mail::deliverer::{self, DeliverySettings};
+use crate::web::extract::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    pub port: u16,
+    pub pool: Pool,
+    pub clock: Clock,
+    server: Server,
+}
+
+impl Application {
+    /// Opens the database, runs migrations and binds (port 0 picks a free port).
+    pub fn build(settings: Settings, clock: Clock) -> Result<Self, StartupError> {
+        let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+        let listener =
+            TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.clone(),
+                source,
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.clone(),
+                source,
+            })?
+            .port();
+        let server = serve(listener, pool.clone(), clock.clone(), Arc::new(settings))?;
+        Ok(Application {
+            port,
+            pool,
+            clock,
+            server,
+        })
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    pool: Pool,
+    clock: Clock,
+    settings: Arc<Settings>,
+) -> Result<Server, StartupError> {
+    if let Some(smtp_url) = &settings.smtp_url {
+        tokio::spawn(deliverer::run(
+            pool.clone(),
+            clock.clone(),
+            DeliverySettings {
+                smtp_url: smtp_url.clone(),
+                from: settings.mail_from.clone(),
+                poll_every: settings.outbox_poll,
+                retry_base: settings.outbox_retry_base,
+            },
+        ));
+    } else {
+        log::info!("SMTP_URL is not set: emails are kept in the outbox and shown at /dev/mailbox");
+    }
+    let key = Key::from(&settings.session_key);
+    let secure = settings.secure_cookies();
+    let state = web::Data::new(AppState {
+        pool,
+        clock,
+        settings,
+    });
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(
+                DefaultHeaders::new()
+                    .add((
+                        "Content-Security-Policy",
+                        "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                    ))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("X-Frame-Options", "DENY")),
+            )
+            .wrap(
+                SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                    .cookie_name("dripteam_session".into())
+                    .cookie_secure(secure)
+                    .cookie_same_site(SameSite::Lax)
+                    .cookie_http_only(true)
+                    .session_lifecycle(
+                        PersistentSession::default()
+                            .session_ttl(actix_web::cookie::time::Duration::days(14)),
+                    )
+                    .build(),
+            )
+            .wrap(Logger::new("%r %s %Dms"))
+            .app_data(state.clone())
+            .configure(crate::web::routes)
+            .default_service(web::to(crate::web::not_found))
+    })
+    .listen(listener)
+    .map_err(|source| StartupError::Bind { addr, source })?
+    .run();
+    Ok(server)
+}

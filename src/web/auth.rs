@@ -1,0 +1,314 @@
+//! Sign up, log in, log out, forgot and reset password.
+
+use actix_session::Session;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::errors::AppError;
+use super::extract::{
+    AppState, CsrfForm, FlashKind, PageContext, client_ip, flash, log_in_session, log_out_session,
+    redirect, render, safe_next, session_user_id,
+};
+use crate::domain::DomainError;
+use crate::domain::accounts::{self, EmailAddress, NewPassword, PersonName, SignUp};
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "auth/signup.html")]
+struct SignupPage {
+    ctx: PageContext,
+    next: String,
+    name: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    ctx: PageContext,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[get("/signup")]
+async fn signup_form(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    render(&SignupPage {
+        ctx: PageContext::new(&session, &state, None),
+        next: safe_next(query.next.as_deref()),
+        name: String::new(),
+        email: query.email.clone().unwrap_or_default(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct SignupForm {
+    name: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+fn parse_signup(form: &SignupForm) -> Result<SignUp, DomainError> {
+    Ok(SignUp {
+        name: PersonName::parse(&form.name)?,
+        email: EmailAddress::parse(&form.email)?,
+        password: NewPassword::parse(&form.password)?,
+    })
+}
+
+#[post("/signup")]
+async fn signup(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<SignupForm>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(form.next.as_deref());
+    let outcome = match parse_signup(&form) {
+        Ok(sign_up) => {
+            let (cost, now) = (state.settings.bcrypt_cost, state.clock.now());
+            state
+                .db(move |conn| accounts::sign_up(conn, sign_up, cost, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(user) => {
+            log_in_session(&session, user.id)?;
+            flash(
+                &session,
+                FlashKind::Success,
+                format!("Welcome to dripteam, {}!", user.name),
+            );
+            Ok(redirect(&next))
+        }
+        Err(DomainError::Invalid(message)) => render(&SignupPage {
+            ctx: PageContext::new(&session, &state, None),
+            next,
+            name: form.name,
+            email: form.email,
+            error: Some(message),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[get("/login")]
+async fn login_form(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    if session_user_id(&session).is_some() {
+        return Ok(redirect(&safe_next(query.next.as_deref())));
+    }
+    render(&LoginPage {
+        ctx: PageContext::new(&session, &state, None),
+        next: safe_next(query.next.as_deref()),
+        email: query.email.clone().unwrap_or_default(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+#[post("/login")]
+async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(form.next.as_deref());
+    let (ip, now, cost) = (
+        client_ip(&req),
+        state.clock.now(),
+        state.settings.bcrypt_cost,
+    );
+    let (email, password) = (form.email.clone(), form.password);
+    match state
+        .db(move |conn| accounts::log_in(conn, &email, &password, &ip, cost, now))
+        .await
+    {
+        Ok(user) => {
+            log_in_session(&session, user.id)?;
+            Ok(redirect(&next))
+        }
+        Err(e @ (DomainError::Invalid(_) | DomainError::Throttled(_))) => {
+            let page = LoginPage {
+                ctx: PageContext::new(&session, &state, None),
+                next,
+                email: form.email,
+                error: Some(e.to_string()),
+            };
+            let status = if matches!(e, DomainError::Throttled(_)) {
+                429
+            } else {
+                200
+            };
+            Ok(HttpResponse::build(
+                actix_web::http::StatusCode::from_u16(status).unwrap_or_default(),
+            )
+            .content_type("text/html; charset=utf-8")
+            .body(page.render()?))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct EmptyForm {}
+
+#[post("/logout")]
+async fn logout(session: Session, _form: CsrfForm<EmptyForm>) -> HttpResponse {
+    log_out_session(&session);
+    redirect("/login")
+}
+
+#[derive(Template)]
+#[template(path = "auth/forgot.html")]
+struct ForgotPage {
+    ctx: PageContext,
+}
+
+#[get("/password/forgot")]
+async fn forgot_form(
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    render(&ForgotPage {
+        ctx: PageContext::new(&session, &state, None),
+    })
+}
+
+#[derive(Deserialize)]
+struct ForgotForm {
+    email: String,
+}
+
+#[post("/password/forgot")]
+async fn forgot(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(email) => email,
+        Err(e) => {
+            flash(&session, FlashKind::Error, e.to_string());
+            return Ok(redirect("/password/forgot"));
+        }
+    };
+    let (base_url, now) = (state.settings.base_url.clone(), state.clock.now());
+    let shown = email.as_str().to_string();
+    state
+        .db(move |conn| accounts::request_password_reset(conn, &email, &base_url, now))
+        .await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        format!(
+            "If {shown} has a dripteam account, a link to reset its password is on its way. It works for one hour."
+        ),
+    );
+    Ok(redirect("/login"))
+}
+
+#[derive(Template)]
+#[template(path = "auth/reset.html")]
+struct ResetPage {
+    ctx: PageContext,
+    token: String,
+    problem: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+#[get("/password/reset")]
+async fn reset_form(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.token.clone().unwrap_or_default();
+    let (checked, now) = (token.clone(), state.clock.now());
+    let problem = match state
+        .db(move |conn| accounts::check_reset_token(conn, &checked, now))
+        .await
+    {
+        Ok(()) => None,
+        Err(DomainError::Invalid(message)) => Some(message),
+        Err(e) => return Err(e.into()),
+    };
+    render(&ResetPage {
+        ctx: PageContext::new(&session, &state, None),
+        token,
+        problem,
+    })
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    token: String,
+    password: String,
+}
+
+#[post("/password/reset")]
+async fn reset(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let back = format!(
+        "/password/reset?token={}",
+        super::errors::url_escape(&form.token)
+    );
+    let password = match NewPassword::parse(&form.password) {
+        Ok(password) => password,
+        Err(e) => {
+            flash(&session, FlashKind::Error, e.to_string());
+            return Ok(redirect(&back));
+        }
+    };
+    let (cost, now, token) = (state.settings.bcrypt_cost, state.clock.now(), form.token);
+    match state
+        .db(move |conn| accounts::reset_password(conn, &token, password, cost, now))
+        .await
+    {
+        Ok(user) => {
+            log_in_session(&session, user.id)?;
+            flash(
+                &session,
+                FlashKind::Success,
+                "Your password was changed and you are logged in.",
+            );
+            Ok(redirect("/account"))
+        }
+        Err(e @ DomainError::Invalid(_)) => {
+            flash(&session, FlashKind::Error, e.to_string());
+            Ok(redirect(&back))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

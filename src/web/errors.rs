@@ -1,0 +1,125 @@
+//! The one place that turns errors into pages and status codes.
+//!
+//! Policy: a user sees what they can act on (a form message, "not found", "not allowed",
+//! "log in first"); internal causes (database, SMTP, template) go to the log with the
+//! request path and the page says only that something went wrong. A record that is not
+//! the viewer's answers 404, the same as one that does not exist.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use super::extract::PageContext;
+use crate::db::DbError;
+use crate::domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("log-in required")]
+    LoginRequired { next: String },
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::NotFound => AppError::NotFound,
+            DomainError::Forbidden(m) => AppError::Forbidden(m),
+            DomainError::Db(e) => AppError::Internal(e.to_string()),
+            DomainError::Internal(m) => AppError::Internal(m),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(format!("blocking task: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage {
+    ctx: PageContext,
+    title: &'static str,
+    message: String,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (title, message) = match self {
+            AppError::LoginRequired { next } => {
+                let target = format!("/login?next={}", url_escape(next));
+                return HttpResponse::SeeOther()
+                    .insert_header(("Location", target))
+                    .finish();
+            }
+            AppError::NotFound => ("Page not found", "There is nothing here, or it is not yours to see.".to_string()),
+            AppError::Forbidden(m) => ("Not allowed", m.clone()),
+            AppError::Csrf => (
+                "Form expired",
+                "This form was not accepted because it is stale or did not come from dripteam. Go back, reload the page and try again.".to_string(),
+            ),
+            AppError::BadRequest(m) => ("That did not work", m.clone()),
+            AppError::Internal(cause) => {
+                log::error!("internal error: {cause}");
+                ("Something went wrong", "We could not complete this request. Please try again in a moment.".to_string())
+            }
+        };
+        let page = ErrorPage {
+            ctx: PageContext::bare(),
+            title,
+            message,
+        };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><h1>{title}</h1>"));
+        HttpResponse::build(self.status_code())
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,286 @@
+//! What every handler takes: the app state, the logged-in user, the page context (CSRF
+//! token, flash message, lock banner) and CSRF-checked forms.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+use super::errors::AppError;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::models::User;
+use crate::db::{AnyConnection, DbError, Pool};
+use crate::domain::{DomainError, team};
+
+pub struct AppState {
+    pub pool: Pool,
+    pub clock: Clock,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Runs blocking database work off the async workers.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut AnyConnection) -> Result<T, DomainError> + Send + 'static,
+    ) -> Result<T, DomainError> {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| DomainError::Internal(format!("blocking task: {e}")))?
+    }
+}
+
+const SESSION_USER: &str = "uid";
+const SESSION_CSRF: &str = "csrf";
+const SESSION_FLASH: &str = "flash";
+
+/// Starts a fresh session for `user_id` (a new cookie, so a planted one is worthless).
+pub fn log_in_session(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.renew();
+    session
+        .insert(SESSION_USER, user_id)
+        .map_err(|e| AppError::Internal(format!("session: {e}")))
+}
+
+pub fn log_out_session(session: &Session) {
+    session.purge();
+}
+
+#[derive(Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Debug)]
+pub enum FlashKind {
+    Success,
+    Error,
+}
+
+#[derive(Clone, Serialize, Deserialize, Debug)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub text: String,
+}
+
+impl Flash {
+    pub fn css_class(&self) -> &'static str {
+        match self.kind {
+            FlashKind::Success => "flash success",
+            FlashKind::Error => "flash error",
+        }
+    }
+}
+
+pub fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
+    let _ = session.insert(
+        SESSION_FLASH,
+        Flash {
+            kind,
+            text: text.into(),
+        },
+    );
+}
+
+/// A 303 redirect, the answer to every successful form.
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", to))
+        .finish()
+}
+
+/// Ends a form handler: success or a user-facing refusal become a flash message and a
+/// redirect to `to`; anything else becomes an error page.
+pub fn finish(
+    session: &Session,
+    outcome: Result<String, DomainError>,
+    to: &str,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok(message) => {
+            if !message.is_empty() {
+                flash(session, FlashKind::Success, message);
+            }
+            Ok(redirect(to))
+        }
+        Err(
+            e @ (DomainError::Invalid(_)
+            | DomainError::Throttled(_)
+            | DomainError::Forbidden(_)
+            | DomainError::PoolExhausted { .. }
+            | DomainError::TeamLocked),
+        ) => {
+            flash(session, FlashKind::Error, e.to_string());
+            Ok(redirect(to))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The logged-in user, loaded for this request. Absent: a redirect to the log-in page.
+pub struct CurrentUser {
+    pub user: User,
+    /// Why the user's team is locked, for the banner on every page.
+    pub lock_notice: Option<team::LockNotice>,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> i64 {
+        self.user.id
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let next = req
+            .uri()
+            .path_and_query()
+            .map_or("/".to_string(), |pq| pq.as_str().to_string());
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
+            let user_id = session.get::<i64>(SESSION_USER).ok().flatten();
+            let Some(user_id) = user_id else {
+                return Err(AppError::LoginRequired { next });
+            };
+            let now = state.clock.now();
+            let loaded = state
+                .db(move |conn| {
+                    let Some(user) = crate::db::accounts::find_user(conn, user_id)? else {
+                        return Ok(None);
+                    };
+                    let lock_notice = team::lock_notice(conn, &user, now)?;
+                    Ok(Some((user, lock_notice)))
+                })
+                .await?;
+            match loaded {
+                Some((user, lock_notice)) => Ok(CurrentUser { user, lock_notice }),
+                None => {
+                    session.purge();
+                    Err(AppError::LoginRequired { next })
+                }
+            }
+        })
+    }
+}
+
+/// The logged-in user's id when there is one, without loading anything.
+pub fn session_user_id(session: &Session) -> Option<i64> {
+    session.get::<i64>(SESSION_USER).ok().flatten()
+}
+
+/// What the base layout needs on every page.
+pub struct PageContext {
+    pub user_name: Option<String>,
+    pub csrf_token: String,
+    pub flash: Option<Flash>,
+    pub dev_mailbox: bool,
+    pub lock_notice: Option<team::LockNotice>,
+}
+
+impl PageContext {
+    pub fn new(session: &Session, state: &AppState, user: Option<&CurrentUser>) -> Self {
+        let flash = session
+            .remove_as::<Flash>(SESSION_FLASH)
+            .and_then(Result::ok);
+        PageContext {
+            user_name: user.map(|u| u.user.name.clone()),
+            csrf_token: csrf_token(session),
+            flash,
+            dev_mailbox: state.settings.smtp_url.is_none(),
+            lock_notice: user.and_then(|u| u.lock_notice.clone()),
+        }
+    }
+
+    /// For error pages, which know nothing of the request.
+    pub fn bare() -> Self {
+        PageContext {
+            user_name: None,
+            csrf_token: String::new(),
+            flash: None,
+            dev_mailbox: false,
+            lock_notice: None,
+        }
+    }
+}
+
+/// The session's CSRF token, made on first use.
+fn csrf_token(session: &Session) -> String {
+    if let Ok(Some(token)) = session.get::<String>(SESSION_CSRF) {
+        return token;
+    }
+    let (token, _) = crate::domain::tokens::generate();
+    let _ = session.insert(SESSION_CSRF, &token);
+    token
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    csrf_token: Option<String>,
+}
+
+/// A urlencoded form whose `csrf_token` field matched the session's token. The token is
+/// checked before the rest of the form is parsed, so a forged POST changes nothing.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let body = body
+                .await
+                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+            let sent = serde_urlencoded::from_bytes::<CsrfField>(&body)
+                .ok()
+                .and_then(|f| f.csrf_token)
+                .unwrap_or_default();
+            let expected = session
+                .get::<String>(SESSION_CSRF)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if expected.is_empty() || !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
+                return Err(AppError::Csrf);
+            }
+            serde_urlencoded::from_bytes::<T>(&body)
+                .map(CsrfForm)
+                .map_err(|e| {
+                    AppError::BadRequest(format!("The form was incomplete or malformed ({e})."))
+                })
+        })
+    }
+}
+
+/// The client's address, for throttling.
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map_or_else(|| "unknown".into(), |a| a.ip().to_string())
+}
+
+/// A `next` target that stays on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/account".to_string(),
+    }
+}
+
+pub fn render(page: &impl askama::Template) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}

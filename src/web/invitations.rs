@@ -1,0 +1,111 @@
+//! The invited person's side: the emailed link, and Join team / Decline in their account.
+
+use actix_session::Session;
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+
+use super::errors::{AppError, url_escape};
+use super::extract::{
+    AppState, CsrfForm, CurrentUser, PageContext, finish, render, session_user_id,
+};
+use crate::domain::invitations::{self, InvitationRef, LinkState};
+
+#[derive(Template)]
+#[template(path = "team/invitation_link.html")]
+struct LinkPage {
+    ctx: PageContext,
+    token: String,
+    state: LinkState,
+    here: String,
+}
+
+#[get("/invitations/{token}")]
+async fn follow_link(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let viewer_id = session_user_id(&session);
+    let (checked, now) = (token.clone(), state.clock.now());
+    let link_state = state
+        .db(move |conn| {
+            let viewer = match viewer_id {
+                Some(id) => crate::db::accounts::find_user(conn, id)?,
+                None => None,
+            };
+            invitations::inspect_link(conn, &checked, viewer.as_ref(), now)
+        })
+        .await?;
+    render(&LinkPage {
+        ctx: PageContext::new(&session, &state, None),
+        here: url_escape(&format!("/invitations/{token}")),
+        token,
+        state: link_state,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct EmptyForm {}
+
+#[post("/invitations/{token}/join")]
+async fn join_from_link(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<String>,
+    _form: CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (token, now, member, base_url) = (
+        path.into_inner(),
+        state.clock.now(),
+        user.user,
+        state.settings.base_url.clone(),
+    );
+    let outcome = state
+        .db(move |conn| {
+            invitations::accept(conn, &member, InvitationRef::Token(&token), &base_url, now)
+        })
+        .await;
+    finish(&session, outcome, "/account/team")
+}
+
+#[post("/account/invitations/{id}/join")]
+async fn join_in_app(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, now, member, base_url) = (
+        path.into_inner(),
+        state.clock.now(),
+        user.user,
+        state.settings.base_url.clone(),
+    );
+    let outcome = state
+        .db(move |conn| invitations::accept(conn, &member, InvitationRef::Id(id), &base_url, now))
+        .await;
+    finish(&session, outcome, "/account/team")
+}
+
+#[post("/account/invitations/{id}/decline")]
+async fn decline(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, now, member, base_url) = (
+        path.into_inner(),
+        state.clock.now(),
+        user.user,
+        state.settings.base_url.clone(),
+    );
+    let outcome = state
+        .db(move |conn| invitations::decline(conn, &member, id, &base_url, now))
+        .await;
+    finish(&session, outcome, "/account/team")
+}

@@ -1,0 +1,52 @@
+//! HTTP: one file per page or resource. Handlers extract and parse input, call one domain
+//! function inside `AppState::db`, and render a template or redirect with a flash message.
+
+pub mod assets;
+pub mod auth;
+pub mod billing;
+pub mod dev_mailbox;
+pub mod errors;
+pub mod extract;
+pub mod home;
+pub mod invitations;
+pub mod team;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(assets::stylesheet)
+        .service(assets::healthz)
+        .service(home::landing)
+        .service(home::account)
+        .service(auth::signup_form)
+        .service(auth::signup)
+        .service(auth::login_form)
+        .service(auth::login)
+        .service(auth::logout)
+        .service(auth::forgot_form)
+        .service(auth::forgot)
+        .service(auth::reset_form)
+        .service(auth::reset)
+        .service(billing::page)
+        .service(billing::change_plan)
+        .service(billing::renew)
+        .service(team::page)
+        .service(team::invite)
+        .service(team::resend)
+        .service(team::cancel)
+        .service(team::set_permissions)
+        .service(team::confirm_remove)
+        .service(team::remove)
+        .service(team::confirm_leave)
+        .service(team::leave)
+        .service(invitations::follow_link)
+        .service(invitations::join_from_link)
+        .service(invitations::join_in_app)
+        .service(invitations::decline)
+        .service(dev_mailbox::mailbox);
+}
+
+/// Every unknown path: the styled 404 page.
+pub async fn not_found() -> Result<actix_web::HttpResponse, errors::AppError> {
+    Err(errors::AppError::NotFound)
+}

@@ -1,0 +1,249 @@
+//! My Team: the leader's member list, invitations, permissions and removal; the member's
+//! view of their team with Leave Team.
+
+use actix_session::Session;
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::errors::AppError;
+use super::extract::{AppState, CsrfForm, CurrentUser, PageContext, finish, render};
+use crate::db::models::User;
+use crate::domain::accounts::EmailAddress;
+use crate::domain::invitations::{self, InvitationCard, InviteSettings};
+use crate::domain::policy::FULL_TEAMWORK_NEEDED;
+use crate::domain::team::{self, MyTeam, RecordsScope};
+use crate::domain::{DomainResult, invalid};
+
+const MY_TEAM: &str = "/account/team";
+
+#[derive(Template)]
+#[template(path = "team/my_team.html")]
+struct MyTeamPage {
+    ctx: PageContext,
+    team: MyTeam,
+    invitations: Vec<InvitationCard>,
+    full_teamwork_needed: &'static str,
+}
+
+#[get("/account/team")]
+async fn page(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let (team, invitations) = state
+        .db(move |conn| {
+            let team = team::my_team(conn, &account, now)?;
+            let invitations = invitations::pending_for(conn, &account, now)?;
+            Ok((team, invitations))
+        })
+        .await?;
+    render(&MyTeamPage {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        team,
+        invitations,
+        full_teamwork_needed: FULL_TEAMWORK_NEEDED,
+    })
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    email: String,
+}
+
+fn invite_settings(state: &AppState) -> (String, i64) {
+    (
+        state.settings.base_url.clone(),
+        state.settings.invitation_ttl_days,
+    )
+}
+
+#[post("/account/team/invitations")]
+async fn invite(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    let outcome = match EmailAddress::parse(&form.email) {
+        Ok(email) => {
+            let ((base_url, ttl_days), now, leader) =
+                (invite_settings(&state), state.clock.now(), user.user);
+            state
+                .db(move |conn| {
+                    invitations::invite(
+                        conn,
+                        &leader,
+                        &email,
+                        &InviteSettings {
+                            base_url: &base_url,
+                            ttl_days,
+                        },
+                        now,
+                    )
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish(&session, outcome, MY_TEAM)
+}
+
+#[derive(Deserialize)]
+struct EmptyForm {}
+
+#[post("/account/team/invitations/{id}/resend")]
+async fn resend(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let ((base_url, ttl_days), now, leader, id) = (
+        invite_settings(&state),
+        state.clock.now(),
+        user.user,
+        path.into_inner(),
+    );
+    let outcome = state
+        .db(move |conn| {
+            invitations::resend(
+                conn,
+                &leader,
+                id,
+                &InviteSettings {
+                    base_url: &base_url,
+                    ttl_days,
+                },
+                now,
+            )
+        })
+        .await;
+    finish(&session, outcome, MY_TEAM)
+}
+
+#[post("/account/team/invitations/{id}/cancel")]
+async fn cancel(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
+    let outcome = state
+        .db(move |conn| invitations::cancel(conn, &leader, id, now))
+        .await;
+    finish(&session, outcome, MY_TEAM)
+}
+
+#[derive(Deserialize)]
+struct PermissionsForm {
+    /// A checkbox: present when on.
+    can_export: Option<String>,
+    records_scope: String,
+}
+
+#[post("/account/team/members/{id}/permissions")]
+async fn set_permissions(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<PermissionsForm>,
+) -> Result<HttpResponse, AppError> {
+    let outcome: DomainResult<String> = match RecordsScope::parse(&form.records_scope) {
+        Some(scope) => {
+            let (now, leader, id, can_export) = (
+                state.clock.now(),
+                user.user,
+                path.into_inner(),
+                form.can_export.is_some(),
+            );
+            state
+                .db(move |conn| team::set_permissions(conn, &leader, id, can_export, scope, now))
+                .await
+        }
+        None => invalid("Choose Only own records or View team records."),
+    };
+    finish(&session, outcome, MY_TEAM)
+}
+
+#[derive(Template)]
+#[template(path = "team/confirm_remove.html")]
+struct ConfirmRemovePage {
+    ctx: PageContext,
+    membership_id: i64,
+    member: User,
+}
+
+#[get("/account/team/members/{id}/remove")]
+async fn confirm_remove(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (leader, membership_id) = (user.user.clone(), path.into_inner());
+    let member = state
+        .db(move |conn| team::member_to_remove(conn, &leader, membership_id))
+        .await?;
+    render(&ConfirmRemovePage {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        membership_id,
+        member,
+    })
+}
+
+#[post("/account/team/members/{id}/remove")]
+async fn remove(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
+    let outcome = state
+        .db(move |conn| team::remove_member(conn, &leader, id, now))
+        .await;
+    finish(&session, outcome, MY_TEAM)
+}
+
+#[derive(Template)]
+#[template(path = "team/confirm_leave.html")]
+struct ConfirmLeavePage {
+    ctx: PageContext,
+}
+
+#[get("/account/team/leave")]
+async fn confirm_leave(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    render(&ConfirmLeavePage {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+    })
+}
+
+#[post("/account/team/leave")]
+async fn leave(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    _form: CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (now, member, base_url) = (
+        state.clock.now(),
+        user.user,
+        state.settings.base_url.clone(),
+    );
+    let outcome = state
+        .db(move |conn| team::leave(conn, &member, &base_url, now))
+        .await;
+    finish(&session, outcome, MY_TEAM)
+}

@@ -81,7 +81,8 @@ impl Settings {
         }
         let smtp_url = get("SMTP_URL");
         if let Some(url) = &smtp_url {
-            crate::mail::deliverer::transport(url).map_err(|e| bad("SMTP_URL", e.to_string()))?;
+            crate::mail::deliverer::transport_builder(url)
+                .map_err(|e| bad("SMTP_URL", e.to_string()))?;
         }
         let mail_from = get("MAIL_FROM")
             .unwrap_or_else(|| "dripteam <noreply@dripteam.localhost>".into())

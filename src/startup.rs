@@ -31,14 +31,17 @@ pub enum StartupError {
 
 pub struct Application {
     pub port: u16,
+    pub base_url: String,
     pub pool: Pool,
     pub clock: Clock,
+    /// The background workers, so that whoever stops the app (tests) can stop them first.
+    pub workers: Vec<tokio::task::AbortHandle>,
     server: Server,
 }
 
 impl Application {
     /// Opens the database, runs migrations and binds (port 0 picks a free port).
-    pub fn build(settings: Settings, clock: Clock) -> Result<Self, StartupError> {
+    pub fn build(mut settings: Settings, clock: Clock) -> Result<Self, StartupError> {
         let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
         let listener =
             TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
@@ -52,11 +55,21 @@ impl Application {
                 source,
             })?
             .port();
+        // With port 0 and no BASE_URL of its own, emailed links name the port actually bound.
+        if settings.base_url == format!("http://{}", settings.bind_addr)
+            && settings.bind_addr.ends_with(":0")
+        {
+            settings.base_url = format!("http://127.0.0.1:{port}");
+        }
+        let base_url = settings.base_url.clone();
+        let workers = start_workers(&pool, &clock, &settings);
         let server = serve(listener, pool.clone(), clock.clone(), Arc::new(settings))?;
         Ok(Application {
             port,
+            base_url,
             pool,
             clock,
+            workers,
             server,
         })
     }
@@ -66,26 +79,30 @@ impl Application {
     }
 }
 
+fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::task::AbortHandle> {
+    let Some(smtp_url) = &settings.smtp_url else {
+        log::info!("SMTP_URL is not set: emails are kept in the outbox and shown at /dev/mailbox");
+        return Vec::new();
+    };
+    let deliverer = tokio::spawn(deliverer::run(
+        pool.clone(),
+        clock.clone(),
+        DeliverySettings {
+            smtp_url: smtp_url.clone(),
+            from: settings.mail_from.clone(),
+            poll_every: settings.outbox_poll,
+            retry_base: settings.outbox_retry_base,
+        },
+    ));
+    vec![deliverer.abort_handle()]
+}
+
 fn serve(
     listener: TcpListener,
     pool: Pool,
     clock: Clock,
     settings: Arc<Settings>,
 ) -> Result<Server, StartupError> {
-    if let Some(smtp_url) = &settings.smtp_url {
-        tokio::spawn(deliverer::run(
-            pool.clone(),
-            clock.clone(),
-            DeliverySettings {
-                smtp_url: smtp_url.clone(),
-                from: settings.mail_from.clone(),
-                poll_every: settings.outbox_poll,
-                retry_base: settings.outbox_retry_base,
-            },
-        ));
-    } else {
-        log::info!("SMTP_URL is not set: emails are kept in the outbox and shown at /dev/mailbox");
-    }
     let key = Key::from(&settings.session_key);
     let secure = settings.secure_cookies();
     let state = web::Data::new(AppState {

@@ -127,6 +127,7 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     }
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
+        .min_idle(Some(1))
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(ConnectionManager { url: url.clone() })
         .map_err(|e| DbError::Task(format!("cannot open the database: {e}")))?;

@@ -27,18 +27,18 @@ pub struct DeliverySettings {
 const CLAIM_SECONDS: i64 = 120;
 const BATCH: i64 = 50;
 
-pub fn transport(
+/// Checks and prepares `SMTP_URL` (lettre's URL form); building the transport needs a runtime.
+pub fn transport_builder(
     smtp_url: &str,
-) -> Result<AsyncSmtpTransport<Tokio1Executor>, lettre::transport::smtp::Error> {
+) -> Result<lettre::transport::smtp::AsyncSmtpTransportBuilder, lettre::transport::smtp::Error> {
     Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)?
-        .timeout(Some(Duration::from_secs(30)))
-        .build())
+        .timeout(Some(Duration::from_secs(30))))
 }
 
 /// Runs until the process ends.
 pub async fn run(pool: Pool, clock: Clock, settings: DeliverySettings) {
-    let mailer = match transport(&settings.smtp_url) {
-        Ok(mailer) => mailer,
+    let mailer = match transport_builder(&settings.smtp_url) {
+        Ok(builder) => builder.build(),
         Err(e) => {
             log::error!("SMTP_URL cannot be used, no email will be sent: {e}");
             return;

@@ -1,0 +1,439 @@
+//! Test helpers: the real app on port 0 over a fresh database (SQLite by default, a new
+//! PostgreSQL database when TEST_DATABASE_URL is set), a real SMTP server that keeps what
+//! it receives, and a browser-like client (cookie jar, CSRF token read from the page,
+//! redirects followed).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use diesel::Connection;
+use diesel::RunQueryDsl;
+use dripteam::clock::Clock;
+use dripteam::config::Settings;
+use dripteam::db::Pool;
+use dripteam::startup::Application;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// One email the SMTP server accepted.
+#[derive(Clone, Debug)]
+pub struct ReceivedEmail {
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+impl ReceivedEmail {
+    /// The raw message with quoted-printable soft breaks undone.
+    pub fn body(&self) -> String {
+        self.data.replace("=\r\n", "").replace("=3D", "=")
+    }
+
+    pub fn subject(&self) -> String {
+        self.data
+            .lines()
+            .find_map(|l| l.strip_prefix("Subject: "))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The first link in the body whose path starts with `path_prefix`.
+    pub fn link(&self, path_prefix: &str) -> String {
+        let body = self.body();
+        let start = body
+            .find(&format!("{path_prefix}"))
+            .unwrap_or_else(|| panic!("no {path_prefix} link in:\n{body}"));
+        let from = body[..start].rfind("http").expect("absolute link");
+        body[from..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+}
+
+#[derive(Clone)]
+struct CaptureHandler {
+    inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
+    refuse: Arc<AtomicBool>,
+    current_to: Vec<String>,
+    current: Vec<u8>,
+}
+
+impl mailin_embedded::Handler for CaptureHandler {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
+        if self.refuse.load(Ordering::SeqCst) {
+            return mailin_embedded::response::INTERNAL_ERROR;
+        }
+        self.current_to = to.to_vec();
+        self.current.clear();
+        mailin_embedded::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        self.inbox.lock().unwrap().push(ReceivedEmail {
+            to: std::mem::take(&mut self.current_to),
+            data: String::from_utf8_lossy(&self.current).into_owned(),
+        });
+        mailin_embedded::response::OK
+    }
+}
+
+/// A real SMTP server on a free loopback port, for the life of the test process.
+pub struct SmtpCapture {
+    pub port: u16,
+    inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
+    refuse: Arc<AtomicBool>,
+}
+
+impl SmtpCapture {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let inbox = Arc::new(Mutex::new(Vec::new()));
+        let refuse = Arc::new(AtomicBool::new(false));
+        let handler = CaptureHandler {
+            inbox: inbox.clone(),
+            refuse: refuse.clone(),
+            current_to: Vec::new(),
+            current: Vec::new(),
+        };
+        std::thread::spawn(move || {
+            let mut server = mailin_embedded::Server::new(handler);
+            server
+                .with_name("capture.test")
+                .with_ssl(mailin_embedded::SslConfig::None)
+                .unwrap()
+                .with_num_threads(2)
+                .with_tcp_listener(listener);
+            let _ = server.serve();
+        });
+        SmtpCapture {
+            port,
+            inbox,
+            refuse,
+        }
+    }
+
+    /// While refusing, every message gets a 451 and is not kept.
+    pub fn refuse(&self, refuse: bool) {
+        self.refuse.store(refuse, Ordering::SeqCst);
+    }
+
+    pub fn all(&self) -> Vec<ReceivedEmail> {
+        self.inbox.lock().unwrap().clone()
+    }
+
+    pub fn to(&self, address: &str) -> Vec<ReceivedEmail> {
+        self.all()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t == address))
+            .collect()
+    }
+
+    /// Waits up to 10 s for the `n`-th email (1-based) to `address`.
+    pub async fn wait_for(&self, address: &str, n: usize) -> ReceivedEmail {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = self.to(address);
+            if got.len() >= n {
+                return got[n - 1].clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no email #{n} to {address}; received: {:?}",
+                self.all()
+                    .iter()
+                    .map(|m| (&m.to, m.subject()))
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// A fresh database for one test, dropped at the end when it is a PostgreSQL one.
+struct TestDatabase {
+    url: String,
+    admin_url: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDatabase {
+    fn create() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(admin) => {
+                let name = format!("dripteam_test_{}", uuid::Uuid::new_v4().simple());
+                let mut conn =
+                    diesel::PgConnection::establish(&admin).expect("TEST_DATABASE_URL reachable");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .unwrap();
+                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+                TestDatabase {
+                    url: format!("{base}/{name}"),
+                    admin_url: Some((admin, name)),
+                    _dir: dir,
+                }
+            }
+            None => TestDatabase {
+                url: format!("sqlite://{}", dir.path().join("test.db").display()),
+                admin_url: None,
+                _dir: dir,
+            },
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.admin_url
+            && let Ok(mut conn) = diesel::PgConnection::establish(admin)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn);
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: Pool,
+    pub clock: Clock,
+    pub smtp: Option<SmtpCapture>,
+    pub data_dir: tempfile::TempDir,
+    workers: Vec<tokio::task::AbortHandle>,
+    db: TestDatabase,
+}
+
+impl Drop for TestApp {
+    /// Stops the background workers before the database goes away.
+    fn drop(&mut self) {
+        for worker in &self.workers {
+            worker.abort();
+        }
+    }
+}
+
+pub struct Options {
+    pub smtp: bool,
+    pub extra: Vec<(&'static str, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            smtp: true,
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// The app with a real SMTP server behind it.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let _ = env_logger::builder().is_test(true).try_init();
+    let db = TestDatabase::create();
+    let data_dir = tempfile::tempdir().unwrap();
+    let smtp = options.smtp.then(SmtpCapture::start);
+    let mut vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", db.url.clone()),
+        ("DATA_DIR", data_dir.path().display().to_string()),
+        ("BIND_ADDR", "127.0.0.1:0".to_string()),
+        ("BCRYPT_COST", "4".to_string()),
+    ]);
+    if let Some(smtp) = &smtp {
+        vars.insert("SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port));
+    }
+    for (k, v) in options.extra {
+        vars.insert(k, v);
+    }
+    let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+    settings.outbox_poll = Duration::from_millis(50);
+    settings.outbox_retry_base = Duration::from_millis(200);
+    let app = Application::build(settings, Clock::default()).expect("app starts");
+    let address = app.base_url.clone();
+    let (pool, clock, workers) = (app.pool.clone(), app.clock.clone(), app.workers.clone());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        pool,
+        clock,
+        smtp,
+        data_dir,
+        workers,
+        db,
+    }
+}
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.address.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+        }
+    }
+
+    pub fn smtp(&self) -> &SmtpCapture {
+        self.smtp.as_ref().expect("app started with SMTP")
+    }
+
+    pub fn conn(&self) -> diesel::r2d2::PooledConnection<dripteam::db::ConnectionManager> {
+        self.pool.get().unwrap()
+    }
+
+    /// A new account, logged in, in its own browser.
+    pub async fn user(&self, name: &str, email: &str) -> Browser {
+        let browser = self.browser();
+        let page = browser.signup(name, email, PASSWORD).await;
+        assert!(
+            page.contains("Log out"),
+            "sign-up of {email} failed:\n{page:?}"
+        );
+        browser
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.db.admin_url.is_some()
+    }
+}
+
+pub struct Page {
+    pub status: u16,
+    pub url: String,
+    pub body: String,
+}
+
+impl Page {
+    pub fn contains(&self, needle: &str) -> bool {
+        self.body.contains(needle)
+    }
+}
+
+impl std::fmt::Debug for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}\n{}", self.status, self.url, self.body)
+    }
+}
+
+/// A browser: its own cookie jar, follows redirects, sends the page's CSRF token.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Browser {
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        Page {
+            status: response.status().as_u16(),
+            url: response.url().to_string(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    /// The session's CSRF token, read from a page's form as a browser would have it.
+    pub async fn csrf_token(&self) -> String {
+        let page = self.get("/password/forgot").await;
+        extract_csrf(&page.body)
+    }
+
+    /// Posts a form with the session's CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        Page {
+            status: response.status().as_u16(),
+            url: response.url().to_string(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    pub async fn signup(&self, name: &str, email: &str, password: &str) -> Page {
+        self.post(
+            "/signup",
+            &[("name", name), ("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Page {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    pub async fn logout(&self) -> Page {
+        self.post("/logout", &[]).await
+    }
+}
+
+pub fn extract_csrf(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// The path of the first `action="..."` that contains `fragment`.
+pub fn form_action(html: &str, fragment: &str) -> String {
+    html.split("action=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .find(|action| action.contains(fragment))
+        .unwrap_or_else(|| panic!("no form action with {fragment}"))
+        .to_string()
+}
+
+/// The path of the first `href="..."` that contains `fragment`.
+pub fn link_href(html: &str, fragment: &str) -> String {
+    html.split("href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .find(|href| href.contains(fragment))
+        .unwrap_or_else(|| panic!("no link with {fragment}"))
+        .replace("&amp;", "&")
+}

@@ -329,8 +329,18 @@ pub struct Page {
 }
 
 impl Page {
+    /// Whether the page, with askama's entity escapes undone, contains `needle`.
     pub fn contains(&self, needle: &str) -> bool {
-        self.body.contains(needle)
+        self.text().contains(needle)
+    }
+
+    pub fn text(&self) -> String {
+        self.body
+            .replace("&#39;", "'")
+            .replace("&#34;", "\"")
+            .replace("&#60;", "<")
+            .replace("&#62;", ">")
+            .replace("&amp;", "&")
     }
 }
 

@@ -1,0 +1,706 @@
+//! Teamwork over HTTP: My Team, invitations by email, Join team, Leave Team, remove,
+//! permissions, shared units and the locked team.
+
+mod helpers;
+
+use helpers::{Browser, PASSWORD, TestApp, form_action, link_href, spawn_app};
+
+async fn leader_on(app: &TestApp, plan: &str) -> Browser {
+    let leader = app.user("Lena Leader", "lena@example.com").await;
+    if plan != "free" {
+        let page = leader
+            .post("/account/billing/plan", &[("plan", plan)])
+            .await;
+        assert!(page.contains("You are now on plan"), "{page:?}");
+    }
+    leader
+}
+
+async fn invite(leader: &Browser, email: &str) -> helpers::Page {
+    leader
+        .post("/account/team/invitations", &[("email", email)])
+        .await
+}
+
+/// Invites `email`, who signs up and joins with the in-app button.
+async fn member(app: &TestApp, leader: &Browser, name: &str, email: &str) -> Browser {
+    let page = invite(leader, email).await;
+    assert!(page.contains("Invitation sent to"), "{page:?}");
+    let browser = app.user(name, email).await;
+    let team = browser.get("/account/team").await;
+    let join = form_action(&team.body, "/join");
+    let page = browser.post(&join, &[]).await;
+    assert!(page.contains("You joined Lena Leader"), "{page:?}");
+    browser
+}
+
+fn membership_path(my_team_html: &str, nth: usize) -> String {
+    let actions: Vec<&str> = my_team_html
+        .split("action=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .filter(|a| a.ends_with("/permissions"))
+        .collect();
+    actions[nth].trim_end_matches("/permissions").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_flow_invite_by_email_sign_up_from_the_link_and_join() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "m").await;
+    let page = invite(&leader, " Max@Example.com ").await;
+    assert!(
+        page.contains(
+            "Your future team member will get an invitation email that they need to confirm."
+        ),
+        "{page:?}"
+    );
+    assert!(page.contains("max@example.com") && page.contains(">Pending<"));
+    assert!(
+        page.contains("<strong>invited</strong> max@example.com"),
+        "activity"
+    );
+
+    let email = app.smtp().wait_for("max@example.com", 1).await;
+    assert!(email.subject().contains("Lena Leader invited you"));
+    let body = email.body();
+    assert!(
+        body.contains("lena@example.com") && body.contains("expires at"),
+        "{body}"
+    );
+    let link = email.link("/invitations/");
+
+    // Logged out: log in or sign up, with the address filled in.
+    let max = app.browser();
+    let page = max.get(&link).await;
+    assert!(
+        page.contains("This invitation is for <strong>max@example.com</strong>"),
+        "{page:?}"
+    );
+    let signup = link_href(&page.body, "/signup?next=");
+    let page = max.get(&signup).await;
+    assert!(
+        page.contains("value=\"max@example.com\""),
+        "address pre-filled"
+    );
+    let next = signup
+        .split("next=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .replace("%2F", "/");
+    let page = max
+        .post(
+            "/signup",
+            &[
+                ("name", "Max Member"),
+                ("email", "max@example.com"),
+                ("password", PASSWORD),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert!(
+        page.url.contains("/invitations/"),
+        "back at the confirmation: {}",
+        page.url
+    );
+    assert!(page.contains("Join Lena Leader's team"));
+    let page = max.post(&form_action(&page.body, "/join"), &[]).await;
+    assert!(page.contains("You joined Lena Leader's team"), "{page:?}");
+    assert!(page.contains("Leave Team"));
+
+    let page = leader.get("/account/team").await;
+    assert!(
+        page.contains("Max Member") && page.contains(">Active<"),
+        "{page:?}"
+    );
+    assert!(!page.contains(">Pending<"));
+    assert!(page.contains("<strong>joined</strong> max@example.com"));
+    let notice = app.smtp().wait_for("lena@example.com", 1).await;
+    assert!(notice.subject().contains("Max Member joined your team"));
+
+    // The link is single use.
+    let page = max.get(&link).await;
+    assert!(page.contains("no longer works"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_existing_account_logs_in_from_the_link_and_comes_back() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "free").await;
+    let mia = app.user("Mia", "mia@example.com").await;
+    mia.logout().await;
+    invite(&leader, "mia@example.com").await;
+    let link = app
+        .smtp()
+        .wait_for("mia@example.com", 1)
+        .await
+        .link("/invitations/");
+    let page = mia.get(&link).await;
+    assert!(page.contains("Log in with that address"));
+    let login = link_href(&page.body, "/login?next=");
+    let next = login
+        .split("next=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .replace("%2F", "/");
+    let page = mia
+        .post(
+            "/login",
+            &[
+                ("email", "mia@example.com"),
+                ("password", PASSWORD),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert!(page.contains("Join Lena Leader's team"), "{page:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn join_and_decline_with_the_in_app_buttons() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "free").await;
+    invite(&leader, "max@example.com").await;
+    invite(&leader, "dan@example.com").await;
+
+    let dan = app.user("Dan", "dan@example.com").await;
+    let account = dan.get("/account").await;
+    assert!(
+        account.contains("Lena Leader")
+            && account.contains("Join team")
+            && account.contains("Decline")
+    );
+    let page = dan.post(&form_action(&account.body, "/decline"), &[]).await;
+    assert!(page.contains("You declined Lena Leader's invitation."));
+    assert!(!dan.get("/account").await.contains("Join team"));
+
+    let max = member(&app, &leader, "Max", "max2@example.com").await;
+    assert!(
+        max.get("/account/team")
+            .await
+            .contains("You are a member of <strong>Lena Leader</strong>")
+    );
+
+    let page = leader.get("/account/team").await;
+    assert!(page.contains("<strong>declined</strong> dan@example.com"));
+    assert!(
+        !page.contains("dan@example.com</span>"),
+        "declined invitation left the list"
+    );
+    let notice = app.smtp().wait_for("lena@example.com", 1).await;
+    assert!(notice.subject().contains("Dan declined your invitation"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn resend_kills_the_old_link_and_cancel_kills_the_link() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "free").await;
+    let page = invite(&leader, "max@example.com").await;
+    let old_link = app
+        .smtp()
+        .wait_for("max@example.com", 1)
+        .await
+        .link("/invitations/");
+
+    let again = invite(&leader, "max@example.com").await;
+    assert!(again.contains("already pending. Use Resend"), "{again:?}");
+
+    let page = leader.post(&form_action(&page.body, "/resend"), &[]).await;
+    assert!(
+        page.contains("Invitation sent again to max@example.com"),
+        "{page:?}"
+    );
+    let new_link = app
+        .smtp()
+        .wait_for("max@example.com", 2)
+        .await
+        .link("/invitations/");
+    assert_ne!(old_link, new_link);
+
+    let max = app.user("Max", "max@example.com").await;
+    assert!(max.get(&old_link).await.contains("no longer works"));
+    let token = old_link.rsplit('/').next().unwrap();
+    let page = max.post(&format!("/invitations/{token}/join"), &[]).await;
+    assert_eq!(page.status, 404, "the old token joins nothing");
+    assert!(max.get(&new_link).await.contains("Join Lena Leader's team"));
+
+    let page = leader.get("/account/team").await;
+    let page = leader.post(&form_action(&page.body, "/cancel"), &[]).await;
+    assert!(page.contains("was cancelled"));
+    assert!(max.get(&new_link).await.contains("no longer works"));
+    assert!(!max.get("/account").await.contains("Join team"));
+    assert!(page.contains("<strong>cancelled</strong> max@example.com"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invitation_expires_after_seven_days() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "free").await;
+    invite(&leader, "max@example.com").await;
+    let link = app
+        .smtp()
+        .wait_for("max@example.com", 1)
+        .await
+        .link("/invitations/");
+    let max = app.user("Max", "max@example.com").await;
+    app.clock
+        .advance(chrono::Duration::days(7) + chrono::Duration::minutes(1));
+    assert!(max.get(&link).await.contains("This invitation has expired"));
+    let token = link.rsplit('/').next().unwrap();
+    let page = max.post(&format!("/invitations/{token}/join"), &[]).await;
+    assert!(page.contains("has expired"), "{page:?}");
+    assert!(!page.contains("Leave Team"));
+    assert!(leader.get("/account/team").await.contains(">Expired<"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_link_opened_by_another_account_changes_nothing() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "free").await;
+    invite(&leader, "max@example.com").await;
+    let link = app
+        .smtp()
+        .wait_for("max@example.com", 1)
+        .await
+        .link("/invitations/");
+    let eve = app.user("Eve", "eve@example.com").await;
+    let page = eve.get(&link).await;
+    assert!(page.contains("This invitation is for another account"));
+    assert!(page.contains("max@example.com"));
+    let token = link.rsplit('/').next().unwrap();
+    let page = eve.post(&format!("/invitations/{token}/join"), &[]).await;
+    assert_eq!(page.status, 404);
+    assert!(!eve.get("/account/team").await.contains("Leave Team"));
+    assert!(leader.get("/account/team").await.contains(">Pending<"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refusals_yourself_members_and_people_in_other_teams() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "free").await;
+    assert!(
+        invite(&leader, "LENA@example.com")
+            .await
+            .contains("You cannot invite yourself.")
+    );
+    assert!(
+        invite(&leader, "not an address")
+            .await
+            .contains("Enter an email address")
+    );
+    let max = member(&app, &leader, "Max", "max@example.com").await;
+    assert!(
+        invite(&leader, "max@example.com")
+            .await
+            .contains("already a member of your team")
+    );
+
+    let other = app.user("Olga Other", "olga@example.com").await;
+    assert!(
+        invite(&other, "max@example.com")
+            .await
+            .contains("already a member of another team")
+    );
+    assert!(
+        invite(&other, "lena@example.com")
+            .await
+            .contains("leads a team with members")
+    );
+
+    // A member cannot invite.
+    let page = invite(&max, "friend@example.com").await;
+    assert!(page.contains("Team members cannot invite"), "{page:?}");
+
+    // A leader with members cannot join another team, and is told so.
+    invite(&other, "kim@example.com").await;
+    let kim = app.user("Kim", "kim@example.com").await;
+    invite(&kim, "kims-friend@example.com").await;
+    let friend = app.user("Friend", "kims-friend@example.com").await;
+    let page = friend.get("/account").await;
+    assert!(
+        friend
+            .post(&form_action(&page.body, "/join"), &[])
+            .await
+            .contains("You joined Kim's team")
+    );
+    let page = kim.get("/account").await;
+    let page = kim.post(&form_action(&page.body, "/join"), &[]).await;
+    assert!(
+        page.contains("You lead a team that has members"),
+        "{page:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remove_and_leave_keep_history_and_allow_a_new_invitation() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "m").await;
+    let max = member(&app, &leader, "Max", "max@example.com").await;
+    let mia = member(&app, &leader, "Mia", "mia@example.com").await;
+    // Max spends before leaving.
+    let max_user = dripteam::db::accounts::user_by_email(&mut app.conn(), "max@example.com")
+        .unwrap()
+        .unwrap();
+    dripteam::domain::units::spend_credits(&mut app.conn(), max_user.id, 7, app.clock.now())
+        .unwrap();
+
+    let page = max.get("/account/team/leave").await;
+    assert!(page.contains("Leave your team?"));
+    let page = max.post("/account/team/leave", &[]).await;
+    assert!(page.contains("You left Lena Leader's team"), "{page:?}");
+    assert!(!page.contains("Leave Team</a>"));
+    let notice = app.smtp().wait_for("lena@example.com", 3).await;
+    assert!(
+        notice.subject().contains("Max left your team"),
+        "{}",
+        notice.subject()
+    );
+
+    let team = leader.get("/account/team").await;
+    assert!(team.contains("Former member"), "{team:?}");
+    assert!(team.contains("<strong>left</strong> max@example.com"));
+
+    let remove = link_href(&team.body, "/remove");
+    let page = leader.get(&remove).await;
+    assert!(page.contains("Remove Mia?") && page.contains("Nothing is deleted"));
+    let page = leader.post(&remove, &[]).await;
+    assert!(page.contains("Mia was removed from your team"), "{page:?}");
+    assert!(page.contains("<strong>removed</strong> mia@example.com"));
+    assert!(!mia.get("/account/team").await.contains("You are a member"));
+    // The former member's usage stays in the team's history.
+    assert!(page.body.matches("Former member").count() == 2);
+    assert!(
+        page.contains("<td class=\"num\">7</td>"),
+        "Max's 7 credits stay listed"
+    );
+    // Removing again is refused as not found.
+    assert_eq!(leader.post(&remove, &[]).await.status, 404);
+
+    // Invited again, Max joins again.
+    let max_again = leader
+        .post("/account/team/invitations", &[("email", "max@example.com")])
+        .await;
+    assert!(max_again.contains("Invitation sent to max@example.com"));
+    let page = max.get("/account/team").await;
+    let page = max.post(&form_action(&page.body, "/join"), &[]).await;
+    assert!(page.contains("You joined Lena Leader's team"), "{page:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn permissions_change_on_m_and_are_refused_on_s() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "m").await;
+    let max = member(&app, &leader, "Max", "max@example.com").await;
+    let team = leader.get("/account/team").await;
+    assert!(!team.contains("Available from plan M"));
+    let member_path = membership_path(&team.body, 0);
+    let page = leader
+        .post(
+            &format!("{member_path}/permissions"),
+            &[("records_scope", "team")],
+        )
+        .await;
+    assert!(page.contains("export off, View team records"), "{page:?}");
+    assert!(page.contains("<strong>permission changed</strong> max@example.com"));
+    assert!(page.contains("value=\"team\" selected"));
+    let mine = max.get("/account/team").await;
+    assert!(
+        mine.contains("View team records; export not allowed"),
+        "{mine:?}"
+    );
+
+    let page = leader
+        .post(
+            &format!("{member_path}/permissions"),
+            &[("records_scope", "everything"), ("can_export", "on")],
+        )
+        .await;
+    assert!(page.contains("Choose Only own records or View team records."));
+
+    leader.post("/account/billing/plan", &[("plan", "s")]).await;
+    let team = leader.get("/account/team").await;
+    assert!(team.contains("Available from plan M"));
+    assert!(team.contains("disabled"));
+    let page = leader
+        .post(
+            &format!("{member_path}/permissions"),
+            &[("records_scope", "own"), ("can_export", "on")],
+        )
+        .await;
+    assert!(page.contains("Available from plan M"), "{page:?}");
+    leader.post("/account/billing/plan", &[("plan", "m")]).await;
+    assert!(
+        leader
+            .get("/account/team")
+            .await
+            .contains("value=\"team\" selected"),
+        "unchanged on S"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn members_see_the_team_figures_and_spend_the_shared_pool() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "s").await;
+    let max = member(&app, &leader, "Max", "max@example.com").await;
+    let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
+        .unwrap()
+        .unwrap();
+    let max_user = dripteam::db::accounts::user_by_email(&mut app.conn(), "max@example.com")
+        .unwrap()
+        .unwrap();
+    let now = app.clock.now();
+    dripteam::domain::units::spend_credits(&mut app.conn(), max_user.id, 30, now).unwrap();
+    dripteam::domain::units::spend_credits(&mut app.conn(), lena.id, 12, now).unwrap();
+    for address in ["a@x.io", "b@x.io", "a@x.io"] {
+        dripteam::domain::units::record_recipient(&mut app.conn(), max_user.id, address, now)
+            .unwrap();
+    }
+
+    let page = max.get("/account/team").await;
+    assert!(page.contains("You are a member of <strong>Lena Leader</strong>"));
+    assert!(page.contains("42 used · 958 unused"), "{page:?}");
+    assert!(
+        page.contains("2 used · 4998 unused"),
+        "a recipient counts once"
+    );
+    assert!(page.contains("you used 30"));
+    let team = leader.get("/account/team").await;
+    assert!(
+        team.contains("<td class=\"num\">30</td>") && team.contains("<td class=\"num\">12</td>"),
+        "{team:?}"
+    );
+    assert!(leader.get("/account/billing").await.contains("42 / 1000"));
+    // Max's own Free pool is untouched.
+    max.post("/account/team/leave", &[]).await;
+    assert!(max.get("/account/billing").await.contains("0 / 50"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exhausted_pool_says_when_it_renews() {
+    let app = spawn_app().await;
+    leader_on(&app, "free").await;
+    let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
+        .unwrap()
+        .unwrap();
+    let now = app.clock.now();
+    dripteam::domain::units::spend_credits(&mut app.conn(), lena.id, 50, now).unwrap();
+    let refused =
+        dripteam::domain::units::spend_credits(&mut app.conn(), lena.id, 1, now).unwrap_err();
+    let message = refused.to_string();
+    assert!(
+        message.contains("credits for this billing period are used up"),
+        "{message}"
+    );
+    assert!(message.contains("They renew on"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lapsed_plan_locks_the_team_until_renewed() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "m").await;
+    let max = member(&app, &leader, "Max", "max@example.com").await;
+    let team = leader.get("/account/team").await;
+    leader
+        .post(
+            &format!("{}/permissions", membership_path(&team.body, 0)),
+            &[("records_scope", "team")],
+        )
+        .await;
+    let max_user = dripteam::db::accounts::user_by_email(&mut app.conn(), "max@example.com")
+        .unwrap()
+        .unwrap();
+
+    app.clock.advance(chrono::Duration::days(40));
+    let page = max.get("/account/team").await;
+    assert!(page.contains("Your team is locked"), "{page:?}");
+    assert!(page.contains("Ask your team leader to renew"));
+    let refused =
+        dripteam::domain::units::spend_credits(&mut app.conn(), max_user.id, 1, app.clock.now());
+    assert!(matches!(
+        refused,
+        Err(dripteam::domain::DomainError::TeamLocked)
+    ));
+    let page = leader.get("/account/billing").await;
+    assert!(page.contains("Your team is locked") && page.contains("Renew on Billing"));
+
+    let page = leader.post("/account/billing/renew", &[]).await;
+    assert!(!page.contains("Your team is locked"), "{page:?}");
+    assert!(
+        !max.get("/account/team")
+            .await
+            .contains("Your team is locked")
+    );
+    dripteam::domain::units::spend_credits(&mut app.conn(), max_user.id, 1, app.clock.now())
+        .unwrap();
+    assert!(
+        leader
+            .get("/account/team")
+            .await
+            .contains("value=\"team\" selected"),
+        "settings kept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn foreign_ids_answer_404_and_forms_need_the_csrf_token() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "m").await;
+    member(&app, &leader, "Max", "max@example.com").await;
+    invite(&leader, "pending@example.com").await;
+    let team = leader.get("/account/team").await;
+    let member_path = membership_path(&team.body, 0);
+    let resend = form_action(&team.body, "/resend");
+    let cancel = form_action(&team.body, "/cancel");
+
+    let other = leader_on_other(&app).await;
+    assert_eq!(
+        other.get(&format!("{member_path}/remove")).await.status,
+        404
+    );
+    assert_eq!(
+        other
+            .post(&format!("{member_path}/remove"), &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        other
+            .post(
+                &format!("{member_path}/permissions"),
+                &[("records_scope", "team")]
+            )
+            .await
+            .status,
+        404
+    );
+    assert_eq!(other.post(&resend, &[]).await.status, 404);
+    assert_eq!(other.post(&cancel, &[]).await.status, 404);
+    assert_eq!(
+        other.post("/account/invitations/1/join", &[]).await.status,
+        404
+    );
+    assert_eq!(
+        other
+            .post("/account/team/members/999999/remove", &[])
+            .await
+            .status,
+        404
+    );
+
+    // Without the token nothing changes.
+    assert_eq!(
+        leader
+            .post_raw(&format!("{member_path}/remove"), &[])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        leader
+            .post_raw(
+                "/account/team/invitations",
+                &[("email", "outsider-x@example.com")]
+            )
+            .await
+            .status,
+        403
+    );
+    let team = leader.get("/account/team").await;
+    assert!(
+        team.contains("Max")
+            && team.contains("pending@example.com")
+            && !team.contains("outsider-x@example.com")
+    );
+
+    // Anonymous visitors are sent to log in.
+    let anonymous = app.browser();
+    assert!(
+        anonymous
+            .get("/account/team")
+            .await
+            .url
+            .contains("/login?next=/account/team")
+    );
+}
+
+async fn leader_on_other(app: &TestApp) -> Browser {
+    let other = app.user("Olga Other", "olga@example.com").await;
+    invite(&other, "someone@example.com").await;
+    other
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invitation_sending_is_throttled_per_team() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "free").await;
+    for n in 0..20 {
+        let page = invite(&leader, &format!("person{n}@example.com")).await;
+        assert!(page.contains("Invitation sent"), "#{n}: {page:?}");
+    }
+    let page = invite(&leader, "one-too-many@example.com").await;
+    assert!(
+        page.contains("Please wait a while before sending more"),
+        "{page:?}"
+    );
+    assert!(!page.contains("one-too-many@example.com</span>"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_spends_never_overdraw_the_pool() {
+    let app = spawn_app().await;
+    let leader = leader_on(&app, "s").await;
+    let mut members = Vec::new();
+    for n in 0..4 {
+        member(
+            &app,
+            &leader,
+            &format!("M{n}"),
+            &format!("m{n}@example.com"),
+        )
+        .await;
+        members.push(
+            dripteam::db::accounts::user_by_email(&mut app.conn(), &format!("m{n}@example.com"))
+                .unwrap()
+                .unwrap()
+                .id,
+        );
+    }
+    let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
+        .unwrap()
+        .unwrap();
+    let now = app.clock.now();
+    // Leave exactly 100 of the S plan's 1,000 credits.
+    dripteam::domain::units::spend_credits(&mut app.conn(), lena.id, 900, now).unwrap();
+
+    let threads: Vec<_> = (0..32)
+        .map(|i| {
+            let pool = app.pool.clone();
+            let spender = members[i % members.len()];
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                dripteam::domain::units::spend_credits(&mut conn, spender, 10, now)
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let succeeded = results.iter().filter(|r| r.is_ok()).count();
+    for refused in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert!(
+            matches!(refused, dripteam::domain::DomainError::PoolExhausted { .. }),
+            "only exhaustion may refuse: {refused:?}"
+        );
+    }
+    assert_eq!(succeeded, 10);
+    let status = dripteam::domain::units::pool_status(&mut app.conn(), &lena, now).unwrap();
+    assert_eq!(status.credits_used, 1000);
+    assert_eq!(status.credits_left(), 0);
+}

@@ -44,7 +44,7 @@ impl ReceivedEmail {
     pub fn link(&self, path_prefix: &str) -> String {
         let body = self.body();
         let start = body
-            .find(&format!("{path_prefix}"))
+            .find(path_prefix)
             .unwrap_or_else(|| panic!("no {path_prefix} link in:\n{body}"));
         let from = body[..start].rfind("http").expect("absolute link");
         body[from..]

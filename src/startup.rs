@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, DbError, Pool};
 use crate::mail::deliverer::{self, DeliverySettings};
+use crate::web::errors::AppError;
 use crate::web::extract::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +141,10 @@ fn serve(
             )
             .wrap(Logger::new("%r %s %Dms"))
             .app_data(state.clone())
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                AppError::BadRequest(format!("The address has a malformed query ({e}).")).into()
+            }))
             .configure(crate::web::routes)
             .default_service(web::to(crate::web::not_found))
     })

@@ -26,6 +26,8 @@ pub struct Settings {
     pub outbox_poll: Duration,
     pub outbox_retry_base: Duration,
     pub db_pool_size: u32,
+    pub import_max_bytes: usize,
+    pub dns_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +102,14 @@ impl Settings {
         if !(1..=200).contains(&db_pool_size) {
             return Err(bad("DB_POOL_SIZE", "must be between 1 and 200"));
         }
+        let import_max_mb = parse_number(&get, "IMPORT_MAX_MB", 10)?;
+        if !(1..=1024).contains(&import_max_mb) {
+            return Err(bad("IMPORT_MAX_MB", "must be between 1 and 1024"));
+        }
+        let dns_timeout_secs = parse_number(&get, "DNS_TIMEOUT_SECS", 5)?;
+        if !(1..=60).contains(&dns_timeout_secs) {
+            return Err(bad("DNS_TIMEOUT_SECS", "must be between 1 and 60"));
+        }
         let session_key = key_from(&get, "SESSION_KEY", &data_dir, "session.key", 64)?;
         let secret_key = key_from(&get, "SECRET_KEY", &data_dir, "secret.key", 32)?;
         Ok(Settings {
@@ -116,6 +126,8 @@ impl Settings {
             outbox_poll: Duration::from_secs(2),
             outbox_retry_base: Duration::from_secs(30),
             db_pool_size: db_pool_size as u32,
+            import_max_bytes: import_max_mb as usize * 1024 * 1024,
+            dns_timeout: Duration::from_secs(dns_timeout_secs as u64),
         })
     }
 

@@ -15,6 +15,8 @@ use actix_web::{App, HttpServer, web};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, DbError, Pool};
+use crate::dns::DnsResolver;
+use crate::domain::verification::MxResolver;
 use crate::mail::deliverer::{self, DeliverySettings};
 use crate::web::errors::AppError;
 use crate::web::extract::AppState;
@@ -42,7 +44,17 @@ pub struct Application {
 
 impl Application {
     /// Opens the database, runs migrations and binds (port 0 picks a free port).
-    pub fn build(mut settings: Settings, clock: Clock) -> Result<Self, StartupError> {
+    pub fn build(settings: Settings, clock: Clock) -> Result<Self, StartupError> {
+        let resolver = Arc::new(DnsResolver::from_system(settings.dns_timeout));
+        Self::build_with_resolver(settings, clock, resolver)
+    }
+
+    /// As `build`, with the MX resolver given (tests answer DNS locally).
+    pub fn build_with_resolver(
+        mut settings: Settings,
+        clock: Clock,
+        resolver: Arc<dyn MxResolver>,
+    ) -> Result<Self, StartupError> {
         let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
         let listener =
             TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
@@ -64,7 +76,13 @@ impl Application {
         }
         let base_url = settings.base_url.clone();
         let workers = start_workers(&pool, &clock, &settings);
-        let server = serve(listener, pool.clone(), clock.clone(), Arc::new(settings))?;
+        let state = AppState {
+            pool: pool.clone(),
+            clock: clock.clone(),
+            settings: Arc::new(settings),
+            resolver,
+        };
+        let server = serve(listener, state)?;
         Ok(Application {
             port,
             base_url,
@@ -98,19 +116,10 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
     vec![deliverer.abort_handle()]
 }
 
-fn serve(
-    listener: TcpListener,
-    pool: Pool,
-    clock: Clock,
-    settings: Arc<Settings>,
-) -> Result<Server, StartupError> {
-    let key = Key::from(&settings.session_key);
-    let secure = settings.secure_cookies();
-    let state = web::Data::new(AppState {
-        pool,
-        clock,
-        settings,
-    });
+fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError> {
+    let key = Key::from(&state.settings.session_key);
+    let secure = state.settings.secure_cookies();
+    let state = web::Data::new(state);
     let addr = listener
         .local_addr()
         .map(|a| a.to_string())

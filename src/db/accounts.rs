@@ -30,6 +30,15 @@ pub fn find_user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>, DbEr
         .optional()?)
 }
 
+/// (id, name) of these users, in id order.
+pub fn names_of(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .order(users::id)
+        .select((users::id, users::name))
+        .load(conn)?)
+}
+
 pub fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<User>, DbError> {
     Ok(users::table
         .filter(users::email.eq(email))

@@ -2,8 +2,10 @@
 //! embedded migrations and every query. Nothing above this module writes SQL.
 
 pub mod accounts;
+pub mod imports;
 pub mod models;
 pub mod outbox;
+pub mod prospects;
 pub mod schema;
 pub mod team;
 pub mod usage;

@@ -114,3 +114,68 @@ pub struct ActivityRow {
     pub detail: String,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = prospect_lists)]
+pub struct ProspectList {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = prospects)]
+pub struct Prospect {
+    pub id: i64,
+    pub list_id: i64,
+    pub owner_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub position: String,
+    pub verification: Option<String>,
+    pub verification_detail: String,
+    pub verified_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The standard fields of a prospect, as entered or imported.
+#[derive(Debug, Clone, Default, Insertable, AsChangeset)]
+#[diesel(table_name = prospects)]
+pub struct ProspectFields {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub position: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = custom_fields)]
+pub struct CustomField {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = imports)]
+pub struct Import {
+    pub id: i64,
+    pub list_id: i64,
+    pub owner_id: i64,
+    pub file_name: String,
+    pub content: String,
+    pub status: String,
+    pub total_rows: i32,
+    pub checked_rows: i32,
+    pub imported: i32,
+    pub duplicates: i32,
+    pub mapping: String,
+    pub report: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

@@ -116,6 +116,74 @@ diesel::joinable!(memberships -> teams (team_id));
 diesel::joinable!(invitations -> teams (team_id));
 diesel::joinable!(teams -> users (leader_id));
 
+diesel::table! {
+    prospect_lists (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    prospects (id) {
+        id -> BigInt,
+        list_id -> BigInt,
+        owner_id -> BigInt,
+        email -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        company -> Text,
+        position -> Text,
+        verification -> Nullable<Text>,
+        verification_detail -> Text,
+        verified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    custom_fields (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    prospect_field_values (id) {
+        id -> BigInt,
+        prospect_id -> BigInt,
+        field_id -> BigInt,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> BigInt,
+        list_id -> BigInt,
+        owner_id -> BigInt,
+        file_name -> Text,
+        content -> Text,
+        status -> Text,
+        total_rows -> Integer,
+        checked_rows -> Integer,
+        imported -> Integer,
+        duplicates -> Integer,
+        mapping -> Text,
+        report -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(prospects -> prospect_lists (list_id));
+diesel::joinable!(prospect_field_values -> prospects (prospect_id));
+diesel::joinable!(prospect_field_values -> custom_fields (field_id));
+diesel::joinable!(imports -> prospect_lists (list_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     password_resets,
@@ -126,4 +194,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     usage_ledger,
     team_activity,
+    prospect_lists,
+    prospects,
+    custom_fields,
+    prospect_field_values,
+    imports,
 );

@@ -76,6 +76,15 @@ pub fn memberships_with_users(
         .load(conn)?)
 }
 
+pub fn active_member_ids(conn: &mut AnyConnection, team_id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(memberships::table
+        .filter(memberships::team_id.eq(team_id))
+        .filter(memberships::ended_at.is_null())
+        .order(memberships::id)
+        .select(memberships::user_id)
+        .load(conn)?)
+}
+
 pub fn count_active_members(conn: &mut AnyConnection, team_id: i64) -> Result<i64, DbError> {
     Ok(memberships::table
         .filter(memberships::team_id.eq(team_id))

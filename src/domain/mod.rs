@@ -3,12 +3,15 @@
 
 pub mod accounts;
 pub mod billing;
+pub mod csv_import;
 pub mod invitations;
 pub mod plans;
 pub mod policy;
+pub mod prospects;
 pub mod team;
 pub mod tokens;
 pub mod units;
+pub mod verification;
 
 use chrono::NaiveDateTime;
 

@@ -82,6 +82,79 @@ pub fn may_leave(actor_membership: Option<&Membership>) -> DomainResult<&Members
     actor_membership.ok_or_else(|| DomainError::Invalid("You are not a member of a team.".into()))
 }
 
+/// What someone may do with a prospect list, a prospect or (later) a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordAction {
+    View,
+    Edit,
+    Export,
+    Verify,
+}
+
+/// The viewer's place in a team, loaded once per request for record decisions.
+#[derive(Debug, Clone)]
+pub struct TeamSeat {
+    pub leader_id: i64,
+    pub is_leader: bool,
+    /// The member's records layer ("View team records"); the leader sees all regardless.
+    pub sees_team_records: bool,
+    /// The member's export toggle; the leader may always export.
+    pub can_export: bool,
+    /// The leader's plan has lapsed: no team records, no shared units.
+    pub locked: bool,
+    /// The leader's plan has full Teamwork (M and up).
+    pub full_teamwork: bool,
+    /// The leader and every active member.
+    pub people: Vec<i64>,
+}
+
+impl TeamSeat {
+    /// Whether the viewer may look at records of other people in the team at all.
+    pub fn sees_others(&self) -> bool {
+        self.full_teamwork && !self.locked && (self.is_leader || self.sees_team_records)
+    }
+
+    /// A member whose leader turned their export toggle off (full Teamwork only).
+    fn export_switched_off(&self) -> bool {
+        !self.is_leader && self.full_teamwork && !self.can_export
+    }
+}
+
+/// Whether `viewer_id` may do `action` to a record owned by `owner_id`.
+/// Records of people the viewer may not see answer NotFound; seen but not allowed, Forbidden.
+pub fn may_access_record(
+    viewer_id: i64,
+    seat: Option<&TeamSeat>,
+    owner_id: i64,
+    action: RecordAction,
+) -> DomainResult<()> {
+    if viewer_id == owner_id {
+        return match (action, seat) {
+            (RecordAction::Export, Some(seat)) if seat.export_switched_off() => {
+                Err(DomainError::Forbidden(
+                    "Your team leader has turned export off for you, so you cannot export lists."
+                        .into(),
+                ))
+            }
+            _ => Ok(()),
+        };
+    }
+    let seat = seat.ok_or(DomainError::NotFound)?;
+    if !seat.sees_others() || !seat.people.contains(&owner_id) {
+        return Err(DomainError::NotFound);
+    }
+    match action {
+        RecordAction::View => Ok(()),
+        RecordAction::Export if seat.is_leader || seat.can_export => Ok(()),
+        RecordAction::Export => Err(DomainError::Forbidden(
+            "Your team leader has turned export off for you, so you cannot export lists.".into(),
+        )),
+        RecordAction::Edit | RecordAction::Verify => Err(DomainError::Forbidden(
+            "Team records are read only: only their owner can change them.".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +223,75 @@ mod tests {
         assert!(may_remove_member(&leader, &team(1), &membership(10, false)).is_ok());
         assert!(may_remove_member(&leader, &team(1), &membership(11, false)).is_err());
         assert!(may_remove_member(&leader, &team(1), &membership(10, true)).is_err());
+    }
+
+    fn seat(is_leader: bool, team_records: bool, can_export: bool) -> TeamSeat {
+        TeamSeat {
+            leader_id: 1,
+            is_leader,
+            sees_team_records: team_records,
+            can_export,
+            locked: false,
+            full_teamwork: true,
+            people: vec![1, 2, 3],
+        }
+    }
+
+    #[test]
+    fn record_access_table() {
+        use RecordAction::*;
+        let allowed = |r: DomainResult<()>| r.is_ok();
+        let not_found = |r: DomainResult<()>| matches!(r, Err(DomainError::NotFound));
+        let forbidden = |r: DomainResult<()>| matches!(r, Err(DomainError::Forbidden(_)));
+        let leader = seat(true, false, true);
+        let own_only = seat(false, false, true);
+        let team_viewer = seat(false, true, true);
+        let export_off = seat(false, true, false);
+        let locked = TeamSeat {
+            locked: true,
+            ..team_viewer.clone()
+        };
+        let basic = TeamSeat {
+            full_teamwork: false,
+            ..leader.clone()
+        };
+        // (viewer, seat, owner, action) → outcome
+        assert!(allowed(may_access_record(1, Some(&leader), 2, View)));
+        assert!(allowed(may_access_record(1, Some(&leader), 2, Export)));
+        assert!(forbidden(may_access_record(1, Some(&leader), 2, Edit)));
+        assert!(forbidden(may_access_record(1, Some(&leader), 2, Verify)));
+        assert!(
+            not_found(may_access_record(1, Some(&leader), 9, View)),
+            "outsider's records"
+        );
+        assert!(not_found(may_access_record(2, Some(&own_only), 3, View)));
+        assert!(not_found(may_access_record(2, Some(&own_only), 1, View)));
+        assert!(allowed(may_access_record(2, Some(&own_only), 2, Edit)));
+        assert!(allowed(may_access_record(2, Some(&team_viewer), 1, View)));
+        assert!(allowed(may_access_record(2, Some(&team_viewer), 3, Export)));
+        assert!(forbidden(may_access_record(2, Some(&team_viewer), 3, Edit)));
+        assert!(forbidden(may_access_record(
+            2,
+            Some(&export_off),
+            3,
+            Export
+        )));
+        assert!(
+            forbidden(may_access_record(2, Some(&export_off), 2, Export)),
+            "export off means nothing"
+        );
+        assert!(allowed(may_access_record(2, Some(&export_off), 3, View)));
+        assert!(not_found(may_access_record(2, Some(&locked), 1, View)));
+        assert!(
+            allowed(may_access_record(2, Some(&locked), 2, View)),
+            "own records stay"
+        );
+        assert!(
+            not_found(may_access_record(1, Some(&basic), 2, View)),
+            "basic Teamwork"
+        );
+        assert!(not_found(may_access_record(9, None, 2, View)), "outsider");
+        assert!(allowed(may_access_record(9, None, 9, Export)));
     }
 
     #[test]

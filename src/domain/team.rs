@@ -356,3 +356,34 @@ pub fn leave(
         ))
     })
 }
+
+/// The user's seat in a team (as leader or active member), for record decisions.
+pub fn team_seat(
+    conn: &mut AnyConnection,
+    user: &User,
+    now: NaiveDateTime,
+) -> DomainResult<Option<policy::TeamSeat>> {
+    let (team, leader, membership) =
+        if let Some(membership) = db::active_membership_of(conn, user.id)? {
+            let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
+            let leader = accounts::user_by_id(conn, team.leader_id)?;
+            (team, leader, Some(membership))
+        } else if let Some(team) = db::team_by_leader(conn, user.id)? {
+            (team, user.clone(), None)
+        } else {
+            return Ok(None);
+        };
+    let mut people = vec![leader.id];
+    people.extend(db::active_member_ids(conn, team.id)?);
+    Ok(Some(policy::TeamSeat {
+        leader_id: leader.id,
+        is_leader: membership.is_none(),
+        sees_team_records: membership.as_ref().is_some_and(|m| {
+            RecordsScope::parse(&m.records_scope) == Some(RecordsScope::TeamRecords)
+        }),
+        can_export: membership.as_ref().is_none_or(|m| m.can_export),
+        locked: plan_expired(&leader, now),
+        full_teamwork: units::effective_plan(&leader, now).has_full_teamwork(),
+        people,
+    }))
+}

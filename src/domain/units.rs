@@ -100,6 +100,16 @@ pub fn pool_status(
     })
 }
 
+/// The figures of the pool `user_id` spends from (their team's, or their own).
+pub fn pool_for(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<PoolStatus> {
+    let payer = resolve_payer(conn, user_id, now)?;
+    pool_status(conn, &payer.user, now)
+}
+
 /// Whose pool a user's spends draw on.
 struct Payer {
     user: User,

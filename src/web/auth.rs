@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{
-    AppState, CsrfForm, FlashKind, PageContext, client_ip, flash, log_in_session, log_out_session,
-    redirect, render, safe_next, session_user_id,
+    AppState, CsrfForm, FlashKind, NoFields, PageContext, client_ip, flash, log_in_session,
+    log_out_session, redirect, render, safe_next, session_user_id,
 };
 use crate::domain::DomainError;
 use crate::domain::accounts::{self, EmailAddress, NewPassword, PersonName, SignUp};
@@ -174,11 +174,8 @@ async fn login(
     }
 }
 
-#[derive(Deserialize)]
-struct EmptyForm {}
-
 #[post("/logout")]
-async fn logout(session: Session, _form: CsrfForm<EmptyForm>) -> HttpResponse {
+async fn logout(session: Session, _form: CsrfForm<NoFields>) -> HttpResponse {
     log_out_session(&session);
     redirect("/login")
 }

@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, PageContext, finish, render};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::domain::billing::{self, BillingView};
 use crate::domain::invalid;
 use crate::domain::plans::Plan;
@@ -61,15 +61,12 @@ async fn change_plan(
     finish(&session, outcome, "/account/billing")
 }
 
-#[derive(Deserialize)]
-struct EmptyForm {}
-
 #[post("/account/billing/renew")]
 async fn renew(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
-    _form: CsrfForm<EmptyForm>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user, state.clock.now());
     let outcome = state

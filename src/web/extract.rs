@@ -17,12 +17,14 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::models::User;
 use crate::db::{AnyConnection, DbError, Pool};
+use crate::domain::verification::MxResolver;
 use crate::domain::{DomainError, team};
 
 pub struct AppState {
     pub pool: Pool,
     pub clock: Clock,
     pub settings: Arc<Settings>,
+    pub resolver: Arc<dyn MxResolver>,
 }
 
 impl AppState {
@@ -264,6 +266,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         })
     }
 }
+
+/// Compares a submitted token with the session's in constant time.
+pub fn check_csrf(session: &Session, sent: &str) -> Result<(), AppError> {
+    let expected = session
+        .get::<String>(SESSION_CSRF)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if expected.is_empty() || !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
+        return Err(AppError::Csrf);
+    }
+    Ok(())
+}
+
+/// A form with nothing but its CSRF token (a button).
+#[derive(Deserialize)]
+pub struct NoFields {}
 
 /// The client's address, for throttling.
 pub fn client_ip(req: &HttpRequest) -> String {

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::errors::{AppError, url_escape};
 use super::extract::{
-    AppState, CsrfForm, CurrentUser, PageContext, finish, render, session_user_id,
+    AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render, session_user_id,
 };
 use crate::domain::invitations::{self, InvitationRef, LinkState};
 
@@ -45,16 +45,13 @@ async fn follow_link(
     })
 }
 
-#[derive(serde::Deserialize)]
-struct EmptyForm {}
-
 #[post("/invitations/{token}/join")]
 async fn join_from_link(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
     path: web::Path<String>,
-    _form: CsrfForm<EmptyForm>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (token, now, member, base_url) = (
         path.into_inner(),
@@ -76,7 +73,7 @@ async fn join_in_app(
     session: Session,
     user: CurrentUser,
     path: web::Path<i64>,
-    _form: CsrfForm<EmptyForm>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (id, now, member, base_url) = (
         path.into_inner(),
@@ -96,7 +93,7 @@ async fn decline(
     session: Session,
     user: CurrentUser,
     path: web::Path<i64>,
-    _form: CsrfForm<EmptyForm>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (id, now, member, base_url) = (
         path.into_inner(),

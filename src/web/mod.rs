@@ -8,7 +8,10 @@ pub mod dev_mailbox;
 pub mod errors;
 pub mod extract;
 pub mod home;
+pub mod imports;
 pub mod invitations;
+pub mod prospect_profile;
+pub mod prospects;
 pub mod team;
 
 use actix_web::web;
@@ -43,6 +46,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(invitations::join_from_link)
         .service(invitations::join_in_app)
         .service(invitations::decline)
+        .service(prospects::lists_page)
+        .service(prospects::create_list)
+        .service(prospects::list_page)
+        .service(prospects::rename_list)
+        .service(prospects::confirm_delete_list)
+        .service(prospects::delete_list)
+        .service(prospects::add_prospect)
+        .service(prospects::export)
+        .service(prospect_profile::verify_list)
+        .service(imports::upload_form)
+        .service(imports::upload)
+        .service(imports::import_page)
+        .service(imports::start)
+        .service(prospect_profile::profile)
+        .service(prospect_profile::update)
+        .service(prospect_profile::delete)
+        .service(prospect_profile::verify_prospect)
         .service(dev_mailbox::mailbox);
 }
 

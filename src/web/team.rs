@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, PageContext, finish, render};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::db::models::User;
 use crate::domain::accounts::EmailAddress;
 use crate::domain::invitations::{self, InvitationCard, InviteSettings};
@@ -91,16 +91,13 @@ async fn invite(
     finish(&session, outcome, MY_TEAM)
 }
 
-#[derive(Deserialize)]
-struct EmptyForm {}
-
 #[post("/account/team/invitations/{id}/resend")]
 async fn resend(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
     path: web::Path<i64>,
-    _form: CsrfForm<EmptyForm>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let ((base_url, ttl_days), now, leader, id) = (
         invite_settings(&state),
@@ -131,7 +128,7 @@ async fn cancel(
     session: Session,
     user: CurrentUser,
     path: web::Path<i64>,
-    _form: CsrfForm<EmptyForm>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
     let outcome = state
@@ -204,7 +201,7 @@ async fn remove(
     session: Session,
     user: CurrentUser,
     path: web::Path<i64>,
-    _form: CsrfForm<EmptyForm>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
     let outcome = state
@@ -235,7 +232,7 @@ async fn leave(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
-    _form: CsrfForm<EmptyForm>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (now, member, base_url) = (
         state.clock.now(),

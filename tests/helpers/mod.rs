@@ -166,6 +166,22 @@ impl SmtpCapture {
     }
 }
 
+/// DNS for tests: every domain has a mail server except these.
+pub fn fake_dns() -> dripteam::dns::FixedResolver {
+    use dripteam::domain::verification::MxAnswer;
+    dripteam::dns::FixedResolver {
+        answers: HashMap::from([
+            ("nomx.test".to_string(), MxAnswer::NoRecords),
+            ("nowhere.test".to_string(), MxAnswer::NoDomain),
+            (
+                "slow.test".to_string(),
+                MxAnswer::Failed("timed out".into()),
+            ),
+        ]),
+        default: MxAnswer::Found,
+    }
+}
+
 /// A fresh database for one test, dropped at the end when it is a PostgreSQL one.
 struct TestDatabase {
     url: String,
@@ -272,7 +288,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
     settings.outbox_poll = Duration::from_millis(50);
     settings.outbox_retry_base = Duration::from_millis(200);
-    let app = Application::build(settings, Clock::default()).expect("app starts");
+    let app = Application::build_with_resolver(settings, Clock::default(), Arc::new(fake_dns()))
+        .expect("app starts");
     let address = app.base_url.clone();
     let (pool, clock, workers) = (app.pool.clone(), app.clock.clone(), app.workers.clone());
     tokio::spawn(app.run_until_stopped());
@@ -401,6 +418,43 @@ impl Browser {
             status: response.status().as_u16(),
             url: response.url().to_string(),
             body: response.text().await.unwrap(),
+        }
+    }
+
+    /// Uploads a CSV file to the list's import form; the answer is the mapping page.
+    pub async fn upload_csv(&self, list_path: &str, file_name: &str, content: &[u8]) -> Page {
+        let token = self.csrf_token().await;
+        let part = reqwest::multipart::Part::bytes(content.to_vec())
+            .file_name(file_name.to_string())
+            .mime_str("text/csv")
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", token)
+            .part("file", part);
+        let response = self
+            .client
+            .post(self.url(&format!("{list_path}/import")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        Page {
+            status: response.status().as_u16(),
+            url: response.url().to_string(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    /// Reloads an import page until the import has ended.
+    pub async fn wait_for_import(&self, import_url: &str) -> Page {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let page = self.get(import_url).await;
+            if page.contains("<strong>Done.</strong>") || page.contains("Nothing was imported") {
+                return page;
+            }
+            assert!(Instant::now() < deadline, "import did not end: {page:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

@@ -1,0 +1,411 @@
+//! Prospect lists and prospects: create, edit and delete your own; view team records
+//! through the member picker when policy allows; export a list as CSV.
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+
+use super::accounts::EmailAddress;
+use super::policy::{self, RecordAction, TeamSeat};
+use super::{DomainError, DomainResult, invalid, team};
+use crate::db::models::{CustomField, Prospect, ProspectFields, ProspectList, User};
+use crate::db::{AnyConnection, accounts, prospects as db};
+
+/// A list name: 1 to 100 characters.
+pub struct ListName(String);
+
+impl ListName {
+    pub fn parse(raw: &str) -> DomainResult<Self> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return invalid("Give the list a name.");
+        }
+        if name.chars().count() > 100 {
+            return invalid("Keep the list name to 100 characters.");
+        }
+        Ok(Self(name.to_string()))
+    }
+}
+
+const MAX_FIELD_CHARS: usize = 200;
+
+/// A prospect's standard fields: a valid email, other fields trimmed and bounded.
+pub fn parse_prospect(
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+    company: &str,
+    position: &str,
+) -> DomainResult<ProspectFields> {
+    let text = |label: &str, value: &str| -> DomainResult<String> {
+        let value = value.trim();
+        if value.chars().count() > MAX_FIELD_CHARS {
+            return invalid(format!(
+                "{label} is longer than {MAX_FIELD_CHARS} characters."
+            ));
+        }
+        Ok(value.to_string())
+    };
+    Ok(ProspectFields {
+        email: EmailAddress::parse(email)?.as_str().to_string(),
+        first_name: text("First name", first_name)?,
+        last_name: text("Last name", last_name)?,
+        company: text("Company", company)?,
+        position: text("Position", position)?,
+    })
+}
+
+/// Who is looking, with their team seat, loaded once per request.
+pub struct Viewer {
+    pub user: User,
+    pub seat: Option<TeamSeat>,
+}
+
+impl Viewer {
+    pub fn load(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> DomainResult<Self> {
+        Ok(Viewer {
+            seat: team::team_seat(conn, user, now)?,
+            user: user.clone(),
+        })
+    }
+
+    pub fn may(&self, owner_id: i64, action: RecordAction) -> DomainResult<()> {
+        policy::may_access_record(self.user.id, self.seat.as_ref(), owner_id, action)
+    }
+
+    pub fn allowed(&self, owner_id: i64, action: RecordAction) -> bool {
+        self.may(owner_id, action).is_ok()
+    }
+}
+
+/// One entry of the member picker.
+pub struct PickerEntry {
+    pub user_id: i64,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// The people whose records the viewer may pick (themselves first), or none when the
+/// viewer sees only their own records.
+pub fn picker(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    selected: i64,
+) -> DomainResult<Vec<PickerEntry>> {
+    let Some(seat) = viewer.seat.as_ref().filter(|s| s.sees_others()) else {
+        return Ok(Vec::new());
+    };
+    let mut entries = vec![PickerEntry {
+        user_id: viewer.user.id,
+        name: "My records".into(),
+        selected: selected == viewer.user.id,
+    }];
+    let others: Vec<i64> = seat
+        .people
+        .iter()
+        .copied()
+        .filter(|id| *id != viewer.user.id)
+        .collect();
+    for (user_id, name) in accounts::names_of(conn, &others)? {
+        let name = if user_id == seat.leader_id {
+            format!("{name} (team leader)")
+        } else {
+            name
+        };
+        entries.push(PickerEntry {
+            user_id,
+            name,
+            selected: selected == user_id,
+        });
+    }
+    Ok(entries)
+}
+
+pub struct ListsPage {
+    pub owner_id: i64,
+    pub owner_name: String,
+    pub is_own: bool,
+    pub picker: Vec<PickerEntry>,
+    pub lists: Vec<(ProspectList, i64)>,
+}
+
+/// The Prospects page: the lists of `member` (default: the viewer), if the viewer may see them.
+pub fn lists_page(
+    conn: &mut AnyConnection,
+    user: &User,
+    member: Option<i64>,
+    now: NaiveDateTime,
+) -> DomainResult<ListsPage> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let owner_id = member.unwrap_or(user.id);
+    viewer.may(owner_id, RecordAction::View)?;
+    let owner_name = accounts::user_by_id(conn, owner_id)?.name;
+    Ok(ListsPage {
+        owner_id,
+        owner_name,
+        is_own: owner_id == user.id,
+        picker: picker(conn, &viewer, owner_id)?,
+        lists: db::lists_of(conn, owner_id)?,
+    })
+}
+
+pub const PAGE_SIZE: i64 = 100;
+
+pub struct ListPage {
+    pub list: ProspectList,
+    pub owner_name: String,
+    pub is_own: bool,
+    pub may_export: bool,
+    pub total: i64,
+    pub prospects: Vec<Prospect>,
+    /// The `after` of the next page, when there is one.
+    pub next_after: Option<i64>,
+}
+
+fn list_for(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    list_id: i64,
+    action: RecordAction,
+) -> DomainResult<ProspectList> {
+    let list = db::list_by_id(conn, list_id)?.ok_or(DomainError::NotFound)?;
+    viewer.may(list.owner_id, RecordAction::View)?;
+    viewer.may(list.owner_id, action)?;
+    Ok(list)
+}
+
+pub fn list_page(
+    conn: &mut AnyConnection,
+    user: &User,
+    list_id: i64,
+    after: i64,
+    now: NaiveDateTime,
+) -> DomainResult<ListPage> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let list = list_for(conn, &viewer, list_id, RecordAction::View)?;
+    let mut prospects = db::prospects_page(conn, list.id, after, PAGE_SIZE + 1)?;
+    let next_after = (prospects.len() as i64 > PAGE_SIZE).then(|| {
+        prospects.truncate(PAGE_SIZE as usize);
+        prospects.last().map_or(after, |p| p.id)
+    });
+    Ok(ListPage {
+        owner_name: accounts::user_by_id(conn, list.owner_id)?.name,
+        is_own: list.owner_id == user.id,
+        may_export: viewer.allowed(list.owner_id, RecordAction::Export),
+        total: db::count_in_list(conn, list.id)?,
+        prospects,
+        next_after,
+        list,
+    })
+}
+
+pub fn create_list(
+    conn: &mut AnyConnection,
+    user: &User,
+    name: ListName,
+    now: NaiveDateTime,
+) -> DomainResult<i64> {
+    Ok(db::insert_list(conn, user.id, &name.0, now)?)
+}
+
+pub fn rename_list(
+    conn: &mut AnyConnection,
+    user: &User,
+    list_id: i64,
+    name: ListName,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let list = list_for(conn, &viewer, list_id, RecordAction::Edit)?;
+    db::rename_list(conn, list.id, &name.0)?;
+    Ok(format!("Renamed to “{}”.", name.0))
+}
+
+/// The list, for the deletion confirmation page.
+pub fn list_to_delete(
+    conn: &mut AnyConnection,
+    user: &User,
+    list_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<(ProspectList, i64)> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let list = list_for(conn, &viewer, list_id, RecordAction::Edit)?;
+    let count = db::count_in_list(conn, list.id)?;
+    Ok((list, count))
+}
+
+pub fn delete_list(
+    conn: &mut AnyConnection,
+    user: &User,
+    list_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (list, count) = list_to_delete(conn, user, list_id, now)?;
+    db::delete_list(conn, list.id)?;
+    Ok(format!(
+        "Deleted the list “{}” and its {count} prospects.",
+        list.name
+    ))
+}
+
+pub fn add_prospect(
+    conn: &mut AnyConnection,
+    user: &User,
+    list_id: i64,
+    fields: ProspectFields,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let list = list_for(conn, &viewer, list_id, RecordAction::Edit)?;
+    if db::emails_in_list(conn, list.id)?.contains(&fields.email) {
+        return invalid(format!("{} is already in this list.", fields.email));
+    }
+    db::insert_prospect(conn, list.id, user.id, &fields, now)?;
+    Ok(format!("Added {}.", fields.email))
+}
+
+pub struct Profile {
+    pub prospect: Prospect,
+    pub list: ProspectList,
+    pub owner_name: String,
+    pub is_own: bool,
+    /// Custom values with their field names: shown to anyone who may view the prospect.
+    pub custom: Vec<(String, String)>,
+}
+
+fn prospect_for(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    prospect_id: i64,
+    action: RecordAction,
+) -> DomainResult<Prospect> {
+    let prospect = db::prospect_by_id(conn, prospect_id)?.ok_or(DomainError::NotFound)?;
+    viewer.may(prospect.owner_id, RecordAction::View)?;
+    viewer.may(prospect.owner_id, action)?;
+    Ok(prospect)
+}
+
+pub fn profile(
+    conn: &mut AnyConnection,
+    user: &User,
+    prospect_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<Profile> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let prospect = prospect_for(conn, &viewer, prospect_id, RecordAction::View)?;
+    let list = db::list_by_id(conn, prospect.list_id)?.ok_or(DomainError::NotFound)?;
+    Ok(Profile {
+        custom: db::values_of(conn, prospect.id)?,
+        owner_name: accounts::user_by_id(conn, prospect.owner_id)?.name,
+        is_own: prospect.owner_id == user.id,
+        prospect,
+        list,
+    })
+}
+
+pub fn update_prospect(
+    conn: &mut AnyConnection,
+    user: &User,
+    prospect_id: i64,
+    fields: ProspectFields,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let prospect = prospect_for(conn, &viewer, prospect_id, RecordAction::Edit)?;
+    if fields.email != prospect.email
+        && db::emails_in_list(conn, prospect.list_id)?.contains(&fields.email)
+    {
+        return invalid(format!("{} is already in this list.", fields.email));
+    }
+    db::update_prospect(conn, prospect.id, &fields)?;
+    Ok("Prospect saved.".into())
+}
+
+/// Deletes the prospect; returns the list it was in.
+pub fn delete_prospect(
+    conn: &mut AnyConnection,
+    user: &User,
+    prospect_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<(i64, String)> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let prospect = prospect_for(conn, &viewer, prospect_id, RecordAction::Edit)?;
+    conn.transaction(|conn| db::delete_prospect(conn, prospect.id))?;
+    Ok((prospect.list_id, format!("Deleted {}.", prospect.email)))
+}
+
+/// What an export writes: the list and the owner's custom fields as extra columns.
+pub struct ExportPlan {
+    pub list: ProspectList,
+    pub fields: Vec<CustomField>,
+}
+
+impl ExportPlan {
+    pub fn header(&self) -> Vec<String> {
+        let mut header: Vec<String> = [
+            "email",
+            "first_name",
+            "last_name",
+            "company",
+            "position",
+            "verification",
+        ]
+        .map(String::from)
+        .to_vec();
+        header.extend(self.fields.iter().map(|f| f.name.clone()));
+        header
+    }
+}
+
+pub fn plan_export(
+    conn: &mut AnyConnection,
+    user: &User,
+    list_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<ExportPlan> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let list = list_for(conn, &viewer, list_id, RecordAction::Export)?;
+    Ok(ExportPlan {
+        fields: db::fields_of(conn, list.owner_id)?,
+        list,
+    })
+}
+
+pub const EXPORT_BATCH: i64 = 1000;
+
+/// The next batch of CSV records after prospect `after`, and the id to continue after.
+pub fn export_batch(
+    conn: &mut AnyConnection,
+    plan: &ExportPlan,
+    after: i64,
+) -> DomainResult<(Vec<Vec<String>>, Option<i64>)> {
+    let batch = db::prospects_page(conn, plan.list.id, after, EXPORT_BATCH)?;
+    let Some(last) = batch.last().map(|p| p.id) else {
+        return Ok((Vec::new(), None));
+    };
+    let ids: Vec<i64> = batch.iter().map(|p| p.id).collect();
+    let mut values: std::collections::HashMap<(i64, i64), String> =
+        std::collections::HashMap::new();
+    for (prospect_id, field_id, value) in db::values_for(conn, &ids)? {
+        values.insert((prospect_id, field_id), value);
+    }
+    let rows = batch
+        .into_iter()
+        .map(|p| {
+            let mut row = vec![
+                p.email,
+                p.first_name,
+                p.last_name,
+                p.company,
+                p.position,
+                p.verification.unwrap_or_default(),
+            ];
+            row.extend(
+                plan.fields
+                    .iter()
+                    .map(|f| values.remove(&(p.id, f.id)).unwrap_or_default()),
+            );
+            row
+        })
+        .collect();
+    Ok((rows, Some(last)))
+}

@@ -1,0 +1,240 @@
+//! CSV import: the upload (multipart, size-limited), the mapping page with a preview, and
+//! the progress and report page.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_session::Session;
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::errors::AppError;
+use super::extract::{
+    AppState, CsrfForm, CurrentUser, FlashKind, PageContext, check_csrf, finish, flash, redirect,
+    render,
+};
+use crate::db::models::Import;
+use crate::domain::csv_import::{self, Column, MappingView};
+use crate::domain::{DomainError, DomainResult, invalid};
+use crate::jobs;
+
+#[derive(Template)]
+#[template(path = "prospects/upload.html")]
+struct UploadTemplate {
+    ctx: PageContext,
+    list_id: i64,
+    max_mb: usize,
+}
+
+#[get("/prospects/lists/{id}/import")]
+async fn upload_form(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, list_id) = (user.user.clone(), state.clock.now(), path.into_inner());
+    state
+        .db(move |conn| csv_import::importable_list(conn, &account, list_id, now))
+        .await?;
+    render(&UploadTemplate {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        list_id,
+        max_mb: state.settings.import_max_bytes / (1024 * 1024),
+    })
+}
+
+/// The file and the CSRF token from a multipart body, refusing a file over `max_bytes`.
+async fn read_upload(
+    mut body: Multipart,
+    max_bytes: usize,
+) -> Result<(String, String, DomainResult<Vec<u8>>), AppError> {
+    let (mut token, mut file_name, mut content) = (String::new(), String::new(), Ok(Vec::new()));
+    while let Some(field) = body.next().await {
+        let mut field = field
+            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+        let name = field.name().unwrap_or_default().to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk
+                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+            if bytes.len() + chunk.len() > max_bytes {
+                content = invalid(format!(
+                    "The file is larger than {} MB. Nothing was imported.",
+                    max_bytes / (1024 * 1024)
+                ));
+                bytes.clear();
+                // Read the rest of the body away without keeping it.
+                while field.next().await.is_some() {}
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" if content.is_ok() => {
+                file_name = field
+                    .content_disposition()
+                    .and_then(|d| d.get_filename())
+                    .unwrap_or("upload.csv")
+                    .to_string();
+                content = Ok(bytes);
+            }
+            _ => {}
+        }
+    }
+    Ok((token, file_name, content))
+}
+
+#[post("/prospects/lists/{id}/import")]
+async fn upload(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    body: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let list_id = path.into_inner();
+    let back = format!("/prospects/lists/{list_id}/import");
+    let (token, file_name, content) = read_upload(body, state.settings.import_max_bytes).await?;
+    check_csrf(&session, &token)?;
+    let outcome = match content {
+        Ok(bytes) if bytes.is_empty() => invalid("Choose a CSV file to upload."),
+        Ok(bytes) => {
+            let (account, now) = (user.user, state.clock.now());
+            state
+                .db(move |conn| {
+                    csv_import::upload(conn, &account, list_id, &file_name, &bytes, now)
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(import_id) => Ok(redirect(&format!("/imports/{import_id}"))),
+        Err(DomainError::NotFound) => Err(AppError::NotFound),
+        Err(e) => finish(&session, Err(e), &back),
+    }
+}
+
+/// The import page: the mapping form before it starts, then progress, then the report.
+enum ImportStage {
+    Mapping(Box<MappingView>),
+    Progress(Import),
+}
+
+#[derive(Template)]
+#[template(path = "prospects/import.html")]
+struct ImportTemplate {
+    ctx: PageContext,
+    stage: ImportStage,
+    /// A running import whose progress has not moved for a long time: the process died.
+    interrupted: bool,
+}
+
+impl ImportTemplate {
+    /// (value, label, selected) of the choices for column `index`.
+    fn options(view: &MappingView, index: &usize) -> Vec<(String, String, bool)> {
+        let mut options: Vec<(String, String)> = [
+            ("skip", "Skip"),
+            ("email", "Email"),
+            ("first_name", "First name"),
+            ("last_name", "Last name"),
+            ("company", "Company"),
+            ("position", "Position"),
+        ]
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .to_vec();
+        options.extend(
+            view.my_fields
+                .iter()
+                .map(|f| (format!("field:{}", f.id), format!("My field: {}", f.name))),
+        );
+        options.push(("new".into(), "New custom field…".into()));
+        let suggested = &view.suggestions[*index];
+        options
+            .into_iter()
+            .map(|(value, label)| {
+                let selected = value == *suggested;
+                (value, label, selected)
+            })
+            .collect()
+    }
+
+    fn problems(import: &Import) -> Vec<&str> {
+        import.report.lines().take(200).collect()
+    }
+}
+
+#[get("/imports/{id}")]
+async fn import_page(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (account, id, now) = (user.user.clone(), path.into_inner(), state.clock.now());
+    let stage = state
+        .db(move |conn| {
+            let import = csv_import::own_import(conn, &account, id)?;
+            if import.status == "uploaded" {
+                Ok(ImportStage::Mapping(Box::new(csv_import::mapping_view(
+                    conn, &account, id,
+                )?)))
+            } else {
+                Ok(ImportStage::Progress(import))
+            }
+        })
+        .await?;
+    let interrupted = matches!(&stage, ImportStage::Progress(i)
+        if (i.status == "running" || i.status == "queued") && i.updated_at < now - chrono::Duration::minutes(10));
+    render(&ImportTemplate {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        stage,
+        interrupted,
+    })
+}
+
+/// The mapping form: `col_N` is the choice for column N, `name_N` a new field's name.
+fn parse_mapping(form: &HashMap<String, String>) -> DomainResult<Vec<Column>> {
+    let mut columns = Vec::new();
+    for n in 0.. {
+        let Some(choice) = form.get(&format!("col_{n}")) else {
+            break;
+        };
+        let name = form.get(&format!("name_{n}")).map_or("", String::as_str);
+        columns.push(Column::parse(choice, name)?);
+    }
+    Ok(columns)
+}
+
+#[post("/imports/{id}/start")]
+async fn start(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let page = format!("/imports/{id}");
+    let outcome = match parse_mapping(&form) {
+        Ok(columns) => {
+            let (account, now) = (user.user, state.clock.now());
+            state
+                .db(move |conn| csv_import::queue(conn, &account, id, columns, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(import_id) => {
+            jobs::imports::spawn(state.pool.clone(), state.clock.clone(), import_id);
+            flash(&session, FlashKind::Success, "The import has started.");
+            Ok(redirect(&page))
+        }
+        Err(DomainError::NotFound) => Err(AppError::NotFound),
+        Err(e) => finish(&session, Err(e), &page),
+    }
+}

@@ -1,0 +1,283 @@
+//! Prospects: the lists page with the member picker, a list, and its CSV export.
+
+use actix_session::Session;
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::errors::AppError;
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use crate::db::models::ProspectList;
+use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
+use crate::domain::{DomainError, DomainResult};
+
+#[derive(Deserialize)]
+struct MemberQuery {
+    member: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "prospects/lists.html")]
+struct ListsTemplate {
+    ctx: PageContext,
+    page: ListsPage,
+}
+
+#[get("/prospects")]
+async fn lists_page(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    query: web::Query<MemberQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, member) = (user.user.clone(), state.clock.now(), query.member);
+    let page = state
+        .db(move |conn| prospects::lists_page(conn, &account, member, now))
+        .await?;
+    render(&ListsTemplate {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        page,
+    })
+}
+
+#[derive(Deserialize)]
+struct ListNameForm {
+    name: String,
+}
+
+#[post("/prospects/lists")]
+async fn create_list(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<ListNameForm>,
+) -> Result<HttpResponse, AppError> {
+    let outcome: DomainResult<i64> = match ListName::parse(&form.name) {
+        Ok(name) => {
+            let (account, now) = (user.user, state.clock.now());
+            state
+                .db(move |conn| prospects::create_list(conn, &account, name, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(id) => finish(
+            &session,
+            Ok("List created. Add prospects or import a CSV file.".into()),
+            &format!("/prospects/lists/{id}"),
+        ),
+        Err(e) => finish(&session, Err(e), "/prospects"),
+    }
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    after: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "prospects/list.html")]
+struct ListTemplate {
+    ctx: PageContext,
+    page: ListPage,
+}
+
+#[get("/prospects/lists/{id}")]
+async fn list_page(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, id, after) = (
+        user.user.clone(),
+        state.clock.now(),
+        path.into_inner(),
+        query.after.unwrap_or(0),
+    );
+    let page = state
+        .db(move |conn| prospects::list_page(conn, &account, id, after, now))
+        .await?;
+    render(&ListTemplate {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        page,
+    })
+}
+
+#[post("/prospects/lists/{id}/rename")]
+async fn rename_list(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ListNameForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let outcome = match ListName::parse(&form.name) {
+        Ok(name) => {
+            let (account, now) = (user.user, state.clock.now());
+            state
+                .db(move |conn| prospects::rename_list(conn, &account, id, name, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish(&session, outcome, &format!("/prospects/lists/{id}"))
+}
+
+#[derive(Template)]
+#[template(path = "prospects/confirm_delete_list.html")]
+struct ConfirmDeleteList {
+    ctx: PageContext,
+    list: ProspectList,
+    count: i64,
+}
+
+#[get("/prospects/lists/{id}/delete")]
+async fn confirm_delete_list(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, id) = (user.user.clone(), state.clock.now(), path.into_inner());
+    let (list, count) = state
+        .db(move |conn| prospects::list_to_delete(conn, &account, id, now))
+        .await?;
+    render(&ConfirmDeleteList {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        list,
+        count,
+    })
+}
+
+#[post("/prospects/lists/{id}/delete")]
+async fn delete_list(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, id) = (user.user, state.clock.now(), path.into_inner());
+    let outcome = state
+        .db(move |conn| prospects::delete_list(conn, &account, id, now))
+        .await;
+    if matches!(outcome, Err(DomainError::NotFound)) {
+        return Err(AppError::NotFound);
+    }
+    finish(&session, outcome, "/prospects")
+}
+
+#[derive(Deserialize)]
+pub struct ProspectForm {
+    pub email: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub company: String,
+    #[serde(default)]
+    pub position: String,
+}
+
+impl ProspectForm {
+    pub fn parse(&self) -> DomainResult<crate::db::models::ProspectFields> {
+        parse_prospect(
+            &self.email,
+            &self.first_name,
+            &self.last_name,
+            &self.company,
+            &self.position,
+        )
+    }
+}
+
+#[post("/prospects/lists/{id}/prospects")]
+async fn add_prospect(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ProspectForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let outcome = match form.parse() {
+        Ok(fields) => {
+            let (account, now) = (user.user, state.clock.now());
+            state
+                .db(move |conn| prospects::add_prospect(conn, &account, id, fields, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish(&session, outcome, &format!("/prospects/lists/{id}"))
+}
+
+/// The list as CSV, written in batches so that a large list never sits in memory.
+#[get("/prospects/lists/{id}/export.csv")]
+async fn export(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, id) = (user.user, state.clock.now(), path.into_inner());
+    let plan = std::sync::Arc::new(
+        state
+            .db(move |conn| prospects::plan_export(conn, &account, id, now))
+            .await?,
+    );
+    let header = csv_line(&plan.header());
+    let file_name: String = plan
+        .list
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let first =
+        futures_util::stream::once(async move { Ok::<_, AppError>(web::Bytes::from(header)) });
+    let rows = futures_util::stream::unfold(Some(0i64), move |after| {
+        let (state, plan) = (state.clone(), plan.clone());
+        async move {
+            let after = after?;
+            let batch_plan = plan.clone();
+            let batch = state
+                .db(move |conn| prospects::export_batch(conn, &batch_plan, after))
+                .await;
+            match batch {
+                Ok((rows, _)) if rows.is_empty() => None,
+                Ok((rows, next)) => {
+                    let chunk: String = rows.iter().map(|r| csv_line(r)).collect();
+                    Some((Ok(web::Bytes::from(chunk)), next))
+                }
+                Err(e) => {
+                    log::error!("export of list {}: {e}", plan.list.id);
+                    Some((Err(AppError::Internal(e.to_string())), None))
+                }
+            }
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{file_name}.csv\""),
+        ))
+        .streaming(futures_util::StreamExt::chain(first, rows)))
+}
+
+/// One CSV record with its line ending.
+fn csv_line(fields: &[String]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(fields);
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -3,13 +3,22 @@
 
 use chrono::NaiveDateTime;
 
+use crate::db::models::User;
 use crate::db::{AnyConnection, accounts as db_accounts};
 use crate::domain::accounts::{self, EmailAddress, NewPassword, PersonName, SignUp};
 use crate::domain::invitations::{self, InvitationRef, InviteSettings};
 use crate::domain::plans::Plan;
-use crate::domain::{DomainResult, billing, units};
+use crate::domain::{
+    DomainError, DomainResult, billing, csv_import, prospects, units, verification,
+};
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
+
+pub struct DemoOutcome {
+    pub logins: Vec<DemoLogin>,
+    /// False when the demo accounts already existed and were left as they were.
+    pub created: bool,
+}
 
 pub struct DemoLogin {
     pub role: &'static str,
@@ -44,7 +53,7 @@ pub fn run(
     base_url: &str,
     bcrypt_cost: u32,
     now: NaiveDateTime,
-) -> DomainResult<Vec<DemoLogin>> {
+) -> DomainResult<DemoOutcome> {
     let (leader, new_leader) = account(
         conn,
         "Lena Leader",
@@ -119,5 +128,87 @@ pub fn run(
         role: "invited, not yet joined",
         email: outsider.email,
     });
-    Ok(logins)
+    if new_leader {
+        let max = db_accounts::user_by_email(conn, "max@demo.dripteam.test")?
+            .ok_or(DomainError::NotFound)?;
+        let mia = db_accounts::user_by_email(conn, "mia@demo.dripteam.test")?
+            .ok_or(DomainError::NotFound)?;
+        import_list(conn, &leader, "Conference contacts", LEADER_CSV, now)?;
+        import_list(conn, &max, "Trade fair leads", MAX_CSV, now)?;
+        import_list(conn, &mia, "Partners", MIA_CSV, now)?;
+    }
+    Ok(DemoOutcome {
+        logins,
+        created: new_leader,
+    })
+}
+
+const LEADER_CSV: &str = "email,first_name,last_name,company,position\n\
+nora@northwind.example,Nora,Ness,Northwind,CEO\n\
+omar@contoso.example,Omar,Olsen,Contoso,CTO\n\
+paula@fabrikam.example,Paula,Pike,Fabrikam,Head of Sales\n";
+
+const MAX_CSV: &str = "email,first_name,company,Industry,Booth\n\
+ann@acme.example,Ann,Acme,Steel,A12\n\
+bob@globex.example,Bob,Globex,Energy,B03\n\
+cid@initech.example,Cid,Initech,Software,C44\n\
+dee@umbrella.example,Dee,Umbrella,Pharma,D07\n\
+eve@mailinator.com,Eve,Throwaway,Unknown,-\n";
+
+const MIA_CSV: &str = "email;first_name;company;Partner tier\n\
+liam@hooli.example;Liam;Hooli;Gold\n\
+maya@piedpiper.example;Maya;Pied Piper;Silver\n";
+
+/// Creates a list and fills it through the real import, new columns as the owner's custom fields.
+fn import_list(
+    conn: &mut AnyConnection,
+    owner: &User,
+    name: &str,
+    csv: &str,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let list = prospects::create_list(conn, owner, prospects::ListName::parse(name)?, now)?;
+    let import = csv_import::upload(conn, owner, list, "demo.csv", csv.as_bytes(), now)?;
+    let view = csv_import::mapping_view(conn, owner, import)?;
+    let columns = view
+        .headers
+        .iter()
+        .zip(&view.suggestions)
+        .map(|(header, choice)| csv_import::Column::parse(choice, header))
+        .collect::<DomainResult<Vec<_>>>()?;
+    csv_import::queue(conn, owner, import, columns, now)?;
+    csv_import::run(conn, import, || now)
+}
+
+/// Verifies Max's demo lists through the real verification, answered by a fixed table
+/// instead of DNS so that the demo works offline.
+pub async fn verify_lists(pool: &crate::db::Pool, now: NaiveDateTime) -> DomainResult<()> {
+    let resolver = crate::dns::FixedResolver {
+        answers: Default::default(),
+        default: crate::domain::verification::MxAnswer::Found,
+    };
+    let blocking_pool = pool.clone();
+    let lists = tokio::task::spawn_blocking(move || -> DomainResult<Vec<(i64, i64)>> {
+        let mut conn = blocking_pool.get().map_err(crate::db::DbError::from)?;
+        let max = db_accounts::user_by_email(&mut conn, "max@demo.dripteam.test")?
+            .ok_or(DomainError::NotFound)?;
+        Ok(crate::db::prospects::lists_of(&mut conn, max.id)?
+            .into_iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(list, _)| (max.id, list.id))
+            .collect())
+    })
+    .await
+    .map_err(|e| DomainError::Internal(e.to_string()))??;
+    for (owner, list) in lists {
+        verification::verify(
+            pool,
+            &resolver,
+            owner,
+            verification::Target::List(list),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }

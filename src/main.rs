@@ -49,16 +49,27 @@ fn migrate(settings: &Settings) -> Result<(), String> {
 }
 
 fn demo(settings: &Settings) -> Result<(), String> {
-    let pool = dripteam::db::connect(&settings.database_url, 1).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let pool = dripteam::db::connect(&settings.database_url, 2).map_err(|e| e.to_string())?;
     let now = Clock::default().now();
-    let logins = dripteam::demo::run(&mut conn, &settings.base_url, settings.bcrypt_cost, now)
-        .map_err(|e| e.to_string())?;
+    let outcome = {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        dripteam::demo::run(&mut conn, &settings.base_url, settings.bcrypt_cost, now)
+            .map_err(|e| e.to_string())?
+    };
+    if outcome.created {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        runtime
+            .block_on(dripteam::demo::verify_lists(&pool, now))
+            .map_err(|e| e.to_string())?;
+    }
     println!(
         "Demo accounts (password: {}):",
         dripteam::demo::DEMO_PASSWORD
     );
-    for login in logins {
+    for login in outcome.logins {
         println!("  {:<28} {}", login.role, login.email);
     }
     Ok(())

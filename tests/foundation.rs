@@ -421,3 +421,30 @@ fn a_bad_setting_stops_the_binary_with_one_line_naming_it() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("BIND_ADDR"), "{stderr}");
 }
+
+#[test]
+fn the_demo_fills_a_fresh_database_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dripteam"))
+            .arg("demo")
+            .env("DATA_DIR", dir.path())
+            .env("BCRYPT_COST", "4")
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        out.contains("leader@demo.dripteam.test") && out.contains("demo-password-1"),
+        "{out}"
+    );
+    let second = run();
+    assert!(second.status.success(), "a second run keeps what is there");
+}

@@ -502,7 +502,23 @@ async fn the_record_permission_table_holds_over_http() {
             &[("records_scope", "team"), ("can_export", "on")],
         )
         .await;
+    let formers_list = create_list(&former, "Fay's own").await;
+    assert_eq!(
+        t.leader.get(&formers_list).await.status,
+        200,
+        "visible while Fay is a member"
+    );
     former.post("/account/team/leave", &[]).await;
+    assert_eq!(
+        t.leader.get(&formers_list).await.status,
+        404,
+        "a former member's records leave the team"
+    );
+    assert_eq!(
+        former.get(&formers_list).await.status,
+        200,
+        "and stay with Fay"
+    );
     let outsider = app.user("Oz", "oz@example.com").await;
     let anonymous = app.browser();
 

@@ -28,6 +28,10 @@ pub struct Settings {
     pub db_pool_size: u32,
     pub import_max_bytes: usize,
     pub dns_timeout: Duration,
+    /// How often the campaign sender looks for due emails.
+    pub sender_poll: Duration,
+    /// How often each sender account's inbox is read for replies.
+    pub reply_poll: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +114,14 @@ impl Settings {
         if !(1..=60).contains(&dns_timeout_secs) {
             return Err(bad("DNS_TIMEOUT_SECS", "must be between 1 and 60"));
         }
+        let sender_poll_secs = parse_number(&get, "SENDER_POLL_SECS", 10)?;
+        let reply_poll_secs = parse_number(&get, "REPLY_POLL_SECS", 120)?;
+        if !(1..=3600).contains(&sender_poll_secs) {
+            return Err(bad("SENDER_POLL_SECS", "must be between 1 and 3600"));
+        }
+        if !(5..=86_400).contains(&reply_poll_secs) {
+            return Err(bad("REPLY_POLL_SECS", "must be between 5 and 86400"));
+        }
         let session_key = key_from(&get, "SESSION_KEY", &data_dir, "session.key", 64)?;
         let secret_key = key_from(&get, "SECRET_KEY", &data_dir, "secret.key", 32)?;
         Ok(Settings {
@@ -128,6 +140,8 @@ impl Settings {
             db_pool_size: db_pool_size as u32,
             import_max_bytes: import_max_mb as usize * 1024 * 1024,
             dns_timeout: Duration::from_secs(dns_timeout_secs as u64),
+            sender_poll: Duration::from_secs(sender_poll_secs as u64),
+            reply_poll: Duration::from_secs(reply_poll_secs as u64),
         })
     }
 

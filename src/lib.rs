@@ -3,11 +3,13 @@
 
 pub mod clock;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod dns;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod mailboxes;
 pub mod startup;
 pub mod web;

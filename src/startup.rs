@@ -14,7 +14,9 @@ use actix_web::{App, HttpServer, web};
 
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::crypto::SecretBox;
 use crate::db::{self, DbError, Pool};
+use crate::jobs::{campaign_sender, reply_poller};
 use crate::dns::DnsResolver;
 use crate::domain::verification::MxResolver;
 use crate::mail::deliverer::{self, DeliverySettings};
@@ -99,9 +101,21 @@ impl Application {
 }
 
 fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::task::AbortHandle> {
+    let secrets = SecretBox::new(&settings.secret_key);
+    let mut workers = vec![
+        tokio::spawn(campaign_sender::run(
+            pool.clone(),
+            clock.clone(),
+            secrets.clone(),
+            settings.base_url.clone(),
+            settings.sender_poll,
+        ))
+        .abort_handle(),
+        tokio::spawn(reply_poller::run(pool.clone(), clock.clone(), secrets, settings.reply_poll)).abort_handle(),
+    ];
     let Some(smtp_url) = &settings.smtp_url else {
         log::info!("SMTP_URL is not set: emails are kept in the outbox and shown at /dev/mailbox");
-        return Vec::new();
+        return workers;
     };
     let deliverer = tokio::spawn(deliverer::run(
         pool.clone(),
@@ -113,7 +127,8 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
             retry_base: settings.outbox_retry_base,
         },
     ));
-    vec![deliverer.abort_handle()]
+    workers.push(deliverer.abort_handle());
+    workers
 }
 
 fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError> {

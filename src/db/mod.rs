@@ -2,10 +2,13 @@
 //! embedded migrations and every query. Nothing above this module writes SQL.
 
 pub mod accounts;
+pub mod campaigns;
 pub mod imports;
+pub mod messages;
 pub mod models;
 pub mod outbox;
 pub mod prospects;
+pub mod senders;
 pub mod schema;
 pub mod team;
 pub mod usage;

@@ -179,3 +179,107 @@ pub struct Import {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sender_accounts)]
+pub struct SenderAccount {
+    pub id: i64,
+    pub owner_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub smtp_host: String,
+    pub smtp_port: i32,
+    pub smtp_security: String,
+    pub smtp_user: String,
+    /// Encrypted; see `crate::crypto`.
+    pub smtp_password: String,
+    pub imap_host: String,
+    pub imap_port: i32,
+    pub imap_security: String,
+    pub imap_user: String,
+    /// Encrypted; see `crate::crypto`.
+    pub imap_password: String,
+    pub imap_last_uid: i64,
+    pub daily_limit: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// A sender account's settings as entered, passwords already encrypted.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = sender_accounts)]
+pub struct SenderSettings {
+    pub email: String,
+    pub display_name: String,
+    pub smtp_host: String,
+    pub smtp_port: i32,
+    pub smtp_security: String,
+    pub smtp_user: String,
+    pub smtp_password: String,
+    pub imap_host: String,
+    pub imap_port: i32,
+    pub imap_security: String,
+    pub imap_user: String,
+    pub imap_password: String,
+    pub daily_limit: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = campaigns)]
+pub struct Campaign {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub sender_id: i64,
+    pub list_id: i64,
+    pub status: String,
+    pub status_reason: String,
+    pub created_at: NaiveDateTime,
+    pub launched_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = campaign_steps)]
+pub struct CampaignStep {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub position: i32,
+    pub subject: String,
+    pub body: String,
+    pub delay_days: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = campaign_recipients)]
+pub struct CampaignRecipient {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub prospect_id: i64,
+    pub email: String,
+    pub next_step: i32,
+    pub next_due_at: Option<NaiveDateTime>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = campaign_messages)]
+pub struct CampaignMessage {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub recipient_id: i64,
+    pub owner_id: i64,
+    pub sender_id: i64,
+    pub step_position: i32,
+    pub recipient_email: String,
+    pub message_id: String,
+    pub tracking_token: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub claimed_at: NaiveDateTime,
+    pub next_attempt_at: Option<NaiveDateTime>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub opened_at: Option<NaiveDateTime>,
+    pub clicked_at: Option<NaiveDateTime>,
+    pub replied_at: Option<NaiveDateTime>,
+}

@@ -184,6 +184,103 @@ diesel::joinable!(prospect_field_values -> prospects (prospect_id));
 diesel::joinable!(prospect_field_values -> custom_fields (field_id));
 diesel::joinable!(imports -> prospect_lists (list_id));
 
+diesel::table! {
+    sender_accounts (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        smtp_host -> Text,
+        smtp_port -> Integer,
+        smtp_security -> Text,
+        smtp_user -> Text,
+        smtp_password -> Text,
+        imap_host -> Text,
+        imap_port -> Integer,
+        imap_security -> Text,
+        imap_user -> Text,
+        imap_password -> Text,
+        imap_last_uid -> BigInt,
+        daily_limit -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        name -> Text,
+        sender_id -> BigInt,
+        list_id -> BigInt,
+        status -> Text,
+        status_reason -> Text,
+        created_at -> Timestamp,
+        launched_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    campaign_steps (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        position -> Integer,
+        subject -> Text,
+        body -> Text,
+        delay_days -> Integer,
+    }
+}
+
+diesel::table! {
+    campaign_recipients (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        prospect_id -> BigInt,
+        email -> Text,
+        next_step -> Integer,
+        next_due_at -> Nullable<Timestamp>,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_messages (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        recipient_id -> BigInt,
+        owner_id -> BigInt,
+        sender_id -> BigInt,
+        step_position -> Integer,
+        recipient_email -> Text,
+        message_id -> Text,
+        tracking_token -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Text,
+        claimed_at -> Timestamp,
+        next_attempt_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        opened_at -> Nullable<Timestamp>,
+        clicked_at -> Nullable<Timestamp>,
+        replied_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    message_links (id) {
+        id -> BigInt,
+        message_id -> BigInt,
+        token -> Text,
+        url -> Text,
+    }
+}
+
+diesel::joinable!(campaign_steps -> campaigns (campaign_id));
+diesel::joinable!(campaign_recipients -> campaigns (campaign_id));
+diesel::joinable!(campaign_messages -> campaign_recipients (recipient_id));
+diesel::joinable!(message_links -> campaign_messages (message_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     password_resets,
@@ -199,4 +296,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     custom_fields,
     prospect_field_values,
     imports,
+    sender_accounts,
+    campaigns,
+    campaign_steps,
+    campaign_recipients,
+    campaign_messages,
+    message_links,
 );

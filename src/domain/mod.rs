@@ -3,11 +3,15 @@
 
 pub mod accounts;
 pub mod billing;
+pub mod campaigns;
 pub mod csv_import;
 pub mod invitations;
+pub mod placeholders;
 pub mod plans;
 pub mod policy;
 pub mod prospects;
+pub mod senders;
+pub mod sending;
 pub mod team;
 pub mod tokens;
 pub mod units;

@@ -1,3 +1,5 @@
-//! Background work started by requests or timers: imports (and, later, campaign sending).
+//! Background work started by requests or timers: imports, campaign sending, reply polling.
 
+pub mod campaign_sender;
 pub mod imports;
+pub mod reply_poller;

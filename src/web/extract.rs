@@ -97,8 +97,8 @@ pub fn redirect(to: &str) -> HttpResponse {
         .finish()
 }
 
-/// Ends a form handler: success or a user-facing refusal become a flash message and a
-/// redirect to `to`; anything else becomes an error page.
+/// Ends a form handler: success or a refusal of the input become a flash message and a
+/// redirect to `to`; "not allowed" is a 403 page, "not found" a 404 page, the rest a 500.
 pub fn finish(
     session: &Session,
     outcome: Result<String, DomainError>,
@@ -114,7 +114,6 @@ pub fn finish(
         Err(
             e @ (DomainError::Invalid(_)
             | DomainError::Throttled(_)
-            | DomainError::Forbidden(_)
             | DomainError::PoolExhausted { .. }
             | DomainError::TeamLocked),
         ) => {

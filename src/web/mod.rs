@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod auth;
 pub mod billing;
+pub mod campaigns;
 pub mod dev_mailbox;
 pub mod errors;
 pub mod extract;
@@ -12,6 +13,8 @@ pub mod imports;
 pub mod invitations;
 pub mod prospect_profile;
 pub mod prospects;
+pub mod senders;
+pub mod tracking;
 pub mod team;
 
 use actix_web::web;
@@ -63,6 +66,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(prospect_profile::update)
         .service(prospect_profile::delete)
         .service(prospect_profile::verify_prospect)
+        .service(senders::list)
+        .service(senders::add)
+        .service(senders::edit_form)
+        .service(senders::update)
+        .service(senders::delete)
+        .service(senders::test_connection)
+        .service(campaigns::list)
+        .service(campaigns::create)
+        .service(campaigns::campaign_page)
+        .service(campaigns::settings)
+        .service(campaigns::add_step)
+        .service(campaigns::update_step)
+        .service(campaigns::delete_step)
+        .service(campaigns::launch)
+        .service(campaigns::pause)
+        .service(campaigns::resume)
+        .service(tracking::open_pixel)
+        .service(tracking::click)
         .service(dev_mailbox::mailbox);
 }
 

@@ -4,6 +4,8 @@
 //! redirects followed).
 #![allow(dead_code)]
 
+pub mod imap;
+
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -236,14 +238,16 @@ pub struct TestApp {
     pub clock: Clock,
     pub smtp: Option<SmtpCapture>,
     pub data_dir: tempfile::TempDir,
-    workers: Vec<tokio::task::AbortHandle>,
+    vars: HashMap<String, String>,
+    sender_poll: Duration,
+    instances: Vec<Instance>,
     db: TestDatabase,
 }
 
 impl Drop for TestApp {
     /// Stops the background workers before the database goes away.
     fn drop(&mut self) {
-        for worker in &self.workers {
+        for worker in self.instances.iter().flat_map(|i| &i.workers) {
             worker.abort();
         }
     }
@@ -252,6 +256,8 @@ impl Drop for TestApp {
 pub struct Options {
     pub smtp: bool,
     pub extra: Vec<(&'static str, String)>,
+    /// How often the campaign sender runs (long: the test drives it by hand).
+    pub sender_poll: Duration,
 }
 
 impl Default for Options {
@@ -259,6 +265,7 @@ impl Default for Options {
         Options {
             smtp: true,
             extra: Vec::new(),
+            sender_poll: Duration::from_millis(100),
         }
     }
 }
@@ -285,26 +292,64 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     for (k, v) in options.extra {
         vars.insert(k, v);
     }
-    let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
-    settings.outbox_poll = Duration::from_millis(50);
-    settings.outbox_retry_base = Duration::from_millis(200);
-    let app = Application::build_with_resolver(settings, Clock::default(), Arc::new(fake_dns()))
-        .expect("app starts");
-    let address = app.base_url.clone();
-    let (pool, clock, workers) = (app.pool.clone(), app.clock.clone(), app.workers.clone());
-    tokio::spawn(app.run_until_stopped());
+    let vars: HashMap<String, String> = vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let instance = start_instance(&vars, Clock::default(), options.sender_poll);
     TestApp {
-        address,
-        pool,
-        clock,
+        address: instance.address.clone(),
+        pool: instance.pool.clone(),
+        clock: instance.clock.clone(),
         smtp,
         data_dir,
-        workers,
+        vars,
+        sender_poll: options.sender_poll,
+        instances: vec![instance],
         db,
     }
 }
 
+/// One running app process (in this test process) over the test's database.
+pub struct Instance {
+    pub address: String,
+    pub pool: Pool,
+    pub clock: Clock,
+    workers: Vec<tokio::task::AbortHandle>,
+}
+
+fn start_instance(vars: &HashMap<String, String>, clock: Clock, sender_poll: Duration) -> Instance {
+    let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+    settings.outbox_poll = Duration::from_millis(50);
+    settings.outbox_retry_base = Duration::from_millis(200);
+    settings.sender_poll = sender_poll;
+    settings.reply_poll = Duration::from_millis(200);
+    let app = Application::build_with_resolver(settings, clock, Arc::new(fake_dns())).expect("app starts");
+    let instance = Instance {
+        address: app.base_url.clone(),
+        pool: app.pool.clone(),
+        clock: app.clock.clone(),
+        workers: app.workers.clone(),
+    };
+    tokio::spawn(app.run_until_stopped());
+    instance
+}
+
 impl TestApp {
+    /// A second app process on the same database, sharing the keys (a load balancer's view).
+    pub fn another_instance(&mut self) -> String {
+        let instance = start_instance(&self.vars, Clock::default(), self.sender_poll);
+        let address = instance.address.clone();
+        self.instances.push(instance);
+        address
+    }
+
+    pub fn secrets(&self) -> dripteam::crypto::SecretBox {
+        let settings = Settings::from_lookup(|k| self.vars.get(k).cloned()).unwrap();
+        dripteam::crypto::SecretBox::new(&settings.secret_key)
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.db.url
+    }
+
     pub fn browser(&self) -> Browser {
         Browser {
             base: self.address.clone(),

@@ -1,0 +1,228 @@
+//! Queries on campaigns, their steps and recipients.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::models::{Campaign, CampaignRecipient, CampaignStep};
+use super::schema::{campaign_messages, campaign_recipients, campaign_steps, campaigns, prospects};
+use super::{AnyConnection, DbError};
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    owner_id: i64,
+    name: &str,
+    sender_id: i64,
+    list_id: i64,
+    now: NaiveDateTime,
+) -> Result<i64, DbError> {
+    Ok(diesel::insert_into(campaigns::table)
+        .values((
+            campaigns::owner_id.eq(owner_id),
+            campaigns::name.eq(name),
+            campaigns::sender_id.eq(sender_id),
+            campaigns::list_id.eq(list_id),
+            campaigns::created_at.eq(now),
+        ))
+        .returning(campaigns::id)
+        .get_result(conn)?)
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Campaign>, DbError> {
+    Ok(campaigns::table
+        .find(id)
+        .select(Campaign::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn of_owner(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<Campaign>, DbError> {
+    Ok(campaigns::table
+        .filter(campaigns::owner_id.eq(owner_id))
+        .order(campaigns::id.desc())
+        .select(Campaign::as_select())
+        .load(conn)?)
+}
+
+pub fn active_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, DbError> {
+    Ok(campaigns::table
+        .filter(campaigns::status.eq("active"))
+        .order(campaigns::id)
+        .select(campaigns::id)
+        .load(conn)?)
+}
+
+/// Sets the status when it is one of `from`; false otherwise.
+pub fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    reason: &str,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(campaigns::table.find(id).filter(campaigns::status.eq_any(from)))
+        .set((campaigns::status.eq(to), campaigns::status_reason.eq(reason)))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn set_launched(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(campaigns::table.find(id))
+        .set(campaigns::launched_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update_settings(conn: &mut AnyConnection, id: i64, name: &str, sender_id: i64, list_id: i64) -> Result<(), DbError> {
+    diesel::update(campaigns::table.find(id))
+        .set((
+            campaigns::name.eq(name),
+            campaigns::sender_id.eq(sender_id),
+            campaigns::list_id.eq(list_id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn steps(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<CampaignStep>, DbError> {
+    Ok(campaign_steps::table
+        .filter(campaign_steps::campaign_id.eq(campaign_id))
+        .order(campaign_steps::position)
+        .select(CampaignStep::as_select())
+        .load(conn)?)
+}
+
+pub fn insert_step(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    position: i32,
+    subject: &str,
+    body: &str,
+    delay_days: i32,
+) -> Result<(), DbError> {
+    diesel::insert_into(campaign_steps::table)
+        .values((
+            campaign_steps::campaign_id.eq(campaign_id),
+            campaign_steps::position.eq(position),
+            campaign_steps::subject.eq(subject),
+            campaign_steps::body.eq(body),
+            campaign_steps::delay_days.eq(delay_days),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update_step(conn: &mut AnyConnection, step_id: i64, subject: &str, body: &str, delay_days: i32) -> Result<(), DbError> {
+    diesel::update(campaign_steps::table.find(step_id))
+        .set((
+            campaign_steps::subject.eq(subject),
+            campaign_steps::body.eq(body),
+            campaign_steps::delay_days.eq(delay_days),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete_step(conn: &mut AnyConnection, step_id: i64) -> Result<(), DbError> {
+    diesel::delete(campaign_steps::table.find(step_id)).execute(conn)?;
+    Ok(())
+}
+
+/// Adds every prospect of the list not yet a recipient, due now. Returns how many.
+pub fn add_recipients(conn: &mut AnyConnection, campaign_id: i64, list_id: i64, now: NaiveDateTime) -> Result<usize, DbError> {
+    let existing: Vec<i64> = campaign_recipients::table
+        .filter(campaign_recipients::campaign_id.eq(campaign_id))
+        .select(campaign_recipients::prospect_id)
+        .load(conn)?;
+    let fresh: Vec<(i64, String)> = prospects::table
+        .filter(prospects::list_id.eq(list_id))
+        .filter(prospects::id.ne_all(existing))
+        .order(prospects::id)
+        .select((prospects::id, prospects::email))
+        .load(conn)?;
+    for (prospect_id, email) in &fresh {
+        diesel::insert_into(campaign_recipients::table)
+            .values((
+                campaign_recipients::campaign_id.eq(campaign_id),
+                campaign_recipients::prospect_id.eq(prospect_id),
+                campaign_recipients::email.eq(email),
+                campaign_recipients::next_due_at.eq(Some(now)),
+                campaign_recipients::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(fresh.len())
+}
+
+/// Active recipients of the campaign whose next email is due.
+pub fn due_recipients(conn: &mut AnyConnection, campaign_id: i64, now: NaiveDateTime, limit: i64) -> Result<Vec<CampaignRecipient>, DbError> {
+    Ok(campaign_recipients::table
+        .filter(campaign_recipients::campaign_id.eq(campaign_id))
+        .filter(campaign_recipients::status.eq("active"))
+        .filter(campaign_recipients::next_due_at.le(now))
+        .order(campaign_recipients::id)
+        .limit(limit)
+        .select(CampaignRecipient::as_select())
+        .load(conn)?)
+}
+
+pub fn recipient_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<CampaignRecipient>, DbError> {
+    Ok(campaign_recipients::table
+        .find(id)
+        .select(CampaignRecipient::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn recipients(conn: &mut AnyConnection, campaign_id: i64, limit: i64) -> Result<Vec<CampaignRecipient>, DbError> {
+    Ok(campaign_recipients::table
+        .filter(campaign_recipients::campaign_id.eq(campaign_id))
+        .order(campaign_recipients::id)
+        .limit(limit)
+        .select(CampaignRecipient::as_select())
+        .load(conn)?)
+}
+
+/// Moves the recipient to its next step (due at `due`), or finishes it.
+pub fn advance_recipient(conn: &mut AnyConnection, id: i64, next_step: i32, due: Option<NaiveDateTime>) -> Result<(), DbError> {
+    let status = if due.is_some() { "active" } else { "finished" };
+    diesel::update(campaign_recipients::table.find(id))
+        .set((
+            campaign_recipients::next_step.eq(next_step),
+            campaign_recipients::next_due_at.eq(due),
+            campaign_recipients::status.eq(status),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stops the recipient's later steps (`replied`, `failed`, `unconfirmed`).
+pub fn stop_recipient(conn: &mut AnyConnection, id: i64, status: &str) -> Result<(), DbError> {
+    diesel::update(campaign_recipients::table.find(id))
+        .set((
+            campaign_recipients::status.eq(status),
+            campaign_recipients::next_due_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Recipients per status.
+pub fn recipient_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<HashMap<String, i64>, DbError> {
+    Ok(campaign_recipients::table
+        .filter(campaign_recipients::campaign_id.eq(campaign_id))
+        .group_by(campaign_recipients::status)
+        .select((campaign_recipients::status, count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+pub fn count_messages_for_campaign(conn: &mut AnyConnection, campaign_id: i64) -> Result<i64, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::campaign_id.eq(campaign_id))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,255 @@
+//! Queries on campaign emails (claims, delivery outcomes, tracking events) and their links.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::{count, count_star};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::models::CampaignMessage;
+use super::schema::{campaign_messages, message_links};
+use super::{AnyConnection, DbError};
+
+pub struct NewClaim<'a> {
+    pub campaign_id: i64,
+    pub recipient_id: i64,
+    pub owner_id: i64,
+    pub sender_id: i64,
+    pub step_position: i32,
+    pub email: &'a str,
+    pub message_id: &'a str,
+    pub tracking_token: &'a str,
+    pub now: NaiveDateTime,
+}
+
+/// Records the email as claimed, before any SMTP call. `None` when this recipient's step
+/// was already claimed (by this or another process).
+pub fn claim(conn: &mut AnyConnection, new: &NewClaim) -> Result<Option<i64>, DbError> {
+    let inserted = diesel::insert_into(campaign_messages::table)
+        .values((
+            campaign_messages::campaign_id.eq(new.campaign_id),
+            campaign_messages::recipient_id.eq(new.recipient_id),
+            campaign_messages::owner_id.eq(new.owner_id),
+            campaign_messages::sender_id.eq(new.sender_id),
+            campaign_messages::step_position.eq(new.step_position),
+            campaign_messages::recipient_email.eq(new.email),
+            campaign_messages::message_id.eq(new.message_id),
+            campaign_messages::tracking_token.eq(new.tracking_token),
+            campaign_messages::status.eq("claimed"),
+            campaign_messages::claimed_at.eq(new.now),
+        ))
+        .returning(campaign_messages::id)
+        .get_result(conn);
+    match inserted {
+        Ok(id) => Ok(Some(id)),
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<CampaignMessage>, DbError> {
+    Ok(campaign_messages::table
+        .find(id)
+        .select(CampaignMessage::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_tracking_token(conn: &mut AnyConnection, token: &str) -> Result<Option<CampaignMessage>, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::tracking_token.eq(token))
+        .select(CampaignMessage::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_message_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<CampaignMessage>, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::message_id.eq_any(ids))
+        .select(CampaignMessage::as_select())
+        .load(conn)?)
+}
+
+pub fn set_status(conn: &mut AnyConnection, id: i64, status: &str) -> Result<(), DbError> {
+    diesel::update(campaign_messages::table.find(id))
+        .set(campaign_messages::status.eq(status))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn mark_sent(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(campaign_messages::table.find(id))
+        .set((
+            campaign_messages::status.eq("sent"),
+            campaign_messages::sent_at.eq(now),
+            campaign_messages::attempts.eq(campaign_messages::attempts + 1),
+            campaign_messages::last_error.eq(""),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A failed attempt: `retry` at `retry_at`, or `failed` for good when `retry_at` is None.
+pub fn mark_attempt_failed(conn: &mut AnyConnection, id: i64, error: &str, retry_at: Option<NaiveDateTime>) -> Result<(), DbError> {
+    let status = if retry_at.is_some() { "retry" } else { "failed" };
+    diesel::update(campaign_messages::table.find(id))
+        .set((
+            campaign_messages::status.eq(status),
+            campaign_messages::attempts.eq(campaign_messages::attempts + 1),
+            campaign_messages::last_error.eq(error),
+            campaign_messages::next_attempt_at.eq(retry_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Removes a claim that was never sent (the pool ran out before the SMTP call).
+pub fn release(conn: &mut AnyConnection, id: i64) -> Result<(), DbError> {
+    diesel::delete(
+        campaign_messages::table
+            .find(id)
+            .filter(campaign_messages::status.eq("claimed")),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn due_retries(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> Result<Vec<CampaignMessage>, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::status.eq("retry"))
+        .filter(campaign_messages::next_attempt_at.le(now))
+        .order(campaign_messages::id)
+        .limit(limit)
+        .select(CampaignMessage::as_select())
+        .load(conn)?)
+}
+
+/// Takes a due retry for this worker; false when another worker took it.
+pub fn reclaim(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        campaign_messages::table
+            .find(id)
+            .filter(campaign_messages::status.eq("retry")),
+    )
+    .set((campaign_messages::status.eq("claimed"), campaign_messages::claimed_at.eq(now)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Claims older than `before` that never got an outcome: the process died mid-send.
+pub fn stale_claims(conn: &mut AnyConnection, before: NaiveDateTime) -> Result<Vec<CampaignMessage>, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::status.eq("claimed"))
+        .filter(campaign_messages::claimed_at.lt(before))
+        .select(CampaignMessage::as_select())
+        .load(conn)?)
+}
+
+/// Emails sent or being sent from the sender account since `since` (the daily limit).
+pub fn sent_by_sender_since(conn: &mut AnyConnection, sender_id: i64, since: NaiveDateTime) -> Result<i64, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::sender_id.eq(sender_id))
+        .filter(campaign_messages::claimed_at.ge(since))
+        .filter(campaign_messages::status.ne("failed"))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Sets an event time once; false when it was already set.
+pub fn record_open(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        campaign_messages::table
+            .find(id)
+            .filter(campaign_messages::opened_at.is_null()),
+    )
+    .set(campaign_messages::opened_at.eq(now))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn record_click(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        campaign_messages::table
+            .find(id)
+            .filter(campaign_messages::clicked_at.is_null()),
+    )
+    .set(campaign_messages::clicked_at.eq(now))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn record_reply(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        campaign_messages::table
+            .find(id)
+            .filter(campaign_messages::replied_at.is_null()),
+    )
+    .set(campaign_messages::replied_at.eq(now))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn insert_link(conn: &mut AnyConnection, message_id: i64, token: &str, url: &str) -> Result<(), DbError> {
+    diesel::insert_into(message_links::table)
+        .values((
+            message_links::message_id.eq(message_id),
+            message_links::token.eq(token),
+            message_links::url.eq(url),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// (email id, URL) of a link token.
+pub fn link_by_token(conn: &mut AnyConnection, token: &str) -> Result<Option<(i64, String)>, DbError> {
+    Ok(message_links::table
+        .filter(message_links::token.eq(token))
+        .select((message_links::message_id, message_links::url))
+        .first(conn)
+        .optional()?)
+}
+
+/// A campaign's figures: (emails sent, opened, clicked, replied, failed, unconfirmed).
+pub struct CampaignCounts {
+    pub sent: i64,
+    pub opened: i64,
+    pub clicked: i64,
+    pub replied: i64,
+    pub failed: i64,
+    pub unconfirmed: i64,
+}
+
+pub fn campaign_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<CampaignCounts, DbError> {
+    let (sent, opened, clicked, replied): (i64, i64, i64, i64) = campaign_messages::table
+        .filter(campaign_messages::campaign_id.eq(campaign_id))
+        .select((
+            count(campaign_messages::sent_at),
+            count(campaign_messages::opened_at),
+            count(campaign_messages::clicked_at),
+            count(campaign_messages::replied_at),
+        ))
+        .first(conn)?;
+    let by_status: Vec<(String, i64)> = campaign_messages::table
+        .filter(campaign_messages::campaign_id.eq(campaign_id))
+        .filter(campaign_messages::status.eq_any(["failed", "unconfirmed"]))
+        .group_by(campaign_messages::status)
+        .select((campaign_messages::status, count_star()))
+        .load(conn)?;
+    let of = |s: &str| by_status.iter().find(|(status, _)| status == s).map_or(0, |(_, n)| *n);
+    Ok(CampaignCounts {
+        sent,
+        opened,
+        clicked,
+        replied,
+        failed: of("failed"),
+        unconfirmed: of("unconfirmed"),
+    })
+}
+
+/// Every email of the campaign for these recipients, oldest first.
+pub fn for_recipients(conn: &mut AnyConnection, recipient_ids: &[i64]) -> Result<Vec<CampaignMessage>, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::recipient_id.eq_any(recipient_ids))
+        .order(campaign_messages::id)
+        .select(CampaignMessage::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,353 @@
+//! Email drip campaigns: create, steps, launch, pause, resume; the pages that show them.
+//! Only the owner changes a campaign; the team sees it read only, without sender details.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+
+use super::placeholders;
+use super::policy::{self, RecordAction};
+use super::prospects::{PickerEntry, Viewer, picker};
+use super::{DomainError, DomainResult, invalid};
+use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, CampaignStep, Prospect, SenderAccount, User};
+use crate::db::messages::CampaignCounts;
+use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, senders};
+
+pub struct CampaignName(String);
+
+impl CampaignName {
+    pub fn parse(raw: &str) -> DomainResult<Self> {
+        let name = raw.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return invalid("Give the campaign a name (1 to 100 characters).");
+        }
+        Ok(Self(name.to_string()))
+    }
+}
+
+/// A step as typed: subject, body and the delay after the previous step.
+pub struct StepInput {
+    pub subject: String,
+    pub body: String,
+    pub delay_days: i32,
+}
+
+impl StepInput {
+    pub fn parse(subject: &str, body: &str, delay_days: &str) -> DomainResult<Self> {
+        let subject = subject.trim();
+        if subject.is_empty() || subject.chars().count() > 200 {
+            return invalid("Give the step a subject (1 to 200 characters).");
+        }
+        if body.trim().is_empty() || body.chars().count() > 20_000 {
+            return invalid("Write the step's email (up to 20,000 characters).");
+        }
+        let delay_days = match delay_days.trim().parse::<i32>() {
+            Ok(d) if (0..=365).contains(&d) => d,
+            _ => return invalid("The delay must be a number of days from 0 to 365."),
+        };
+        Ok(StepInput {
+            subject: subject.to_string(),
+            body: body.replace("\r\n", "\n"),
+            delay_days,
+        })
+    }
+}
+
+/// A campaign the user owns, for changes; others get NotFound or Forbidden from policy.
+fn owned(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> DomainResult<Campaign> {
+    let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
+    viewer.may(campaign.owner_id, RecordAction::View)?;
+    viewer.may(campaign.owner_id, RecordAction::Edit)?;
+    Ok(campaign)
+}
+
+fn editable(campaign: &Campaign) -> DomainResult<()> {
+    match campaign.status.as_str() {
+        "draft" | "paused" => Ok(()),
+        _ => invalid("Pause the campaign before changing it."),
+    }
+}
+
+/// Placeholders must be standard or one of the owner's custom fields.
+fn check_placeholders(conn: &mut AnyConnection, owner_id: i64, step: &StepInput) -> DomainResult<()> {
+    let fields = prospects::fields_of(conn, owner_id)?;
+    let names = fields.iter().map(|f| f.name.as_str());
+    for text in [&step.subject, &step.body] {
+        if let Some(unknown) = placeholders::unknown(text, names.clone()) {
+            return invalid(format!(
+                "Unknown placeholder {{{{{unknown}}}}}. Use {{{{first_name}}}}, {{{{last_name}}}}, {{{{company}}}}, {{{{position}}}}, {{{{email}}}} or one of your custom fields."
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The user's sender account and list, checked for a new or changed campaign.
+fn own_sender_and_list(conn: &mut AnyConnection, viewer: &Viewer, sender_id: i64, list_id: i64) -> DomainResult<()> {
+    let sender = senders::by_id(conn, sender_id)?.ok_or_else(|| DomainError::Invalid("Choose one of your sender accounts.".into()))?;
+    policy::may_use_sender(&viewer.user, sender.owner_id).map_err(|_| DomainError::Invalid("Choose one of your sender accounts.".into()))?;
+    let list = prospects::list_by_id(conn, list_id)?.ok_or_else(|| DomainError::Invalid("Choose one of your prospect lists.".into()))?;
+    if list.owner_id != viewer.user.id {
+        return invalid("Choose one of your prospect lists.");
+    }
+    Ok(())
+}
+
+pub fn create(conn: &mut AnyConnection, user: &User, name: CampaignName, sender_id: i64, list_id: i64, now: NaiveDateTime) -> DomainResult<i64> {
+    let viewer = Viewer::load(conn, user, now)?;
+    own_sender_and_list(conn, &viewer, sender_id, list_id)?;
+    Ok(db::insert(conn, user.id, &name.0, sender_id, list_id, now)?)
+}
+
+pub fn update_settings(conn: &mut AnyConnection, user: &User, id: i64, name: CampaignName, sender_id: i64, list_id: i64, now: NaiveDateTime) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = owned(conn, &viewer, id)?;
+    editable(&campaign)?;
+    own_sender_and_list(conn, &viewer, sender_id, list_id)?;
+    db::update_settings(conn, campaign.id, &name.0, sender_id, list_id)?;
+    Ok("Campaign saved.".into())
+}
+
+pub fn add_step(conn: &mut AnyConnection, user: &User, id: i64, step: StepInput, now: NaiveDateTime) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = owned(conn, &viewer, id)?;
+    editable(&campaign)?;
+    check_placeholders(conn, user.id, &step)?;
+    let position = db::steps(conn, campaign.id)?.last().map_or(0, |s| s.position + 1);
+    db::insert_step(conn, campaign.id, position, &step.subject, &step.body, step.delay_days)?;
+    Ok(format!("Step {} added.", position + 1))
+}
+
+fn own_step(conn: &mut AnyConnection, viewer: &Viewer, id: i64, step_id: i64) -> DomainResult<(Campaign, CampaignStep)> {
+    let campaign = owned(conn, viewer, id)?;
+    let step = db::steps(conn, campaign.id)?
+        .into_iter()
+        .find(|s| s.id == step_id)
+        .ok_or(DomainError::NotFound)?;
+    Ok((campaign, step))
+}
+
+pub fn update_step(conn: &mut AnyConnection, user: &User, id: i64, step_id: i64, input: StepInput, now: NaiveDateTime) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let (campaign, step) = own_step(conn, &viewer, id, step_id)?;
+    editable(&campaign)?;
+    check_placeholders(conn, user.id, &input)?;
+    db::update_step(conn, step.id, &input.subject, &input.body, input.delay_days)?;
+    Ok(format!("Step {} saved.", step.position + 1))
+}
+
+pub fn delete_step(conn: &mut AnyConnection, user: &User, id: i64, step_id: i64, now: NaiveDateTime) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let (campaign, step) = own_step(conn, &viewer, id, step_id)?;
+    if campaign.status != "draft" {
+        return invalid("Steps of a launched campaign can be edited but not removed: recipients may already be on them.");
+    }
+    db::delete_step(conn, step.id)?;
+    Ok("Step removed.".into())
+}
+
+pub fn launch(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = owned(conn, &viewer, id)?;
+    if campaign.status != "draft" {
+        return invalid("This campaign has already been launched.");
+    }
+    if db::steps(conn, campaign.id)?.is_empty() {
+        return invalid("Add at least one step before launching.");
+    }
+    conn.transaction(|conn| {
+        let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
+        if added == 0 {
+            return invalid("The campaign's prospect list is empty. Add prospects first.");
+        }
+        if !db::set_status(conn, campaign.id, &["draft"], "active", "")? {
+            return invalid("This campaign has already been launched.");
+        }
+        db::set_launched(conn, campaign.id, now)?;
+        Ok(format!("Launched: {added} recipients. Emails go out in the background."))
+    })
+}
+
+pub fn pause(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = owned(conn, &viewer, id)?;
+    if !db::set_status(conn, campaign.id, &["active"], "paused", "Paused by you.")? {
+        return invalid("Only an active campaign can be paused.");
+    }
+    Ok("Paused. No more emails go out until you resume.".into())
+}
+
+/// Resumes a paused campaign, adding prospects that joined its list meanwhile.
+pub fn resume(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = owned(conn, &viewer, id)?;
+    conn.transaction(|conn| {
+        if !db::set_status(conn, campaign.id, &["paused"], "active", "")? {
+            return invalid("Only a paused campaign can be resumed.");
+        }
+        let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
+        Ok(if added > 0 { format!("Resumed, with {added} new recipients.") } else { "Resumed.".into() })
+    })
+}
+
+/// The values placeholders are filled with, for one prospect.
+pub fn values_for(conn: &mut AnyConnection, prospect: &Prospect) -> DomainResult<HashMap<String, String>> {
+    let mut values: HashMap<String, String> = prospects::values_of(conn, prospect.id)?.into_iter().collect();
+    for (name, value) in [
+        ("first_name", &prospect.first_name),
+        ("last_name", &prospect.last_name),
+        ("company", &prospect.company),
+        ("position", &prospect.position),
+        ("email", &prospect.email),
+    ] {
+        values.insert(name.to_string(), value.clone());
+    }
+    Ok(values)
+}
+
+pub struct CampaignsPage {
+    pub owner_name: String,
+    pub is_own: bool,
+    pub picker: Vec<PickerEntry>,
+    pub campaigns: Vec<Campaign>,
+    pub senders: Vec<SenderAccount>,
+    pub lists: Vec<(i64, String)>,
+}
+
+pub fn campaigns_page(conn: &mut AnyConnection, user: &User, member: Option<i64>, now: NaiveDateTime) -> DomainResult<CampaignsPage> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let owner_id = member.unwrap_or(user.id);
+    viewer.may(owner_id, RecordAction::View)?;
+    let is_own = owner_id == user.id;
+    Ok(CampaignsPage {
+        owner_name: accounts::user_by_id(conn, owner_id)?.name,
+        picker: picker(conn, &viewer, owner_id)?,
+        campaigns: db::of_owner(conn, owner_id)?,
+        senders: if is_own { senders::of_owner(conn, user.id)? } else { Vec::new() },
+        lists: if is_own {
+            prospects::lists_of(conn, user.id)?.into_iter().map(|(l, _)| (l.id, l.name)).collect()
+        } else {
+            Vec::new()
+        },
+        is_own,
+    })
+}
+
+/// A recipient's row on the campaign page.
+pub struct RecipientRow {
+    pub email: String,
+    pub status: String,
+    pub emails_sent: usize,
+    pub opened: bool,
+    pub clicked: bool,
+    pub replied: bool,
+    pub problem: String,
+}
+
+pub struct CampaignView {
+    pub campaign: Campaign,
+    pub owner_name: String,
+    pub is_own: bool,
+    /// Shown to the owner only.
+    pub sender: Option<SenderAccount>,
+    pub list_name: String,
+    pub steps: Vec<CampaignStep>,
+    pub counts: CampaignCounts,
+    pub recipients_total: i64,
+    pub recipients_done: i64,
+    pub rows: Vec<RecipientRow>,
+    /// Step subjects and bodies filled for the first prospect (owner only).
+    pub preview: Vec<(String, String)>,
+    pub preview_for: String,
+    /// For the settings form (owner only).
+    pub my_senders: Vec<SenderAccount>,
+    pub my_lists: Vec<(i64, String)>,
+}
+
+impl CampaignView {
+    pub fn rate(&self, part: &i64) -> String {
+        if self.counts.sent == 0 { "—".into() } else { format!("{:.0}%", *part as f64 * 100.0 / self.counts.sent as f64) }
+    }
+
+    pub fn progress_percent(&self) -> i64 {
+        if self.recipients_total == 0 { 0 } else { self.recipients_done * 100 / self.recipients_total }
+    }
+}
+
+const ROWS_SHOWN: i64 = 500;
+
+fn recipient_rows(recipients: Vec<CampaignRecipient>, messages: Vec<CampaignMessage>) -> Vec<RecipientRow> {
+    let mut by_recipient: HashMap<i64, Vec<CampaignMessage>> = HashMap::new();
+    for message in messages {
+        by_recipient.entry(message.recipient_id).or_default().push(message);
+    }
+    recipients
+        .into_iter()
+        .map(|r| {
+            let mine = by_recipient.remove(&r.id).unwrap_or_default();
+            RecipientRow {
+                emails_sent: mine.iter().filter(|m| m.sent_at.is_some()).count(),
+                opened: mine.iter().any(|m| m.opened_at.is_some()),
+                clicked: mine.iter().any(|m| m.clicked_at.is_some()),
+                replied: mine.iter().any(|m| m.replied_at.is_some()),
+                problem: mine
+                    .iter()
+                    .rev()
+                    .find(|m| !m.last_error.is_empty() || m.status == "unconfirmed")
+                    .map_or(String::new(), |m| {
+                        if m.status == "unconfirmed" {
+                            "sending was interrupted; not resent, check the sender's Sent folder".into()
+                        } else {
+                            m.last_error.clone()
+                        }
+                    }),
+                email: r.email,
+                status: r.status,
+            }
+        })
+        .collect()
+}
+
+pub fn view(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) -> DomainResult<CampaignView> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
+    viewer.may(campaign.owner_id, RecordAction::View)?;
+    let is_own = campaign.owner_id == user.id;
+    let steps = db::steps(conn, campaign.id)?;
+    let status_counts = db::recipient_counts(conn, campaign.id)?;
+    let recipients_total: i64 = status_counts.values().sum();
+    let recipients_done = recipients_total - status_counts.get("active").copied().unwrap_or(0);
+    let recipients = db::recipients(conn, campaign.id, ROWS_SHOWN)?;
+    let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
+    let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
+    let (mut preview, mut preview_for) = (Vec::new(), String::new());
+    if is_own && let Some(prospect) = prospects::prospects_page(conn, campaign.list_id, 0, 1)?.into_iter().next() {
+        let values = values_for(conn, &prospect)?;
+        preview = steps
+            .iter()
+            .map(|s| (placeholders::fill(&s.subject, &values), placeholders::fill(&s.body, &values)))
+            .collect();
+        preview_for = prospect.email;
+    }
+    Ok(CampaignView {
+        owner_name: accounts::user_by_id(conn, campaign.owner_id)?.name,
+        sender: if is_own { senders::by_id(conn, campaign.sender_id)? } else { None },
+        list_name: prospects::list_by_id(conn, campaign.list_id)?.map_or_else(|| "(deleted list)".into(), |l| l.name),
+        counts: messages::campaign_counts(conn, campaign.id)?,
+        my_senders: if is_own { senders::of_owner(conn, user.id)? } else { Vec::new() },
+        my_lists: if is_own {
+            prospects::lists_of(conn, user.id)?.into_iter().map(|(l, _)| (l.id, l.name)).collect()
+        } else {
+            Vec::new()
+        },
+        is_own,
+        steps,
+        recipients_total,
+        recipients_done,
+        rows,
+        preview,
+        preview_for,
+        campaign,
+    })
+}

@@ -1,0 +1,141 @@
+//! Sender email accounts: private to the user who added them, passwords encrypted at rest
+//! and never shown again.
+
+use chrono::NaiveDateTime;
+
+use super::accounts::EmailAddress;
+use super::{DomainError, DomainResult, invalid, policy};
+use crate::crypto::SecretBox;
+use crate::db::models::{SenderAccount, SenderSettings, User};
+use crate::db::{AnyConnection, senders as db};
+use crate::mailboxes::{Security, Server};
+
+/// The sender form as typed. Empty passwords on edit keep the stored ones.
+pub struct SenderInput<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub smtp_host: &'a str,
+    pub smtp_port: &'a str,
+    pub smtp_security: &'a str,
+    pub smtp_user: &'a str,
+    pub smtp_password: &'a str,
+    pub imap_host: &'a str,
+    pub imap_port: &'a str,
+    pub imap_security: &'a str,
+    pub imap_user: &'a str,
+    pub imap_password: &'a str,
+    pub daily_limit: &'a str,
+}
+
+fn port(label: &str, raw: &str) -> DomainResult<i32> {
+    match raw.trim().parse::<i32>() {
+        Ok(p) if (1..=65535).contains(&p) => Ok(p),
+        _ => invalid(format!("{label} port must be a number from 1 to 65535.")),
+    }
+}
+
+fn security(label: &str, raw: &str) -> DomainResult<Security> {
+    Security::parse(raw).ok_or_else(|| DomainError::Invalid(format!("Choose the {label} security.")))
+}
+
+fn host(label: &str, raw: &str) -> DomainResult<String> {
+    let host = raw.trim();
+    if host.is_empty() || host.len() > 253 || host.contains(char::is_whitespace) || host.contains('/') {
+        return invalid(format!("Enter the {label} server's host name, like smtp.example.com."));
+    }
+    Ok(host.to_string())
+}
+
+/// Checks the form and encrypts the passwords; `current` supplies kept passwords on edit.
+fn settings(input: &SenderInput, secrets: &SecretBox, current: Option<&SenderAccount>) -> DomainResult<SenderSettings> {
+    let display_name = input.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 100 {
+        return invalid("Enter the name your recipients see (1 to 100 characters).");
+    }
+    let daily_limit = match input.daily_limit.trim().parse::<i32>() {
+        Ok(n) if (1..=10_000).contains(&n) => n,
+        _ => return invalid("The daily sending limit must be a number from 1 to 10000."),
+    };
+    let password = |typed: &str, kept: Option<&String>, label: &str| -> DomainResult<String> {
+        match (typed.is_empty(), kept) {
+            (false, _) => Ok(secrets.seal(typed)),
+            (true, Some(kept)) => Ok(kept.clone()),
+            (true, None) => invalid(format!("Enter the {label} password.")),
+        }
+    };
+    Ok(SenderSettings {
+        email: EmailAddress::parse(input.email)?.as_str().to_string(),
+        display_name: display_name.to_string(),
+        smtp_host: host("SMTP", input.smtp_host)?,
+        smtp_port: port("SMTP", input.smtp_port)?,
+        smtp_security: security("SMTP", input.smtp_security)?.code().into(),
+        smtp_user: input.smtp_user.trim().to_string(),
+        smtp_password: password(input.smtp_password, current.map(|c| &c.smtp_password), "SMTP")?,
+        imap_host: host("IMAP", input.imap_host)?,
+        imap_port: port("IMAP", input.imap_port)?,
+        imap_security: security("IMAP", input.imap_security)?.code().into(),
+        imap_user: input.imap_user.trim().to_string(),
+        imap_password: password(input.imap_password, current.map(|c| &c.imap_password), "IMAP")?,
+        daily_limit,
+    })
+}
+
+pub fn add(conn: &mut AnyConnection, secrets: &SecretBox, user: &User, input: &SenderInput, now: NaiveDateTime) -> DomainResult<String> {
+    let settings = settings(input, secrets, None)?;
+    db::insert(conn, user.id, &settings, now)?;
+    Ok(format!("Sender account {} added.", settings.email))
+}
+
+/// The user's own sender account, or NotFound.
+pub fn own(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<SenderAccount> {
+    let sender = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
+    policy::may_use_sender(user, sender.owner_id)?;
+    Ok(sender)
+}
+
+pub fn list(conn: &mut AnyConnection, user: &User) -> DomainResult<Vec<SenderAccount>> {
+    Ok(db::of_owner(conn, user.id)?)
+}
+
+pub fn update(conn: &mut AnyConnection, secrets: &SecretBox, user: &User, id: i64, input: &SenderInput) -> DomainResult<String> {
+    let current = own(conn, user, id)?;
+    let settings = settings(input, secrets, Some(&current))?;
+    db::update(conn, current.id, &settings)?;
+    Ok(format!("Sender account {} saved.", settings.email))
+}
+
+pub fn delete(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<String> {
+    let sender = own(conn, user, id)?;
+    if db::count_campaigns_using(conn, sender.id, &["active"])? > 0 {
+        return invalid("This sender account is used by an active campaign. Pause or finish the campaign first.");
+    }
+    let campaigns = db::count_campaigns(conn, sender.id)?;
+    if campaigns > 0 {
+        return invalid(format!(
+            "This sender account is used by {campaigns} campaign(s), which keep their history. Choose another sender for them first."
+        ));
+    }
+    db::delete(conn, sender.id)?;
+    Ok(format!("Sender account {} deleted.", sender.email))
+}
+
+/// The account's SMTP and IMAP servers with the passwords decrypted for one use.
+pub fn servers(secrets: &SecretBox, sender: &SenderAccount) -> DomainResult<(Server, Server)> {
+    let open = |sealed: &str| secrets.open(sealed).map_err(|e| DomainError::Internal(e.to_string()));
+    Ok((
+        Server {
+            host: sender.smtp_host.clone(),
+            port: sender.smtp_port as u16,
+            security: Security::parse(&sender.smtp_security).unwrap_or(Security::Tls),
+            user: sender.smtp_user.clone(),
+            password: open(&sender.smtp_password)?,
+        },
+        Server {
+            host: sender.imap_host.clone(),
+            port: sender.imap_port as u16,
+            security: Security::parse(&sender.imap_security).unwrap_or(Security::Tls),
+            user: sender.imap_user.clone(),
+            password: open(&sender.imap_password)?,
+        },
+    ))
+}

@@ -350,7 +350,7 @@ async fn verification_spends_one_shared_credit_per_address() {
     // A teammate cannot spend credits on someone else's list.
     assert_eq!(
         t.teammate.post(&format!("{list}/verify"), &[]).await.status,
-        200
+        403
     );
     assert!(
         t.leader.get("/account/billing").await.contains("6 / 5000"),

@@ -71,7 +71,10 @@ mod tests {
         assert_ne!(a, b, "a fresh nonce every time");
         assert!(!a.contains("hunter2"));
         assert_eq!(secret_box.open(&a).unwrap(), "hunter2-password");
-        assert!(SecretBox::new(&[8u8; 32]).open(&a).is_err(), "another key cannot open it");
+        assert!(
+            SecretBox::new(&[8u8; 32]).open(&a).is_err(),
+            "another key cannot open it"
+        );
         assert!(secret_box.open("garbage").is_err());
     }
 }

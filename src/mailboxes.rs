@@ -56,7 +56,11 @@ pub struct Server {
 
 impl Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{} ({:?}) as {}", self.host, self.port, self.security, self.user)
+        write!(
+            f,
+            "{}:{} ({:?}) as {}",
+            self.host, self.port, self.security, self.user
+        )
     }
 }
 
@@ -73,7 +77,10 @@ pub fn smtp_transport(server: &Server) -> Result<AsyncSmtpTransport<Tokio1Execut
     let builder = if server.user.is_empty() {
         builder
     } else {
-        builder.credentials(Credentials::new(server.user.clone(), server.password.clone()))
+        builder.credentials(Credentials::new(
+            server.user.clone(),
+            server.password.clone(),
+        ))
     };
     Ok(builder.build())
 }
@@ -89,13 +96,16 @@ pub async fn test_smtp(server: &Server) -> Result<(), String> {
 }
 
 fn tls_connector() -> tokio_rustls::TlsConnector {
-    let roots = tokio_rustls::rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let roots = tokio_rustls::rustls::RootCertStore::from_iter(
+        webpki_roots::TLS_SERVER_ROOTS.iter().cloned(),
+    );
     let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
         tokio_rustls::rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .map(|b| b.with_root_certificates(roots).with_no_client_auth());
-    let config = config.unwrap_or_else(|_| unreachable!("ring supports the default protocol versions"));
+    let config =
+        config.unwrap_or_else(|_| unreachable!("ring supports the default protocol versions"));
     tokio_rustls::TlsConnector::from(Arc::new(config))
 }
 
@@ -116,7 +126,10 @@ pub async fn fetch_replies(server: &Server, after_uid: u32) -> Result<Vec<InboxM
             Security::None => fetch_over(greeted(tcp).await?, server, after_uid).await,
             Security::Tls => {
                 let name = server_name(&server.host)?;
-                let tls = tls_connector().connect(name, tcp).await.map_err(|e| format!("TLS: {e}"))?;
+                let tls = tls_connector()
+                    .connect(name, tcp)
+                    .await
+                    .map_err(|e| format!("TLS: {e}"))?;
                 fetch_over(greeted(tls).await?, server, after_uid).await
             }
             Security::StartTls => {
@@ -140,10 +153,13 @@ pub async fn fetch_replies(server: &Server, after_uid: u32) -> Result<Vec<InboxM
 }
 
 fn server_name(host: &str) -> Result<tokio_rustls::rustls::pki_types::ServerName<'static>, String> {
-    tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_string()).map_err(|e| format!("bad host name: {e}"))
+    tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_string())
+        .map_err(|e| format!("bad host name: {e}"))
 }
 
-async fn greeted<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(stream: T) -> Result<async_imap::Client<T>, String> {
+async fn greeted<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
+    stream: T,
+) -> Result<async_imap::Client<T>, String> {
     let mut client = async_imap::Client::new(stream);
     match client.read_response().await {
         Some(Ok(_)) => Ok(client),
@@ -160,7 +176,10 @@ async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
         .login(&server.user, &server.password)
         .await
         .map_err(|(e, _)| format!("login refused: {e}"))?;
-    session.select("INBOX").await.map_err(|e| format!("cannot open INBOX: {e}"))?;
+    session
+        .select("INBOX")
+        .await
+        .map_err(|e| format!("cannot open INBOX: {e}"))?;
     let range = format!("{}:*", after_uid + 1);
     let fetched: Vec<async_imap::types::Fetch> = session
         .uid_fetch(&range, "(UID BODY.PEEK[HEADER])")
@@ -172,7 +191,11 @@ async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
     let messages = fetched
         .iter()
         // `n:*` always returns the newest message, even when its UID is below n.
-        .filter_map(|f| f.uid.filter(|uid| *uid > after_uid).map(|uid| (uid, f.header().unwrap_or_default())))
+        .filter_map(|f| {
+            f.uid
+                .filter(|uid| *uid > after_uid)
+                .map(|uid| (uid, f.header().unwrap_or_default()))
+        })
         .map(|(uid, header)| InboxMessage {
             uid,
             answers: referenced_ids(&String::from_utf8_lossy(header)),
@@ -184,7 +207,11 @@ async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
 
 /// The Message-IDs named by In-Reply-To and References, with folded lines joined.
 pub fn referenced_ids(header: &str) -> Vec<String> {
-    let unfolded = header.replace("\r\n ", " ").replace("\r\n\t", " ").replace("\n ", " ").replace("\n\t", " ");
+    let unfolded = header
+        .replace("\r\n ", " ")
+        .replace("\r\n\t", " ")
+        .replace("\n ", " ")
+        .replace("\n\t", " ");
     unfolded
         .lines()
         .filter_map(|line| {
@@ -212,6 +239,9 @@ mod tests {
     #[test]
     fn finds_referenced_message_ids() {
         let header = "Subject: Re: hi\r\nIn-Reply-To: <a1@x.example>\r\nReferences: <z0@x.example>\r\n <a1@x.example>\r\n";
-        assert_eq!(super::referenced_ids(header), ["a1@x.example", "z0@x.example", "a1@x.example"]);
+        assert_eq!(
+            super::referenced_ids(header),
+            ["a1@x.example", "z0@x.example", "a1@x.example"]
+        );
     }
 }

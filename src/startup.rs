@@ -16,9 +16,9 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::SecretBox;
 use crate::db::{self, DbError, Pool};
-use crate::jobs::{campaign_sender, reply_poller};
 use crate::dns::DnsResolver;
 use crate::domain::verification::MxResolver;
+use crate::jobs::{campaign_sender, reply_poller};
 use crate::mail::deliverer::{self, DeliverySettings};
 use crate::web::errors::AppError;
 use crate::web::extract::AppState;
@@ -111,7 +111,13 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
             settings.sender_poll,
         ))
         .abort_handle(),
-        tokio::spawn(reply_poller::run(pool.clone(), clock.clone(), secrets, settings.reply_poll)).abort_handle(),
+        tokio::spawn(reply_poller::run(
+            pool.clone(),
+            clock.clone(),
+            secrets,
+            settings.reply_poll,
+        ))
+        .abort_handle(),
     ];
     let Some(smtp_url) = &settings.smtp_url else {
         log::info!("SMTP_URL is not set: emails are kept in the outbox and shown at /dev/mailbox");

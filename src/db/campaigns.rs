@@ -62,9 +62,16 @@ pub fn set_status(
     to: &str,
     reason: &str,
 ) -> Result<bool, DbError> {
-    let changed = diesel::update(campaigns::table.find(id).filter(campaigns::status.eq_any(from)))
-        .set((campaigns::status.eq(to), campaigns::status_reason.eq(reason)))
-        .execute(conn)?;
+    let changed = diesel::update(
+        campaigns::table
+            .find(id)
+            .filter(campaigns::status.eq_any(from)),
+    )
+    .set((
+        campaigns::status.eq(to),
+        campaigns::status_reason.eq(reason),
+    ))
+    .execute(conn)?;
     Ok(changed == 1)
 }
 
@@ -75,7 +82,13 @@ pub fn set_launched(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Re
     Ok(())
 }
 
-pub fn update_settings(conn: &mut AnyConnection, id: i64, name: &str, sender_id: i64, list_id: i64) -> Result<(), DbError> {
+pub fn update_settings(
+    conn: &mut AnyConnection,
+    id: i64,
+    name: &str,
+    sender_id: i64,
+    list_id: i64,
+) -> Result<(), DbError> {
     diesel::update(campaigns::table.find(id))
         .set((
             campaigns::name.eq(name),
@@ -114,7 +127,13 @@ pub fn insert_step(
     Ok(())
 }
 
-pub fn update_step(conn: &mut AnyConnection, step_id: i64, subject: &str, body: &str, delay_days: i32) -> Result<(), DbError> {
+pub fn update_step(
+    conn: &mut AnyConnection,
+    step_id: i64,
+    subject: &str,
+    body: &str,
+    delay_days: i32,
+) -> Result<(), DbError> {
     diesel::update(campaign_steps::table.find(step_id))
         .set((
             campaign_steps::subject.eq(subject),
@@ -131,7 +150,12 @@ pub fn delete_step(conn: &mut AnyConnection, step_id: i64) -> Result<(), DbError
 }
 
 /// Adds every prospect of the list not yet a recipient, due now. Returns how many.
-pub fn add_recipients(conn: &mut AnyConnection, campaign_id: i64, list_id: i64, now: NaiveDateTime) -> Result<usize, DbError> {
+pub fn add_recipients(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    list_id: i64,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
     let existing: Vec<i64> = campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .select(campaign_recipients::prospect_id)
@@ -157,7 +181,12 @@ pub fn add_recipients(conn: &mut AnyConnection, campaign_id: i64, list_id: i64, 
 }
 
 /// Active recipients of the campaign whose next email is due.
-pub fn due_recipients(conn: &mut AnyConnection, campaign_id: i64, now: NaiveDateTime, limit: i64) -> Result<Vec<CampaignRecipient>, DbError> {
+pub fn due_recipients(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<CampaignRecipient>, DbError> {
     Ok(campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .filter(campaign_recipients::status.eq("active"))
@@ -168,7 +197,10 @@ pub fn due_recipients(conn: &mut AnyConnection, campaign_id: i64, now: NaiveDate
         .load(conn)?)
 }
 
-pub fn recipient_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<CampaignRecipient>, DbError> {
+pub fn recipient_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<CampaignRecipient>, DbError> {
     Ok(campaign_recipients::table
         .find(id)
         .select(CampaignRecipient::as_select())
@@ -176,7 +208,11 @@ pub fn recipient_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Campa
         .optional()?)
 }
 
-pub fn recipients(conn: &mut AnyConnection, campaign_id: i64, limit: i64) -> Result<Vec<CampaignRecipient>, DbError> {
+pub fn recipients(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    limit: i64,
+) -> Result<Vec<CampaignRecipient>, DbError> {
     Ok(campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .order(campaign_recipients::id)
@@ -186,7 +222,12 @@ pub fn recipients(conn: &mut AnyConnection, campaign_id: i64, limit: i64) -> Res
 }
 
 /// Moves the recipient to its next step (due at `due`), or finishes it.
-pub fn advance_recipient(conn: &mut AnyConnection, id: i64, next_step: i32, due: Option<NaiveDateTime>) -> Result<(), DbError> {
+pub fn advance_recipient(
+    conn: &mut AnyConnection,
+    id: i64,
+    next_step: i32,
+    due: Option<NaiveDateTime>,
+) -> Result<(), DbError> {
     let status = if due.is_some() { "active" } else { "finished" };
     diesel::update(campaign_recipients::table.find(id))
         .set((
@@ -210,7 +251,10 @@ pub fn stop_recipient(conn: &mut AnyConnection, id: i64, status: &str) -> Result
 }
 
 /// Recipients per status.
-pub fn recipient_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<HashMap<String, i64>, DbError> {
+pub fn recipient_counts(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+) -> Result<HashMap<String, i64>, DbError> {
     Ok(campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .group_by(campaign_recipients::status)
@@ -220,7 +264,10 @@ pub fn recipient_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<Ha
         .collect())
 }
 
-pub fn count_messages_for_campaign(conn: &mut AnyConnection, campaign_id: i64) -> Result<i64, DbError> {
+pub fn count_messages_for_campaign(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+) -> Result<i64, DbError> {
     Ok(campaign_messages::table
         .filter(campaign_messages::campaign_id.eq(campaign_id))
         .count()

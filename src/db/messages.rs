@@ -54,7 +54,10 @@ pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<CampaignMessage
         .optional()?)
 }
 
-pub fn by_tracking_token(conn: &mut AnyConnection, token: &str) -> Result<Option<CampaignMessage>, DbError> {
+pub fn by_tracking_token(
+    conn: &mut AnyConnection,
+    token: &str,
+) -> Result<Option<CampaignMessage>, DbError> {
     Ok(campaign_messages::table
         .filter(campaign_messages::tracking_token.eq(token))
         .select(CampaignMessage::as_select())
@@ -62,7 +65,10 @@ pub fn by_tracking_token(conn: &mut AnyConnection, token: &str) -> Result<Option
         .optional()?)
 }
 
-pub fn by_message_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<CampaignMessage>, DbError> {
+pub fn by_message_ids(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<CampaignMessage>, DbError> {
     Ok(campaign_messages::table
         .filter(campaign_messages::message_id.eq_any(ids))
         .select(CampaignMessage::as_select())
@@ -89,8 +95,17 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Resul
 }
 
 /// A failed attempt: `retry` at `retry_at`, or `failed` for good when `retry_at` is None.
-pub fn mark_attempt_failed(conn: &mut AnyConnection, id: i64, error: &str, retry_at: Option<NaiveDateTime>) -> Result<(), DbError> {
-    let status = if retry_at.is_some() { "retry" } else { "failed" };
+pub fn mark_attempt_failed(
+    conn: &mut AnyConnection,
+    id: i64,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> Result<(), DbError> {
+    let status = if retry_at.is_some() {
+        "retry"
+    } else {
+        "failed"
+    };
     diesel::update(campaign_messages::table.find(id))
         .set((
             campaign_messages::status.eq(status),
@@ -113,7 +128,11 @@ pub fn release(conn: &mut AnyConnection, id: i64) -> Result<(), DbError> {
     Ok(())
 }
 
-pub fn due_retries(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> Result<Vec<CampaignMessage>, DbError> {
+pub fn due_retries(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<CampaignMessage>, DbError> {
     Ok(campaign_messages::table
         .filter(campaign_messages::status.eq("retry"))
         .filter(campaign_messages::next_attempt_at.le(now))
@@ -130,13 +149,19 @@ pub fn reclaim(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<
             .find(id)
             .filter(campaign_messages::status.eq("retry")),
     )
-    .set((campaign_messages::status.eq("claimed"), campaign_messages::claimed_at.eq(now)))
+    .set((
+        campaign_messages::status.eq("claimed"),
+        campaign_messages::claimed_at.eq(now),
+    ))
     .execute(conn)?;
     Ok(changed == 1)
 }
 
 /// Claims older than `before` that never got an outcome: the process died mid-send.
-pub fn stale_claims(conn: &mut AnyConnection, before: NaiveDateTime) -> Result<Vec<CampaignMessage>, DbError> {
+pub fn stale_claims(
+    conn: &mut AnyConnection,
+    before: NaiveDateTime,
+) -> Result<Vec<CampaignMessage>, DbError> {
     Ok(campaign_messages::table
         .filter(campaign_messages::status.eq("claimed"))
         .filter(campaign_messages::claimed_at.lt(before))
@@ -145,7 +170,11 @@ pub fn stale_claims(conn: &mut AnyConnection, before: NaiveDateTime) -> Result<V
 }
 
 /// Emails sent or being sent from the sender account since `since` (the daily limit).
-pub fn sent_by_sender_since(conn: &mut AnyConnection, sender_id: i64, since: NaiveDateTime) -> Result<i64, DbError> {
+pub fn sent_by_sender_since(
+    conn: &mut AnyConnection,
+    sender_id: i64,
+    since: NaiveDateTime,
+) -> Result<i64, DbError> {
     Ok(campaign_messages::table
         .filter(campaign_messages::sender_id.eq(sender_id))
         .filter(campaign_messages::claimed_at.ge(since))
@@ -166,7 +195,11 @@ pub fn record_open(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Res
     Ok(changed == 1)
 }
 
-pub fn record_click(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
+pub fn record_click(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
     let changed = diesel::update(
         campaign_messages::table
             .find(id)
@@ -177,7 +210,11 @@ pub fn record_click(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Re
     Ok(changed == 1)
 }
 
-pub fn record_reply(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
+pub fn record_reply(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
     let changed = diesel::update(
         campaign_messages::table
             .find(id)
@@ -188,7 +225,12 @@ pub fn record_reply(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Re
     Ok(changed == 1)
 }
 
-pub fn insert_link(conn: &mut AnyConnection, message_id: i64, token: &str, url: &str) -> Result<(), DbError> {
+pub fn insert_link(
+    conn: &mut AnyConnection,
+    message_id: i64,
+    token: &str,
+    url: &str,
+) -> Result<(), DbError> {
     diesel::insert_into(message_links::table)
         .values((
             message_links::message_id.eq(message_id),
@@ -200,7 +242,10 @@ pub fn insert_link(conn: &mut AnyConnection, message_id: i64, token: &str, url: 
 }
 
 /// (email id, URL) of a link token.
-pub fn link_by_token(conn: &mut AnyConnection, token: &str) -> Result<Option<(i64, String)>, DbError> {
+pub fn link_by_token(
+    conn: &mut AnyConnection,
+    token: &str,
+) -> Result<Option<(i64, String)>, DbError> {
     Ok(message_links::table
         .filter(message_links::token.eq(token))
         .select((message_links::message_id, message_links::url))
@@ -218,7 +263,10 @@ pub struct CampaignCounts {
     pub unconfirmed: i64,
 }
 
-pub fn campaign_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<CampaignCounts, DbError> {
+pub fn campaign_counts(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+) -> Result<CampaignCounts, DbError> {
     let (sent, opened, clicked, replied): (i64, i64, i64, i64) = campaign_messages::table
         .filter(campaign_messages::campaign_id.eq(campaign_id))
         .select((
@@ -234,7 +282,12 @@ pub fn campaign_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<Cam
         .group_by(campaign_messages::status)
         .select((campaign_messages::status, count_star()))
         .load(conn)?;
-    let of = |s: &str| by_status.iter().find(|(status, _)| status == s).map_or(0, |(_, n)| *n);
+    let of = |s: &str| {
+        by_status
+            .iter()
+            .find(|(status, _)| status == s)
+            .map_or(0, |(_, n)| *n)
+    };
     Ok(CampaignCounts {
         sent,
         opened,
@@ -246,7 +299,10 @@ pub fn campaign_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<Cam
 }
 
 /// Every email of the campaign for these recipients, oldest first.
-pub fn for_recipients(conn: &mut AnyConnection, recipient_ids: &[i64]) -> Result<Vec<CampaignMessage>, DbError> {
+pub fn for_recipients(
+    conn: &mut AnyConnection,
+    recipient_ids: &[i64],
+) -> Result<Vec<CampaignMessage>, DbError> {
     Ok(campaign_messages::table
         .filter(campaign_messages::recipient_id.eq_any(recipient_ids))
         .order(campaign_messages::id)

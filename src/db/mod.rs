@@ -8,8 +8,8 @@ pub mod messages;
 pub mod models;
 pub mod outbox;
 pub mod prospects;
-pub mod senders;
 pub mod schema;
+pub mod senders;
 pub mod team;
 pub mod usage;
 

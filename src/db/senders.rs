@@ -7,7 +7,12 @@ use super::models::{SenderAccount, SenderSettings};
 use super::schema::{campaigns, sender_accounts};
 use super::{AnyConnection, DbError};
 
-pub fn insert(conn: &mut AnyConnection, owner_id: i64, settings: &SenderSettings, now: NaiveDateTime) -> Result<i64, DbError> {
+pub fn insert(
+    conn: &mut AnyConnection,
+    owner_id: i64,
+    settings: &SenderSettings,
+    now: NaiveDateTime,
+) -> Result<i64, DbError> {
     Ok(diesel::insert_into(sender_accounts::table)
         .values((
             settings,
@@ -19,7 +24,9 @@ pub fn insert(conn: &mut AnyConnection, owner_id: i64, settings: &SenderSettings
 }
 
 pub fn update(conn: &mut AnyConnection, id: i64, settings: &SenderSettings) -> Result<(), DbError> {
-    diesel::update(sender_accounts::table.find(id)).set(settings).execute(conn)?;
+    diesel::update(sender_accounts::table.find(id))
+        .set(settings)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -60,7 +67,11 @@ pub fn advance_imap_uid(conn: &mut AnyConnection, id: i64, uid: i64) -> Result<(
     Ok(())
 }
 
-pub fn count_campaigns_using(conn: &mut AnyConnection, id: i64, statuses: &[&str]) -> Result<i64, DbError> {
+pub fn count_campaigns_using(
+    conn: &mut AnyConnection,
+    id: i64,
+    statuses: &[&str],
+) -> Result<i64, DbError> {
     Ok(campaigns::table
         .filter(campaigns::sender_id.eq(id))
         .filter(campaigns::status.eq_any(statuses))

@@ -10,8 +10,10 @@ use super::placeholders;
 use super::policy::{self, RecordAction};
 use super::prospects::{PickerEntry, Viewer, picker};
 use super::{DomainError, DomainResult, invalid};
-use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, CampaignStep, Prospect, SenderAccount, User};
 use crate::db::messages::CampaignCounts;
+use crate::db::models::{
+    Campaign, CampaignMessage, CampaignRecipient, CampaignStep, Prospect, SenderAccount, User,
+};
 use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, senders};
 
 pub struct CampaignName(String);
@@ -70,7 +72,11 @@ fn editable(campaign: &Campaign) -> DomainResult<()> {
 }
 
 /// Placeholders must be standard or one of the owner's custom fields.
-fn check_placeholders(conn: &mut AnyConnection, owner_id: i64, step: &StepInput) -> DomainResult<()> {
+fn check_placeholders(
+    conn: &mut AnyConnection,
+    owner_id: i64,
+    step: &StepInput,
+) -> DomainResult<()> {
     let fields = prospects::fields_of(conn, owner_id)?;
     let names = fields.iter().map(|f| f.name.as_str());
     for text in [&step.subject, &step.body] {
@@ -84,23 +90,46 @@ fn check_placeholders(conn: &mut AnyConnection, owner_id: i64, step: &StepInput)
 }
 
 /// The user's sender account and list, checked for a new or changed campaign.
-fn own_sender_and_list(conn: &mut AnyConnection, viewer: &Viewer, sender_id: i64, list_id: i64) -> DomainResult<()> {
-    let sender = senders::by_id(conn, sender_id)?.ok_or_else(|| DomainError::Invalid("Choose one of your sender accounts.".into()))?;
-    policy::may_use_sender(&viewer.user, sender.owner_id).map_err(|_| DomainError::Invalid("Choose one of your sender accounts.".into()))?;
-    let list = prospects::list_by_id(conn, list_id)?.ok_or_else(|| DomainError::Invalid("Choose one of your prospect lists.".into()))?;
+fn own_sender_and_list(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    sender_id: i64,
+    list_id: i64,
+) -> DomainResult<()> {
+    let sender = senders::by_id(conn, sender_id)?
+        .ok_or_else(|| DomainError::Invalid("Choose one of your sender accounts.".into()))?;
+    policy::may_use_sender(&viewer.user, sender.owner_id)
+        .map_err(|_| DomainError::Invalid("Choose one of your sender accounts.".into()))?;
+    let list = prospects::list_by_id(conn, list_id)?
+        .ok_or_else(|| DomainError::Invalid("Choose one of your prospect lists.".into()))?;
     if list.owner_id != viewer.user.id {
         return invalid("Choose one of your prospect lists.");
     }
     Ok(())
 }
 
-pub fn create(conn: &mut AnyConnection, user: &User, name: CampaignName, sender_id: i64, list_id: i64, now: NaiveDateTime) -> DomainResult<i64> {
+pub fn create(
+    conn: &mut AnyConnection,
+    user: &User,
+    name: CampaignName,
+    sender_id: i64,
+    list_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<i64> {
     let viewer = Viewer::load(conn, user, now)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
     Ok(db::insert(conn, user.id, &name.0, sender_id, list_id, now)?)
 }
 
-pub fn update_settings(conn: &mut AnyConnection, user: &User, id: i64, name: CampaignName, sender_id: i64, list_id: i64, now: NaiveDateTime) -> DomainResult<String> {
+pub fn update_settings(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    name: CampaignName,
+    sender_id: i64,
+    list_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     editable(&campaign)?;
@@ -109,17 +138,37 @@ pub fn update_settings(conn: &mut AnyConnection, user: &User, id: i64, name: Cam
     Ok("Campaign saved.".into())
 }
 
-pub fn add_step(conn: &mut AnyConnection, user: &User, id: i64, step: StepInput, now: NaiveDateTime) -> DomainResult<String> {
+pub fn add_step(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    step: StepInput,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     editable(&campaign)?;
     check_placeholders(conn, user.id, &step)?;
-    let position = db::steps(conn, campaign.id)?.last().map_or(0, |s| s.position + 1);
-    db::insert_step(conn, campaign.id, position, &step.subject, &step.body, step.delay_days)?;
+    let position = db::steps(conn, campaign.id)?
+        .last()
+        .map_or(0, |s| s.position + 1);
+    db::insert_step(
+        conn,
+        campaign.id,
+        position,
+        &step.subject,
+        &step.body,
+        step.delay_days,
+    )?;
     Ok(format!("Step {} added.", position + 1))
 }
 
-fn own_step(conn: &mut AnyConnection, viewer: &Viewer, id: i64, step_id: i64) -> DomainResult<(Campaign, CampaignStep)> {
+fn own_step(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+    step_id: i64,
+) -> DomainResult<(Campaign, CampaignStep)> {
     let campaign = owned(conn, viewer, id)?;
     let step = db::steps(conn, campaign.id)?
         .into_iter()
@@ -128,7 +177,14 @@ fn own_step(conn: &mut AnyConnection, viewer: &Viewer, id: i64, step_id: i64) ->
     Ok((campaign, step))
 }
 
-pub fn update_step(conn: &mut AnyConnection, user: &User, id: i64, step_id: i64, input: StepInput, now: NaiveDateTime) -> DomainResult<String> {
+pub fn update_step(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    step_id: i64,
+    input: StepInput,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let (campaign, step) = own_step(conn, &viewer, id, step_id)?;
     editable(&campaign)?;
@@ -137,17 +193,30 @@ pub fn update_step(conn: &mut AnyConnection, user: &User, id: i64, step_id: i64,
     Ok(format!("Step {} saved.", step.position + 1))
 }
 
-pub fn delete_step(conn: &mut AnyConnection, user: &User, id: i64, step_id: i64, now: NaiveDateTime) -> DomainResult<String> {
+pub fn delete_step(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    step_id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let (campaign, step) = own_step(conn, &viewer, id, step_id)?;
     if campaign.status != "draft" {
-        return invalid("Steps of a launched campaign can be edited but not removed: recipients may already be on them.");
+        return invalid(
+            "Steps of a launched campaign can be edited but not removed: recipients may already be on them.",
+        );
     }
     db::delete_step(conn, step.id)?;
     Ok("Step removed.".into())
 }
 
-pub fn launch(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) -> DomainResult<String> {
+pub fn launch(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     if campaign.status != "draft" {
@@ -165,11 +234,18 @@ pub fn launch(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime
             return invalid("This campaign has already been launched.");
         }
         db::set_launched(conn, campaign.id, now)?;
-        Ok(format!("Launched: {added} recipients. Emails go out in the background."))
+        Ok(format!(
+            "Launched: {added} recipients. Emails go out in the background."
+        ))
     })
 }
 
-pub fn pause(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) -> DomainResult<String> {
+pub fn pause(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     if !db::set_status(conn, campaign.id, &["active"], "paused", "Paused by you.")? {
@@ -179,7 +255,12 @@ pub fn pause(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime)
 }
 
 /// Resumes a paused campaign, adding prospects that joined its list meanwhile.
-pub fn resume(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) -> DomainResult<String> {
+pub fn resume(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     conn.transaction(|conn| {
@@ -187,13 +268,22 @@ pub fn resume(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime
             return invalid("Only a paused campaign can be resumed.");
         }
         let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
-        Ok(if added > 0 { format!("Resumed, with {added} new recipients.") } else { "Resumed.".into() })
+        Ok(if added > 0 {
+            format!("Resumed, with {added} new recipients.")
+        } else {
+            "Resumed.".into()
+        })
     })
 }
 
 /// The values placeholders are filled with, for one prospect.
-pub fn values_for(conn: &mut AnyConnection, prospect: &Prospect) -> DomainResult<HashMap<String, String>> {
-    let mut values: HashMap<String, String> = prospects::values_of(conn, prospect.id)?.into_iter().collect();
+pub fn values_for(
+    conn: &mut AnyConnection,
+    prospect: &Prospect,
+) -> DomainResult<HashMap<String, String>> {
+    let mut values: HashMap<String, String> = prospects::values_of(conn, prospect.id)?
+        .into_iter()
+        .collect();
     for (name, value) in [
         ("first_name", &prospect.first_name),
         ("last_name", &prospect.last_name),
@@ -215,7 +305,12 @@ pub struct CampaignsPage {
     pub lists: Vec<(i64, String)>,
 }
 
-pub fn campaigns_page(conn: &mut AnyConnection, user: &User, member: Option<i64>, now: NaiveDateTime) -> DomainResult<CampaignsPage> {
+pub fn campaigns_page(
+    conn: &mut AnyConnection,
+    user: &User,
+    member: Option<i64>,
+    now: NaiveDateTime,
+) -> DomainResult<CampaignsPage> {
     let viewer = Viewer::load(conn, user, now)?;
     let owner_id = member.unwrap_or(user.id);
     viewer.may(owner_id, RecordAction::View)?;
@@ -224,9 +319,16 @@ pub fn campaigns_page(conn: &mut AnyConnection, user: &User, member: Option<i64>
         owner_name: accounts::user_by_id(conn, owner_id)?.name,
         picker: picker(conn, &viewer, owner_id)?,
         campaigns: db::of_owner(conn, owner_id)?,
-        senders: if is_own { senders::of_owner(conn, user.id)? } else { Vec::new() },
+        senders: if is_own {
+            senders::of_owner(conn, user.id)?
+        } else {
+            Vec::new()
+        },
         lists: if is_own {
-            prospects::lists_of(conn, user.id)?.into_iter().map(|(l, _)| (l.id, l.name)).collect()
+            prospects::lists_of(conn, user.id)?
+                .into_iter()
+                .map(|(l, _)| (l.id, l.name))
+                .collect()
         } else {
             Vec::new()
         },
@@ -267,20 +369,34 @@ pub struct CampaignView {
 
 impl CampaignView {
     pub fn rate(&self, part: &i64) -> String {
-        if self.counts.sent == 0 { "—".into() } else { format!("{:.0}%", *part as f64 * 100.0 / self.counts.sent as f64) }
+        if self.counts.sent == 0 {
+            "—".into()
+        } else {
+            format!("{:.0}%", *part as f64 * 100.0 / self.counts.sent as f64)
+        }
     }
 
     pub fn progress_percent(&self) -> i64 {
-        if self.recipients_total == 0 { 0 } else { self.recipients_done * 100 / self.recipients_total }
+        if self.recipients_total == 0 {
+            0
+        } else {
+            self.recipients_done * 100 / self.recipients_total
+        }
     }
 }
 
 const ROWS_SHOWN: i64 = 500;
 
-fn recipient_rows(recipients: Vec<CampaignRecipient>, messages: Vec<CampaignMessage>) -> Vec<RecipientRow> {
+fn recipient_rows(
+    recipients: Vec<CampaignRecipient>,
+    messages: Vec<CampaignMessage>,
+) -> Vec<RecipientRow> {
     let mut by_recipient: HashMap<i64, Vec<CampaignMessage>> = HashMap::new();
     for message in messages {
-        by_recipient.entry(message.recipient_id).or_default().push(message);
+        by_recipient
+            .entry(message.recipient_id)
+            .or_default()
+            .push(message);
     }
     recipients
         .into_iter()
@@ -297,7 +413,8 @@ fn recipient_rows(recipients: Vec<CampaignRecipient>, messages: Vec<CampaignMess
                     .find(|m| !m.last_error.is_empty() || m.status == "unconfirmed")
                     .map_or(String::new(), |m| {
                         if m.status == "unconfirmed" {
-                            "sending was interrupted; not resent, check the sender's Sent folder".into()
+                            "sending was interrupted; not resent, check the sender's Sent folder"
+                                .into()
                         } else {
                             m.last_error.clone()
                         }
@@ -309,7 +426,12 @@ fn recipient_rows(recipients: Vec<CampaignRecipient>, messages: Vec<CampaignMess
         .collect()
 }
 
-pub fn view(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) -> DomainResult<CampaignView> {
+pub fn view(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<CampaignView> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
     viewer.may(campaign.owner_id, RecordAction::View)?;
@@ -322,22 +444,43 @@ pub fn view(conn: &mut AnyConnection, user: &User, id: i64, now: NaiveDateTime) 
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
     let (mut preview, mut preview_for) = (Vec::new(), String::new());
-    if is_own && let Some(prospect) = prospects::prospects_page(conn, campaign.list_id, 0, 1)?.into_iter().next() {
+    if is_own
+        && let Some(prospect) = prospects::prospects_page(conn, campaign.list_id, 0, 1)?
+            .into_iter()
+            .next()
+    {
         let values = values_for(conn, &prospect)?;
         preview = steps
             .iter()
-            .map(|s| (placeholders::fill(&s.subject, &values), placeholders::fill(&s.body, &values)))
+            .map(|s| {
+                (
+                    placeholders::fill(&s.subject, &values),
+                    placeholders::fill(&s.body, &values),
+                )
+            })
             .collect();
         preview_for = prospect.email;
     }
     Ok(CampaignView {
         owner_name: accounts::user_by_id(conn, campaign.owner_id)?.name,
-        sender: if is_own { senders::by_id(conn, campaign.sender_id)? } else { None },
-        list_name: prospects::list_by_id(conn, campaign.list_id)?.map_or_else(|| "(deleted list)".into(), |l| l.name),
+        sender: if is_own {
+            senders::by_id(conn, campaign.sender_id)?
+        } else {
+            None
+        },
+        list_name: prospects::list_by_id(conn, campaign.list_id)?
+            .map_or_else(|| "(deleted list)".into(), |l| l.name),
         counts: messages::campaign_counts(conn, campaign.id)?,
-        my_senders: if is_own { senders::of_owner(conn, user.id)? } else { Vec::new() },
+        my_senders: if is_own {
+            senders::of_owner(conn, user.id)?
+        } else {
+            Vec::new()
+        },
         my_lists: if is_own {
-            prospects::lists_of(conn, user.id)?.into_iter().map(|(l, _)| (l.id, l.name)).collect()
+            prospects::lists_of(conn, user.id)?
+                .into_iter()
+                .map(|(l, _)| (l.id, l.name))
+                .collect()
         } else {
             Vec::new()
         },

@@ -20,7 +20,10 @@ pub fn names(template: &str) -> Vec<String> {
 }
 
 /// The first placeholder that is neither standard nor one of `custom`, if any.
-pub fn unknown<'a>(template: &str, custom: impl Iterator<Item = &'a str> + Clone) -> Option<String> {
+pub fn unknown<'a>(
+    template: &str,
+    custom: impl Iterator<Item = &'a str> + Clone,
+) -> Option<String> {
     names(template)
         .into_iter()
         .find(|name| !STANDARD.contains(&name.as_str()) && !custom.clone().any(|c| c == name))
@@ -54,8 +57,17 @@ mod tests {
         assert_eq!(names(t), ["first_name", "company", "Industry", "nope"]);
         assert_eq!(unknown(t, ["Industry"].into_iter()), Some("nope".into()));
         assert_eq!(unknown("Hi {{first_name}}", [].into_iter()), None);
-        let values = HashMap::from([("first_name".to_string(), "Ann".to_string()), ("company".to_string(), "Acme".to_string())]);
-        assert_eq!(fill("Hi {{ first_name }} of {{company}}{{x}}!", &values), "Hi Ann of Acme!");
-        assert_eq!(fill("broken {{ first_name", &values), "broken {{ first_name");
+        let values = HashMap::from([
+            ("first_name".to_string(), "Ann".to_string()),
+            ("company".to_string(), "Acme".to_string()),
+        ]);
+        assert_eq!(
+            fill("Hi {{ first_name }} of {{company}}{{x}}!", &values),
+            "Hi Ann of Acme!"
+        );
+        assert_eq!(
+            fill("broken {{ first_name", &values),
+            "broken {{ first_name"
+        );
     }
 }

@@ -157,7 +157,11 @@ pub fn may_access_record(
 
 /// Sender email accounts are private: only the user who added one sees or uses it.
 pub fn may_use_sender(actor: &User, sender_owner_id: i64) -> DomainResult<()> {
-    if actor.id == sender_owner_id { Ok(()) } else { Err(DomainError::NotFound) }
+    if actor.id == sender_owner_id {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
 }
 
 #[cfg(test)]

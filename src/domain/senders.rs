@@ -35,19 +35,30 @@ fn port(label: &str, raw: &str) -> DomainResult<i32> {
 }
 
 fn security(label: &str, raw: &str) -> DomainResult<Security> {
-    Security::parse(raw).ok_or_else(|| DomainError::Invalid(format!("Choose the {label} security.")))
+    Security::parse(raw)
+        .ok_or_else(|| DomainError::Invalid(format!("Choose the {label} security.")))
 }
 
 fn host(label: &str, raw: &str) -> DomainResult<String> {
     let host = raw.trim();
-    if host.is_empty() || host.len() > 253 || host.contains(char::is_whitespace) || host.contains('/') {
-        return invalid(format!("Enter the {label} server's host name, like smtp.example.com."));
+    if host.is_empty()
+        || host.len() > 253
+        || host.contains(char::is_whitespace)
+        || host.contains('/')
+    {
+        return invalid(format!(
+            "Enter the {label} server's host name, like smtp.example.com."
+        ));
     }
     Ok(host.to_string())
 }
 
 /// Checks the form and encrypts the passwords; `current` supplies kept passwords on edit.
-fn settings(input: &SenderInput, secrets: &SecretBox, current: Option<&SenderAccount>) -> DomainResult<SenderSettings> {
+fn settings(
+    input: &SenderInput,
+    secrets: &SecretBox,
+    current: Option<&SenderAccount>,
+) -> DomainResult<SenderSettings> {
     let display_name = input.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 100 {
         return invalid("Enter the name your recipients see (1 to 100 characters).");
@@ -56,13 +67,16 @@ fn settings(input: &SenderInput, secrets: &SecretBox, current: Option<&SenderAcc
         Ok(n) if (1..=10_000).contains(&n) => n,
         _ => return invalid("The daily sending limit must be a number from 1 to 10000."),
     };
-    let password = |typed: &str, kept: Option<&String>, label: &str| -> DomainResult<String> {
-        match (typed.is_empty(), kept) {
-            (false, _) => Ok(secrets.seal(typed)),
-            (true, Some(kept)) => Ok(kept.clone()),
-            (true, None) => invalid(format!("Enter the {label} password.")),
-        }
-    };
+    // A server without authentication has no user and no password.
+    let password =
+        |typed: &str, user: &str, kept: Option<&String>, label: &str| -> DomainResult<String> {
+            match (typed.is_empty(), kept) {
+                (false, _) => Ok(secrets.seal(typed)),
+                (true, Some(kept)) => Ok(kept.clone()),
+                (true, None) if user.trim().is_empty() => Ok(secrets.seal("")),
+                (true, None) => invalid(format!("Enter the {label} password.")),
+            }
+        };
     Ok(SenderSettings {
         email: EmailAddress::parse(input.email)?.as_str().to_string(),
         display_name: display_name.to_string(),
@@ -70,17 +84,33 @@ fn settings(input: &SenderInput, secrets: &SecretBox, current: Option<&SenderAcc
         smtp_port: port("SMTP", input.smtp_port)?,
         smtp_security: security("SMTP", input.smtp_security)?.code().into(),
         smtp_user: input.smtp_user.trim().to_string(),
-        smtp_password: password(input.smtp_password, current.map(|c| &c.smtp_password), "SMTP")?,
+        smtp_password: password(
+            input.smtp_password,
+            input.smtp_user,
+            current.map(|c| &c.smtp_password),
+            "SMTP",
+        )?,
         imap_host: host("IMAP", input.imap_host)?,
         imap_port: port("IMAP", input.imap_port)?,
         imap_security: security("IMAP", input.imap_security)?.code().into(),
         imap_user: input.imap_user.trim().to_string(),
-        imap_password: password(input.imap_password, current.map(|c| &c.imap_password), "IMAP")?,
+        imap_password: password(
+            input.imap_password,
+            input.imap_user,
+            current.map(|c| &c.imap_password),
+            "IMAP",
+        )?,
         daily_limit,
     })
 }
 
-pub fn add(conn: &mut AnyConnection, secrets: &SecretBox, user: &User, input: &SenderInput, now: NaiveDateTime) -> DomainResult<String> {
+pub fn add(
+    conn: &mut AnyConnection,
+    secrets: &SecretBox,
+    user: &User,
+    input: &SenderInput,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let settings = settings(input, secrets, None)?;
     db::insert(conn, user.id, &settings, now)?;
     Ok(format!("Sender account {} added.", settings.email))
@@ -97,7 +127,13 @@ pub fn list(conn: &mut AnyConnection, user: &User) -> DomainResult<Vec<SenderAcc
     Ok(db::of_owner(conn, user.id)?)
 }
 
-pub fn update(conn: &mut AnyConnection, secrets: &SecretBox, user: &User, id: i64, input: &SenderInput) -> DomainResult<String> {
+pub fn update(
+    conn: &mut AnyConnection,
+    secrets: &SecretBox,
+    user: &User,
+    id: i64,
+    input: &SenderInput,
+) -> DomainResult<String> {
     let current = own(conn, user, id)?;
     let settings = settings(input, secrets, Some(&current))?;
     db::update(conn, current.id, &settings)?;
@@ -107,7 +143,9 @@ pub fn update(conn: &mut AnyConnection, secrets: &SecretBox, user: &User, id: i6
 pub fn delete(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<String> {
     let sender = own(conn, user, id)?;
     if db::count_campaigns_using(conn, sender.id, &["active"])? > 0 {
-        return invalid("This sender account is used by an active campaign. Pause or finish the campaign first.");
+        return invalid(
+            "This sender account is used by an active campaign. Pause or finish the campaign first.",
+        );
     }
     let campaigns = db::count_campaigns(conn, sender.id)?;
     if campaigns > 0 {
@@ -121,7 +159,11 @@ pub fn delete(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<St
 
 /// The account's SMTP and IMAP servers with the passwords decrypted for one use.
 pub fn servers(secrets: &SecretBox, sender: &SenderAccount) -> DomainResult<(Server, Server)> {
-    let open = |sealed: &str| secrets.open(sealed).map_err(|e| DomainError::Internal(e.to_string()));
+    let open = |sealed: &str| {
+        secrets
+            .open(sealed)
+            .map_err(|e| DomainError::Internal(e.to_string()))
+    };
     Ok((
         Server {
             host: sender.smtp_host.clone(),

@@ -44,13 +44,21 @@ pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> Doma
             messages::set_status(conn, message.id, "unconfirmed")?;
             db::stop_recipient(conn, message.recipient_id, "unconfirmed")
         })?;
-        log::warn!("campaign email {} was claimed but never confirmed; reported, not resent", message.id);
+        log::warn!(
+            "campaign email {} was claimed but never confirmed; reported, not resent",
+            message.id
+        );
     }
     Ok(stale.len())
 }
 
 /// Claims the due emails of every active campaign (and due retries) for this worker.
-pub fn claim_due(conn: &mut AnyConnection, secrets: &SecretBox, base_url: &str, now: NaiveDateTime) -> DomainResult<Vec<Outgoing>> {
+pub fn claim_due(
+    conn: &mut AnyConnection,
+    secrets: &SecretBox,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> DomainResult<Vec<Outgoing>> {
     let mut out = Vec::new();
     for message in messages::due_retries(conn, now, 50)? {
         if messages::reclaim(conn, message.id, now)? {
@@ -61,7 +69,9 @@ pub fn claim_due(conn: &mut AnyConnection, secrets: &SecretBox, base_url: &str, 
         }
     }
     for campaign_id in db::active_ids(conn)? {
-        let Some(campaign) = db::by_id(conn, campaign_id)? else { continue };
+        let Some(campaign) = db::by_id(conn, campaign_id)? else {
+            continue;
+        };
         claim_for_campaign(conn, secrets, base_url, &campaign, now, &mut out)?;
     }
     Ok(out)
@@ -75,7 +85,9 @@ fn claim_for_campaign(
     now: NaiveDateTime,
     out: &mut Vec<Outgoing>,
 ) -> DomainResult<()> {
-    let Some(sender) = sender_db::by_id(conn, campaign.sender_id)? else { return Ok(()) };
+    let Some(sender) = sender_db::by_id(conn, campaign.sender_id)? else {
+        return Ok(());
+    };
     let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;
     let room = (sender.daily_limit as i64 - sent_today).min(PER_CAMPAIGN_BATCH);
     if room <= 0 {
@@ -87,7 +99,11 @@ fn claim_for_campaign(
             db::advance_recipient(conn, recipient.id, recipient.next_step, None)?;
             continue;
         };
-        let message_id = format!("{}@{}", uuid::Uuid::new_v4().simple(), domain_of(&sender.email));
+        let message_id = format!(
+            "{}@{}",
+            uuid::Uuid::new_v4().simple(),
+            domain_of(&sender.email)
+        );
         let (tracking_token, _) = tokens::generate();
         let claim = NewClaim {
             campaign_id: campaign.id,
@@ -100,12 +116,20 @@ fn claim_for_campaign(
             tracking_token: &tracking_token,
             now,
         };
-        let Some(row) = messages::claim(conn, &claim)? else { continue };
+        let Some(row) = messages::claim(conn, &claim)? else {
+            continue;
+        };
         match units::record_recipient(conn, campaign.owner_id, &recipient.email, now) {
             Ok(_) => {}
             Err(e @ (DomainError::PoolExhausted { .. } | DomainError::TeamLocked)) => {
                 messages::release(conn, row)?;
-                db::set_status(conn, campaign.id, &["active"], "paused", &format!("Paused automatically: {e}"))?;
+                db::set_status(
+                    conn,
+                    campaign.id,
+                    &["active"],
+                    "paused",
+                    &format!("Paused automatically: {e}"),
+                )?;
                 return Ok(());
             }
             Err(e) => return Err(e),
@@ -120,12 +144,20 @@ fn claim_for_campaign(
 }
 
 fn domain_of(email: &str) -> &str {
-    email.rsplit_once('@').map_or("dripteam.localhost", |(_, d)| d)
+    email
+        .rsplit_once('@')
+        .map_or("dripteam.localhost", |(_, d)| d)
 }
 
-fn rebuild(conn: &mut AnyConnection, secrets: &SecretBox, base_url: &str, message: &CampaignMessage) -> DomainResult<Outgoing> {
+fn rebuild(
+    conn: &mut AnyConnection,
+    secrets: &SecretBox,
+    base_url: &str,
+    message: &CampaignMessage,
+) -> DomainResult<Outgoing> {
     let sender = sender_db::by_id(conn, message.sender_id)?.ok_or(DomainError::NotFound)?;
-    let recipient = db::recipient_by_id(conn, message.recipient_id)?.ok_or(DomainError::NotFound)?;
+    let recipient =
+        db::recipient_by_id(conn, message.recipient_id)?.ok_or(DomainError::NotFound)?;
     build(conn, secrets, base_url, &sender, &recipient, message)
 }
 
@@ -150,10 +182,10 @@ fn build(
     let body = placeholders::fill(&step.body, &values);
     let mut links: HashMap<String, String> = HashMap::new();
     for url in urls(&body) {
-        if !links.contains_key(&url) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = links.entry(url) {
             let (token, _) = tokens::generate();
-            messages::insert_link(conn, message.id, &token, &url)?;
-            links.insert(url, format!("{base_url}/t/c/{token}"));
+            messages::insert_link(conn, message.id, &token, slot.key())?;
+            slot.insert(format!("{base_url}/t/c/{token}"));
         }
     }
     let mut text = body.clone();
@@ -163,7 +195,10 @@ fn build(
     ordered.sort_by_key(|(url, _)| std::cmp::Reverse(url.len()));
     for (url, tracked) in ordered {
         text = text.replace(url.as_str(), tracked);
-        html = html.replace(&escape_html(url), &format!("<a href=\"{tracked}\">{}</a>", escape_html(url)));
+        html = html.replace(
+            &escape_html(url),
+            &format!("<a href=\"{tracked}\">{}</a>", escape_html(url)),
+        );
     }
     html.push_str(&format!(
         "\n<img src=\"{base_url}/t/o/{}.gif\" width=\"1\" height=\"1\" alt=\"\">",
@@ -172,7 +207,10 @@ fn build(
     let (smtp, _) = senders::servers(secrets, sender)?;
     let from = Mailbox::new(
         Some(sender.display_name.clone()),
-        sender.email.parse().map_err(|e| DomainError::Invalid(format!("sender address: {e}")))?,
+        sender
+            .email
+            .parse()
+            .map_err(|e| DomainError::Invalid(format!("sender address: {e}")))?,
     );
     Ok(Outgoing {
         message_row: message.id,
@@ -190,22 +228,38 @@ fn build(
 /// The http(s) URLs in a text, without trailing punctuation.
 pub fn urls(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
-        .filter_map(|w| w.find("http://").or_else(|| w.find("https://")).map(|at| &w[at..]))
-        .map(|w| w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']).to_string())
+        .filter_map(|w| {
+            w.find("http://")
+                .or_else(|| w.find("https://"))
+                .map(|at| &w[at..])
+        })
+        .map(|w| {
+            w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\''])
+                .to_string()
+        })
         .filter(|w| w.len() > "https://".len())
         .collect()
 }
 
 fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The email went out: record it and schedule the recipient's next step.
-pub fn record_sent(conn: &mut AnyConnection, message_row: i64, now: NaiveDateTime) -> DomainResult<()> {
+pub fn record_sent(
+    conn: &mut AnyConnection,
+    message_row: i64,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
     conn.transaction(|conn| {
         let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
         messages::mark_sent(conn, message.id, now)?;
-        let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else { return Ok(()) };
+        let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
+            return Ok(());
+        };
         if recipient.status != "active" {
             return Ok(());
         }
@@ -220,7 +274,12 @@ pub fn record_sent(conn: &mut AnyConnection, message_row: i64, now: NaiveDateTim
 }
 
 /// The SMTP call failed: retry with backoff, or give up after `MAX_ATTEMPTS`.
-pub fn record_failure(conn: &mut AnyConnection, message_row: i64, error: &str, now: NaiveDateTime) -> DomainResult<()> {
+pub fn record_failure(
+    conn: &mut AnyConnection,
+    message_row: i64,
+    error: &str,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
     let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
     if message.attempts + 1 >= MAX_ATTEMPTS {
         return fail_for_good(conn, &message, error);
@@ -230,7 +289,11 @@ pub fn record_failure(conn: &mut AnyConnection, message_row: i64, error: &str, n
     Ok(())
 }
 
-fn fail_for_good(conn: &mut AnyConnection, message: &CampaignMessage, error: &str) -> DomainResult<()> {
+fn fail_for_good(
+    conn: &mut AnyConnection,
+    message: &CampaignMessage,
+    error: &str,
+) -> DomainResult<()> {
     conn.transaction(|conn| {
         messages::mark_attempt_failed(conn, message.id, error, None)?;
         db::stop_recipient(conn, message.recipient_id, "failed")
@@ -247,7 +310,11 @@ pub fn record_open(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) ->
 }
 
 /// A tracked link was followed: the URL it stands for (only URLs that were in the email).
-pub fn record_click(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> DomainResult<String> {
+pub fn record_click(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let (message_id, url) = messages::link_by_token(conn, token)?.ok_or(DomainError::NotFound)?;
     messages::record_click(conn, message_id, now)?;
     // A click means the email was opened, even when images were blocked.
@@ -256,7 +323,12 @@ pub fn record_click(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -
 }
 
 /// Replies found in a sender's inbox: each stops the later steps of its recipient.
-pub fn record_replies(conn: &mut AnyConnection, sender_id: i64, inbox: &[InboxMessage], now: NaiveDateTime) -> DomainResult<usize> {
+pub fn record_replies(
+    conn: &mut AnyConnection,
+    sender_id: i64,
+    inbox: &[InboxMessage],
+    now: NaiveDateTime,
+) -> DomainResult<usize> {
     let mut found = 0;
     for message in inbox {
         for ours in messages::by_message_ids(conn, &message.answers)?

@@ -10,19 +10,21 @@ use crate::mailboxes;
 
 pub async fn run(pool: Pool, clock: Clock, secrets: SecretBox, every: Duration) {
     loop {
+        tokio::time::sleep(every).await;
         if let Err(e) = tick(&pool, &clock, &secrets).await {
             log::error!("reply poller: {e}");
         }
-        tokio::time::sleep(every).await;
     }
 }
 
 /// Polls every sender account once; returns how many replies were found.
 pub async fn tick(pool: &Pool, clock: &Clock, secrets: &SecretBox) -> DomainResult<usize> {
     let p = pool.clone();
-    let accounts = tokio::task::spawn_blocking(move || Ok::<_, DomainError>(senders::with_imap(&mut *p.get().map_err(DbError::from)?)?))
-        .await
-        .map_err(|e| DomainError::Internal(e.to_string()))??;
+    let accounts = tokio::task::spawn_blocking(move || {
+        Ok::<_, DomainError>(senders::with_imap(&mut *p.get().map_err(DbError::from)?)?)
+    })
+    .await
+    .map_err(|e| DomainError::Internal(e.to_string()))??;
     let mut found = 0;
     for account in accounts {
         let (_, imap) = match crate::domain::senders::servers(secrets, &account) {

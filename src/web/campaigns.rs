@@ -24,10 +24,20 @@ struct ListTemplate {
 }
 
 #[get("/campaigns")]
-async fn list(state: web::Data<AppState>, session: Session, user: CurrentUser, query: web::Query<MemberQuery>) -> Result<HttpResponse, AppError> {
+async fn list(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    query: web::Query<MemberQuery>,
+) -> Result<HttpResponse, AppError> {
     let (account, now, member) = (user.user.clone(), state.clock.now(), query.member);
-    let page = state.db(move |conn| campaigns::campaigns_page(conn, &account, member, now)).await?;
-    render(&ListTemplate { ctx: PageContext::new(&session, &state, Some(&user)), page })
+    let page = state
+        .db(move |conn| campaigns::campaigns_page(conn, &account, member, now))
+        .await?;
+    render(&ListTemplate {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        page,
+    })
 }
 
 #[derive(Deserialize)]
@@ -38,18 +48,29 @@ struct SettingsForm {
 }
 
 #[post("/campaigns")]
-async fn create(state: web::Data<AppState>, session: Session, user: CurrentUser, CsrfForm(form): CsrfForm<SettingsForm>) -> Result<HttpResponse, AppError> {
+async fn create(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<SettingsForm>,
+) -> Result<HttpResponse, AppError> {
     let outcome: DomainResult<i64> = match CampaignName::parse(&form.name) {
         Ok(name) => {
             let (account, now) = (user.user, state.clock.now());
             state
-                .db(move |conn| campaigns::create(conn, &account, name, form.sender_id, form.list_id, now))
+                .db(move |conn| {
+                    campaigns::create(conn, &account, name, form.sender_id, form.list_id, now)
+                })
                 .await
         }
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(id) => finish(&session, Ok("Campaign created. Add its steps, then launch it.".into()), &format!("/campaigns/{id}")),
+        Ok(id) => finish(
+            &session,
+            Ok("Campaign created. Add its steps, then launch it.".into()),
+            &format!("/campaigns/{id}"),
+        ),
         Err(e) => finish(&session, Err(e), "/campaigns"),
     }
 }
@@ -62,10 +83,20 @@ struct CampaignTemplate {
 }
 
 #[get("/campaigns/{id}")]
-async fn campaign_page(state: web::Data<AppState>, session: Session, user: CurrentUser, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+async fn campaign_page(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let (account, now, id) = (user.user.clone(), state.clock.now(), path.into_inner());
-    let view = state.db(move |conn| campaigns::view(conn, &account, id, now)).await?;
-    render(&CampaignTemplate { ctx: PageContext::new(&session, &state, Some(&user)), view })
+    let view = state
+        .db(move |conn| campaigns::view(conn, &account, id, now))
+        .await?;
+    render(&CampaignTemplate {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        view,
+    })
 }
 
 fn back(id: i64) -> String {
@@ -85,7 +116,17 @@ async fn settings(
         Ok(name) => {
             let (account, now) = (user.user, state.clock.now());
             state
-                .db(move |conn| campaigns::update_settings(conn, &account, id, name, form.sender_id, form.list_id, now))
+                .db(move |conn| {
+                    campaigns::update_settings(
+                        conn,
+                        &account,
+                        id,
+                        name,
+                        form.sender_id,
+                        form.list_id,
+                        now,
+                    )
+                })
                 .await
         }
         Err(e) => Err(e),
@@ -112,7 +153,9 @@ async fn add_step(
     let outcome = match StepInput::parse(&form.subject, &form.body, &form.delay_days) {
         Ok(step) => {
             let (account, now) = (user.user, state.clock.now());
-            state.db(move |conn| campaigns::add_step(conn, &account, id, step, now)).await
+            state
+                .db(move |conn| campaigns::add_step(conn, &account, id, step, now))
+                .await
         }
         Err(e) => Err(e),
     };
@@ -149,7 +192,9 @@ async fn delete_step(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let ((id, step_id), account, now) = (path.into_inner(), user.user, state.clock.now());
-    let outcome = state.db(move |conn| campaigns::delete_step(conn, &account, id, step_id, now)).await;
+    let outcome = state
+        .db(move |conn| campaigns::delete_step(conn, &account, id, step_id, now))
+        .await;
     finish(&session, outcome, &back(id))
 }
 
@@ -159,7 +204,12 @@ async fn transition(
     session: Session,
     user: CurrentUser,
     id: i64,
-    action: fn(&mut crate::db::AnyConnection, &crate::db::models::User, i64, chrono::NaiveDateTime) -> Result<String, DomainError>,
+    action: fn(
+        &mut crate::db::AnyConnection,
+        &crate::db::models::User,
+        i64,
+        chrono::NaiveDateTime,
+    ) -> Result<String, DomainError>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user, state.clock.now());
     let outcome = state.db(move |conn| action(conn, &account, id, now)).await;
@@ -167,16 +217,34 @@ async fn transition(
 }
 
 #[post("/campaigns/{id}/launch")]
-async fn launch(state: web::Data<AppState>, session: Session, user: CurrentUser, path: web::Path<i64>, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
+async fn launch(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
     transition(state, session, user, path.into_inner(), campaigns::launch).await
 }
 
 #[post("/campaigns/{id}/pause")]
-async fn pause(state: web::Data<AppState>, session: Session, user: CurrentUser, path: web::Path<i64>, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
+async fn pause(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
     transition(state, session, user, path.into_inner(), campaigns::pause).await
 }
 
 #[post("/campaigns/{id}/resume")]
-async fn resume(state: web::Data<AppState>, session: Session, user: CurrentUser, path: web::Path<i64>, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
+async fn resume(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
     transition(state, session, user, path.into_inner(), campaigns::resume).await
 }

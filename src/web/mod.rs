@@ -14,8 +14,8 @@ pub mod invitations;
 pub mod prospect_profile;
 pub mod prospects;
 pub mod senders;
-pub mod tracking;
 pub mod team;
+pub mod tracking;
 
 use actix_web::web;
 

@@ -9,8 +9,8 @@ use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::crypto::SecretBox;
 use crate::db::models::SenderAccount;
-use crate::domain::senders::{self, SenderInput};
 use crate::domain::DomainError;
+use crate::domain::senders::{self, SenderInput};
 use crate::mailboxes;
 
 const SENDERS: &str = "/senders";
@@ -24,19 +24,41 @@ struct SendersPage {
 }
 
 #[get("/senders")]
-async fn list(state: web::Data<AppState>, session: Session, user: CurrentUser) -> Result<HttpResponse, AppError> {
+async fn list(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let account = user.user.clone();
     let senders = state.db(move |conn| senders::list(conn, &account)).await?;
-    render(&SendersPage { ctx: PageContext::new(&session, &state, Some(&user)), senders, editing: None })
+    render(&SendersPage {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        senders,
+        editing: None,
+    })
 }
 
 #[get("/senders/{id}")]
-async fn edit_form(state: web::Data<AppState>, session: Session, user: CurrentUser, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+async fn edit_form(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let (account, id) = (user.user.clone(), path.into_inner());
     let (senders, editing) = state
-        .db(move |conn| Ok((senders::list(conn, &account)?, senders::own(conn, &account, id)?)))
+        .db(move |conn| {
+            Ok((
+                senders::list(conn, &account)?,
+                senders::own(conn, &account, id)?,
+            ))
+        })
         .await?;
-    render(&SendersPage { ctx: PageContext::new(&session, &state, Some(&user)), senders, editing: Some(editing) })
+    render(&SendersPage {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        senders,
+        editing: Some(editing),
+    })
 }
 
 #[derive(Deserialize)]
@@ -81,9 +103,20 @@ impl SenderForm {
 }
 
 #[post("/senders")]
-async fn add(state: web::Data<AppState>, session: Session, user: CurrentUser, CsrfForm(form): CsrfForm<SenderForm>) -> Result<HttpResponse, AppError> {
-    let (account, now, secrets) = (user.user, state.clock.now(), SecretBox::new(&state.settings.secret_key));
-    let outcome = state.db(move |conn| senders::add(conn, &secrets, &account, &form.input(), now)).await;
+async fn add(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<SenderForm>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, secrets) = (
+        user.user,
+        state.clock.now(),
+        SecretBox::new(&state.settings.secret_key),
+    );
+    let outcome = state
+        .db(move |conn| senders::add(conn, &secrets, &account, &form.input(), now))
+        .await;
     finish(&session, outcome, SENDERS)
 }
 
@@ -95,23 +128,53 @@ async fn update(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<SenderForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (account, id, secrets) = (user.user, path.into_inner(), SecretBox::new(&state.settings.secret_key));
-    let outcome = state.db(move |conn| senders::update(conn, &secrets, &account, id, &form.input())).await;
-    let back = if outcome.is_ok() { SENDERS.to_string() } else { format!("/senders/{id}") };
+    let (account, id, secrets) = (
+        user.user,
+        path.into_inner(),
+        SecretBox::new(&state.settings.secret_key),
+    );
+    let outcome = state
+        .db(move |conn| senders::update(conn, &secrets, &account, id, &form.input()))
+        .await;
+    let back = if outcome.is_ok() {
+        SENDERS.to_string()
+    } else {
+        format!("/senders/{id}")
+    };
     finish(&session, outcome, &back)
 }
 
 #[post("/senders/{id}/delete")]
-async fn delete(state: web::Data<AppState>, session: Session, user: CurrentUser, path: web::Path<i64>, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
+async fn delete(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
     let (account, id) = (user.user, path.into_inner());
-    let outcome = state.db(move |conn| senders::delete(conn, &account, id)).await;
+    let outcome = state
+        .db(move |conn| senders::delete(conn, &account, id))
+        .await;
     finish(&session, outcome, SENDERS)
 }
 
 #[post("/senders/{id}/test")]
-async fn test_connection(state: web::Data<AppState>, session: Session, user: CurrentUser, path: web::Path<i64>, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
-    let (account, id, secrets) = (user.user, path.into_inner(), SecretBox::new(&state.settings.secret_key));
-    let sender = state.db(move |conn| senders::own(conn, &account, id)).await?;
+async fn test_connection(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (account, id, secrets) = (
+        user.user,
+        path.into_inner(),
+        SecretBox::new(&state.settings.secret_key),
+    );
+    let sender = state
+        .db(move |conn| senders::own(conn, &account, id))
+        .await?;
     let (smtp, imap) = senders::servers(&secrets, &sender)?;
     let smtp_result = mailboxes::test_smtp(&smtp).await;
     let imap_result = mailboxes::test_imap(&imap).await;

@@ -26,19 +26,33 @@ impl ImapServer {
         );
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let (uid, gid) = nobody();
         std::fs::create_dir_all(root.join("run")).unwrap();
         let maildir = root.join("mail").join(USER).join("Maildir");
         for sub in ["new", "cur", "tmp"] {
             std::fs::create_dir_all(maildir.join(sub)).unwrap();
         }
-        for path in [root.join("mail"), root.join("mail").join(USER), maildir.clone(), maildir.join("new"), maildir.join("cur"), maildir.join("tmp")] {
+        for path in [
+            root.join("mail"),
+            root.join("mail").join(USER),
+            maildir.clone(),
+            maildir.join("new"),
+            maildir.join("cur"),
+            maildir.join("tmp"),
+        ] {
             std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
         }
         std::fs::write(
             root.join("users"),
-            format!("{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{}\n", root.join("mail").join(USER).display()),
+            format!(
+                "{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{}\n",
+                root.join("mail").join(USER).display()
+            ),
         )
         .unwrap();
         let r = root.display();
@@ -55,7 +69,11 @@ impl ImapServer {
             ),
         )
         .unwrap();
-        let status = Command::new(DOVECOT).arg("-c").arg(root.join("dovecot.conf")).status().unwrap();
+        let status = Command::new(DOVECOT)
+            .arg("-c")
+            .arg(root.join("dovecot.conf"))
+            .status()
+            .unwrap();
         assert!(status.success(), "dovecot did not start");
         for _ in 0..50 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {

@@ -120,7 +120,7 @@ impl SmtpCapture {
                 .with_name("capture.test")
                 .with_ssl(mailin_embedded::SslConfig::None)
                 .unwrap()
-                .with_num_threads(2)
+                .with_num_threads(16)
                 .with_tcp_listener(listener);
             let _ = server.serve();
         });
@@ -321,7 +321,8 @@ fn start_instance(vars: &HashMap<String, String>, clock: Clock, sender_poll: Dur
     settings.outbox_retry_base = Duration::from_millis(200);
     settings.sender_poll = sender_poll;
     settings.reply_poll = Duration::from_millis(200);
-    let app = Application::build_with_resolver(settings, clock, Arc::new(fake_dns())).expect("app starts");
+    let app = Application::build_with_resolver(settings, clock, Arc::new(fake_dns()))
+        .expect("app starts");
     let instance = Instance {
         address: app.base_url.clone(),
         pool: app.pool.clone(),

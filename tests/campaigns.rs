@@ -1,0 +1,553 @@
+//! Email drip campaigns against real servers: the SMTP capture receives what the sender
+//! accounts send, dovecot holds the replies, two app instances share one database.
+
+mod helpers;
+
+use std::time::{Duration, Instant};
+
+use helpers::imap::{self, ImapServer};
+use helpers::{Browser, Options, TestApp, form_action, spawn_app, spawn_app_with};
+
+const SMTP_PASSWORD: &str = "smtp-pass-never-in-db";
+
+struct Setup {
+    leader: Browser,
+    max: Browser,
+    campaign: String,
+}
+
+fn user_id(app: &TestApp, email: &str) -> i64 {
+    dripteam::db::accounts::user_by_email(&mut app.conn(), email)
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// Adds a sender account on the test SMTP server (and IMAP server, if given).
+async fn add_sender(app: &TestApp, who: &Browser, imap_port: u16, smtp_port: u16) -> helpers::Page {
+    let (smtp_port, imap_port) = (smtp_port.to_string(), imap_port.to_string());
+    let _ = app;
+    who.post(
+        "/senders",
+        &[
+            ("email", imap::USER),
+            ("display_name", "Max at Acme"),
+            ("smtp_host", "127.0.0.1"),
+            ("smtp_port", &smtp_port),
+            ("smtp_security", "none"),
+            ("smtp_user", ""),
+            ("smtp_password", SMTP_PASSWORD),
+            ("imap_host", "127.0.0.1"),
+            ("imap_port", &imap_port),
+            ("imap_security", "none"),
+            ("imap_user", imap::USER),
+            ("imap_password", imap::PASSWORD),
+            ("daily_limit", "100"),
+        ],
+    )
+    .await
+}
+
+/// A leader on `plan` with member Max, who has a sender account, a list of `n` prospects
+/// (the first two are Ann of Acme and Bob of Globex, with a Booth custom field) and a
+/// campaign with three steps.
+async fn setup(app: &TestApp, plan: &str, imap_port: u16, n: usize) -> Setup {
+    let leader = app.user("Lena Leader", "lena@example.com").await;
+    leader
+        .post("/account/billing/plan", &[("plan", plan)])
+        .await;
+    leader
+        .post("/account/team/invitations", &[("email", "max@example.com")])
+        .await;
+    let max = app.user("Max Member", "max@example.com").await;
+    let page = max.get("/account").await;
+    max.post(&form_action(&page.body, "/join"), &[]).await;
+
+    let page = add_sender(app, &max, imap_port, app.smtp().port).await;
+    assert!(
+        page.contains("Sender account sender@acme.example added."),
+        "{page:?}"
+    );
+    let page = max.post("/prospects/lists", &[("name", "Fair")]).await;
+    let list = path_of(&page.url);
+    let mut csv = String::from(
+        "email,first_name,company,Booth\nann@acme.example,Ann,Acme,A12\nbob@globex.example,Bob,Globex,B03\n",
+    );
+    for i in 2..n {
+        csv.push_str(&format!("p{i}@prospect.example,P{i},Co{i},X{i}\n"));
+    }
+    let page = max.upload_csv(&list, "fair.csv", csv.as_bytes()).await;
+    let start = form_action(&page.body, "/start");
+    let page = max
+        .post(
+            &start,
+            &[
+                ("col_0", "email"),
+                ("col_1", "first_name"),
+                ("col_2", "company"),
+                ("col_3", "new"),
+                ("name_3", "Booth"),
+            ],
+        )
+        .await;
+    max.wait_for_import(&page.url).await;
+
+    let page = max.get("/campaigns").await;
+    let sender_id = option_value(&page.body, "sender_id");
+    let list_id = list.rsplit('/').next().unwrap().to_string();
+    let page = max
+        .post(
+            "/campaigns",
+            &[
+                ("name", "Fair follow-up"),
+                ("sender_id", &sender_id),
+                ("list_id", &list_id),
+            ],
+        )
+        .await;
+    assert!(page.contains("Campaign created"), "{page:?}");
+    let campaign = path_of(&page.url);
+    let bad = max
+        .post(
+            &format!("{campaign}/steps"),
+            &[
+                ("subject", "Hi {{nickname}}"),
+                ("body", "x"),
+                ("delay_days", "0"),
+            ],
+        )
+        .await;
+    assert!(bad.contains("Unknown placeholder {{nickname}}"), "{bad:?}");
+    for (subject, body, delay) in [
+        (
+            "Hello {{first_name}}",
+            "Hi {{first_name}} from {{company}}, see you at booth {{Booth}}. Offer: https://acme.example/offer?id=7",
+            "0",
+        ),
+        ("Following up", "Still interested, {{first_name}}?", "1"),
+        ("Last note", "Bye {{first_name}}.", "2"),
+    ] {
+        let page = max
+            .post(
+                &format!("{campaign}/steps"),
+                &[("subject", subject), ("body", body), ("delay_days", delay)],
+            )
+            .await;
+        assert!(page.contains("added"), "{page:?}");
+    }
+    Setup {
+        leader,
+        max,
+        campaign,
+    }
+}
+
+/// The path of an absolute URL on the app.
+fn path_of(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or("/".into(), |at| after_scheme[at..].to_string())
+}
+
+fn option_value(html: &str, select: &str) -> String {
+    let at = html.find(&format!("name=\"{select}\"")).expect("select");
+    let rest = &html[at..];
+    let v = rest.find("value=\"").unwrap() + 7;
+    rest[v..].split('"').next().unwrap().to_string()
+}
+
+fn header(email: &helpers::ReceivedEmail, name: &str) -> String {
+    email
+        .data
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+async fn wait_until(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, "m", imap_server.port, 2).await;
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("Preview for ann@acme.example")
+            && page.contains("Hi Ann from Acme, see you at booth A12"),
+        "{page:?}"
+    );
+
+    let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert!(page.contains("Launched: 2 recipients"), "{page:?}");
+    let ann = app.smtp().wait_for("ann@acme.example", 1).await;
+    let bob = app.smtp().wait_for("bob@globex.example", 1).await;
+    assert!(
+        ann.body()
+            .contains("Hi Ann from Acme, see you at booth A12."),
+        "{}",
+        ann.body()
+    );
+    assert!(
+        bob.body()
+            .contains("Hi Bob from Globex, see you at booth B03.")
+    );
+    assert!(ann.subject().contains("Hello Ann"));
+    let ann_id = header(&ann, "Message-ID");
+    assert!(
+        ann_id.starts_with('<') && ann_id.ends_with("@acme.example>"),
+        "{ann_id}"
+    );
+    assert_ne!(ann_id, header(&bob, "Message-ID"));
+
+    // Open and click, as the recipient's mail program would.
+    let pixel = ann.link("/t/o/");
+    let pixel = pixel.trim_end_matches('"');
+    let response = reqwest::get(pixel).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "image/gif");
+    let click = ann.link("/t/c/");
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = no_redirects.get(&click).send().await.unwrap();
+    assert_eq!(response.status(), 302);
+    assert_eq!(
+        response.headers()["location"],
+        "https://acme.example/offer?id=7"
+    );
+    assert_eq!(
+        no_redirects
+            .get(format!("{}/t/c/not-a-token", app.address))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("<div class=\"big\">2</div>"),
+        "2 sent: {page:?}"
+    );
+    assert!(page.contains("50%"), "open and click rates");
+
+    // Ann replies: her later steps stop.
+    imap_server.deliver_reply("ann@acme.example", ann_id.trim_matches(['<', '>']));
+    wait_until("the reply is found", async || {
+        s.max.get(&s.campaign).await.contains("replied")
+    })
+    .await;
+
+    app.clock
+        .advance(chrono::Duration::days(1) + chrono::Duration::minutes(1));
+    let bob2 = app.smtp().wait_for("bob@globex.example", 2).await;
+    assert!(bob2.body().contains("Still interested, Bob?"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        app.smtp().to("ann@acme.example").len(),
+        1,
+        "no follow-up after a reply"
+    );
+
+    // The leader sees the campaign and its figures, read only, without sender details.
+    let max = user_id(&app, "max@example.com");
+    let page = s.leader.get(&format!("/campaigns?member={max}")).await;
+    assert!(page.contains("Fair follow-up"), "{page:?}");
+    let page = s.leader.get(&s.campaign).await;
+    assert!(page.contains("Max Member's campaign, read only"));
+    assert!(
+        !page.contains(imap::USER) && !page.contains("127.0.0.1:"),
+        "no sender details"
+    );
+    assert!(!page.contains(">Pause<") && !page.contains(">Launch<"));
+    assert_eq!(
+        s.leader
+            .post(&format!("{}/pause", s.campaign), &[])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        s.leader
+            .get(&format!(
+                "/senders/{}",
+                option_value(&s.max.get("/campaigns").await.body, "sender_id")
+            ))
+            .await
+            .status,
+        404
+    );
+    let team = s.leader.get("/account/team").await;
+    assert!(
+        team.contains("<td class=\"num\">2</td>"),
+        "2 unique contacts on Max's row: {team:?}"
+    );
+
+    let page = s.max.post(&format!("{}/pause", s.campaign), &[]).await;
+    assert!(page.contains("Paused."));
+    let page = s.max.post(&format!("{}/resume", s.campaign), &[]).await;
+    assert!(page.contains("Resumed."));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sender_passwords_are_encrypted_and_the_accounts_private() {
+    let app = spawn_app().await;
+    let s = setup(&app, "m", 1, 2).await;
+    let max = user_id(&app, "max@example.com");
+    let stored = dripteam::db::senders::of_owner(&mut app.conn(), max).unwrap();
+    assert!(!stored[0].smtp_password.contains(SMTP_PASSWORD));
+    assert_eq!(
+        app.secrets().open(&stored[0].smtp_password).unwrap(),
+        SMTP_PASSWORD
+    );
+    if let Some(path) = app.database_url().strip_prefix("sqlite://") {
+        drop(stored);
+        for file in [path.to_string(), format!("{path}-wal")] {
+            if let Ok(bytes) = std::fs::read(&file) {
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(
+                    !text.contains(SMTP_PASSWORD) && !text.contains(imap::PASSWORD),
+                    "{file} holds a password"
+                );
+            }
+        }
+    }
+    let page = s.max.get("/senders").await;
+    assert!(page.contains(imap::USER) && !page.contains(SMTP_PASSWORD));
+    let leaders = s.leader.get("/senders").await;
+    assert!(
+        !leaders.contains(imap::USER),
+        "the leader does not see Max's sender accounts"
+    );
+    let edit = form_action(&page.body, "/test").replace("/test", "");
+    assert_eq!(s.leader.get(&edit).await.status, 404);
+    assert_eq!(
+        s.leader.post(&format!("{edit}/delete"), &[]).await.status,
+        404
+    );
+    // Deleting a sender used by a campaign is refused with a reason.
+    let page = s.max.post(&format!("{edit}/delete"), &[]).await;
+    assert!(page.contains("used by 1 campaign"), "{page:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_between_claim_and_send_reports_instead_of_resending() {
+    let app = spawn_app_with(Options {
+        sender_poll: Duration::from_secs(3600),
+        ..Default::default()
+    })
+    .await;
+    let s = setup(&app, "m", 1, 2).await;
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    // A worker claims both emails and dies before its SMTP calls.
+    let now = app.clock.now();
+    let claimed =
+        dripteam::domain::sending::claim_due(&mut app.conn(), &app.secrets(), &app.address, now)
+            .unwrap();
+    assert_eq!(claimed.len(), 2);
+    drop(claimed);
+    app.clock.advance(chrono::Duration::minutes(11));
+    let sent =
+        dripteam::jobs::campaign_sender::tick(&app.pool, &app.clock, &app.secrets(), &app.address)
+            .await
+            .unwrap();
+    assert_eq!(sent, 0);
+    assert!(app.smtp().all().iter().all(|m| {
+        !m.to
+            .iter()
+            .any(|t| t.ends_with(".example") && t != "lena@example.com")
+    }));
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("2 emails were interrupted while sending and are not resent"),
+        "{page:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_app_instances_send_each_email_exactly_once() {
+    let mut app = spawn_app_with(Options {
+        sender_poll: Duration::from_millis(20),
+        ..Default::default()
+    })
+    .await;
+    let second = app.another_instance();
+    let s = setup(&app, "m", 1, 40).await;
+    // The second instance shares the session key: the same browser works on both.
+    let on_second = s.max.get(&format!("{second}{}", s.campaign)).await;
+    assert!(on_second.contains("Fair follow-up"), "{on_second:?}");
+    let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert!(page.contains("Launched: 40 recipients"), "{page:?}");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while app
+        .smtp()
+        .all()
+        .iter()
+        .filter(|m| m.subject().starts_with("Hello"))
+        .count()
+        < 40
+    {
+        assert!(
+            Instant::now() < deadline,
+            "got {:?}",
+            app.smtp()
+                .all()
+                .iter()
+                .map(|m| m.subject())
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let firsts: Vec<_> = app
+        .smtp()
+        .all()
+        .into_iter()
+        .filter(|m| m.subject().starts_with("Hello"))
+        .collect();
+    assert_eq!(firsts.len(), 40, "each recipient once");
+    let mut to: Vec<String> = firsts.iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 40);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn smtp_failures_are_retried_then_shown() {
+    let app = spawn_app().await;
+    let s = setup(&app, "m", 1, 2).await;
+    // Point the sender at a port where nothing listens.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let page = s.max.get("/senders").await;
+    let edit = form_action(&page.body, "/test").replace("/test", "");
+    let port = closed.to_string();
+    let page = s
+        .max
+        .post(
+            &edit,
+            &[
+                ("email", imap::USER),
+                ("display_name", "Max"),
+                ("smtp_host", "127.0.0.1"),
+                ("smtp_port", &port),
+                ("smtp_security", "none"),
+                ("imap_host", "127.0.0.1"),
+                ("imap_port", "1"),
+                ("imap_security", "none"),
+                ("imap_user", imap::USER),
+                ("daily_limit", "100"),
+            ],
+        )
+        .await;
+    assert!(page.contains("saved"), "{page:?}");
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        app.clock.advance(chrono::Duration::minutes(20));
+    }
+    wait_until("failures shown", async || {
+        s.max
+            .get(&s.campaign)
+            .await
+            .contains("emails failed after retries")
+    })
+    .await;
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("Connection refused") || page.contains("connection"),
+        "{page:?}"
+    );
+    let max = user_id(&app, "max@example.com");
+    let attempts: Vec<i32> = dripteam::db::messages::for_recipients(&mut app.conn(), &[1, 2])
+        .unwrap()
+        .iter()
+        .map(|m| m.attempts)
+        .collect();
+    assert_eq!(attempts, [3, 3], "{max}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exhausted_recipient_pool_pauses_the_campaign() {
+    let app = spawn_app().await;
+    let s = setup(&app, "free", 1, 2).await;
+    let max = user_id(&app, "max@example.com");
+    for i in 0..100 {
+        dripteam::domain::units::record_recipient(
+            &mut app.conn(),
+            max,
+            &format!("earlier{i}@x.example"),
+            app.clock.now(),
+        )
+        .unwrap();
+    }
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    wait_until("the campaign pauses", async || {
+        s.max
+            .get(&s.campaign)
+            .await
+            .contains("Paused automatically")
+    })
+    .await;
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("recipients for this billing period are used up"),
+        "{page:?}"
+    );
+    assert!(app.smtp().to("ann@acme.example").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn teammates_see_campaigns_by_their_records_layer() {
+    let app = spawn_app().await;
+    let s = setup(&app, "m", 1, 2).await;
+    s.leader
+        .post("/account/team/invitations", &[("email", "tia@example.com")])
+        .await;
+    let tia = app.user("Tia", "tia@example.com").await;
+    let page = tia.get("/account").await;
+    tia.post(&form_action(&page.body, "/join"), &[]).await;
+    assert_eq!(tia.get(&s.campaign).await.status, 404, "Only own records");
+    let team = s.leader.get("/account/team").await;
+    let tia_form = team
+        .body
+        .split("action=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap().to_string())
+        .filter(|a| a.ends_with("/permissions"))
+        .nth(1)
+        .unwrap();
+    s.leader.post(&tia_form, &[("records_scope", "team")]).await;
+    let page = tia.get(&s.campaign).await;
+    assert_eq!(page.status, 200);
+    assert!(page.contains("read only") && !page.contains(imap::USER));
+    assert_eq!(
+        tia.post(&format!("{}/launch", s.campaign), &[])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        tia.post(
+            &format!("{}/steps", s.campaign),
+            &[("subject", "x"), ("body", "y"), ("delay_days", "0")]
+        )
+        .await
+        .status,
+        403
+    );
+}

@@ -358,10 +358,15 @@ async fn a_crash_between_claim_and_send_reports_instead_of_resending() {
     assert_eq!(claimed.len(), 2);
     drop(claimed);
     app.clock.advance(chrono::Duration::minutes(11));
-    let sent =
-        dripteam::jobs::campaign_sender::tick(&app.pool, &app.clock, &app.secrets(), &app.address)
-            .await
-            .unwrap();
+    let sent = dripteam::jobs::campaign_sender::tick(
+        &app.pool,
+        &app.clock,
+        &app.secrets(),
+        &app.address,
+        &mut Default::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(sent, 0);
     assert!(app.smtp().all().iter().all(|m| {
         !m.to

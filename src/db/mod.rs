@@ -156,6 +156,44 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Runs `body` in a transaction that may write. On SQLite it takes the write lock at
+/// `BEGIN IMMEDIATE`, so a transaction that reads before it writes waits for another
+/// writer (busy_timeout) instead of failing with "database is locked" when it upgrades.
+pub fn write_transaction<T, E>(
+    conn: &mut AnyConnection,
+    body: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConnection::Sqlite(lite) => {
+            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?
+        }
+        AnyConnection::Postgresql(_) => {
+            <AnyConnection as Connection>::TransactionManager::begin_transaction(conn)?
+        }
+    }
+    let outcome = body(conn);
+    finish_transaction(conn, outcome)
+}
+
+fn finish_transaction<T, E>(conn: &mut AnyConnection, outcome: Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match outcome {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
 /// Runs `body` in a transaction that holds the write lock on `lock_user_id`'s pool from its
 /// first statement: `BEGIN IMMEDIATE` on SQLite (one writer at a time), a row lock on the
 /// user on PostgreSQL. Concurrent spends on the same pool are therefore serialised.
@@ -183,16 +221,8 @@ where
             }
         }
     }
-    match body(conn) {
-        Ok(value) => {
-            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(e) => {
-            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
-            Err(e)
-        }
-    }
+    let outcome = body(conn);
+    finish_transaction(conn, outcome)
 }
 
 /// `GET /healthz`: does the database answer?

@@ -1,7 +1,6 @@
 //! Accounts: sign up, log in with throttling, password reset.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::Connection;
 
 use super::plans::Plan;
 use super::{DomainError, DomainResult, invalid, tokens};
@@ -176,7 +175,7 @@ pub fn request_password_reset(
     };
     let (token, hash) = tokens::generate();
     let expires_at = now + Duration::hours(RESET_LINK_HOURS);
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         db::insert_password_reset(conn, user.id, &hash, expires_at, now)?;
         let link = format!("{base_url}/password/reset?token={token}");
         let message = messages::password_reset(&user.name, &link, expires_at)?;
@@ -207,7 +206,7 @@ pub fn reset_password(
     now: NaiveDateTime,
 ) -> DomainResult<User> {
     let hash = password.hash(bcrypt_cost)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let reset = match db::password_reset_by_hash(conn, &tokens::digest(token))? {
             Some(reset) if reset.used_at.is_none() && reset.expires_at > now => reset,
             _ => {

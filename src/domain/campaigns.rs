@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use super::placeholders;
 use super::policy::{self, RecordAction};
@@ -225,7 +224,7 @@ pub fn launch(
     if db::steps(conn, campaign.id)?.is_empty() {
         return invalid("Add at least one step before launching.");
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
         if added == 0 {
             return invalid("The campaign's prospect list is empty. Add prospects first.");
@@ -263,7 +262,7 @@ pub fn resume(
 ) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if !db::set_status(conn, campaign.id, &["paused"], "active", "")? {
             return invalid("Only a paused campaign can be resumed.");
         }

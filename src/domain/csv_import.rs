@@ -7,7 +7,6 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use super::policy::RecordAction;
 use super::prospects::{Viewer, parse_prospect};
@@ -375,7 +374,7 @@ fn import_rows(
     }
     db::set_checked(conn, import.id, table.rows.len() as i32, now())?;
     let imported = good.len() as i32;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let existing = prospects::fields_of(conn, import.owner_id)?;
         let mut field_ids: Vec<Option<i64>> = Vec::with_capacity(columns.len());
         for column in &columns {

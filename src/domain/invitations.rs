@@ -3,7 +3,6 @@
 //! replaces the token, so the old link dies.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::accounts::EmailAddress;
@@ -94,7 +93,7 @@ pub fn invite(
     check_throttle(conn, &team, now)?;
     let (token, hash) = tokens::generate();
     let expires_at = now + Duration::days(settings.ttl_days);
-    let sent = conn.transaction(|conn| {
+    let sent = crate::db::write_transaction(conn, |conn| {
         db::insert_invitation(
             conn,
             &db::NewInvitation {
@@ -145,7 +144,7 @@ pub fn resend(
     check_throttle(conn, &team, now)?;
     let (token, hash) = tokens::generate();
     let expires_at = now + Duration::days(settings.ttl_days);
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if !db::replace_invitation_token(conn, invitation.id, &hash, expires_at, now)? {
             return invalid("This invitation is no longer pending.");
         }
@@ -181,7 +180,7 @@ pub fn cancel(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let (team, invitation) = own_pending(conn, leader, invitation_id)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if !db::close_invitation(conn, invitation.id, "cancelled", now)? {
             return invalid("This invitation is no longer pending.");
         }
@@ -338,7 +337,7 @@ pub fn accept(
     };
     policy::may_join(membership.as_ref(), own_members)?;
     let leader = accounts::user_by_id(conn, team.leader_id)?;
-    let joined = conn.transaction(|conn| {
+    let joined = crate::db::write_transaction(conn, |conn| {
         if !db::close_invitation(conn, invitation.id, "accepted", now)? {
             return invalid("This invitation was already answered.");
         }
@@ -377,7 +376,7 @@ pub fn decline(
 ) -> DomainResult<String> {
     let (team, invitation) = answerable(conn, user, InvitationRef::Id(invitation_id), now)?;
     let leader = accounts::user_by_id(conn, team.leader_id)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if !db::close_invitation(conn, invitation.id, "declined", now)? {
             return invalid("This invitation was already answered.");
         }

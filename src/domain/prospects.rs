@@ -2,7 +2,6 @@
 //! through the member picker when policy allows; export a list as CSV.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use super::accounts::EmailAddress;
 use super::policy::{self, RecordAction, TeamSeat};
@@ -329,7 +328,7 @@ pub fn delete_prospect(
 ) -> DomainResult<(i64, String)> {
     let viewer = Viewer::load(conn, user, now)?;
     let prospect = prospect_for(conn, &viewer, prospect_id, RecordAction::Edit)?;
-    conn.transaction(|conn| db::delete_prospect(conn, prospect.id))?;
+    crate::db::write_transaction(conn, |conn| db::delete_prospect(conn, prospect.id))?;
     Ok((prospect.list_id, format!("Deleted {}.", prospect.email)))
 }
 

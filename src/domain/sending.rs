@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::Connection;
 use lettre::message::Mailbox;
 
 use super::{DomainError, DomainResult, campaigns, placeholders, senders, tokens, units};
@@ -40,7 +39,7 @@ pub struct Outgoing {
 pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> DomainResult<usize> {
     let stale = messages::stale_claims(conn, now - Duration::minutes(STALE_CLAIM_MINUTES))?;
     for message in &stale {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             messages::set_status(conn, message.id, "unconfirmed")?;
             db::stop_recipient(conn, message.recipient_id, "unconfirmed")
         })?;
@@ -254,7 +253,7 @@ pub fn record_sent(
     message_row: i64,
     now: NaiveDateTime,
 ) -> DomainResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
         messages::mark_sent(conn, message.id, now)?;
         let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
@@ -294,7 +293,7 @@ fn fail_for_good(
     message: &CampaignMessage,
     error: &str,
 ) -> DomainResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         messages::mark_attempt_failed(conn, message.id, error, None)?;
         db::stop_recipient(conn, message.recipient_id, "failed")
     })?;
@@ -335,7 +334,7 @@ pub fn record_replies(
             .into_iter()
             .filter(|m| m.sender_id == sender_id)
         {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 if messages::record_reply(conn, ours.id, now)? {
                     found += 1;
                     db::stop_recipient(conn, ours.recipient_id, "replied")?;

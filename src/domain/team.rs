@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use super::plans::Plan;
 use super::units::{self, PoolStatus, plan_expired};
@@ -278,7 +277,7 @@ pub fn set_permissions(
         if can_export { "on" } else { "off" },
         scope.label()
     );
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         db::set_member_permissions(conn, membership.id, can_export, scope.code())?;
         db::insert_activity(
             conn,
@@ -301,7 +300,7 @@ pub fn remove_member(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let (team, membership, member) = member_of(conn, leader, membership_id)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if !db::end_membership(conn, membership.id, "removed", now)? {
             return Err(DomainError::NotFound);
         }
@@ -332,7 +331,7 @@ pub fn leave(
     let membership = policy::may_leave(current.as_ref())?;
     let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
     let leader = accounts::user_by_id(conn, team.leader_id)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if !db::end_membership(conn, membership.id, "left", now)? {
             return Err(DomainError::Invalid(
                 "You are not a member of a team.".into(),

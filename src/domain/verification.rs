@@ -259,8 +259,7 @@ pub async fn verify(
         ),
     };
     blocking(pool, move |conn| {
-        use diesel::Connection;
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             for (id, verdict, detail) in &results {
                 db::set_verification(conn, *id, verdict.code(), detail, now)?;
             }

@@ -25,10 +25,45 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| DomainError::Internal(format!("sender task: {e}")))?
 }
 
+/// SMTP transports kept between rounds, one per sender account, replaced when the
+/// account's settings change; their pooled connections are reused.
+#[derive(Default)]
+pub struct Transports {
+    by_sender: HashMap<i64, (String, AsyncSmtpTransport<Tokio1Executor>)>,
+}
+
+impl Transports {
+    fn for_outgoing(
+        &mut self,
+        outgoing: &Outgoing,
+    ) -> Result<&AsyncSmtpTransport<Tokio1Executor>, String> {
+        let fingerprint = format!(
+            "{:?}/{}",
+            outgoing.server,
+            tokens_digest(&outgoing.server.password)
+        );
+        let stale = self
+            .by_sender
+            .get(&outgoing.sender_id)
+            .is_none_or(|(known, _)| *known != fingerprint);
+        if stale {
+            let transport = mailboxes::smtp_transport(&outgoing.server)?;
+            self.by_sender
+                .insert(outgoing.sender_id, (fingerprint, transport));
+        }
+        Ok(&self.by_sender[&outgoing.sender_id].1)
+    }
+}
+
+fn tokens_digest(secret: &str) -> String {
+    crate::domain::tokens::digest(secret)
+}
+
 pub async fn run(pool: Pool, clock: Clock, secrets: SecretBox, base_url: String, every: Duration) {
+    let mut transports = Transports::default();
     loop {
         tokio::time::sleep(every).await;
-        if let Err(e) = tick(&pool, &clock, &secrets, &base_url).await {
+        if let Err(e) = tick(&pool, &clock, &secrets, &base_url, &mut transports).await {
             log::error!("campaign sender: {e}");
         }
     }
@@ -40,6 +75,7 @@ pub async fn tick(
     clock: &Clock,
     secrets: &SecretBox,
     base_url: &str,
+    transports: &mut Transports,
 ) -> DomainResult<usize> {
     let now = clock.now();
     blocking(pool, move |conn| sending::report_stale_claims(conn, now)).await?;
@@ -49,39 +85,35 @@ pub async fn tick(
     })
     .await?;
     log::debug!("campaign sender: {} emails claimed", due.len());
-    let mut transports: HashMap<i64, AsyncSmtpTransport<Tokio1Executor>> = HashMap::new();
     let mut sent = 0;
     for outgoing in due {
         let row = outgoing.message_row;
-        let result = send(&mut transports, &outgoing).await;
+        let result = send(transports, &outgoing).await;
         let now = clock.now();
-        match result {
+        // A failure to record one outcome must not strand the other claimed emails: the
+        // claim stays and is reported as unconfirmed, never sent again.
+        let recorded = match result {
             Ok(()) => {
-                blocking(pool, move |conn| sending::record_sent(conn, row, now)).await?;
                 sent += 1;
+                blocking(pool, move |conn| sending::record_sent(conn, row, now)).await
             }
             Err(error) => {
                 log::warn!("campaign email {row} to {} failed: {error}", outgoing.to);
                 blocking(pool, move |conn| {
                     sending::record_failure(conn, row, &error, now)
                 })
-                .await?;
+                .await
             }
+        };
+        if let Err(e) = recorded {
+            log::error!("campaign email {row}: the outcome could not be recorded: {e}");
         }
     }
     Ok(sent)
 }
 
-async fn send(
-    transports: &mut HashMap<i64, AsyncSmtpTransport<Tokio1Executor>>,
-    outgoing: &Outgoing,
-) -> Result<(), String> {
-    let transport = match transports.entry(outgoing.sender_id) {
-        std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-        std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(mailboxes::smtp_transport(&outgoing.server)?)
-        }
-    };
+async fn send(transports: &mut Transports, outgoing: &Outgoing) -> Result<(), String> {
+    let transport = transports.for_outgoing(outgoing)?;
     let message = lettre::Message::builder()
         .from(outgoing.from.clone())
         .to(outgoing

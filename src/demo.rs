@@ -3,13 +3,15 @@
 
 use chrono::NaiveDateTime;
 
+use crate::crypto::SecretBox;
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts as db_accounts};
 use crate::domain::accounts::{self, EmailAddress, NewPassword, PersonName, SignUp};
 use crate::domain::invitations::{self, InvitationRef, InviteSettings};
 use crate::domain::plans::Plan;
 use crate::domain::{
-    DomainError, DomainResult, billing, csv_import, prospects, units, verification,
+    DomainError, DomainResult, billing, campaigns, csv_import, prospects, senders, sending, units,
+    verification,
 };
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
@@ -50,6 +52,7 @@ fn account(
 
 pub fn run(
     conn: &mut AnyConnection,
+    secrets: &SecretBox,
     base_url: &str,
     bcrypt_cost: u32,
     now: NaiveDateTime,
@@ -136,6 +139,9 @@ pub fn run(
         import_list(conn, &leader, "Conference contacts", LEADER_CSV, now)?;
         import_list(conn, &max, "Trade fair leads", MAX_CSV, now)?;
         import_list(conn, &mia, "Partners", MIA_CSV, now)?;
+        for member in [&max, &mia] {
+            campaign_history(conn, secrets, base_url, member, now)?;
+        }
     }
     Ok(DemoOutcome {
         logins,
@@ -209,6 +215,100 @@ pub async fn verify_lists(pool: &crate::db::Pool, now: NaiveDateTime) -> DomainR
             now,
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// A sender account pointing at nothing real, a launched two-step campaign on the member's
+/// list, and a history of sent, opened, clicked and replied emails made through the real
+/// claim and record functions (only the SMTP call is left out).
+fn campaign_history(
+    conn: &mut AnyConnection,
+    secrets: &SecretBox,
+    base_url: &str,
+    member: &User,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let slug = member.email.split('@').next().unwrap_or("demo").to_string();
+    let sender_email = format!("{slug}@sender.demo.invalid");
+    let display_name = format!("{} (demo)", member.name);
+    senders::add(
+        conn,
+        secrets,
+        member,
+        &senders::SenderInput {
+            email: &sender_email,
+            display_name: &display_name,
+            smtp_host: "smtp.demo.invalid",
+            smtp_port: "587",
+            smtp_security: "starttls",
+            smtp_user: &sender_email,
+            smtp_password: "not-a-real-password",
+            imap_host: "imap.demo.invalid",
+            imap_port: "993",
+            imap_security: "tls",
+            imap_user: &sender_email,
+            imap_password: "not-a-real-password",
+            daily_limit: "200",
+        },
+        now,
+    )?;
+    let sender = crate::db::senders::of_owner(conn, member.id)?
+        .pop()
+        .ok_or(DomainError::NotFound)?;
+    let list = crate::db::prospects::lists_of(conn, member.id)?
+        .pop()
+        .ok_or(DomainError::NotFound)?
+        .0;
+    let campaign = campaigns::create(
+        conn,
+        member,
+        campaigns::CampaignName::parse("Trade fair follow-up")?,
+        sender.id,
+        list.id,
+        now,
+    )?;
+    for (subject, body, delay) in [
+        (
+            "Nice meeting you, {{first_name}}",
+            "Hi {{first_name}},\n\ngreat to meet {{company}} at the fair. Our offer: https://example.com/offer\n",
+            "0",
+        ),
+        (
+            "Any thoughts, {{first_name}}?",
+            "Hi {{first_name}}, did you have a look?\n",
+            "3",
+        ),
+    ] {
+        campaigns::add_step(
+            conn,
+            member,
+            campaign,
+            campaigns::StepInput::parse(subject, body, delay)?,
+            now,
+        )?;
+    }
+    campaigns::launch(conn, member, campaign, now)?;
+    let outgoing = sending::claim_due(conn, secrets, base_url, now)?;
+    for (n, email) in outgoing.iter().enumerate() {
+        sending::record_sent(conn, email.message_row, now)?;
+        let message =
+            crate::db::messages::by_id(conn, email.message_row)?.ok_or(DomainError::NotFound)?;
+        if n % 2 == 0 {
+            sending::record_open(conn, &message.tracking_token, now)?;
+        }
+        if n % 3 == 0
+            && let Some(link) = crate::db::messages::link_tokens_of(conn, message.id)?.first()
+        {
+            sending::record_click(conn, link, now)?;
+        }
+        if n == 1 {
+            let reply = crate::mailboxes::InboxMessage {
+                uid: 1,
+                answers: vec![message.message_id.clone()],
+            };
+            sending::record_replies(conn, sender.id, &[reply], now)?;
+        }
     }
     Ok(())
 }

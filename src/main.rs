@@ -53,8 +53,14 @@ fn demo(settings: &Settings) -> Result<(), String> {
     let now = Clock::default().now();
     let outcome = {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
-        dripteam::demo::run(&mut conn, &settings.base_url, settings.bcrypt_cost, now)
-            .map_err(|e| e.to_string())?
+        dripteam::demo::run(
+            &mut conn,
+            &dripteam::crypto::SecretBox::new(&settings.secret_key),
+            &settings.base_url,
+            settings.bcrypt_cost,
+            now,
+        )
+        .map_err(|e| e.to_string())?
     };
     if outcome.created {
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -180,6 +180,9 @@ async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
     let imap_server = ImapServer::start();
     let app = spawn_app().await;
     let s = setup(&app, "m", imap_server.port, 2).await;
+    let senders = s.max.get("/senders").await;
+    let page = s.max.post(&form_action(&senders.body, "/test"), &[]).await;
+    assert!(page.contains("SMTP and IMAP connections work."), "{page:?}");
     let page = s.max.get(&s.campaign).await;
     assert!(
         page.contains("Preview for ann@acme.example")
@@ -339,6 +342,12 @@ async fn sender_passwords_are_encrypted_and_the_accounts_private() {
     // Deleting a sender used by a campaign is refused with a reason.
     let page = s.max.post(&format!("{edit}/delete"), &[]).await;
     assert!(page.contains("used by 1 campaign"), "{page:?}");
+    // "Test connection" names what failed (nothing listens on IMAP port 1).
+    let page = s.max.post(&format!("{edit}/test"), &[]).await;
+    assert!(
+        page.contains("SMTP works; IMAP failed (cannot connect"),
+        "{page:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -46,6 +46,13 @@ pub fn of_owner(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<Campaign>
         .load(conn)?)
 }
 
+pub fn count_using_list(conn: &mut AnyConnection, list_id: i64) -> Result<i64, DbError> {
+    Ok(campaigns::table
+        .filter(campaigns::list_id.eq(list_id))
+        .count()
+        .get_result(conn)?)
+}
+
 pub fn active_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, DbError> {
     Ok(campaigns::table
         .filter(campaigns::status.eq("active"))

@@ -241,6 +241,13 @@ pub fn insert_link(
     Ok(())
 }
 
+pub fn link_tokens_of(conn: &mut AnyConnection, message_id: i64) -> Result<Vec<String>, DbError> {
+    Ok(message_links::table
+        .filter(message_links::message_id.eq(message_id))
+        .select(message_links::token)
+        .load(conn)?)
+}
+
 /// (email id, URL) of a link token.
 pub fn link_by_token(
     conn: &mut AnyConnection,

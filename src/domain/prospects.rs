@@ -239,6 +239,12 @@ pub fn delete_list(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let (list, count) = list_to_delete(conn, user, list_id, now)?;
+    let campaigns = crate::db::campaigns::count_using_list(conn, list.id)?;
+    if campaigns > 0 {
+        return invalid(format!(
+            "This list is used by {campaigns} campaign(s), which keep their recipients and history. It cannot be deleted."
+        ));
+    }
     db::delete_list(conn, list.id)?;
     Ok(format!(
         "Deleted the list “{}” and its {count} prospects.",

@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod prospects;
 pub mod schema;
 pub mod senders;
+pub mod statistics;
 pub mod team;
 pub mod usage;
 

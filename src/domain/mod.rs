@@ -12,6 +12,7 @@ pub mod policy;
 pub mod prospects;
 pub mod senders;
 pub mod sending;
+pub mod statistics;
 pub mod team;
 pub mod tokens;
 pub mod units;

@@ -155,6 +155,24 @@ pub fn may_access_record(
     }
 }
 
+/// Team statistics: the team's leader (or a user who may become one), on full Teamwork.
+pub fn may_view_statistics(
+    actor_membership: Option<&Membership>,
+    actor_plan: Plan,
+) -> DomainResult<()> {
+    if actor_membership.is_some() {
+        return Err(DomainError::Forbidden(
+            "Team statistics are for the team leader.".into(),
+        ));
+    }
+    if !actor_plan.has_full_teamwork() {
+        return Err(DomainError::Forbidden(format!(
+            "Team statistics are {FULL_TEAMWORK_NEEDED}: upgrade on Billing to see them."
+        )));
+    }
+    Ok(())
+}
+
 /// Sender email accounts are private: only the user who added one sees or uses it.
 pub fn may_use_sender(actor: &User, sender_owner_id: i64) -> DomainResult<()> {
     if actor.id == sender_owner_id {

@@ -14,6 +14,7 @@ pub mod invitations;
 pub mod prospect_profile;
 pub mod prospects;
 pub mod senders;
+pub mod statistics;
 pub mod team;
 pub mod tracking;
 
@@ -36,6 +37,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(billing::page)
         .service(billing::change_plan)
         .service(billing::renew)
+        .service(statistics::page)
+        .service(statistics::download_csv)
         .service(team::page)
         .service(team::invite)
         .service(team::resend)

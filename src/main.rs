@@ -4,7 +4,8 @@ use dripteam::clock::Clock;
 use dripteam::config::Settings;
 use dripteam::startup::Application;
 
-const USAGE: &str = "usage: dripteam [serve|migrate|demo]";
+const USAGE: &str =
+    "usage: dripteam [serve | migrate | demo [--members N --prospects N --emails N]]";
 
 fn main() {
     let settings = match Settings::from_env() {
@@ -19,7 +20,11 @@ fn main() {
     let result = match command.as_str() {
         "serve" => serve(settings),
         "migrate" => migrate(&settings),
-        "demo" => demo(&settings),
+        "demo" => match large_team_sizes(std::env::args().skip(2).collect()) {
+            Ok(None) => demo(&settings),
+            Ok(Some(sizes)) => large_demo(&settings, &sizes),
+            Err(e) => Err(format!("{e}\n{USAGE}")),
+        },
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -78,5 +83,55 @@ fn demo(settings: &Settings) -> Result<(), String> {
     for login in outcome.logins {
         println!("  {:<28} {}", login.role, login.email);
     }
+    Ok(())
+}
+
+/// `--members N --prospects N --emails N` (any of them; the others default to 1,000,
+/// 100,000 and 1,000,000), or None for the small demo.
+fn large_team_sizes(args: Vec<String>) -> Result<Option<LargeSizes>, String> {
+    if args.is_empty() {
+        return Ok(None);
+    }
+    let mut sizes = LargeSizes {
+        members: 1_000,
+        prospects: 100_000,
+        emails: 1_000_000,
+    };
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .and_then(|v| v.replace('_', "").parse::<usize>().ok())
+            .ok_or_else(|| format!("{flag} needs a whole number"))?;
+        match flag.as_str() {
+            "--members" => sizes.members = value,
+            "--prospects" => sizes.prospects = value,
+            "--emails" => sizes.emails = value,
+            other => return Err(format!("unknown option '{other}'")),
+        }
+    }
+    Ok(Some(sizes))
+}
+
+type LargeSizes = dripteam::demo::large_team::Sizes;
+
+fn large_demo(settings: &Settings, sizes: &LargeSizes) -> Result<(), String> {
+    let pool = dripteam::db::connect(&settings.database_url, 2).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let leader = dripteam::demo::large_team::build(
+        &mut conn,
+        &dripteam::crypto::SecretBox::new(&settings.secret_key),
+        sizes,
+        settings.bcrypt_cost,
+        Clock::default().now(),
+        &mut |line| println!("  {line} ({:.0?})", started.elapsed()),
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "Large demo team ready in {:.0?}. Leader: {leader} (password: {})",
+        started.elapsed(),
+        dripteam::demo::DEMO_PASSWORD
+    );
     Ok(())
 }

@@ -326,3 +326,40 @@ async fn members_outsiders_and_basic_plans_are_refused_and_an_empty_team_shows_d
             .contains("/login")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_large_demo_team_builds_on_this_database_and_its_statistics_add_up() {
+    let app = spawn_app().await;
+    let sizes = dripteam::demo::large_team::Sizes {
+        members: 4,
+        prospects: 40,
+        emails: 100,
+    };
+    let mut lines = Vec::new();
+    let leader = dripteam::demo::large_team::build(
+        &mut app.conn(),
+        &app.secrets(),
+        &sizes,
+        4,
+        app.clock.now(),
+        &mut |l| lines.push(l),
+    )
+    .unwrap();
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .contains("members 4/4, prospects 40/40, emails 100/100"),
+        "{lines:?}"
+    );
+    let browser = app.browser();
+    browser.login(&leader, dripteam::demo::DEMO_PASSWORD).await;
+    let page = browser.get("/account/team/statistics?period=90").await;
+    assert_eq!(row(&page.body, "Total")[0..2], ["40", "100"], "{page:?}");
+    assert!(
+        page.body
+            .matches("<span class=\"hint\">Active</span>")
+            .count()
+            == 4
+    );
+}

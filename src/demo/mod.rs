@@ -1,6 +1,8 @@
 //! `dripteam demo`: a demo leader on plan M with two members and some usage, so every
 //! page has something to show. Safe to run twice: existing demo accounts are kept.
 
+pub mod large_team;
+
 use chrono::NaiveDateTime;
 
 use crate::crypto::SecretBox;

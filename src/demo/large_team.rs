@@ -1,0 +1,202 @@
+//! `dripteam demo --members N --prospects N --emails N`: one leader on plan XXL with a
+//! large team, prospects spread over the last 90 days and a history of sent emails with
+//! opens, clicks and replies, written in batches so that 1,000 members, 100,000 prospects
+//! and 1,000,000 emails take minutes.
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::DEMO_PASSWORD;
+use crate::crypto::SecretBox;
+use crate::db::bulk::{self, SentEmail};
+use crate::db::{
+    AnyConnection, accounts as db_accounts, campaigns, prospects, senders as sender_db, team,
+    write_transaction,
+};
+use crate::domain::accounts::{self, EmailAddress, NewPassword, PersonName, SignUp};
+use crate::domain::plans::Plan;
+use crate::domain::{DomainError, DomainResult, billing, invalid, senders};
+
+pub struct Sizes {
+    pub members: usize,
+    pub prospects: usize,
+    pub emails: usize,
+}
+
+pub const LEADER_EMAIL: &str = "big-leader@demo.dripteam.test";
+const NINETY_DAYS: i64 = 90 * 24 * 3600;
+
+/// A cheap, repeatable spread of numbers (no randomness: the same demo every time).
+fn spread(n: usize, salt: u64) -> u64 {
+    (n as u64 ^ salt)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(17)
+        % 1_000_003
+}
+
+pub fn build(
+    conn: &mut AnyConnection,
+    secrets: &SecretBox,
+    sizes: &Sizes,
+    bcrypt_cost: u32,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(String),
+) -> DomainResult<String> {
+    if sizes.members == 0 || sizes.prospects < sizes.members || sizes.emails == 0 {
+        return invalid(
+            "Give at least one member, at least one prospect per member, and some emails.",
+        );
+    }
+    if db_accounts::user_by_email(conn, LEADER_EMAIL)?.is_some() {
+        return invalid(
+            "The large demo team is already in this database; use a fresh DATA_DIR or DATABASE_URL.",
+        );
+    }
+    let leader = accounts::sign_up(
+        conn,
+        SignUp {
+            name: PersonName::parse("Bea Bigteam")?,
+            email: EmailAddress::parse(LEADER_EMAIL)?,
+            password: NewPassword::parse(DEMO_PASSWORD)?,
+        },
+        bcrypt_cost,
+        now,
+    )?;
+    billing::change_plan(conn, &leader, Plan::Xxl, now)?;
+    let team = team::ensure_team(conn, leader.id, now)?;
+    let hash = bcrypt::hash(DEMO_PASSWORD, bcrypt_cost)
+        .map_err(|e| DomainError::Internal(e.to_string()))?;
+    let people: Vec<(String, String)> = (0..sizes.members)
+        .map(|i| {
+            (
+                format!("big-member-{i:05}@demo.dripteam.test"),
+                format!("Member {i:05}"),
+            )
+        })
+        .collect();
+    write_transaction(conn, |conn| bulk::users(conn, &people, &hash, now))?;
+    let member_ids = bulk::user_ids_by_email_prefix(conn, "big-member-")?;
+    write_transaction(conn, |conn| {
+        bulk::memberships(conn, team.id, &member_ids, now)
+    })?;
+    progress(format!(
+        "{} members joined {LEADER_EMAIL}'s team",
+        member_ids.len()
+    ));
+
+    let (mut prospects_done, mut emails_done) = (0usize, 0usize);
+    for (index, owner) in member_ids.iter().copied().enumerate() {
+        let share =
+            |total: usize| total / sizes.members + usize::from(index < total % sizes.members);
+        let (n_prospects, n_emails) = (share(sizes.prospects), share(sizes.emails));
+        write_transaction(conn, |conn| -> DomainResult<()> {
+            member_history(conn, secrets, owner, index, n_prospects, n_emails, now)
+        })?;
+        prospects_done += n_prospects;
+        emails_done += n_emails;
+        if (index + 1) % 50 == 0 || index + 1 == member_ids.len() {
+            progress(format!(
+                "members {}/{}, prospects {prospects_done}/{}, emails {emails_done}/{}",
+                index + 1,
+                member_ids.len(),
+                sizes.prospects,
+                sizes.emails
+            ));
+        }
+    }
+    Ok(LEADER_EMAIL.to_string())
+}
+
+fn member_history(
+    conn: &mut AnyConnection,
+    secrets: &SecretBox,
+    owner: i64,
+    index: usize,
+    n_prospects: usize,
+    n_emails: usize,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let list = prospects::insert_list(conn, owner, "Imported leads", now)?;
+    let rows: Vec<bulk::ProspectRow> = (0..n_prospects)
+        .map(|p| {
+            let at =
+                now - Duration::seconds((spread(index * 100_003 + p, 1) as i64 * 7) % NINETY_DAYS);
+            (
+                list,
+                owner,
+                format!("lead{p}.m{index}@prospects.example"),
+                format!("Lead {p}"),
+                format!("Company {}", p % 97),
+                at,
+            )
+        })
+        .collect();
+    bulk::prospects(conn, &rows)?;
+    let owner_user = db_accounts::user_by_id(conn, owner)?;
+    let sender_email = format!("m{index}@sender.demo.invalid");
+    senders::add(
+        conn,
+        secrets,
+        &owner_user,
+        &senders::SenderInput {
+            email: &sender_email,
+            display_name: "Demo sender",
+            smtp_host: "smtp.demo.invalid",
+            smtp_port: "587",
+            smtp_security: "starttls",
+            smtp_user: "",
+            smtp_password: "",
+            imap_host: "imap.demo.invalid",
+            imap_port: "993",
+            imap_security: "tls",
+            imap_user: "",
+            imap_password: "",
+            daily_limit: "500",
+        },
+        now,
+    )?;
+    let sender = sender_db::of_owner(conn, owner)?
+        .pop()
+        .ok_or(DomainError::NotFound)?;
+    let campaign = campaigns::insert(conn, owner, "Quarterly outreach", sender.id, list, now)?;
+    let steps = n_emails.div_ceil(n_prospects.max(1)).max(1);
+    for step in 0..steps {
+        campaigns::insert_step(
+            conn,
+            campaign,
+            step as i32,
+            "Hello {{first_name}}",
+            "Hi {{first_name}}, https://example.com/demo",
+            3,
+        )?;
+    }
+    campaigns::set_status(conn, campaign, &["draft"], "active", "")?;
+    let prospect_rows = bulk::prospects_of_list(conn, list)?;
+    let recipients = bulk::finished_recipients(conn, campaign, &prospect_rows, now)?;
+    let mut emails = Vec::with_capacity(n_emails);
+    'outer: for step in 0..steps {
+        for (r, (recipient, (_, email))) in recipients.iter().zip(&prospect_rows).enumerate() {
+            if emails.len() == n_emails {
+                break 'outer;
+            }
+            let n = index * 1_000_003 + step * 100_003 + r;
+            let sent_at = now - Duration::seconds(spread(n, 2) as i64 * 7 % NINETY_DAYS);
+            let roll = spread(n, 3) % 100;
+            emails.push(SentEmail {
+                campaign_id: campaign,
+                recipient_id: *recipient,
+                owner_id: owner,
+                sender_id: sender.id,
+                step: step as i32,
+                email: email.clone(),
+                message_id: format!("{}@sender.demo.invalid", uuid::Uuid::new_v4().simple()),
+                token: uuid::Uuid::new_v4().simple().to_string(),
+                sent_at,
+                opened_at: (roll < 45).then(|| sent_at + Duration::minutes(30)),
+                clicked_at: (roll < 12).then(|| sent_at + Duration::minutes(31)),
+                replied_at: (roll < 5).then(|| sent_at + Duration::hours(5)),
+            });
+        }
+    }
+    bulk::sent_emails(conn, &emails)?;
+    Ok(())
+}

@@ -448,3 +448,36 @@ fn the_demo_fills_a_fresh_database_once() {
     let second = run();
     assert!(second.status.success(), "a second run keeps what is there");
 }
+
+/// The Content-Security-Policy (`default-src 'self'`) blocks inline styles and scripts, so
+/// a template that used one would look right in a file preview and wrong in a browser.
+#[test]
+fn templates_use_no_inline_styles_or_scripts() {
+    let mut offenders = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/templates"
+    ))];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "html")
+                && !path.starts_with(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/email"))
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.contains("style=\"")
+                    || text.contains("<script")
+                    || text.contains(" onclick=")
+                {
+                    offenders.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "inline styles or scripts in {offenders:?}"
+    );
+}

@@ -63,32 +63,78 @@ async fn server(members: usize, prospects: usize, emails: usize) -> Server {
     tokio::task::spawn_blocking({
         let pool = pool.clone();
         move || {
-            let sizes = Sizes { members, prospects, emails };
-            large_team::build(&mut pool.get().unwrap(), &secrets, &sizes, 4, now, &mut |_| {}).unwrap();
+            let sizes = Sizes {
+                members,
+                prospects,
+                emails,
+            };
+            large_team::build(
+                &mut pool.get().unwrap(),
+                &secrets,
+                &sizes,
+                4,
+                now,
+                &mut |_| {},
+            )
+            .unwrap();
         }
     })
     .await
     .unwrap();
-    println!("built a team of {members} members, {prospects} prospects, {emails} emails in {:.1?}", started.elapsed());
+    println!(
+        "built a team of {members} members, {prospects} prospects, {emails} emails in {:.1?}",
+        started.elapsed()
+    );
     let base = app.base_url.clone();
     tokio::spawn(app.run_until_stopped());
-    Server { base, pool, settings, _dir: dir }
+    Server {
+        base,
+        pool,
+        settings,
+        _dir: dir,
+    }
 }
 
 async fn logged_in_cookie(base: &str) -> String {
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let page = client.get(format!("{base}/login")).send().await.unwrap();
-    let cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let html = page.text().await.unwrap();
-    let token = html.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let token = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let response = client
         .post(format!("{base}/login"))
         .header("cookie", cookie)
-        .form(&[("email", large_team::LEADER_EMAIL), ("password", dripteam::demo::DEMO_PASSWORD), ("csrf_token", &token)])
+        .form(&[
+            ("email", large_team::LEADER_EMAIL),
+            ("password", dripteam::demo::DEMO_PASSWORD),
+            ("csrf_token", &token),
+        ])
         .send()
         .await
         .unwrap();
-    response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+    response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 struct Figures {
@@ -103,7 +149,12 @@ async fn measure(base: &str, path: &str, cookie: &str) -> Figures {
     let url = format!("{base}{path}");
     let get = |client: reqwest::Client, url: String, cookie: String| async move {
         let started = Instant::now();
-        let response = client.get(&url).header("cookie", cookie).send().await.unwrap();
+        let response = client
+            .get(&url)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200, "{url}");
         response.bytes().await.unwrap();
         started.elapsed()
@@ -117,7 +168,12 @@ async fn measure(base: &str, path: &str, cookie: &str) -> Figures {
     let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(requests)));
     let tasks: Vec<_> = (0..16)
         .map(|_| {
-            let (client, url, cookie, latencies) = (client.clone(), url.clone(), cookie.to_string(), latencies.clone());
+            let (client, url, cookie, latencies) = (
+                client.clone(),
+                url.clone(),
+                cookie.to_string(),
+                latencies.clone(),
+            );
             tokio::spawn(async move {
                 for _ in 0..requests / 16 {
                     let took = get(client.clone(), url.clone(), cookie.clone()).await;
@@ -167,7 +223,12 @@ async fn emails_per_second(count: usize) -> f64 {
     let sink = Sink(received.clone());
     std::thread::spawn(move || {
         let mut server = mailin_embedded::Server::new(sink);
-        server.with_name("bench").with_ssl(mailin_embedded::SslConfig::None).unwrap().with_num_threads(4).with_tcp_listener(listener);
+        server
+            .with_name("bench")
+            .with_ssl(mailin_embedded::SslConfig::None)
+            .unwrap()
+            .with_num_threads(16)
+            .with_tcp_listener(listener);
         let _ = server.serve();
     });
     let dir = tempfile::tempdir().unwrap();
@@ -195,21 +256,62 @@ async fn emails_per_second(count: usize) -> f64 {
             )
             .unwrap();
             billing::change_plan(conn, &user, dripteam::domain::plans::Plan::Xxl, now).unwrap();
-            let list = prospects::create_list(conn, &user, prospects::ListName::parse("Bench").unwrap(), now).unwrap();
+            let list = prospects::create_list(
+                conn,
+                &user,
+                prospects::ListName::parse("Bench").unwrap(),
+                now,
+            )
+            .unwrap();
             let rows: Vec<_> = (0..count)
-                .map(|i| (list, user.id, format!("r{i}@bench.example"), format!("R{i}"), "Co".to_string(), now))
+                .map(|i| {
+                    (
+                        list,
+                        user.id,
+                        format!("r{i}@bench.example"),
+                        format!("R{i}"),
+                        "Co".to_string(),
+                        now,
+                    )
+                })
                 .collect();
             dripteam::db::bulk::prospects(conn, &rows).unwrap();
             let port = port.to_string();
             let input = senders::SenderInput {
-                email: "bench@sender.example", display_name: "Bench", smtp_host: "127.0.0.1", smtp_port: &port,
-                smtp_security: "none", smtp_user: "", smtp_password: "", imap_host: "127.0.0.1", imap_port: "1",
-                imap_security: "none", imap_user: "", imap_password: "", daily_limit: "10000",
+                email: "bench@sender.example",
+                display_name: "Bench",
+                smtp_host: "127.0.0.1",
+                smtp_port: &port,
+                smtp_security: "none",
+                smtp_user: "",
+                smtp_password: "",
+                imap_host: "127.0.0.1",
+                imap_port: "1",
+                imap_security: "none",
+                imap_user: "",
+                imap_password: "",
+                daily_limit: "10000",
             };
             senders::add(conn, &setup_secrets, &user, &input, now).unwrap();
-            let sender = dripteam::db::senders::of_owner(conn, user.id).unwrap().pop().unwrap();
-            let campaign = campaigns::create(conn, &user, campaigns::CampaignName::parse("Bench").unwrap(), sender.id, list, now).unwrap();
-            let step = campaigns::StepInput::parse("Hello {{first_name}}", "Hi {{first_name}}, https://example.com/x", "0").unwrap();
+            let sender = dripteam::db::senders::of_owner(conn, user.id)
+                .unwrap()
+                .pop()
+                .unwrap();
+            let campaign = campaigns::create(
+                conn,
+                &user,
+                campaigns::CampaignName::parse("Bench").unwrap(),
+                sender.id,
+                list,
+                now,
+            )
+            .unwrap();
+            let step = campaigns::StepInput::parse(
+                "Hello {{first_name}}",
+                "Hi {{first_name}}, https://example.com/x",
+                "0",
+            )
+            .unwrap();
             campaigns::add_step(conn, &user, campaign, step, now).unwrap();
             campaigns::launch(conn, &user, campaign, now).unwrap();
         }
@@ -219,28 +321,55 @@ async fn emails_per_second(count: usize) -> f64 {
     let started = Instant::now();
     let mut transports = Default::default();
     while (received.load(Ordering::Relaxed) as usize) < count {
-        dripteam::jobs::campaign_sender::tick(&pool, &clock, &secrets, &base, &mut transports).await.unwrap();
+        dripteam::jobs::campaign_sender::tick(&pool, &clock, &secrets, &base, &mut transports)
+            .await
+            .unwrap();
     }
     count as f64 / started.elapsed().as_secs_f64()
 }
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    let _ = env_logger::try_init();
     set_default_instrumentation(|| Some(Box::new(CountStatements))).unwrap();
-    let emails: usize = std::env::var("BENCH_EMAILS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    println!("machine: {} cores; SQLite", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    let emails: usize = std::env::var("BENCH_EMAILS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    println!(
+        "machine: {} cores; SQLite",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     let mut results = Vec::new();
-    for (members, prospects, team_emails) in [(10, emails / 10, emails / 10), (1_000, emails / 10, emails)] {
+    for (members, prospects, team_emails) in
+        [(10, emails / 10, emails / 10), (1_000, emails / 10, emails)]
+    {
         let server = server(members, prospects.max(members), team_emails.max(members)).await;
         let cookie = logged_in_cookie(&server.base).await;
-        let first_member = dripteam::db::bulk::user_ids_by_email_prefix(&mut server.pool.get().unwrap(), "big-member-").unwrap()[0];
+        let first_member = dripteam::db::bulk::user_ids_by_email_prefix(
+            &mut server.pool.get().unwrap(),
+            "big-member-",
+        )
+        .unwrap()[0];
         for (name, path) in [
             ("GET /healthz", "/healthz".to_string()),
             ("My Team", "/account/team".to_string()),
-            ("Team statistics (this period)", "/account/team/statistics".to_string()),
-            ("Team statistics (90 days)", "/account/team/statistics?period=90".to_string()),
-            ("Prospects, member picked", format!("/prospects?member={first_member}")),
-            ("Campaign list, member picked", format!("/campaigns?member={first_member}")),
+            (
+                "Team statistics (this period)",
+                "/account/team/statistics".to_string(),
+            ),
+            (
+                "Team statistics (90 days)",
+                "/account/team/statistics?period=90".to_string(),
+            ),
+            (
+                "Prospects, member picked",
+                format!("/prospects?member={first_member}"),
+            ),
+            (
+                "Campaign list, member picked",
+                format!("/campaigns?member={first_member}"),
+            ),
         ] {
             let f = measure(&server.base, &path, &cookie).await;
             println!(
@@ -252,8 +381,14 @@ async fn main() {
         drop(server.settings);
     }
     for (name, at_10) in results.iter().filter(|r| r.0 == 10).map(|r| (r.1, r.2)) {
-        let at_1000 = results.iter().find(|r| r.0 == 1_000 && r.1 == name).map_or(0, |r| r.2);
-        println!("statements per request, {name}: {at_10} at 10 members, {at_1000} at 1,000 members{}", if at_10 == at_1000 { "" } else { "  <- differs" });
+        let at_1000 = results
+            .iter()
+            .find(|r| r.0 == 1_000 && r.1 == name)
+            .map_or(0, |r| r.2);
+        println!(
+            "statements per request, {name}: {at_10} at 10 members, {at_1000} at 1,000 members{}",
+            if at_10 == at_1000 { "" } else { "  <- differs" }
+        );
     }
     let rate = emails_per_second(3_000).await;
     println!("campaign emails delivered to a local SMTP server: {rate:.0} per second");

@@ -32,6 +32,8 @@ pub struct Settings {
     pub sender_poll: Duration,
     /// How often each sender account's inbox is read for replies.
     pub reply_poll: Duration,
+    /// How often due invitation reminders are sent.
+    pub reminder_poll: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +144,7 @@ impl Settings {
             dns_timeout: Duration::from_secs(dns_timeout_secs as u64),
             sender_poll: Duration::from_secs(sender_poll_secs as u64),
             reply_poll: Duration::from_secs(reply_poll_secs as u64),
+            reminder_poll: Duration::from_secs(300),
         })
     }
 

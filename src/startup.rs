@@ -18,7 +18,7 @@ use crate::crypto::SecretBox;
 use crate::db::{self, DbError, Pool};
 use crate::dns::DnsResolver;
 use crate::domain::verification::MxResolver;
-use crate::jobs::{campaign_sender, reply_poller};
+use crate::jobs::{campaign_sender, invitation_reminders, reply_poller};
 use crate::mail::deliverer::{self, DeliverySettings};
 use crate::web::errors::AppError;
 use crate::web::extract::AppState;
@@ -109,6 +109,13 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
             secrets.clone(),
             settings.base_url.clone(),
             settings.sender_poll,
+        ))
+        .abort_handle(),
+        tokio::spawn(invitation_reminders::run(
+            pool.clone(),
+            clock.clone(),
+            settings.base_url.clone(),
+            settings.reminder_poll,
         ))
         .abort_handle(),
         tokio::spawn(reply_poller::run(

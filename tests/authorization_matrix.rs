@@ -141,6 +141,12 @@ fn rows() -> Vec<Row> {
         ),
         r(
             "post",
+            "/account/team/members/{member}/caps",
+            Form(&[("credit_cap", "100"), ("recipient_cap", "")]),
+            LEADER_ONLY,
+        ),
+        r(
+            "post",
             "/account/team/members/{member}/remove",
             Form(&[]),
             LEADER_ONLY,

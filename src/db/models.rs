@@ -87,6 +87,8 @@ pub struct Membership {
     pub joined_at: NaiveDateTime,
     pub ended_at: Option<NaiveDateTime>,
     pub end_reason: Option<String>,
+    pub credit_cap: Option<i32>,
+    pub recipient_cap: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -101,6 +103,7 @@ pub struct Invitation {
     pub last_sent_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub responded_at: Option<NaiveDateTime>,
+    pub reminders_sent: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

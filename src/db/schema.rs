@@ -67,6 +67,8 @@ diesel::table! {
         joined_at -> Timestamp,
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
+        credit_cap -> Nullable<Integer>,
+        recipient_cap -> Nullable<Integer>,
     }
 }
 
@@ -81,6 +83,7 @@ diesel::table! {
         last_sent_at -> Timestamp,
         created_at -> Timestamp,
         responded_at -> Nullable<Timestamp>,
+        reminders_sent -> Integer,
     }
 }
 
@@ -183,6 +186,17 @@ diesel::joinable!(prospects -> prospect_lists (list_id));
 diesel::joinable!(prospect_field_values -> prospects (prospect_id));
 diesel::joinable!(prospect_field_values -> custom_fields (field_id));
 diesel::joinable!(imports -> prospect_lists (list_id));
+
+diesel::table! {
+    usage_alerts (id) {
+        id -> BigInt,
+        payer_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        period_start -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     sender_accounts (id) {
@@ -302,4 +316,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_recipients,
     campaign_messages,
     message_links,
+    usage_alerts,
 );

@@ -144,6 +144,50 @@ pub fn set_member_permissions(
     Ok(())
 }
 
+pub fn set_member_caps(
+    conn: &mut AnyConnection,
+    id: i64,
+    credit_cap: Option<i32>,
+    recipient_cap: Option<i32>,
+) -> Result<(), DbError> {
+    diesel::update(memberships::table.find(id))
+        .set((
+            memberships::credit_cap.eq(credit_cap),
+            memberships::recipient_cap.eq(recipient_cap),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Pending invitations sent before `sent_before` with fewer than `reminders` reminders.
+pub fn invitations_due_a_reminder(
+    conn: &mut AnyConnection,
+    reminders: i32,
+    sent_before: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Vec<Invitation>, DbError> {
+    Ok(invitations::table
+        .filter(invitations::status.eq("pending"))
+        .filter(invitations::reminders_sent.lt(reminders))
+        .filter(invitations::last_sent_at.le(sent_before))
+        .filter(invitations::expires_at.gt(now))
+        .select(Invitation::as_select())
+        .load(conn)?)
+}
+
+/// Counts reminder number `reminders` as sent; false when another process already did.
+pub fn claim_reminder(conn: &mut AnyConnection, id: i64, reminders: i32) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        invitations::table
+            .find(id)
+            .filter(invitations::status.eq("pending"))
+            .filter(invitations::reminders_sent.lt(reminders)),
+    )
+    .set(invitations::reminders_sent.eq(reminders))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
 pub struct NewInvitation<'a> {
     pub team_id: i64,
     pub email: &'a str,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::sum;
 use diesel::prelude::*;
 
-use super::schema::usage_ledger;
+use super::schema::{usage_alerts, usage_ledger};
 use super::{AnyConnection, DbError};
 
 pub struct NewSpend<'a> {
@@ -86,4 +86,53 @@ pub fn pool_used_by_member(
         .into_iter()
         .map(|(user, kind, units)| (user, kind, units.unwrap_or(0)))
         .collect())
+}
+
+/// Units of `kind` that `user_id` drew from `payer_id`'s pool in the period.
+pub fn member_used(
+    conn: &mut AnyConnection,
+    payer_id: i64,
+    user_id: i64,
+    period_start: NaiveDateTime,
+    kind: &str,
+) -> Result<i64, DbError> {
+    let total: Option<i64> = usage_ledger::table
+        .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::user_id.eq(user_id))
+        .filter(usage_ledger::period_start.eq(period_start))
+        .filter(usage_ledger::kind.eq(kind))
+        .select(sum(usage_ledger::amount))
+        .first(conn)?;
+    Ok(total.unwrap_or(0))
+}
+
+/// Records an alert once per period; false when it was already given.
+pub fn record_alert(
+    conn: &mut AnyConnection,
+    payer_id: i64,
+    user_id: i64,
+    kind: &str,
+    period_start: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let already: i64 = usage_alerts::table
+        .filter(usage_alerts::payer_id.eq(payer_id))
+        .filter(usage_alerts::user_id.eq(user_id))
+        .filter(usage_alerts::kind.eq(kind))
+        .filter(usage_alerts::period_start.eq(period_start))
+        .count()
+        .get_result(conn)?;
+    if already > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(usage_alerts::table)
+        .values((
+            usage_alerts::payer_id.eq(payer_id),
+            usage_alerts::user_id.eq(user_id),
+            usage_alerts::kind.eq(kind),
+            usage_alerts::period_start.eq(period_start),
+            usage_alerts::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(true)
 }

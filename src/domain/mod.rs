@@ -2,6 +2,7 @@
 //! the current instant, asks `policy` before it acts, and uses `db` for storage.
 
 pub mod accounts;
+pub mod alerts;
 pub mod billing;
 pub mod campaigns;
 pub mod csv_import;
@@ -37,6 +38,12 @@ pub enum DomainError {
     #[error("Your team's {unit} for this billing period are used up. They renew on {}.", .renews_at.format("%Y-%m-%d"))]
     PoolExhausted {
         unit: &'static str,
+        renews_at: NaiveDateTime,
+    },
+    #[error("You have reached the cap of {cap} {unit} your team leader set for you this billing period. It renews on {}.", .renews_at.format("%Y-%m-%d"))]
+    CapReached {
+        unit: &'static str,
+        cap: i64,
         renews_at: NaiveDateTime,
     },
     #[error(

@@ -218,6 +218,8 @@ mod tests {
             joined_at: NaiveDateTime::default(),
             ended_at: ended.then(NaiveDateTime::default),
             end_reason: None,
+            credit_cap: None,
+            recipient_cap: None,
         }
     }
 

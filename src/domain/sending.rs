@@ -19,7 +19,7 @@ use crate::mailboxes::{InboxMessage, Server};
 pub const MAX_ATTEMPTS: i32 = 3;
 /// A claim with no outcome after this long belongs to a process that died mid-send.
 pub const STALE_CLAIM_MINUTES: i64 = 10;
-const PER_CAMPAIGN_BATCH: i64 = 20;
+const PER_CAMPAIGN_BATCH: i64 = 100;
 
 /// One email ready for the SMTP call, its claim already recorded.
 pub struct Outgoing {
@@ -120,7 +120,11 @@ fn claim_for_campaign(
         };
         match units::record_recipient(conn, campaign.owner_id, &recipient.email, now) {
             Ok(_) => {}
-            Err(e @ (DomainError::PoolExhausted { .. } | DomainError::TeamLocked)) => {
+            Err(
+                e @ (DomainError::PoolExhausted { .. }
+                | DomainError::CapReached { .. }
+                | DomainError::TeamLocked),
+            ) => {
                 messages::release(conn, row)?;
                 db::set_status(
                     conn,

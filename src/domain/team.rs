@@ -91,6 +91,15 @@ pub struct MemberRow {
     pub scope: RecordsScope,
     pub since: NaiveDateTime,
     pub expires_at: Option<NaiveDateTime>,
+    pub credit_cap: Option<i32>,
+    pub recipient_cap: Option<i32>,
+}
+
+impl MemberRow {
+    /// The cap as the form shows it: empty for none.
+    pub fn cap_text(cap: &Option<i32>) -> String {
+        cap.map_or(String::new(), |c| c.to_string())
+    }
 }
 
 pub struct ActivityItem {
@@ -202,6 +211,8 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
                 .unwrap_or(RecordsScope::OwnRecords),
             since: membership.ended_at.unwrap_or(membership.joined_at),
             expires_at: None,
+            credit_cap: membership.credit_cap,
+            recipient_cap: membership.recipient_cap,
         };
         if membership.ended_at.is_some() {
             view.former.push(row);
@@ -230,6 +241,8 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             scope: RecordsScope::OwnRecords,
             since: invitation.last_sent_at,
             expires_at: Some(invitation.expires_at),
+            credit_cap: None,
+            recipient_cap: None,
         });
     }
     view.activity = db::recent_activity(conn, team.id, 50)?
@@ -289,6 +302,55 @@ pub fn set_permissions(
             now,
         )?;
         Ok(format!("Permissions of {} saved: {detail}.", member.name))
+    })
+}
+
+/// A cap as typed: empty for none, else a whole number from 0.
+pub fn parse_cap(raw: &str, label: &str) -> DomainResult<Option<i32>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<i32>() {
+        Ok(cap) if cap >= 0 => Ok(Some(cap)),
+        _ => super::invalid(format!(
+            "The {label} cap must be a whole number, or empty for no cap."
+        )),
+    }
+}
+
+/// Sets a member's caps per billing period (full Teamwork), recorded in Team activity.
+pub fn set_caps(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: i64,
+    credit_cap: Option<i32>,
+    recipient_cap: Option<i32>,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, membership, member) = member_of(conn, leader, membership_id)?;
+    policy::may_change_permissions(leader, &team, units::effective_plan(leader, now))?;
+    let show = |cap: Option<i32>| cap.map_or("no cap".to_string(), |c| c.to_string());
+    let detail = format!(
+        "credits {}, recipients {}",
+        show(credit_cap),
+        show(recipient_cap)
+    );
+    crate::db::write_transaction(conn, |conn| {
+        db::set_member_caps(conn, membership.id, credit_cap, recipient_cap)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            &member.email,
+            "cap changed",
+            &detail,
+            now,
+        )?;
+        Ok(format!(
+            "Caps of {} saved: {detail} per billing period.",
+            member.name
+        ))
     })
 }
 

@@ -7,6 +7,7 @@
 
 use chrono::NaiveDateTime;
 
+use super::alerts;
 use super::plans::{Period, Plan, period_containing};
 use super::{DomainError, DomainResult};
 use crate::db::models::User;
@@ -27,7 +28,7 @@ impl Unit {
         }
     }
 
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Unit::Credit => "credits",
             Unit::Recipient => "recipients",
@@ -110,10 +111,22 @@ pub fn pool_for(
     pool_status(conn, &payer.user, now)
 }
 
-/// Whose pool a user's spends draw on.
+/// Whose pool a user's spends draw on, and the member's caps on it.
 struct Payer {
     user: User,
     team_id: Option<i64>,
+    credit_cap: Option<i32>,
+    recipient_cap: Option<i32>,
+}
+
+impl Payer {
+    fn cap(&self, unit: Unit) -> Option<i64> {
+        match unit {
+            Unit::Credit => self.credit_cap,
+            Unit::Recipient => self.recipient_cap,
+        }
+        .map(i64::from)
+    }
 }
 
 fn resolve_payer(
@@ -127,14 +140,23 @@ fn resolve_payer(
         if plan_expired(&leader, now) {
             return Err(DomainError::TeamLocked);
         }
+        // Caps are part of full Teamwork: on a basic plan they rest, kept for later.
+        let full = effective_plan(&leader, now).has_full_teamwork();
         return Ok(Payer {
             user: leader,
             team_id: Some(team.id),
+            credit_cap: membership.credit_cap.filter(|_| full),
+            recipient_cap: membership.recipient_cap.filter(|_| full),
         });
     }
     let user = accounts::user_by_id(conn, user_id)?;
     let team_id = team::team_by_leader(conn, user_id)?.map(|t| t.id);
-    Ok(Payer { user, team_id })
+    Ok(Payer {
+        user,
+        team_id,
+        credit_cap: None,
+        recipient_cap: None,
+    })
 }
 
 /// Spends `amount` credits for `user_id` from the pool they draw on.
@@ -185,6 +207,21 @@ fn spend(
                 renews_at: period.end,
             });
         }
+        let mine = match payer.cap(unit) {
+            Some(cap) => {
+                let mine =
+                    usage::member_used(conn, payer.user.id, user_id, period.start, unit.code())?;
+                if mine + amount > cap {
+                    return Err(DomainError::CapReached {
+                        unit: unit.label(),
+                        cap,
+                        renews_at: period.end,
+                    });
+                }
+                Some((mine + amount, cap))
+            }
+            None => None,
+        };
         usage::insert_spend(
             conn,
             &NewSpend {
@@ -197,6 +234,18 @@ fn spend(
                 period_start: period.start,
                 now,
             },
+        )?;
+        let pool = (used + amount, unit.allowance(plan));
+        alerts::after_spend(
+            conn,
+            &payer.user,
+            user_id,
+            unit,
+            pool,
+            mine,
+            period.start,
+            period.end,
+            now,
         )?;
         Ok(true)
     })

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use lettre::message::MultiPart;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
@@ -77,6 +78,7 @@ pub async fn tick(
     base_url: &str,
     transports: &mut Transports,
 ) -> DomainResult<usize> {
+    let clock_started = std::time::Instant::now();
     let now = clock.now();
     blocking(pool, move |conn| sending::report_stale_claims(conn, now)).await?;
     let (secrets_for_claim, base) = (secrets.clone(), base_url.to_string());
@@ -84,36 +86,69 @@ pub async fn tick(
         sending::claim_due(conn, &secrets_for_claim, &base, now)
     })
     .await?;
-    log::debug!("campaign sender: {} emails claimed", due.len());
-    let mut sent = 0;
+    log::debug!(
+        "campaign sender: {} emails claimed in {:?}",
+        due.len(),
+        clock_started.elapsed()
+    );
+    // Each email gets its transport first (one per sender account), then up to
+    // CONCURRENT_SENDS go out at once over the transport's pooled connections.
+    let mut jobs = Vec::with_capacity(due.len());
     for outgoing in due {
-        let row = outgoing.message_row;
-        let result = send(transports, &outgoing).await;
-        let now = clock.now();
-        // A failure to record one outcome must not strand the other claimed emails: the
-        // claim stays and is reported as unconfirmed, never sent again.
-        let recorded = match result {
-            Ok(()) => {
-                sent += 1;
-                blocking(pool, move |conn| sending::record_sent(conn, row, now)).await
-            }
-            Err(error) => {
-                log::warn!("campaign email {row} to {} failed: {error}", outgoing.to);
-                blocking(pool, move |conn| {
-                    sending::record_failure(conn, row, &error, now)
-                })
-                .await
-            }
-        };
-        if let Err(e) = recorded {
-            log::error!("campaign email {row}: the outcome could not be recorded: {e}");
-        }
+        let transport = transports.for_outgoing(&outgoing).cloned();
+        jobs.push((outgoing, transport));
     }
+    let outcomes: Vec<bool> = futures_util::stream::iter(jobs)
+        .map(|(outgoing, transport)| deliver(pool, clock, outgoing, transport))
+        .buffer_unordered(CONCURRENT_SENDS)
+        .collect()
+        .await;
+    let sent = outcomes.into_iter().filter(|ok| *ok).count();
+    log::debug!(
+        "campaign sender: round done in {:?}",
+        clock_started.elapsed()
+    );
     Ok(sent)
 }
 
-async fn send(transports: &mut Transports, outgoing: &Outgoing) -> Result<(), String> {
-    let transport = transports.for_outgoing(outgoing)?;
+const CONCURRENT_SENDS: usize = 4;
+
+/// Sends one email and records the outcome; true when it went out.
+async fn deliver(
+    pool: &Pool,
+    clock: &Clock,
+    outgoing: Outgoing,
+    transport: Result<AsyncSmtpTransport<Tokio1Executor>, String>,
+) -> bool {
+    let row = outgoing.message_row;
+    let result = match transport {
+        Ok(transport) => send(&transport, &outgoing).await,
+        Err(e) => Err(e),
+    };
+    let now = clock.now();
+    let went_out = result.is_ok();
+    // A failure to record the outcome must not strand other claimed emails: the claim
+    // stays and is reported as unconfirmed, never sent again.
+    let recorded = match result {
+        Ok(()) => blocking(pool, move |conn| sending::record_sent(conn, row, now)).await,
+        Err(error) => {
+            log::warn!("campaign email {row} to {} failed: {error}", outgoing.to);
+            blocking(pool, move |conn| {
+                sending::record_failure(conn, row, &error, now)
+            })
+            .await
+        }
+    };
+    if let Err(e) = recorded {
+        log::error!("campaign email {row}: the outcome could not be recorded: {e}");
+    }
+    went_out
+}
+
+async fn send(
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    outgoing: &Outgoing,
+) -> Result<(), String> {
     let message = lettre::Message::builder()
         .from(outgoing.from.clone())
         .to(outgoing

@@ -110,6 +110,50 @@ pub fn invitation(
 }
 
 #[derive(Template)]
+#[template(path = "email/invitation_reminder.txt")]
+struct ReminderText<'a> {
+    leader_name: &'a str,
+    leader_email: &'a str,
+    link: &'a str,
+    expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation_reminder.html")]
+struct ReminderHtml<'a> {
+    leader_name: &'a str,
+    leader_email: &'a str,
+    link: &'a str,
+    expires: String,
+}
+
+/// A reminder of a pending invitation. Only the token's digest is stored, so the reminder
+/// leads to log-in or sign-up with the address, then to "Join team" in the account.
+pub fn invitation_reminder(
+    leader_name: &str,
+    leader_email: &str,
+    link: &str,
+    expires_at: NaiveDateTime,
+) -> Result<Message, DomainError> {
+    let expires = format_utc(expires_at);
+    render(
+        format!("Reminder: {leader_name} invited you to their team on dripteam"),
+        &ReminderText {
+            leader_name,
+            leader_email,
+            link,
+            expires: expires.clone(),
+        },
+        &ReminderHtml {
+            leader_name,
+            leader_email,
+            link,
+            expires,
+        },
+    )
+}
+
+#[derive(Template)]
 #[template(path = "email/team_notice.txt")]
 struct TeamNoticeText<'a> {
     leader_name: &'a str,

@@ -115,6 +115,7 @@ pub fn finish(
             e @ (DomainError::Invalid(_)
             | DomainError::Throttled(_)
             | DomainError::PoolExhausted { .. }
+            | DomainError::CapReached { .. }
             | DomainError::TeamLocked),
         ) => {
             flash(session, FlashKind::Error, e.to_string());
@@ -129,6 +130,8 @@ pub struct CurrentUser {
     pub user: User,
     /// Why the user's team is locked, for the banner on every page.
     pub lock_notice: Option<team::LockNotice>,
+    /// Caps or the team pool past 80%, for a banner on every page.
+    pub usage_notices: Vec<String>,
 }
 
 impl CurrentUser {
@@ -161,11 +164,16 @@ impl FromRequest for CurrentUser {
                         return Ok(None);
                     };
                     let lock_notice = team::lock_notice(conn, &user, now)?;
-                    Ok(Some((user, lock_notice)))
+                    let usage_notices = crate::domain::alerts::notices(conn, &user, now)?;
+                    Ok(Some((user, lock_notice, usage_notices)))
                 })
                 .await?;
             match loaded {
-                Some((user, lock_notice)) => Ok(CurrentUser { user, lock_notice }),
+                Some((user, lock_notice, usage_notices)) => Ok(CurrentUser {
+                    user,
+                    lock_notice,
+                    usage_notices,
+                }),
                 None => {
                     session.purge();
                     Err(AppError::LoginRequired { next })
@@ -187,6 +195,7 @@ pub struct PageContext {
     pub flash: Option<Flash>,
     pub dev_mailbox: bool,
     pub lock_notice: Option<team::LockNotice>,
+    pub usage_notices: Vec<String>,
 }
 
 impl PageContext {
@@ -200,6 +209,7 @@ impl PageContext {
             flash,
             dev_mailbox: state.settings.smtp_url.is_none(),
             lock_notice: user.and_then(|u| u.lock_notice.clone()),
+            usage_notices: user.map(|u| u.usage_notices.clone()).unwrap_or_default(),
         }
     }
 
@@ -211,6 +221,7 @@ impl PageContext {
             flash: None,
             dev_mailbox: false,
             lock_notice: None,
+            usage_notices: Vec::new(),
         }
     }
 }

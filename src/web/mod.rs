@@ -44,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(team::resend)
         .service(team::cancel)
         .service(team::set_permissions)
+        .service(team::set_caps)
         .service(team::confirm_remove)
         .service(team::remove)
         .service(team::confirm_leave)

@@ -12,7 +12,7 @@ use crate::db::models::User;
 use crate::domain::accounts::EmailAddress;
 use crate::domain::invitations::{self, InvitationCard, InviteSettings};
 use crate::domain::policy::FULL_TEAMWORK_NEEDED;
-use crate::domain::team::{self, MyTeam, RecordsScope};
+use crate::domain::team::{self, MemberRow, MyTeam, RecordsScope};
 use crate::domain::{DomainResult, invalid};
 
 const MY_TEAM: &str = "/account/team";
@@ -165,6 +165,34 @@ async fn set_permissions(
                 .await
         }
         None => invalid("Choose Only own records or View team records."),
+    };
+    finish(&session, outcome, MY_TEAM)
+}
+
+#[derive(Deserialize)]
+struct CapsForm {
+    credit_cap: String,
+    recipient_cap: String,
+}
+
+#[post("/account/team/members/{id}/caps")]
+async fn set_caps(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<CapsForm>,
+) -> Result<HttpResponse, AppError> {
+    let caps = team::parse_cap(&form.credit_cap, "credit")
+        .and_then(|c| Ok((c, team::parse_cap(&form.recipient_cap, "recipient")?)));
+    let outcome = match caps {
+        Ok((credit_cap, recipient_cap)) => {
+            let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
+            state
+                .db(move |conn| team::set_caps(conn, &leader, id, credit_cap, recipient_cap, now))
+                .await
+        }
+        Err(e) => Err(e),
     };
     finish(&session, outcome, MY_TEAM)
 }

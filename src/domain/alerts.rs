@@ -1,0 +1,152 @@
+//! Usage alerts: when a member passes 80% of their cap, or a team 80% of its pool, the
+//! member and the leader are told once per billing period (an email through the outbox;
+//! the banner shows while the figure stays above the line).
+
+use chrono::NaiveDateTime;
+
+use super::DomainResult;
+use super::units::{self, Unit};
+use crate::db::models::User;
+use crate::db::{AnyConnection, accounts, team, usage};
+use crate::mail::{messages, outbox};
+
+/// The share of a cap or pool that triggers a notice.
+const WARN_PERCENT: i64 = 80;
+
+fn passed(used: i64, limit: i64) -> bool {
+    limit > 0 && used * 100 >= limit * WARN_PERCENT
+}
+
+/// Called inside the spend's transaction, with the figures after the spend.
+#[allow(clippy::too_many_arguments)]
+pub fn after_spend(
+    conn: &mut AnyConnection,
+    payer: &User,
+    spender_id: i64,
+    unit: Unit,
+    (pool_used, pool_limit): (i64, i64),
+    member: Option<(i64, i64)>,
+    period_start: NaiveDateTime,
+    renews_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let renews = renews_at.format("%Y-%m-%d");
+    let spender = accounts::user_by_id(conn, spender_id)?;
+    if let Some((used, cap)) = member
+        && passed(used, cap)
+        && usage::record_alert(
+            conn,
+            payer.id,
+            spender_id,
+            &format!("member_{}", unit.code()),
+            period_start,
+            now,
+        )?
+    {
+        let notice = format!(
+            "{} has used {used} of the {cap} {} their cap allows this billing period. It renews on {renews}.",
+            spender.name,
+            unit.label()
+        );
+        tell(
+            conn,
+            &spender,
+            payer,
+            &format!("{} is near their {} cap", spender.name, unit.label()),
+            &notice,
+            now,
+        )?;
+    }
+    if team::team_by_leader(conn, payer.id)?.is_some()
+        && passed(pool_used, pool_limit)
+        && usage::record_alert(
+            conn,
+            payer.id,
+            payer.id,
+            &format!("team_{}", unit.code()),
+            period_start,
+            now,
+        )?
+    {
+        let notice = format!(
+            "The team has used {pool_used} of its {pool_limit} {} this billing period. They renew on {renews}.",
+            unit.label()
+        );
+        tell(
+            conn,
+            &spender,
+            payer,
+            &format!("Your team has used {WARN_PERCENT}% of its {}", unit.label()),
+            &notice,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Emails the leader, and the member when someone else.
+fn tell(
+    conn: &mut AnyConnection,
+    member: &User,
+    leader: &User,
+    subject: &str,
+    notice: &str,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let message = messages::team_notice(&leader.name, subject, notice, "")?;
+    outbox::enqueue(conn, &leader.email, &message, now)?;
+    if member.id != leader.id {
+        let message = messages::team_notice(&member.name, subject, notice, "")?;
+        outbox::enqueue(conn, &member.email, &message, now)?;
+    }
+    Ok(())
+}
+
+/// The notices for the banner: the user's caps and their team's pool past 80%.
+pub fn notices(
+    conn: &mut AnyConnection,
+    user: &User,
+    now: NaiveDateTime,
+) -> DomainResult<Vec<String>> {
+    let mut out = Vec::new();
+    let (payer, caps) = match team::active_membership_of(conn, user.id)? {
+        Some(membership) => {
+            let Some(team) = team::team_by_id(conn, membership.team_id)? else {
+                return Ok(out);
+            };
+            let leader = accounts::user_by_id(conn, team.leader_id)?;
+            let full = units::effective_plan(&leader, now).has_full_teamwork();
+            let caps = [
+                (Unit::Credit, membership.credit_cap),
+                (Unit::Recipient, membership.recipient_cap),
+            ]
+            .map(|(u, c)| (u, c.filter(|_| full)));
+            (leader, caps)
+        }
+        None => (
+            user.clone(),
+            [(Unit::Credit, None), (Unit::Recipient, None)],
+        ),
+    };
+    let pool = units::pool_status(conn, &payer, now)?;
+    let renews = pool.period.end.format("%Y-%m-%d");
+    for (unit, cap) in caps {
+        if let Some(cap) = cap {
+            let used = usage::member_used(conn, payer.id, user.id, pool.period.start, unit.code())?;
+            if passed(used, cap as i64) {
+                out.push(format!("You have used {used} of the {cap} {} your cap allows this billing period (renews {renews}).", unit.label()));
+            }
+        }
+    }
+    for (unit, used, limit) in [
+        (Unit::Credit, pool.credits_used, pool.credits_total),
+        (Unit::Recipient, pool.recipients_used, pool.recipients_total),
+    ] {
+        if passed(used, limit)
+            && (payer.id != user.id || team::team_by_leader(conn, user.id)?.is_some())
+        {
+            out.push(format!("Your team has used {used} of its {limit} {} this billing period (renews {renews}).", unit.label()));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,269 @@
+//! Beyond the peers: per-member caps with usage alerts, invitation reminders and resend
+//! after expiry.
+
+mod helpers;
+
+use helpers::{Browser, Options, TestApp, form_action, spawn_app_with};
+
+async fn spawn_app() -> TestApp {
+    spawn_app_with(Options {
+        sender_poll: std::time::Duration::from_secs(3600),
+        ..Default::default()
+    })
+    .await
+}
+
+async fn join(app: &TestApp, leader: &Browser, name: &str, email: &str) -> Browser {
+    leader
+        .post("/account/team/invitations", &[("email", email)])
+        .await;
+    let member = app.user(name, email).await;
+    let page = member.get("/account").await;
+    member.post(&form_action(&page.body, "/join"), &[]).await;
+    member
+}
+
+fn user_id(app: &TestApp, email: &str) -> i64 {
+    dripteam::db::accounts::user_by_email(&mut app.conn(), email)
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn list_of(browser: &Browser, n: usize, tag: &str) -> String {
+    let page = browser.post("/prospects/lists", &[("name", tag)]).await;
+    let list = page.url.split_once("://").unwrap().1;
+    let list = list[list.find('/').unwrap()..].to_string();
+    let csv: String = std::iter::once("email\n".to_string())
+        .chain((0..n).map(|i| format!("{tag}{i}@acme.example\n")))
+        .collect();
+    let page = browser.upload_csv(&list, "l.csv", csv.as_bytes()).await;
+    let page = browser
+        .post(&form_action(&page.body, "/start"), &[("col_0", "email")])
+        .await;
+    browser.wait_for_import(&page.url).await;
+    list
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_capped_at_20_credits_is_warned_at_17_and_refused_at_21() {
+    let app = spawn_app().await;
+    let leader = app.user("Lena Leader", "lena@example.com").await;
+    leader.post("/account/billing/plan", &[("plan", "m")]).await;
+    let max = join(&app, &leader, "Max", "max@example.com").await;
+    let team = leader.get("/account/team").await;
+    let page = leader
+        .post(
+            &form_action(&team.body, "/caps"),
+            &[("credit_cap", "20"), ("recipient_cap", "")],
+        )
+        .await;
+    assert!(
+        page.contains("Caps of Max saved: credits 20, recipients no cap"),
+        "{page:?}"
+    );
+    assert!(page.contains("<strong>cap changed</strong> max@example.com"));
+
+    let seventeen = list_of(&max, 17, "a").await;
+    let page = max.post(&format!("{seventeen}/verify"), &[]).await;
+    assert!(page.contains("Verified 17 addresses"), "{page:?}");
+    assert!(
+        page.contains("You have used 17 of the 20 credits your cap allows"),
+        "banner: {page:?}"
+    );
+    let warned = app.smtp().wait_for("max@example.com", 2).await;
+    assert!(
+        warned.subject().contains("Max is near their credits cap"),
+        "{}",
+        warned.subject()
+    );
+    app.smtp().wait_for("lena@example.com", 2).await;
+    assert!(
+        leader
+            .get("/account/team")
+            .await
+            .contains("17 / 20 credits")
+    );
+
+    let four = list_of(&max, 4, "b").await;
+    let page = max.post(&format!("{four}/verify"), &[]).await;
+    assert!(
+        page.contains("You have reached the cap of 20 credits"),
+        "{page:?}"
+    );
+    let three = list_of(&max, 3, "c").await;
+    assert!(
+        max.post(&format!("{three}/verify"), &[])
+            .await
+            .contains("Verified 3 addresses")
+    );
+    let page = max.post(&format!("{three}/verify"), &[]).await;
+    assert!(
+        page.contains("You have reached the cap of 20 credits"),
+        "the 21st credit is refused"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let notices = app
+        .smtp()
+        .to("max@example.com")
+        .iter()
+        .filter(|m| m.subject().contains("near their"))
+        .count();
+    assert_eq!(notices, 1, "told once per period");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_spends_never_pass_a_cap() {
+    let app = spawn_app().await;
+    let leader = app.user("Lena Leader", "lena@example.com").await;
+    leader.post("/account/billing/plan", &[("plan", "m")]).await;
+    join(&app, &leader, "Max", "max@example.com").await;
+    let team = leader.get("/account/team").await;
+    leader
+        .post(
+            &form_action(&team.body, "/caps"),
+            &[("credit_cap", "10"), ("recipient_cap", "")],
+        )
+        .await;
+    let (max, now) = (user_id(&app, "max@example.com"), app.clock.now());
+    let threads: Vec<_> = (0..24)
+        .map(|_| {
+            let pool = app.pool.clone();
+            std::thread::spawn(move || {
+                dripteam::domain::units::spend_credits(&mut pool.get().unwrap(), max, 1, now)
+            })
+        })
+        .collect();
+    let ok = threads
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .filter(Result::is_ok)
+        .count();
+    assert_eq!(ok, 10);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_team_is_told_once_when_it_passes_80_percent_of_its_pool() {
+    let app = spawn_app().await;
+    let leader = app.user("Lena Leader", "lena@example.com").await;
+    join(&app, &leader, "Max", "max@example.com").await;
+    let (max, now) = (user_id(&app, "max@example.com"), app.clock.now());
+    dripteam::domain::units::spend_credits(&mut app.conn(), max, 39, now).unwrap();
+    dripteam::domain::units::spend_credits(&mut app.conn(), max, 1, now).unwrap();
+    dripteam::domain::units::spend_credits(&mut app.conn(), max, 1, now).unwrap();
+    let first = app.smtp().wait_for("lena@example.com", 2).await;
+    assert!(
+        first
+            .subject()
+            .contains("Your team has used 80% of its credits"),
+        "{}",
+        first.subject()
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        app.smtp()
+            .to("lena@example.com")
+            .iter()
+            .filter(|m| m.subject().contains("80%"))
+            .count(),
+        1
+    );
+    assert!(
+        leader
+            .get("/account")
+            .await
+            .contains("Your team has used 41 of its 50 credits")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invitations_get_two_reminders_once_each_and_can_be_resent_after_expiry() {
+    let app = spawn_app().await;
+    let leader = app.user("Lena Leader", "lena@example.com").await;
+    leader
+        .post("/account/team/invitations", &[("email", "max@example.com")])
+        .await;
+    leader
+        .post("/account/team/invitations", &[("email", "mia@example.com")])
+        .await;
+    let remind = |app: &TestApp| {
+        dripteam::domain::invitations::send_reminders(
+            &mut app.conn(),
+            &app.address,
+            app.clock.now(),
+        )
+        .unwrap()
+    };
+    assert_eq!(remind(&app), 0, "not yet");
+    app.clock
+        .advance(chrono::Duration::days(2) + chrono::Duration::minutes(1));
+    // Two processes at once: each reminder still goes out once.
+    let (a, b) = {
+        let (p1, p2, c, base) = (
+            app.pool.clone(),
+            app.pool.clone(),
+            app.clock.clone(),
+            app.address.clone(),
+        );
+        let (c2, base2) = (c.clone(), base.clone());
+        let t1 = std::thread::spawn(move || {
+            dripteam::domain::invitations::send_reminders(&mut p1.get().unwrap(), &base, c.now())
+                .unwrap()
+        });
+        let t2 = std::thread::spawn(move || {
+            dripteam::domain::invitations::send_reminders(&mut p2.get().unwrap(), &base2, c2.now())
+                .unwrap()
+        });
+        (t1.join().unwrap(), t2.join().unwrap())
+    };
+    assert_eq!(
+        a + b,
+        2,
+        "one first reminder for each of the two invitations"
+    );
+    assert_eq!(remind(&app), 0);
+    let reminder = app.smtp().wait_for("max@example.com", 2).await;
+    assert!(
+        reminder
+            .subject()
+            .contains("Reminder: Lena Leader invited you")
+    );
+    assert!(
+        reminder.body().contains("/signup?email=max%40example.com"),
+        "{}",
+        reminder.body()
+    );
+
+    // A cancelled invitation gets no more reminders.
+    let team = leader.get("/account/team").await;
+    let mia_cancel = team
+        .body
+        .split("action=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap())
+        .filter(|a| a.ends_with("/cancel"))
+        .nth(1)
+        .unwrap()
+        .to_string();
+    leader.post(&mia_cancel, &[]).await;
+    app.clock.advance(chrono::Duration::days(3));
+    assert_eq!(remind(&app), 1, "the second reminder, for Max only");
+    assert_eq!(remind(&app), 0);
+
+    // Expired: still listed, Resend issues a new link that works.
+    app.clock.advance(chrono::Duration::days(3));
+    let team = leader.get("/account/team").await;
+    assert!(team.contains(">Expired<"));
+    let page = leader.post(&form_action(&team.body, "/resend"), &[]).await;
+    assert!(
+        page.contains("Invitation sent again to max@example.com"),
+        "{page:?}"
+    );
+    let link = app
+        .smtp()
+        .wait_for("max@example.com", 4)
+        .await
+        .link("/invitations/");
+    let max = app.user("Max", "max@example.com").await;
+    assert!(max.get(&link).await.contains("Join Lena Leader's team"));
+}

@@ -267,3 +267,108 @@ async fn invitations_get_two_reminders_once_each_and_can_be_resent_after_expiry(
     let max = app.user("Max", "max@example.com").await;
     assert!(max.get(&link).await.contains("Join Lena Leader's team"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn removing_a_member_can_move_their_lists_and_campaigns_to_the_leader() {
+    let app = spawn_app().await;
+    let leader = app.user("Lena Leader", "lena@example.com").await;
+    leader.post("/account/billing/plan", &[("plan", "m")]).await;
+    let max = join(&app, &leader, "Max", "max@example.com").await;
+    let mia = join(&app, &leader, "Mia", "mia@example.com").await;
+    let list = list_of(&max, 3, "m").await;
+    let mias_list = list_of(&mia, 2, "x").await;
+    let sender_form: &[(&str, &str)] = &[
+        ("email", "max@sender.example"),
+        ("display_name", "Max"),
+        ("smtp_host", "127.0.0.1"),
+        ("smtp_port", "1"),
+        ("smtp_security", "none"),
+        ("imap_host", "127.0.0.1"),
+        ("imap_port", "1"),
+        ("imap_security", "none"),
+        ("daily_limit", "10"),
+    ];
+    max.post("/senders", sender_form).await;
+    let senders = max.get("/senders").await;
+    let sender = form_action(&senders.body, "/test")
+        .split('/')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let list_id = list.rsplit('/').next().unwrap().to_string();
+    let page = max
+        .post(
+            "/campaigns",
+            &[
+                ("name", "Max's drip"),
+                ("sender_id", &sender),
+                ("list_id", &list_id),
+            ],
+        )
+        .await;
+    let campaign = page.url.split_once("://").unwrap().1;
+    let campaign = campaign[campaign.find('/').unwrap()..].to_string();
+    max.post(
+        &format!("{campaign}/steps"),
+        &[("subject", "Hi"), ("body", "Hello"), ("delay_days", "0")],
+    )
+    .await;
+    max.post(&format!("{campaign}/launch"), &[]).await;
+
+    let team = leader.get("/account/team").await;
+    let remove = helpers::link_href(&team.body, "/remove");
+    let page = leader.get(&remove).await;
+    assert!(
+        page.contains("They own 1 prospect lists (3 prospects) and 1 campaigns, 1 of them active"),
+        "{page:?}"
+    );
+    // A transfer to someone outside the team changes nothing.
+    app.user("Oz", "oz@example.com").await;
+    let oz = user_id(&app, "oz@example.com").to_string();
+    let page = leader.post(&remove, &[("records", &oz)]).await;
+    assert!(page.contains("Nothing was changed"), "{page:?}");
+    assert!(
+        leader
+            .get("/account/team")
+            .await
+            .contains("max@example.com</span>"),
+        "Max is still a member"
+    );
+
+    let lena = user_id(&app, "lena@example.com").to_string();
+    let page = leader.post(&remove, &[("records", &lena)]).await;
+    assert!(
+        page.contains("1 prospect lists (3 prospects) and 1 campaigns to lena@example.com"),
+        "{page:?}"
+    );
+    assert!(page.contains("<strong>records transferred</strong> max@example.com"));
+    let page = leader.get("/prospects").await;
+    assert!(
+        page.contains(&format!("href=\"{list}\"")),
+        "the list is the leader's now: {page:?}"
+    );
+    let page = leader.get(&campaign).await;
+    assert!(
+        page.contains("Your campaign") && page.contains("Paused: moved from Max to Lena Leader"),
+        "{page:?}"
+    );
+    let page = leader.post(&format!("{campaign}/resume"), &[]).await;
+    assert!(
+        page.contains("Choose one of your own sender accounts"),
+        "{page:?}"
+    );
+    assert_eq!(max.get(&list).await.status, 404, "no longer Max's");
+    assert_eq!(
+        mia.get(&mias_list).await.status,
+        200,
+        "Mia's records did not move"
+    );
+    let mias_owner = dripteam::db::prospects::list_by_id(
+        &mut app.conn(),
+        mias_list.rsplit('/').next().unwrap().parse().unwrap(),
+    )
+    .unwrap()
+    .unwrap()
+    .owner_id;
+    assert_eq!(mias_owner, user_id(&app, "mia@example.com"));
+}

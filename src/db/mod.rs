@@ -13,6 +13,7 @@ pub mod schema;
 pub mod senders;
 pub mod statistics;
 pub mod team;
+pub mod transfer;
 pub mod usage;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

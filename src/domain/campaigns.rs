@@ -262,6 +262,12 @@ pub fn resume(
 ) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
+    // A campaign moved from another member still names their (private) sender account.
+    let sender_is_mine =
+        senders::by_id(conn, campaign.sender_id)?.is_some_and(|s| s.owner_id == user.id);
+    if !sender_is_mine {
+        return invalid("Choose one of your own sender accounts in the settings before resuming.");
+    }
     crate::db::write_transaction(conn, |conn| {
         if !db::set_status(conn, campaign.id, &["paused"], "active", "")? {
             return invalid("Only a paused campaign can be resumed.");

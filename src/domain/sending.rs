@@ -87,6 +87,10 @@ fn claim_for_campaign(
     let Some(sender) = sender_db::by_id(conn, campaign.sender_id)? else {
         return Ok(());
     };
+    // Never send from an account that is not the campaign owner's.
+    if sender.owner_id != campaign.owner_id {
+        return Ok(());
+    }
     let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;
     let room = (sender.daily_limit as i64 - sent_today).min(PER_CAMPAIGN_BATCH);
     if room <= 0 {

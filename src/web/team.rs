@@ -8,11 +8,10 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
-use crate::db::models::User;
 use crate::domain::accounts::EmailAddress;
 use crate::domain::invitations::{self, InvitationCard, InviteSettings};
 use crate::domain::policy::FULL_TEAMWORK_NEEDED;
-use crate::domain::team::{self, MemberRow, MyTeam, RecordsScope};
+use crate::domain::team::{self, MemberRow, MyTeam, RecordsGo, RecordsScope, RemovalPreview};
 use crate::domain::{DomainResult, invalid};
 
 const MY_TEAM: &str = "/account/team";
@@ -202,7 +201,7 @@ async fn set_caps(
 struct ConfirmRemovePage {
     ctx: PageContext,
     membership_id: i64,
-    member: User,
+    preview: RemovalPreview,
 }
 
 #[get("/account/team/members/{id}/remove")]
@@ -213,14 +212,21 @@ async fn confirm_remove(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (leader, membership_id) = (user.user.clone(), path.into_inner());
-    let member = state
-        .db(move |conn| team::member_to_remove(conn, &leader, membership_id))
+    let preview = state
+        .db(move |conn| team::removal_preview(conn, &leader, membership_id))
         .await?;
     render(&ConfirmRemovePage {
         ctx: PageContext::new(&session, &state, Some(&user)),
         membership_id,
-        member,
+        preview,
     })
+}
+
+#[derive(Deserialize)]
+struct RemoveForm {
+    /// `keep` (the default) or the id of the user who inherits the records.
+    #[serde(default)]
+    records: String,
 }
 
 #[post("/account/team/members/{id}/remove")]
@@ -229,11 +235,18 @@ async fn remove(
     session: Session,
     user: CurrentUser,
     path: web::Path<i64>,
-    _form: CsrfForm<NoFields>,
+    CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<HttpResponse, AppError> {
+    let records = match form.records.as_str() {
+        "" | "keep" => Ok(RecordsGo::StayWithMember),
+        heir => heir
+            .parse()
+            .map(RecordsGo::To)
+            .map_err(|_| AppError::BadRequest("Choose who keeps the records.".into())),
+    }?;
     let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
     let outcome = state
-        .db(move |conn| team::remove_member(conn, &leader, id, now))
+        .db(move |conn| team::remove_member(conn, &leader, id, records, now))
         .await;
     finish(&session, outcome, MY_TEAM)
 }

@@ -347,6 +347,11 @@ impl TestApp {
         dripteam::crypto::SecretBox::new(&settings.secret_key)
     }
 
+    /// The settings this app was started with, for starting the real binary beside it.
+    pub fn env(&self) -> &HashMap<String, String> {
+        &self.vars
+    }
+
     pub fn database_url(&self) -> &str {
         &self.db.url
     }

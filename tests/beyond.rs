@@ -187,12 +187,8 @@ async fn invitations_get_two_reminders_once_each_and_can_be_resent_after_expiry(
         .post("/account/team/invitations", &[("email", "mia@example.com")])
         .await;
     let remind = |app: &TestApp| {
-        dripteam::domain::invitations::send_reminders(
-            &mut app.conn(),
-            &app.address,
-            app.clock.now(),
-        )
-        .unwrap()
+        dripteam::domain::reminders::send_reminders(&mut app.conn(), &app.address, app.clock.now())
+            .unwrap()
     };
     assert_eq!(remind(&app), 0, "not yet");
     app.clock
@@ -207,11 +203,11 @@ async fn invitations_get_two_reminders_once_each_and_can_be_resent_after_expiry(
         );
         let (c2, base2) = (c.clone(), base.clone());
         let t1 = std::thread::spawn(move || {
-            dripteam::domain::invitations::send_reminders(&mut p1.get().unwrap(), &base, c.now())
+            dripteam::domain::reminders::send_reminders(&mut p1.get().unwrap(), &base, c.now())
                 .unwrap()
         });
         let t2 = std::thread::spawn(move || {
-            dripteam::domain::invitations::send_reminders(&mut p2.get().unwrap(), &base2, c2.now())
+            dripteam::domain::reminders::send_reminders(&mut p2.get().unwrap(), &base2, c2.now())
                 .unwrap()
         });
         (t1.join().unwrap(), t2.join().unwrap())

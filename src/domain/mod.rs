@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod billing;
+pub mod campaign_views;
 pub mod campaigns;
 pub mod csv_import;
 pub mod invitations;
@@ -11,6 +12,8 @@ pub mod placeholders;
 pub mod plans;
 pub mod policy;
 pub mod prospects;
+pub mod reminders;
+pub mod removal;
 pub mod senders;
 pub mod sending;
 pub mod statistics;

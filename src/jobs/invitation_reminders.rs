@@ -4,14 +4,14 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::db::{DbError, Pool};
-use crate::domain::{DomainError, invitations};
+use crate::domain::{DomainError, reminders};
 
 pub async fn run(pool: Pool, clock: Clock, base_url: String, every: Duration) {
     loop {
         tokio::time::sleep(every).await;
         let (pool, now, base_url) = (pool.clone(), clock.now(), base_url.clone());
         let result = tokio::task::spawn_blocking(move || {
-            invitations::send_reminders(&mut *pool.get().map_err(DbError::from)?, &base_url, now)
+            reminders::send_reminders(&mut *pool.get().map_err(DbError::from)?, &base_url, now)
         })
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))

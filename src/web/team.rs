@@ -11,7 +11,8 @@ use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, fin
 use crate::domain::accounts::EmailAddress;
 use crate::domain::invitations::{self, InvitationCard, InviteSettings};
 use crate::domain::policy::FULL_TEAMWORK_NEEDED;
-use crate::domain::team::{self, MemberRow, MyTeam, RecordsGo, RecordsScope, RemovalPreview};
+use crate::domain::removal::{self, RecordsGo, RemovalPreview};
+use crate::domain::team::{self, MemberRow, MyTeam, RecordsScope};
 use crate::domain::{DomainResult, invalid};
 
 const MY_TEAM: &str = "/account/team";
@@ -213,7 +214,7 @@ async fn confirm_remove(
 ) -> Result<HttpResponse, AppError> {
     let (leader, membership_id) = (user.user.clone(), path.into_inner());
     let preview = state
-        .db(move |conn| team::removal_preview(conn, &leader, membership_id))
+        .db(move |conn| removal::removal_preview(conn, &leader, membership_id))
         .await?;
     render(&ConfirmRemovePage {
         ctx: PageContext::new(&session, &state, Some(&user)),
@@ -246,7 +247,7 @@ async fn remove(
     }?;
     let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
     let outcome = state
-        .db(move |conn| team::remove_member(conn, &leader, id, records, now))
+        .db(move |conn| removal::remove_member(conn, &leader, id, records, now))
         .await;
     finish(&session, outcome, MY_TEAM)
 }

@@ -1,0 +1,216 @@
+//! What the Email Drip Campaigns pages show: the list with the member picker and one
+//! campaign with its figures. Sender details only ever reach the campaign's owner.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
+use super::campaigns::values_for;
+use super::placeholders;
+use super::policy::RecordAction;
+use super::prospects::{PickerEntry, Viewer, picker};
+use super::{DomainError, DomainResult};
+use crate::db::messages::CampaignCounts;
+use crate::db::models::{
+    Campaign, CampaignMessage, CampaignRecipient, CampaignStep, SenderAccount, User,
+};
+use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, senders};
+
+pub struct CampaignsPage {
+    pub owner_name: String,
+    pub is_own: bool,
+    pub picker: Vec<PickerEntry>,
+    pub campaigns: Vec<Campaign>,
+    pub senders: Vec<SenderAccount>,
+    pub lists: Vec<(i64, String)>,
+}
+
+pub fn campaigns_page(
+    conn: &mut AnyConnection,
+    user: &User,
+    member: Option<i64>,
+    now: NaiveDateTime,
+) -> DomainResult<CampaignsPage> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let owner_id = member.unwrap_or(user.id);
+    viewer.may(owner_id, RecordAction::View)?;
+    let is_own = owner_id == user.id;
+    Ok(CampaignsPage {
+        owner_name: accounts::user_by_id(conn, owner_id)?.name,
+        picker: picker(conn, &viewer, owner_id)?,
+        campaigns: db::of_owner(conn, owner_id)?,
+        senders: if is_own {
+            senders::of_owner(conn, user.id)?
+        } else {
+            Vec::new()
+        },
+        lists: if is_own {
+            prospects::lists_of(conn, user.id)?
+                .into_iter()
+                .map(|(l, _)| (l.id, l.name))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        is_own,
+    })
+}
+
+/// A recipient's row on the campaign page.
+pub struct RecipientRow {
+    pub email: String,
+    pub status: String,
+    pub emails_sent: usize,
+    pub opened: bool,
+    pub clicked: bool,
+    pub replied: bool,
+    pub problem: String,
+}
+
+pub struct CampaignView {
+    pub campaign: Campaign,
+    pub owner_name: String,
+    pub is_own: bool,
+    /// Shown to the owner only.
+    pub sender: Option<SenderAccount>,
+    pub list_name: String,
+    pub steps: Vec<CampaignStep>,
+    pub counts: CampaignCounts,
+    pub recipients_total: i64,
+    pub recipients_done: i64,
+    pub rows: Vec<RecipientRow>,
+    /// Step subjects and bodies filled for the first prospect (owner only).
+    pub preview: Vec<(String, String)>,
+    pub preview_for: String,
+    /// For the settings form (owner only).
+    pub my_senders: Vec<SenderAccount>,
+    pub my_lists: Vec<(i64, String)>,
+}
+
+impl CampaignView {
+    pub fn rate(&self, part: &i64) -> String {
+        if self.counts.sent == 0 {
+            "—".into()
+        } else {
+            format!("{:.0}%", *part as f64 * 100.0 / self.counts.sent as f64)
+        }
+    }
+
+    pub fn progress_percent(&self) -> i64 {
+        if self.recipients_total == 0 {
+            0
+        } else {
+            self.recipients_done * 100 / self.recipients_total
+        }
+    }
+}
+
+const ROWS_SHOWN: i64 = 500;
+
+fn recipient_rows(
+    recipients: Vec<CampaignRecipient>,
+    messages: Vec<CampaignMessage>,
+) -> Vec<RecipientRow> {
+    let mut by_recipient: HashMap<i64, Vec<CampaignMessage>> = HashMap::new();
+    for message in messages {
+        by_recipient
+            .entry(message.recipient_id)
+            .or_default()
+            .push(message);
+    }
+    recipients
+        .into_iter()
+        .map(|r| {
+            let mine = by_recipient.remove(&r.id).unwrap_or_default();
+            RecipientRow {
+                emails_sent: mine.iter().filter(|m| m.sent_at.is_some()).count(),
+                opened: mine.iter().any(|m| m.opened_at.is_some()),
+                clicked: mine.iter().any(|m| m.clicked_at.is_some()),
+                replied: mine.iter().any(|m| m.replied_at.is_some()),
+                problem: mine
+                    .iter()
+                    .rev()
+                    .find(|m| !m.last_error.is_empty() || m.status == "unconfirmed")
+                    .map_or(String::new(), |m| {
+                        if m.status == "unconfirmed" {
+                            "sending was interrupted; not resent, check the sender's Sent folder"
+                                .into()
+                        } else {
+                            m.last_error.clone()
+                        }
+                    }),
+                email: r.email,
+                status: r.status,
+            }
+        })
+        .collect()
+}
+
+pub fn view(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<CampaignView> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
+    viewer.may(campaign.owner_id, RecordAction::View)?;
+    let is_own = campaign.owner_id == user.id;
+    let steps = db::steps(conn, campaign.id)?;
+    let status_counts = db::recipient_counts(conn, campaign.id)?;
+    let recipients_total: i64 = status_counts.values().sum();
+    let recipients_done = recipients_total - status_counts.get("active").copied().unwrap_or(0);
+    let recipients = db::recipients(conn, campaign.id, ROWS_SHOWN)?;
+    let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
+    let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
+    let (mut preview, mut preview_for) = (Vec::new(), String::new());
+    if is_own
+        && let Some(prospect) = prospects::prospects_page(conn, campaign.list_id, 0, 1)?
+            .into_iter()
+            .next()
+    {
+        let values = values_for(conn, &prospect)?;
+        preview = steps
+            .iter()
+            .map(|s| {
+                (
+                    placeholders::fill(&s.subject, &values),
+                    placeholders::fill(&s.body, &values),
+                )
+            })
+            .collect();
+        preview_for = prospect.email;
+    }
+    Ok(CampaignView {
+        owner_name: accounts::user_by_id(conn, campaign.owner_id)?.name,
+        sender: if is_own {
+            senders::by_id(conn, campaign.sender_id)?
+        } else {
+            None
+        },
+        list_name: prospects::list_by_id(conn, campaign.list_id)?
+            .map_or_else(|| "(deleted list)".into(), |l| l.name),
+        counts: messages::campaign_counts(conn, campaign.id)?,
+        my_senders: if is_own {
+            senders::of_owner(conn, user.id)?
+        } else {
+            Vec::new()
+        },
+        my_lists: if is_own {
+            prospects::lists_of(conn, user.id)?
+                .into_iter()
+                .map(|(l, _)| (l.id, l.name))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        is_own,
+        steps,
+        recipients_total,
+        recipients_done,
+        rows,
+        preview,
+        preview_for,
+        campaign,
+    })
+}

@@ -1,0 +1,110 @@
+//! Removing a member: the confirmation's preview of what they own, and the removal with an
+//! optional move of their prospect lists and campaigns to the leader or another member.
+
+use chrono::NaiveDateTime;
+
+use super::team::member_of;
+use super::{DomainError, DomainResult};
+use crate::db::models::User;
+use crate::db::{AnyConnection, accounts, team as db};
+
+/// What happens to a removed member's prospect lists and campaigns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordsGo {
+    /// They stay with the member (the default).
+    StayWithMember,
+    /// They move to this user: the leader or another active member.
+    To(i64),
+}
+
+/// Ends the membership. By default the former member keeps every record; with a transfer
+/// their lists and campaigns move, in the same transaction, to the leader or another
+/// active member (active campaigns paused). Usage and statistics history never move.
+pub fn remove_member(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: i64,
+    records: RecordsGo,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, membership, member) = member_of(conn, leader, membership_id)?;
+    crate::db::write_transaction(conn, |conn| {
+        if !db::end_membership(conn, membership.id, "removed", now)? {
+            return Err(DomainError::NotFound);
+        }
+        db::insert_activity(conn, team.id, leader.id, &member.email, "removed", "", now)?;
+        let RecordsGo::To(heir_id) = records else {
+            return Ok(format!(
+                "{} was removed from your team. Their records stay with them.",
+                member.name
+            ));
+        };
+        // Checked inside the transaction: a target who left meanwhile fails the whole removal.
+        let heir_is_in_team = heir_id == leader.id
+            || db::active_membership_of(conn, heir_id)?.is_some_and(|m| m.team_id == team.id);
+        if !heir_is_in_team || heir_id == member.id {
+            return super::invalid(
+                "Records can go to you or to an active member of your team. Nothing was changed.",
+            );
+        }
+        let heir = accounts::user_by_id(conn, heir_id)?;
+        let reason = format!(
+            "Paused: moved from {} to {}. Choose one of your own sender accounts in the settings before resuming.",
+            member.name, heir.name
+        );
+        let (lists, prospects, campaigns, _) = crate::db::transfer::owned(conn, member.id)?;
+        crate::db::transfer::move_records(conn, member.id, heir.id, &reason)?;
+        let detail = format!(
+            "{lists} prospect lists ({prospects} prospects) and {campaigns} campaigns to {}",
+            heir.email
+        );
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            &member.email,
+            "records transferred",
+            &detail,
+            now,
+        )?;
+        Ok(format!(
+            "{} was removed from your team; {detail}.",
+            member.name
+        ))
+    })
+}
+
+/// What the removal confirmation shows: the member, what they own, and who may inherit it.
+pub struct RemovalPreview {
+    pub member: User,
+    pub lists: i64,
+    pub prospects: i64,
+    pub campaigns: i64,
+    pub active_campaigns: i64,
+    /// (user id, name) of the leader and the other active members.
+    pub heirs: Vec<(i64, String)>,
+}
+
+pub fn removal_preview(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: i64,
+) -> DomainResult<RemovalPreview> {
+    let (team, _, member) = member_of(conn, leader, membership_id)?;
+    let (lists, prospects, campaigns, active_campaigns) =
+        crate::db::transfer::owned(conn, member.id)?;
+    let others: Vec<i64> = db::active_member_ids(conn, team.id)?
+        .into_iter()
+        .filter(|id| *id != member.id)
+        .collect();
+    let mut heirs = vec![(leader.id, format!("{} (you)", leader.name))];
+    heirs.extend(accounts::names_of(conn, &others)?);
+    Ok(RemovalPreview {
+        member,
+        lists,
+        prospects,
+        campaigns,
+        active_campaigns,
+        heirs,
+    })
+}

@@ -7,6 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::models::CampaignMessage;
 use super::schema::{campaign_messages, message_links};
+pub use super::statistics::Event;
 use super::{AnyConnection, DbError};
 
 pub struct NewClaim<'a> {
@@ -183,45 +184,26 @@ pub fn sent_by_sender_since(
         .get_result(conn)?)
 }
 
-/// Sets an event time once; false when it was already set.
-pub fn record_open(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
-    let changed = diesel::update(
-        campaign_messages::table
-            .find(id)
-            .filter(campaign_messages::opened_at.is_null()),
-    )
-    .set(campaign_messages::opened_at.eq(now))
-    .execute(conn)?;
-    Ok(changed == 1)
-}
-
-pub fn record_click(
+/// Sets an event's time once; false when it was already set.
+pub fn record_event(
     conn: &mut AnyConnection,
     id: i64,
+    event: Event,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
-    let changed = diesel::update(
-        campaign_messages::table
-            .find(id)
-            .filter(campaign_messages::clicked_at.is_null()),
-    )
-    .set(campaign_messages::clicked_at.eq(now))
-    .execute(conn)?;
-    Ok(changed == 1)
-}
-
-pub fn record_reply(
-    conn: &mut AnyConnection,
-    id: i64,
-    now: NaiveDateTime,
-) -> Result<bool, DbError> {
-    let changed = diesel::update(
-        campaign_messages::table
-            .find(id)
-            .filter(campaign_messages::replied_at.is_null()),
-    )
-    .set(campaign_messages::replied_at.eq(now))
-    .execute(conn)?;
+    // One statement whichever event; the macro only spares writing it three times.
+    macro_rules! set_once {
+        ($column:expr) => {
+            diesel::update(campaign_messages::table.find(id).filter($column.is_null()))
+                .set($column.eq(now))
+                .execute(conn)?
+        };
+    }
+    let changed = match event {
+        Event::Opened => set_once!(campaign_messages::opened_at),
+        Event::Clicked => set_once!(campaign_messages::clicked_at),
+        Event::Replied => set_once!(campaign_messages::replied_at),
+    };
     Ok(changed == 1)
 }
 

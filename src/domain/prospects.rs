@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use super::accounts::EmailAddress;
 use super::policy::{self, RecordAction, TeamSeat};
 use super::{DomainError, DomainResult, invalid, team};
-use crate::db::models::{CustomField, Prospect, ProspectFields, ProspectList, User};
+use crate::db::models::{Prospect, ProspectFields, ProspectList, User};
 use crate::db::{AnyConnection, accounts, prospects as db};
 
 /// A list name: 1 to 100 characters.
@@ -160,7 +160,7 @@ pub struct ListPage {
     pub next_after: Option<i64>,
 }
 
-fn list_for(
+pub(super) fn list_for(
     conn: &mut AnyConnection,
     viewer: &Viewer,
     list_id: i64,
@@ -336,81 +336,4 @@ pub fn delete_prospect(
     let prospect = prospect_for(conn, &viewer, prospect_id, RecordAction::Edit)?;
     crate::db::write_transaction(conn, |conn| db::delete_prospect(conn, prospect.id))?;
     Ok((prospect.list_id, format!("Deleted {}.", prospect.email)))
-}
-
-/// What an export writes: the list and the owner's custom fields as extra columns.
-pub struct ExportPlan {
-    pub list: ProspectList,
-    pub fields: Vec<CustomField>,
-}
-
-impl ExportPlan {
-    pub fn header(&self) -> Vec<String> {
-        let mut header: Vec<String> = [
-            "email",
-            "first_name",
-            "last_name",
-            "company",
-            "position",
-            "verification",
-        ]
-        .map(String::from)
-        .to_vec();
-        header.extend(self.fields.iter().map(|f| f.name.clone()));
-        header
-    }
-}
-
-pub fn plan_export(
-    conn: &mut AnyConnection,
-    user: &User,
-    list_id: i64,
-    now: NaiveDateTime,
-) -> DomainResult<ExportPlan> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let list = list_for(conn, &viewer, list_id, RecordAction::Export)?;
-    Ok(ExportPlan {
-        fields: db::fields_of(conn, list.owner_id)?,
-        list,
-    })
-}
-
-pub const EXPORT_BATCH: i64 = 1000;
-
-/// The next batch of CSV records after prospect `after`, and the id to continue after.
-pub fn export_batch(
-    conn: &mut AnyConnection,
-    plan: &ExportPlan,
-    after: i64,
-) -> DomainResult<(Vec<Vec<String>>, Option<i64>)> {
-    let batch = db::prospects_page(conn, plan.list.id, after, EXPORT_BATCH)?;
-    let Some(last) = batch.last().map(|p| p.id) else {
-        return Ok((Vec::new(), None));
-    };
-    let ids: Vec<i64> = batch.iter().map(|p| p.id).collect();
-    let mut values: std::collections::HashMap<(i64, i64), String> =
-        std::collections::HashMap::new();
-    for (prospect_id, field_id, value) in db::values_for(conn, &ids)? {
-        values.insert((prospect_id, field_id), value);
-    }
-    let rows = batch
-        .into_iter()
-        .map(|p| {
-            let mut row = vec![
-                p.email,
-                p.first_name,
-                p.last_name,
-                p.company,
-                p.position,
-                p.verification.unwrap_or_default(),
-            ];
-            row.extend(
-                plan.fields
-                    .iter()
-                    .map(|f| values.remove(&(p.id, f.id)).unwrap_or_default()),
-            );
-            row
-        })
-        .collect();
-    Ok((rows, Some(last)))
 }

@@ -10,7 +10,7 @@ use lettre::message::Mailbox;
 
 use super::{DomainError, DomainResult, campaigns, placeholders, senders, tokens, units};
 use crate::crypto::SecretBox;
-use crate::db::messages::NewClaim;
+use crate::db::messages::{Event, NewClaim};
 use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, SenderAccount};
 use crate::db::{AnyConnection, campaigns as db, messages, prospects, senders as sender_db};
 use crate::mailboxes::{InboxMessage, Server};
@@ -311,7 +311,7 @@ fn fail_for_good(
 /// The open pixel was loaded. Unknown tokens change nothing.
 pub fn record_open(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> DomainResult<()> {
     if let Some(message) = messages::by_tracking_token(conn, token)? {
-        messages::record_open(conn, message.id, now)?;
+        messages::record_event(conn, message.id, Event::Opened, now)?;
     }
     Ok(())
 }
@@ -323,9 +323,9 @@ pub fn record_click(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let (message_id, url) = messages::link_by_token(conn, token)?.ok_or(DomainError::NotFound)?;
-    messages::record_click(conn, message_id, now)?;
+    messages::record_event(conn, message_id, Event::Clicked, now)?;
     // A click means the email was opened, even when images were blocked.
-    messages::record_open(conn, message_id, now)?;
+    messages::record_event(conn, message_id, Event::Opened, now)?;
     Ok(url)
 }
 
@@ -343,7 +343,7 @@ pub fn record_replies(
             .filter(|m| m.sender_id == sender_id)
         {
             crate::db::write_transaction(conn, |conn| {
-                if messages::record_reply(conn, ours.id, now)? {
+                if messages::record_event(conn, ours.id, Event::Replied, now)? {
                     found += 1;
                     db::stop_recipient(conn, ours.recipient_id, "replied")?;
                 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::db::models::ProspectList;
+use crate::domain::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
 use crate::domain::{DomainError, DomainResult};
 
@@ -227,7 +228,7 @@ async fn export(
     let (account, now, id) = (user.user, state.clock.now(), path.into_inner());
     let plan = std::sync::Arc::new(
         state
-            .db(move |conn| prospects::plan_export(conn, &account, id, now))
+            .db(move |conn| list_export::plan_export(conn, &account, id, now))
             .await?,
     );
     let header = csv_line(&plan.header());
@@ -251,7 +252,7 @@ async fn export(
             let after = after?;
             let batch_plan = plan.clone();
             let batch = state
-                .db(move |conn| prospects::export_batch(conn, &batch_plan, after))
+                .db(move |conn| list_export::export_batch(conn, &batch_plan, after))
                 .await;
             match batch {
                 Ok((rows, _)) if rows.is_empty() => None,

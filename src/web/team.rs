@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::domain::accounts::EmailAddress;
+use crate::domain::caps;
 use crate::domain::invitations::{self, InvitationCard, InviteSettings};
 use crate::domain::policy::FULL_TEAMWORK_NEEDED;
 use crate::domain::removal::{self, RecordsGo, RemovalPreview};
@@ -183,13 +184,13 @@ async fn set_caps(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<CapsForm>,
 ) -> Result<HttpResponse, AppError> {
-    let caps = team::parse_cap(&form.credit_cap, "credit")
-        .and_then(|c| Ok((c, team::parse_cap(&form.recipient_cap, "recipient")?)));
+    let caps = caps::parse_cap(&form.credit_cap, "credit")
+        .and_then(|c| Ok((c, caps::parse_cap(&form.recipient_cap, "recipient")?)));
     let outcome = match caps {
         Ok((credit_cap, recipient_cap)) => {
             let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
             state
-                .db(move |conn| team::set_caps(conn, &leader, id, credit_cap, recipient_cap, now))
+                .db(move |conn| caps::set_caps(conn, &leader, id, credit_cap, recipient_cap, now))
                 .await
         }
         Err(e) => Err(e),

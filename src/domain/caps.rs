@@ -1,0 +1,57 @@
+//! Per-member caps on the shared pool, set by the leader on full Teamwork.
+
+use chrono::NaiveDateTime;
+
+use super::team::member_of;
+use super::{DomainResult, policy, units};
+use crate::db::models::User;
+use crate::db::{AnyConnection, team as db};
+
+/// A cap as typed: empty for none, else a whole number from 0.
+pub fn parse_cap(raw: &str, label: &str) -> DomainResult<Option<i32>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<i32>() {
+        Ok(cap) if cap >= 0 => Ok(Some(cap)),
+        _ => super::invalid(format!(
+            "The {label} cap must be a whole number, or empty for no cap."
+        )),
+    }
+}
+
+/// Sets a member's caps per billing period (full Teamwork), recorded in Team activity.
+pub fn set_caps(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: i64,
+    credit_cap: Option<i32>,
+    recipient_cap: Option<i32>,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, membership, member) = member_of(conn, leader, membership_id)?;
+    policy::may_change_permissions(leader, &team, units::effective_plan(leader, now))?;
+    let show = |cap: Option<i32>| cap.map_or("no cap".to_string(), |c| c.to_string());
+    let detail = format!(
+        "credits {}, recipients {}",
+        show(credit_cap),
+        show(recipient_cap)
+    );
+    crate::db::write_transaction(conn, |conn| {
+        db::set_member_caps(conn, membership.id, credit_cap, recipient_cap)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            &member.email,
+            "cap changed",
+            &detail,
+            now,
+        )?;
+        Ok(format!(
+            "Caps of {} saved: {detail} per billing period.",
+            member.name
+        ))
+    })
+}

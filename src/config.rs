@@ -34,6 +34,12 @@ pub struct Settings {
     pub reply_poll: Duration,
     /// How often due invitation reminders are sent.
     pub reminder_poll: Duration,
+    /// `ALLOW_PRIVATE_MAIL_HOSTS=true`: sender accounts may point at loopback, private,
+    /// link-local and unique-local addresses (tests and local development). Off by default.
+    pub allow_private_mail_hosts: bool,
+    /// `TRUSTED_PROXIES`: peers (load balancers) whose `X-Forwarded-For` names the client.
+    /// Empty by default: the TCP peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +130,8 @@ impl Settings {
         if !(5..=86_400).contains(&reply_poll_secs) {
             return Err(bad("REPLY_POLL_SECS", "must be between 5 and 86400"));
         }
+        let allow_private_mail_hosts = parse_bool(&get, "ALLOW_PRIVATE_MAIL_HOSTS")?;
+        let trusted_proxies = parse_ip_list(&get, "TRUSTED_PROXIES")?;
         let session_key = key_from(&get, "SESSION_KEY", &data_dir, "session.key", 64)?;
         let secret_key = key_from(&get, "SECRET_KEY", &data_dir, "secret.key", 32)?;
         Ok(Settings {
@@ -145,6 +153,8 @@ impl Settings {
             sender_poll: Duration::from_secs(sender_poll_secs as u64),
             reply_poll: Duration::from_secs(reply_poll_secs as u64),
             reminder_poll: Duration::from_secs(300),
+            allow_private_mail_hosts,
+            trusted_proxies,
         })
     }
 
@@ -166,6 +176,36 @@ fn parse_number(
             .parse()
             .map_err(|_| bad(name, format!("'{v}' is not a whole number"))),
     }
+}
+
+/// `true` / `false` (also `1` / `0`, `yes` / `no`); unset is false.
+fn parse_bool(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<bool, ConfigError> {
+    match get(name).map(|v| v.trim().to_lowercase()) {
+        None => Ok(false),
+        Some(v) if ["true", "1", "yes"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["false", "0", "no"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(bad(name, format!("'{v}' is not true or false"))),
+    }
+}
+
+/// A comma-separated list of IP addresses (IPv4 or IPv6); unset is empty.
+fn parse_ip_list(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    get(name)
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse()
+                .map_err(|_| bad(name, format!("'{v}' is not an IP address")))
+        })
+        .collect()
 }
 
 /// A key from the variable (hex, at least `min_bytes` bytes), else from `DATA_DIR/file`,
@@ -303,6 +343,8 @@ mod tests {
             ("RUST_LOG", "dripteam=loud"),
             ("SESSION_KEY", "abcd"),
             ("MAIL_FROM", "not a mailbox"),
+            ("ALLOW_PRIVATE_MAIL_HOSTS", "maybe"),
+            ("TRUSTED_PROXIES", "10.0.0.1, lb.internal"),
         ] {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name);

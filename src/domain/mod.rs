@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod caps;
 pub mod csv_import;
 pub mod export;
+pub mod header_text;
 pub mod import_mapping;
 pub mod invitations;
 pub mod placeholders;

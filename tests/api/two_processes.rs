@@ -2,12 +2,10 @@
 //! a session made on one works on the other, and a campaign's emails are each sent once
 //! although both processes run the campaign sender.
 
-mod helpers;
-
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use helpers::{Options, form_action, spawn_app_with};
+use crate::helpers::{Options, form_action, spawn_app_with};
 
 struct Process(Child);
 
@@ -56,7 +54,7 @@ async fn two_processes_share_sessions_and_send_each_email_once() {
     let mut max = app.browser();
     max.base = first.clone();
     let page = max
-        .signup("Max", "max@example.com", helpers::PASSWORD)
+        .signup("Max", "max@example.com", crate::helpers::PASSWORD)
         .await;
     assert!(page.url.starts_with(&first) && page.contains("Log out"));
     let on_second = max.get(&format!("{second}/account")).await;

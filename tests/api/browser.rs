@@ -3,14 +3,12 @@
 //! SMTP server received. Screenshots of the main pages go to target/e2e/. Without
 //! chromedriver the test says so and passes; .ci/run installs it, so CI always runs it.
 
-mod helpers;
-
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::helpers::{PASSWORD, spawn_app};
 use fantoccini::{Client, ClientBuilder, Locator};
-use helpers::{PASSWORD, spawn_app};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

@@ -1,8 +1,6 @@
 //! Accounts, Billing, the outbox and configuration, driven over HTTP like a browser.
 
-mod helpers;
-
-use helpers::{Options, PASSWORD, spawn_app, spawn_app_with};
+use crate::helpers::{Options, PASSWORD, spawn_app, spawn_app_with};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_up_log_out_and_log_in_again() {
@@ -324,7 +322,7 @@ async fn without_smtp_the_dev_mailbox_shows_the_links() {
     let page = browser.get("/dev/mailbox").await;
     assert_eq!(page.status, 200);
     assert!(page.contains("Reset your dripteam password"));
-    let link = helpers::link_href(&page.body, "/password/reset?token=");
+    let link = crate::helpers::link_href(&page.body, "/password/reset?token=");
     assert!(browser.get(&link).await.contains("Choose a new password"));
 
     let with_smtp = spawn_app().await;
@@ -386,7 +384,7 @@ async fn the_session_is_renewed_at_log_in() {
         .unwrap()
         .to_string();
     let html = first.text().await.unwrap();
-    let token = helpers::extract_csrf(&html);
+    let token = crate::helpers::extract_csrf(&html);
     let login = client
         .post(format!("{}/login", app.address))
         .header("cookie", &anonymous_cookie)

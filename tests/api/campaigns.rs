@@ -1,12 +1,10 @@
 //! Email drip campaigns against real servers: the SMTP capture receives what the sender
 //! accounts send, dovecot holds the replies, two app instances share one database.
 
-mod helpers;
-
 use std::time::{Duration, Instant};
 
-use helpers::imap::{self, ImapServer};
-use helpers::{Browser, Options, TestApp, form_action, spawn_app, spawn_app_with};
+use crate::helpers::imap::{self, ImapServer};
+use crate::helpers::{Browser, Options, TestApp, form_action, spawn_app, spawn_app_with};
 
 const SMTP_PASSWORD: &str = "smtp-pass-never-in-db";
 
@@ -24,7 +22,12 @@ fn user_id(app: &TestApp, email: &str) -> i64 {
 }
 
 /// Adds a sender account on the test SMTP server (and IMAP server, if given).
-async fn add_sender(app: &TestApp, who: &Browser, imap_port: u16, smtp_port: u16) -> helpers::Page {
+async fn add_sender(
+    app: &TestApp,
+    who: &Browser,
+    imap_port: u16,
+    smtp_port: u16,
+) -> crate::helpers::Page {
     let (smtp_port, imap_port) = (smtp_port.to_string(), imap_port.to_string());
     let _ = app;
     who.post(
@@ -157,7 +160,7 @@ fn option_value(html: &str, select: &str) -> String {
     rest[v..].split('"').next().unwrap().to_string()
 }
 
-fn header(email: &helpers::ReceivedEmail, name: &str) -> String {
+fn header(email: &crate::helpers::ReceivedEmail, name: &str) -> String {
     email
         .data
         .lines()

@@ -1,9 +1,7 @@
 //! Prospects and team records over HTTP: lists, CSV import with private custom fields,
 //! verification on shared credits, the member picker, export, and who may do what.
 
-mod helpers;
-
-use helpers::{Browser, TestApp, form_action, spawn_app};
+use crate::helpers::{Browser, TestApp, form_action, spawn_app};
 
 /// The first link to a prospect's profile (`/prospects/<id>`).
 fn prospect_link(html: &str) -> String {
@@ -36,7 +34,7 @@ async fn import(
     list: &str,
     csv: &str,
     mapping: &[(&str, &str)],
-) -> helpers::Page {
+) -> crate::helpers::Page {
     let page = browser.upload_csv(list, "people.csv", csv.as_bytes()).await;
     assert!(page.url.contains("/imports/"), "{page:?}");
     let start = form_action(&page.body, "/start");
@@ -280,7 +278,7 @@ async fn malformed_and_oversize_files_are_refused_and_import_nothing() {
 }
 
 async fn spawn_app_small_uploads() -> TestApp {
-    helpers::spawn_app_with(helpers::Options {
+    crate::helpers::spawn_app_with(crate::helpers::Options {
         extra: vec![("IMPORT_MAX_MB", "1".into())],
         ..Default::default()
     })

@@ -6,11 +6,9 @@
 //! `L` sent to log in, `S` not run for this role because it would destroy the seeded data
 //! the other cells need (those actions have their own feature tests).
 
-mod helpers;
-
 use std::collections::BTreeSet;
 
-use helpers::{Browser, TestApp, form_action, spawn_app};
+use crate::helpers::{Browser, TestApp, form_action, spawn_app};
 
 const L: u16 = 1;
 const S: u16 = 0;

@@ -285,6 +285,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ("DATA_DIR", data_dir.path().display().to_string()),
         ("BIND_ADDR", "127.0.0.1:0".to_string()),
         ("BCRYPT_COST", "4".to_string()),
+        ("ALLOW_PRIVATE_MAIL_HOSTS", "true".to_string()),
     ]);
     if let Some(smtp) = &smtp {
         vars.insert("SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port));

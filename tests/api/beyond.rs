@@ -1,9 +1,7 @@
 //! Beyond the peers: per-member caps with usage alerts, invitation reminders and resend
 //! after expiry.
 
-mod helpers;
-
-use helpers::{Browser, Options, TestApp, form_action, spawn_app_with};
+use crate::helpers::{Browser, Options, TestApp, form_action, spawn_app_with};
 
 async fn spawn_app() -> TestApp {
     spawn_app_with(Options {
@@ -312,7 +310,7 @@ async fn removing_a_member_can_move_their_lists_and_campaigns_to_the_leader() {
     max.post(&format!("{campaign}/launch"), &[]).await;
 
     let team = leader.get("/account/team").await;
-    let remove = helpers::link_href(&team.body, "/remove");
+    let remove = crate::helpers::link_href(&team.body, "/remove");
     let page = leader.get(&remove).await;
     assert!(
         page.contains("They own 1 prospect lists (3 prospects) and 1 campaigns, 1 of them active"),

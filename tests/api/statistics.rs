@@ -1,12 +1,10 @@
 //! Team statistics over HTTP, on a small data set made through the domain functions at
 //! known times, checked against figures worked out by hand.
 
-mod helpers;
-
+use crate::helpers::{Browser, Options, TestApp, form_action, spawn_app_with};
 use chrono::{Duration, NaiveDateTime};
 use dripteam::db::models::User;
 use dripteam::domain::{campaigns, prospects, senders, sending};
-use helpers::{Browser, Options, TestApp, form_action, spawn_app_with};
 
 /// The app with its campaign sender asleep: the tests send by hand at chosen times.
 async fn spawn_app() -> TestApp {

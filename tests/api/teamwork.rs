@@ -1,9 +1,7 @@
 //! Teamwork over HTTP: My Team, invitations by email, Join team, Leave Team, remove,
 //! permissions, shared units and the locked team.
 
-mod helpers;
-
-use helpers::{Browser, PASSWORD, TestApp, form_action, link_href, spawn_app};
+use crate::helpers::{Browser, PASSWORD, TestApp, form_action, link_href, spawn_app};
 
 async fn leader_on(app: &TestApp, plan: &str) -> Browser {
     let leader = app.user("Lena Leader", "lena@example.com").await;
@@ -16,7 +14,7 @@ async fn leader_on(app: &TestApp, plan: &str) -> Browser {
     leader
 }
 
-async fn invite(leader: &Browser, email: &str) -> helpers::Page {
+async fn invite(leader: &Browser, email: &str) -> crate::helpers::Page {
     leader
         .post("/account/team/invitations", &[("email", email)])
         .await

@@ -1,0 +1,14 @@
+//! The one integration-test crate: the app driven over HTTP like a browser, against real
+//! SMTP, IMAP and database servers. `helpers` is compiled once for every module.
+
+mod helpers;
+
+mod authorization_matrix;
+mod beyond;
+mod browser;
+mod campaigns;
+mod foundation;
+mod prospects;
+mod statistics;
+mod teamwork;
+mod two_processes;

@@ -6,6 +6,7 @@
 //!
 //! Sizes can be lowered for a quick run: BENCH_EMAILS (default 1000000).
 
+use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -57,7 +58,7 @@ async fn server(members: usize, prospects: usize, emails: usize) -> Server {
     let settings = settings(dir.path(), None);
     let app = Application::build(settings.clone(), Clock::default()).unwrap();
     let started = Instant::now();
-    let secrets = dripteam::crypto::SecretBox::new(&settings.secret_key);
+    let secrets = dripteam::crypto::SecretBox::new(settings.secret_key.expose_secret());
     let pool = app.pool.clone();
     let now = app.clock.now();
     tokio::task::spawn_blocking({
@@ -236,7 +237,7 @@ async fn emails_per_second(count: usize) -> f64 {
     let app = Application::build(settings.clone(), Clock::default()).unwrap();
     let (pool, clock, base) = (app.pool.clone(), app.clock.clone(), app.base_url.clone());
     tokio::spawn(app.run_until_stopped());
-    let secrets = dripteam::crypto::SecretBox::new(&settings.secret_key);
+    let secrets = dripteam::crypto::SecretBox::new(settings.secret_key.expose_secret());
     let now = clock.now();
     let setup_secrets = secrets.clone();
     tokio::task::spawn_blocking({

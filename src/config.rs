@@ -7,20 +7,27 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 use rand::RngCore;
+use secrecy::{SecretSlice, SecretString};
 
 use crate::db::DatabaseUrl;
 
+/// Every setting. `Debug` is safe to log: the keys and `SMTP_URL` (which may hold a
+/// password) are `secrecy` wrappers that print `[REDACTED]`, and `DATABASE_URL` hides its
+/// password; read them with `expose_secret()` where they are used.
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub database_url: DatabaseUrl,
     pub bind_addr: String,
     /// Without a trailing slash; every emailed link starts with it.
     pub base_url: String,
-    pub smtp_url: Option<String>,
+    /// lettre's URL form, possibly with a user and password.
+    pub smtp_url: Option<SecretString>,
     pub mail_from: Mailbox,
     pub data_dir: PathBuf,
-    pub session_key: Vec<u8>,
-    pub secret_key: Vec<u8>,
+    /// Signs and encrypts the session cookie (at least 64 bytes).
+    pub session_key: SecretSlice<u8>,
+    /// Encrypts secrets at rest (at least 32 bytes).
+    pub secret_key: SecretSlice<u8>,
     pub bcrypt_cost: u32,
     pub invitation_ttl_days: i64,
     pub outbox_poll: Duration,
@@ -138,11 +145,11 @@ impl Settings {
             database_url,
             bind_addr,
             base_url,
-            smtp_url,
+            smtp_url: smtp_url.map(SecretString::from),
             mail_from,
             data_dir,
-            session_key,
-            secret_key,
+            session_key: session_key.into(),
+            secret_key: secret_key.into(),
             bcrypt_cost: bcrypt_cost as u32,
             invitation_ttl_days,
             outbox_poll: Duration::from_secs(2),
@@ -162,6 +169,42 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+
+    /// Whether `/dev/mailbox` may exist at all: no `SMTP_URL` (nothing is delivered), a
+    /// loopback `BIND_ADDR` (no other machine can connect) and a `BASE_URL` naming a loopback
+    /// host (a public `BASE_URL` means a deployment, perhaps behind a reverse proxy on the
+    /// same host, where every visitor looks like a loopback peer). The handler also refuses
+    /// requests that carry forwarding headers.
+    pub fn dev_mailbox_allowed(&self) -> bool {
+        let bind_loopback = self
+            .bind_addr
+            .parse::<std::net::SocketAddr>()
+            .is_ok_and(|a| a.ip().is_loopback());
+        self.smtp_url.is_none() && bind_loopback && is_loopback_host(url_host(&self.base_url))
+    }
+}
+
+/// The host of an `http(s)://host[:port][/…]` URL, without brackets for IPv6.
+fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or("");
+    }
+    authority.split(':').next().unwrap_or("")
+}
+
+/// `localhost`, a `*.localhost` name (RFC 6761 keeps them on this machine) or a loopback IP.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn parse_number(
@@ -300,6 +343,7 @@ fn check_log_spec(spec: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
@@ -320,7 +364,7 @@ mod tests {
         assert_eq!(s.base_url, "http://127.0.0.1:8080");
         assert!(s.database_url.is_sqlite());
         assert!(!s.secure_cookies());
-        assert_eq!(s.session_key.len(), 64);
+        assert_eq!(s.session_key.expose_secret().len(), 64);
     }
 
     #[test]
@@ -329,8 +373,66 @@ mod tests {
         let dir = dir.to_string_lossy().into_owned();
         let first = settings(&[("DATA_DIR", &dir)]).unwrap();
         let second = settings(&[("DATA_DIR", &dir)]).unwrap();
-        assert_eq!(first.session_key, second.session_key);
-        assert_eq!(first.secret_key, second.secret_key);
+        assert_eq!(
+            first.session_key.expose_secret(),
+            second.session_key.expose_secret()
+        );
+        assert_eq!(
+            first.secret_key.expose_secret(),
+            second.secret_key.expose_secret()
+        );
+    }
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let session_key = "ab".repeat(64);
+        let secret_key = "cd".repeat(32);
+        let s = settings(&[
+            ("SESSION_KEY", &session_key),
+            ("SECRET_KEY", &secret_key),
+            ("SMTP_URL", "smtp://mailer:smtp-hunter2@127.0.0.1:2525"),
+            (
+                "DATABASE_URL",
+                "postgres://app:db-hunter2@127.0.0.1:5432/dripteam",
+            ),
+        ])
+        .unwrap();
+        let printed = format!("{s:?} {s:#?}");
+        for secret in ["abab", "cdcd", "smtp-hunter2", "db-hunter2", "171, 171"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("REDACTED"));
+        assert_eq!(
+            s.smtp_url.as_ref().unwrap().expose_secret(),
+            "smtp://mailer:smtp-hunter2@127.0.0.1:2525"
+        );
+    }
+
+    #[test]
+    fn the_dev_mailbox_needs_loopback_bind_and_base_url_and_no_smtp() {
+        assert!(settings(&[]).unwrap().dev_mailbox_allowed());
+        assert!(
+            settings(&[("BASE_URL", "http://localhost:8080/")])
+                .unwrap()
+                .dev_mailbox_allowed()
+        );
+        assert!(
+            settings(&[
+                ("BIND_ADDR", "[::1]:8080"),
+                ("BASE_URL", "http://[::1]:8080")
+            ])
+            .unwrap()
+            .dev_mailbox_allowed()
+        );
+        for vars in [
+            vec![("BIND_ADDR", "0.0.0.0:8080")],
+            vec![("BASE_URL", "https://outreach.example.com")],
+            vec![("BASE_URL", "http://127.0.0.1.evil.example:8080")],
+            vec![("BASE_URL", "http://localhost@evil.example")],
+            vec![("SMTP_URL", "smtp://127.0.0.1:2525")],
+        ] {
+            assert!(!settings(&vars).unwrap().dev_mailbox_allowed(), "{vars:?}");
+        }
     }
 
     #[test]

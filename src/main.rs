@@ -3,6 +3,7 @@
 use dripteam::clock::Clock;
 use dripteam::config::Settings;
 use dripteam::startup::Application;
+use secrecy::ExposeSecret;
 
 const USAGE: &str =
     "usage: dripteam [serve | migrate | demo [--members N --prospects N --emails N]]";
@@ -60,7 +61,7 @@ fn demo(settings: &Settings) -> Result<(), String> {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         dripteam::demo::run(
             &mut conn,
-            &dripteam::crypto::SecretBox::new(&settings.secret_key),
+            &dripteam::crypto::SecretBox::new(settings.secret_key.expose_secret()),
             &settings.base_url,
             settings.bcrypt_cost,
             now,
@@ -121,7 +122,7 @@ fn large_demo(settings: &Settings, sizes: &LargeSizes) -> Result<(), String> {
     let started = std::time::Instant::now();
     let leader = dripteam::demo::large_team::build(
         &mut conn,
-        &dripteam::crypto::SecretBox::new(&settings.secret_key),
+        &dripteam::crypto::SecretBox::new(settings.secret_key.expose_secret()),
         sizes,
         settings.bcrypt_cost,
         Clock::default().now(),

@@ -1,6 +1,7 @@
 //! Builds the application: database pool, HTTP server with sessions and security
 //! headers, and the background workers.
 
+use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -101,7 +102,7 @@ impl Application {
 }
 
 fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::task::AbortHandle> {
-    let secrets = SecretBox::new(&settings.secret_key);
+    let secrets = SecretBox::new(settings.secret_key.expose_secret());
     let mut workers = vec![
         tokio::spawn(campaign_sender::run(
             pool.clone(),
@@ -127,7 +128,16 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
         .abort_handle(),
     ];
     let Some(smtp_url) = &settings.smtp_url else {
-        log::info!("SMTP_URL is not set: emails are kept in the outbox and shown at /dev/mailbox");
+        if settings.dev_mailbox_allowed() {
+            log::info!(
+                "SMTP_URL is not set: emails are kept in the outbox and shown at /dev/mailbox"
+            );
+        } else {
+            log::warn!(
+                "SMTP_URL is not set: NO EMAIL WILL BE DELIVERED (invitations, password resets). \
+                 /dev/mailbox is off because BIND_ADDR or BASE_URL is not a loopback address."
+            );
+        }
         return workers;
     };
     let deliverer = tokio::spawn(deliverer::run(
@@ -144,8 +154,33 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
     workers
 }
 
+/// Headers on every answer that does not set its own: a strict content security policy,
+/// no sniffing or framing, and `Cache-Control: no-store`, so that a private page or an
+/// export is never kept by the browser or a proxy (Back after log-out shows nothing; the
+/// stylesheet sets its own public caching). With an https `BASE_URL` also
+/// `Strict-Transport-Security` for one year (RFC 6797).
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Cache-Control", "no-store"));
+    if https {
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        headers
+    }
+}
+
 fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError> {
-    let key = Key::from(&state.settings.session_key);
+    let key = Key::from(state.settings.session_key.expose_secret());
     let secure = state.settings.secure_cookies();
     let state = web::Data::new(state);
     let addr = listener
@@ -154,16 +189,7 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
         .unwrap_or_default();
     let server = HttpServer::new(move || {
         App::new()
-            .wrap(
-                DefaultHeaders::new()
-                    .add((
-                        "Content-Security-Policy",
-                        "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
-                    ))
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "same-origin"))
-                    .add(("X-Frame-Options", "DENY")),
-            )
+            .wrap(security_headers(secure))
             .wrap(
                 SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
                     .cookie_name("dripteam_session".into())

@@ -49,11 +49,33 @@ pub enum DbError {
 }
 
 /// Which backend a `DATABASE_URL` names, and what to hand to that backend's driver.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` hides a PostgreSQL password (`postgres://user:***@host/db`).
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     Postgres(String),
     /// A file path (or `:memory:`).
     Sqlite(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            DatabaseUrl::Postgres(url) => {
+                let shown = match url.split_once("://") {
+                    Some((scheme, rest)) => match rest.rsplit_once('@') {
+                        Some((user_info, host)) => {
+                            let user = user_info.split(':').next().unwrap_or("");
+                            format!("{scheme}://{user}:***@{host}")
+                        }
+                        None => url.clone(),
+                    },
+                    None => url.clone(),
+                };
+                f.debug_tuple("Postgres").field(&shown).finish()
+            }
+        }
+    }
 }
 
 impl DatabaseUrl {

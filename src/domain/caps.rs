@@ -31,7 +31,7 @@ pub fn set_caps(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let (team, membership, member) = member_of(conn, leader, membership_id)?;
-    policy::may_change_permissions(leader, &team, units::effective_plan(leader, now))?;
+    policy::may_set_caps(leader, &team, units::effective_plan(leader, now))?;
     let show = |cap: Option<i32>| cap.map_or("no cap".to_string(), |c| c.to_string());
     let detail = format!(
         "credits {}, recipients {}",

@@ -18,16 +18,57 @@ pub fn may_manage_team(actor: &User, team: &Team) -> DomainResult<()> {
     }
 }
 
-/// Export toggle and records layer: the leader, on a plan with full Teamwork.
-pub fn may_change_permissions(actor: &User, team: &Team, leader_plan: Plan) -> DomainResult<()> {
+/// A member's export toggle and records layer, as stored or as asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberPermissions {
+    pub can_export: bool,
+    /// "View team records" (true) or "Only own records" (false).
+    pub sees_team_records: bool,
+}
+
+/// Changing a member's export toggle and records layer: the leader, on a plan with full
+/// Teamwork. On a basic plan (or a locked team, which has the Free allowances) the one
+/// change allowed is switching a member's export back on, so that a downgrade never leaves
+/// a member unable to export for good; an unchanged form is accepted too.
+///
+/// Refusals: `NotFound` for someone else's team; `Forbidden` ("Available from plan M: …")
+/// for any other change on a basic plan.
+pub fn may_change_permissions(
+    actor: &User,
+    team: &Team,
+    leader_plan: Plan,
+    current: MemberPermissions,
+    wanted: MemberPermissions,
+) -> DomainResult<()> {
+    may_manage_team(actor, team)?;
+    let only_export_on = wanted.sees_team_records == current.sees_team_records
+        && (wanted.can_export || !current.can_export);
+    if leader_plan.has_full_teamwork() || only_export_on {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(format!(
+            "{FULL_TEAMWORK_NEEDED}: upgrade on Billing to set export and records permissions. On your plan you can only switch a member's export back on."
+        )))
+    }
+}
+
+/// Setting a member's caps: the leader, on a plan with full Teamwork.
+/// Refusals: `NotFound` for someone else's team; `Forbidden` on a basic plan.
+pub fn may_set_caps(actor: &User, team: &Team, leader_plan: Plan) -> DomainResult<()> {
     may_manage_team(actor, team)?;
     if leader_plan.has_full_teamwork() {
         Ok(())
     } else {
         Err(DomainError::Forbidden(format!(
-            "{FULL_TEAMWORK_NEEDED}: upgrade on Billing to set export and records permissions."
+            "{FULL_TEAMWORK_NEEDED}: upgrade on Billing to set caps."
         )))
     }
+}
+
+/// Whether the leader's My Team shows the "Allow export again" button for a member whose
+/// export is off although the plan has no full Teamwork (the one change allowed there).
+pub fn may_switch_export_back_on(leader_plan: Plan, member_can_export: bool) -> bool {
+    !leader_plan.has_full_teamwork() && !member_can_export
 }
 
 /// A membership the actor may remove: an active one in the actor's own team.
@@ -114,9 +155,10 @@ impl TeamSeat {
         self.full_teamwork && !self.locked && (self.is_leader || self.sees_team_records)
     }
 
-    /// A member whose leader turned their export toggle off (full Teamwork only).
+    /// A member whose leader turned their export toggle off. It holds in every plan state:
+    /// on a basic plan and in a locked team too (only the leader can switch it back on).
     fn export_switched_off(&self) -> bool {
-        !self.is_leader && self.full_teamwork && !self.can_export
+        !self.is_leader && !self.can_export
     }
 }
 
@@ -233,17 +275,31 @@ mod tests {
     }
 
     #[test]
-    fn permissions_need_plan_m() {
+    fn permissions_need_plan_m_except_export_back_on() {
         let leader = user(1, "l@x.io");
-        assert!(may_change_permissions(&leader, &team(1), Plan::M).is_ok());
+        let p = |can_export, sees_team_records| MemberPermissions {
+            can_export,
+            sees_team_records,
+        };
+        let (off_own, on_own, on_team) = (p(false, false), p(true, false), p(true, true));
+        assert!(may_change_permissions(&leader, &team(1), Plan::M, on_own, on_team).is_ok());
         assert!(matches!(
-            may_change_permissions(&leader, &team(1), Plan::S),
+            may_change_permissions(&leader, &team(1), Plan::S, on_own, on_team),
             Err(DomainError::Forbidden(_))
         ));
         assert!(matches!(
-            may_change_permissions(&user(3, "o@x.io"), &team(1), Plan::Xl),
+            may_change_permissions(&leader, &team(1), Plan::S, on_own, off_own),
+            Err(DomainError::Forbidden(_))
+        ));
+        assert!(may_change_permissions(&leader, &team(1), Plan::Free, off_own, on_own).is_ok());
+        assert!(may_change_permissions(&leader, &team(1), Plan::Free, on_own, on_own).is_ok());
+        assert!(matches!(
+            may_change_permissions(&user(3, "o@x.io"), &team(1), Plan::Xl, on_own, on_team),
             Err(DomainError::NotFound)
         ));
+        assert!(may_switch_export_back_on(Plan::S, false));
+        assert!(!may_switch_export_back_on(Plan::M, false));
+        assert!(!may_switch_export_back_on(Plan::S, true));
     }
 
     #[test]
@@ -321,6 +377,22 @@ mod tests {
         );
         assert!(not_found(may_access_record(9, None, 2, View)), "outsider");
         assert!(allowed(may_access_record(9, None, 9, Export)));
+        for lapsed in [
+            TeamSeat {
+                locked: true,
+                full_teamwork: false,
+                ..seat(false, true, false)
+            },
+            TeamSeat {
+                full_teamwork: false,
+                ..seat(false, true, false)
+            },
+        ] {
+            assert!(
+                forbidden(may_access_record(2, Some(&lapsed), 2, Export)),
+                "export off holds in a locked team and on a basic plan"
+            );
+        }
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub struct MemberRow {
     pub expires_at: Option<NaiveDateTime>,
     pub credit_cap: Option<i32>,
     pub recipient_cap: Option<i32>,
+    /// Policy's answer: the basic-plan "Allow export again" button is shown for this row.
+    pub may_switch_export_back_on: bool,
 }
 
 impl MemberRow {
@@ -213,6 +215,8 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             expires_at: None,
             credit_cap: membership.credit_cap,
             recipient_cap: membership.recipient_cap,
+            may_switch_export_back_on: membership.ended_at.is_none()
+                && policy::may_switch_export_back_on(plan, membership.can_export),
         };
         if membership.ended_at.is_some() {
             view.former.push(row);
@@ -243,6 +247,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             expires_at: Some(invitation.expires_at),
             credit_cap: None,
             recipient_cap: None,
+            may_switch_export_back_on: false,
         });
     }
     view.activity = db::recent_activity(conn, team.id, 50)?
@@ -284,7 +289,22 @@ pub fn set_permissions(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let (team, membership, member) = member_of(conn, leader, membership_id)?;
-    policy::may_change_permissions(leader, &team, units::effective_plan(leader, now))?;
+    let current = policy::MemberPermissions {
+        can_export: membership.can_export,
+        sees_team_records: RecordsScope::parse(&membership.records_scope)
+            == Some(RecordsScope::TeamRecords),
+    };
+    let wanted = policy::MemberPermissions {
+        can_export,
+        sees_team_records: scope == RecordsScope::TeamRecords,
+    };
+    policy::may_change_permissions(
+        leader,
+        &team,
+        units::effective_plan(leader, now),
+        current,
+        wanted,
+    )?;
     let detail = format!(
         "export {}, {}",
         if can_export { "on" } else { "off" },

@@ -17,7 +17,8 @@ use crate::db::{DbError, Pool, outbox};
 
 #[derive(Clone, Debug)]
 pub struct DeliverySettings {
-    pub smtp_url: String,
+    /// lettre's URL form; may hold a password, so it never prints.
+    pub smtp_url: secrecy::SecretString,
     pub from: Mailbox,
     pub poll_every: Duration,
     /// The wait before the first retry; doubled after each failure, at most six hours.
@@ -37,7 +38,7 @@ pub fn transport_builder(
 
 /// Runs until the process ends.
 pub async fn run(pool: Pool, clock: Clock, settings: DeliverySettings) {
-    let mailer = match transport_builder(&settings.smtp_url) {
+    let mailer = match transport_builder(secrecy::ExposeSecret::expose_secret(&settings.smtp_url)) {
         Ok(builder) => builder.build(),
         Err(e) => {
             log::error!("SMTP_URL cannot be used, no email will be sent: {e}");

@@ -1,8 +1,11 @@
 //! `/dev/mailbox`: without `SMTP_URL` nothing is sent, and the stored emails are listed
-//! here so that a newcomer can follow an invitation or reset link. 404 once SMTP is set.
+//! here so that a newcomer can follow an invitation or reset link. It exists only where no
+//! other machine can reach it (`Settings::dev_mailbox_allowed`: no SMTP, loopback bind,
+//! loopback `BASE_URL`) and for requests that came through no proxy; anywhere else it is
+//! the 404 page, because it shows every password-reset and invitation link.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 
 use super::errors::AppError;
@@ -25,8 +28,12 @@ struct MailboxPage {
 }
 
 #[get("/dev/mailbox")]
-async fn mailbox(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, AppError> {
-    if state.settings.smtp_url.is_some() {
+async fn mailbox(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    if !state.settings.dev_mailbox_allowed() || came_through_a_proxy(&req) {
         return Err(AppError::NotFound);
     }
     let emails = state
@@ -51,4 +58,17 @@ async fn mailbox(state: web::Data<AppState>, session: Session) -> Result<HttpRes
         ctx: PageContext::new(&session, &state, None),
         emails,
     })
+}
+
+/// Headers a reverse proxy adds: a request carrying one did not come straight from this host.
+fn came_through_a_proxy(req: &HttpRequest) -> bool {
+    const FORWARDING: [&str; 6] = [
+        "forwarded",
+        "x-forwarded-for",
+        "x-forwarded-host",
+        "x-forwarded-proto",
+        "x-real-ip",
+        "via",
+    ];
+    FORWARDING.iter().any(|h| req.headers().contains_key(*h))
 }

@@ -3,6 +3,7 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::errors::AppError;
@@ -112,7 +113,7 @@ async fn add(
     let (account, now, secrets) = (
         user.user,
         state.clock.now(),
-        SecretBox::new(&state.settings.secret_key),
+        SecretBox::new(state.settings.secret_key.expose_secret()),
     );
     let outcome = state
         .db(move |conn| senders::add(conn, &secrets, &account, &form.input(), now))
@@ -131,7 +132,7 @@ async fn update(
     let (account, id, secrets) = (
         user.user,
         path.into_inner(),
-        SecretBox::new(&state.settings.secret_key),
+        SecretBox::new(state.settings.secret_key.expose_secret()),
     );
     let outcome = state
         .db(move |conn| senders::update(conn, &secrets, &account, id, &form.input()))
@@ -170,7 +171,7 @@ async fn test_connection(
     let (account, id, secrets) = (
         user.user,
         path.into_inner(),
-        SecretBox::new(&state.settings.secret_key),
+        SecretBox::new(state.settings.secret_key.expose_secret()),
     );
     let sender = state
         .db(move |conn| senders::own(conn, &account, id))

@@ -12,3 +12,4 @@ mod prospects;
 mod statistics;
 mod teamwork;
 mod two_processes;
+mod web_hardening;

@@ -6,6 +6,7 @@
 
 pub mod imap;
 
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -325,7 +326,8 @@ fn start_instance(vars: &HashMap<String, String>, clock: Clock, sender_poll: Dur
     let app = Application::build_with_resolver(settings, clock, Arc::new(fake_dns()))
         .expect("app starts");
     let instance = Instance {
-        address: app.base_url.clone(),
+        // Where the test connects: the bound port, whatever BASE_URL says.
+        address: format!("http://127.0.0.1:{}", app.port),
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         workers: app.workers.clone(),
@@ -345,7 +347,7 @@ impl TestApp {
 
     pub fn secrets(&self) -> dripteam::crypto::SecretBox {
         let settings = Settings::from_lookup(|k| self.vars.get(k).cloned()).unwrap();
-        dripteam::crypto::SecretBox::new(&settings.secret_key)
+        dripteam::crypto::SecretBox::new(settings.secret_key.expose_secret())
     }
 
     /// The settings this app was started with, for starting the real binary beside it.

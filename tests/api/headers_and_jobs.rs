@@ -185,8 +185,8 @@ async fn subjects_and_the_values_that_fill_them_are_refused_with_line_breaks() {
             &format!("{c}/steps"),
             &[
                 ("subject", "Hi\r\nBcc: x@evil.example.test"),
-                ("body", "Body"),
-                ("delay_days", "1"),
+                ("body", "The body I wrote"),
+                ("delay_days", "4"),
             ],
         )
         .await;
@@ -195,6 +195,10 @@ async fn subjects_and_the_values_that_fill_them_are_refused_with_line_breaks() {
         "{page:?}"
     );
     assert!(!page.contains("Step 2"), "nothing saved: {page:?}");
+    assert!(
+        page.contains(">The body I wrote</textarea>") && page.contains("value=\"4\""),
+        "the form keeps what was typed: {page:?}"
+    );
 
     // A prospect's first name fills {{first_name}} in subjects.
     let lists = ann.get("/prospects").await;
@@ -211,6 +215,10 @@ async fn subjects_and_the_values_that_fill_them_are_refused_with_line_breaks() {
     assert!(
         page.contains("First name cannot contain line breaks"),
         "{page:?}"
+    );
+    assert!(
+        page.contains("value=\"bob@globex.example\""),
+        "the form keeps what was typed: {page:?}"
     );
     let stored: i64 = prospects::table
         .count()
@@ -333,12 +341,12 @@ fn decoded(email: &crate::helpers::ReceivedEmail) -> String {
             let (raw, mut bytes) = (soft.as_bytes(), Vec::new());
             let mut i = 0;
             while i < raw.len() {
-                if raw[i] == b'=' && i + 2 < raw.len() + 1 && i + 3 <= raw.len() {
-                    if let Ok(b) = u8::from_str_radix(&soft[i + 1..i + 3], 16) {
-                        bytes.push(b);
-                        i += 3;
-                        continue;
-                    }
+                if raw[i] == b'='
+                    && let Some(Ok(b)) = soft.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+                {
+                    bytes.push(b);
+                    i += 3;
+                    continue;
                 }
                 bytes.push(raw[i]);
                 i += 1;

@@ -56,6 +56,8 @@ pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> Doma
 }
 
 /// Claims the due emails of every active campaign (and due retries) for this worker.
+/// An email that cannot be built is failed at once with its reason; a campaign whose
+/// claiming fails is logged and skipped until the next round, the others go on.
 pub fn claim_due(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -146,7 +148,11 @@ fn claim_for_campaign(
                 )?;
                 return Ok(());
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                // Not sent and never will be by this claim: free it for the next round.
+                messages::release(conn, row)?;
+                return Err(e);
+            }
         }
         let message = messages::by_id(conn, row)?.ok_or(DomainError::NotFound)?;
         match build(conn, secrets, base_url, &sender, &recipient, &message) {

@@ -82,7 +82,9 @@ pub async fn run(pool: Pool, clock: Clock, secrets: SecretBox, base_url: String,
     }
 }
 
-/// One round of sending; returns how many emails went out.
+/// One round of sending; returns how many emails went out. Each email's failure or panic is
+/// recorded for that email (`deliver`) and the round goes on; `Err` only when claiming
+/// could not run at all.
 pub async fn tick(
     pool: &Pool,
     clock: &Clock,

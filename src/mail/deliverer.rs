@@ -18,6 +18,8 @@ use crate::db::models::OutboxEmail;
 use crate::db::{DbError, Pool, outbox};
 use crate::domain::header_text;
 
+/// How system emails are delivered: the SMTP server (lettre's URL form), the From mailbox,
+/// the pause between rounds and the retry backoff.
 #[derive(Clone, Debug)]
 pub struct DeliverySettings {
     pub smtp_url: String,

@@ -81,20 +81,19 @@ pub fn record_failure(
             "an internal error occurred".into()
         }
     };
-    let Some(team) = db::team_by_id(conn, invitation.team_id)? else {
-        return Ok(());
-    };
     crate::db::write_transaction(conn, |conn| {
         db::claim_reminder(conn, invitation.id, due.number)?;
-        db::insert_activity(
-            conn,
-            team.id,
-            team.leader_id,
-            &invitation.email,
-            "reminder not sent",
-            &reason,
-            now,
-        )?;
+        if let Some(team) = db::team_by_id(conn, invitation.team_id)? {
+            db::insert_activity(
+                conn,
+                team.id,
+                team.leader_id,
+                &invitation.email,
+                "reminder not sent",
+                &reason,
+                now,
+            )?;
+        }
         Ok(())
     })
 }

@@ -225,6 +225,37 @@ async fn subjects_and_the_values_that_fill_them_are_refused_with_line_breaks() {
         .get_result(&mut app.conn())
         .unwrap();
     assert_eq!(stored, 0, "nothing saved");
+    // The same on a prospect's profile.
+    ann.post(
+        &format!("{list}/prospects"),
+        &[("email", "bob@globex.example"), ("first_name", "Bob")],
+    )
+    .await;
+    let id: i64 = prospects::table
+        .select(prospects::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let page = ann
+        .post(
+            &format!("/prospects/{id}"),
+            &[
+                ("email", "bob@globex.example"),
+                ("first_name", "Bob"),
+                ("company", "Globex\nBcc: x@evil.example.test"),
+                ("position", "Buyer"),
+            ],
+        )
+        .await;
+    assert!(
+        page.contains("Company cannot contain line breaks"),
+        "{page:?}"
+    );
+    assert!(page.contains("value=\"Buyer\""), "kept: {page:?}");
+    let company: String = prospects::table
+        .select(prospects::company)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(company, "");
 
     // A person's name goes into invitation subjects.
     let page = app

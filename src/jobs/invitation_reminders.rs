@@ -2,23 +2,31 @@
 //! that fails or panics is recorded as not sent (`reminders::record_failure`) and the others
 //! still go out.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
+use futures_util::FutureExt;
 
 use crate::clock::Clock;
 use crate::db::{DbError, Pool};
 use crate::domain::reminders::{self, DueReminder};
 use crate::domain::{DomainError, DomainResult};
 
-/// Runs a round every `every` until the process ends; a failed round is logged.
+/// Runs a round every `every` until the process ends; a round that fails or panics is
+/// logged and the next one starts as usual.
 pub async fn run(pool: Pool, clock: Clock, base_url: String, every: Duration) {
     loop {
         tokio::time::sleep(every).await;
-        match tick(&pool, &base_url, clock.now()).await {
-            Ok(0) => {}
-            Ok(n) => log::info!("{n} invitation reminder(s) queued"),
-            Err(e) => log::error!("invitation reminders: {e}"),
+        let round = tick(&pool, &base_url, clock.now());
+        match AssertUnwindSafe(round).catch_unwind().await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => log::info!("{n} invitation reminder(s) queued"),
+            Ok(Err(e)) => log::error!("invitation reminders: {e}"),
+            Err(panic) => log::error!(
+                "invitation reminders: the round panicked: {}",
+                crate::jobs::panic_text(&*panic)
+            ),
         }
     }
 }

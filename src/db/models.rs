@@ -55,6 +55,8 @@ pub struct OutboxEmail {
     pub claimed_until: Option<NaiveDateTime>,
     pub last_error: Option<String>,
     pub sent_at: Option<NaiveDateTime>,
+    /// Set when the email can never be sent as it stands; `last_error` says why.
+    pub failed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]

@@ -15,7 +15,7 @@ pub fn insert(conn: &mut AnyConnection, email: &NewOutboxEmail) -> Result<i64, D
         .get_result(conn)?)
 }
 
-/// Ids of unsent emails that are due and not claimed by a live worker.
+/// Ids of unsent emails that are due, not failed for good and not claimed by a live worker.
 pub fn due_ids(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
@@ -23,6 +23,7 @@ pub fn due_ids(
 ) -> Result<Vec<i64>, DbError> {
     Ok(outbox::table
         .filter(outbox::sent_at.is_null())
+        .filter(outbox::failed_at.is_null())
         .filter(outbox::next_attempt_at.le(now))
         .filter(
             outbox::claimed_until
@@ -88,6 +89,25 @@ pub fn mark_failed(
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::last_error.eq(error),
             outbox::next_attempt_at.eq(retry_at),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The email can never be sent as it stands: failed for good at `now` with `reason`
+/// (kept in `last_error`), released, and never due again.
+pub fn mark_unsendable(
+    conn: &mut AnyConnection,
+    id: i64,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(reason),
+            outbox::failed_at.eq(now),
             outbox::claimed_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;

@@ -74,6 +74,8 @@ impl PersonName {
         if name.chars().count() > 100 {
             return invalid("Enter a name of at most 100 characters.");
         }
+        // The name goes into the subject of invitations and reminders.
+        super::header_text::check(name, "Your name")?;
         Ok(Self(name.to_string()))
     }
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use super::placeholders;
 use super::policy::{self, RecordAction};
 use super::prospects::Viewer;
-use super::{DomainError, DomainResult, invalid};
+use super::{DomainError, DomainResult, header_text, invalid};
 use crate::db::models::{Campaign, CampaignStep, Prospect, User};
 use crate::db::{AnyConnection, campaigns as db, prospects, senders};
 
@@ -32,11 +32,15 @@ pub struct StepInput {
 }
 
 impl StepInput {
+    /// Checks a step as typed. Refuses (`DomainError::Invalid`) an empty or over-long
+    /// subject or body, a subject with a line break or another control character (it
+    /// becomes the Subject header), and a delay outside 0 to 365 days.
     pub fn parse(subject: &str, body: &str, delay_days: &str) -> DomainResult<Self> {
         let subject = subject.trim();
         if subject.is_empty() || subject.chars().count() > 200 {
             return invalid("Give the step a subject (1 to 200 characters).");
         }
+        header_text::check(subject, "The subject")?;
         if body.trim().is_empty() || body.chars().count() > 20_000 {
             return invalid("Write the step's email (up to 20,000 characters).");
         }

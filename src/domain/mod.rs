@@ -8,6 +8,7 @@ pub mod campaign_views;
 pub mod campaigns;
 pub mod caps;
 pub mod csv_import;
+pub mod email_body;
 pub mod export;
 pub mod header_text;
 pub mod import_mapping;

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::accounts::EmailAddress;
 use super::policy::{self, RecordAction, TeamSeat};
-use super::{DomainError, DomainResult, invalid, team};
+use super::{DomainError, DomainResult, header_text, invalid, team};
 use crate::db::models::{Prospect, ProspectFields, ProspectList, User};
 use crate::db::{AnyConnection, accounts, prospects as db};
 
@@ -27,7 +27,9 @@ impl ListName {
 
 const MAX_FIELD_CHARS: usize = 200;
 
-/// A prospect's standard fields: a valid email, other fields trimmed and bounded.
+/// A prospect's standard fields: a valid email, other fields trimmed and bounded. The
+/// fields fill placeholders in campaign subjects, so a value with a line break or another
+/// control character is refused (`DomainError::Invalid` naming the field).
 pub fn parse_prospect(
     email: &str,
     first_name: &str,
@@ -42,6 +44,8 @@ pub fn parse_prospect(
                 "{label} is longer than {MAX_FIELD_CHARS} characters."
             ));
         }
+        // Placeholders put these values into campaign subjects.
+        header_text::check(value, label)?;
         Ok(value.to_string())
     };
     Ok(ProspectFields {

@@ -3,47 +3,114 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::{DomainError, DomainResult};
+use crate::db::models::Invitation;
 use crate::db::{AnyConnection, accounts, team as db};
 use crate::mail::{messages, outbox};
 
-/// Reminder emails for pending invitations: the first 2 days, the second 5 days after the
-/// invitation was (re)sent. Each is claimed by a conditional update, so it goes out once
-/// even with several app processes. Returns how many were sent.
+/// One reminder that is due: reminder `number` (1 or 2) of `invitation`.
+#[derive(Debug, Clone)]
+pub struct DueReminder {
+    pub invitation: Invitation,
+    pub number: i32,
+}
+
+/// The reminders due at `now`: the first 2 days, the second 5 days after the invitation
+/// was (re)sent; an invitation overdue for both gets only the second.
+pub fn due(conn: &mut AnyConnection, now: NaiveDateTime) -> DomainResult<Vec<DueReminder>> {
+    let mut found: Vec<DueReminder> = Vec::new();
+    for (number, days) in [(2, 5), (1, 2)] {
+        for invitation in
+            db::invitations_due_a_reminder(conn, number, now - Duration::days(days), now)?
+        {
+            if !found.iter().any(|d| d.invitation.id == invitation.id) {
+                found.push(DueReminder { invitation, number });
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Queues one reminder email. It is claimed by a conditional update in the same
+/// transaction, so it goes out once even with several app processes; false when another
+/// process had it. Errors (e.g. a leader name that cannot go into a subject) change nothing.
+pub fn send_one(
+    conn: &mut AnyConnection,
+    due: &DueReminder,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> DomainResult<bool> {
+    let invitation = &due.invitation;
+    let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
+    let leader = accounts::user_by_id(conn, team.leader_id)?;
+    crate::db::write_transaction(conn, |conn| {
+        if !db::claim_reminder(conn, invitation.id, due.number)? {
+            return Ok(false);
+        }
+        let has_account = accounts::user_by_email(conn, &invitation.email)?.is_some();
+        let page = if has_account { "login" } else { "signup" };
+        let link = format!(
+            "{base_url}/{page}?email={}&next=/account/team",
+            invitation.email.replace('+', "%2B").replace('@', "%40")
+        );
+        let message = messages::invitation_reminder(
+            &leader.name,
+            &leader.email,
+            &link,
+            invitation.expires_at,
+        )?;
+        outbox::enqueue(conn, &invitation.email, &message, now)?;
+        Ok(true)
+    })
+}
+
+/// A reminder that could not be sent: it is counted as done (never retried, so a bad
+/// invitation cannot stop the job round after round) and the reason is written to the
+/// team's activity, which the leader sees on My Team. `reason` is for the leader; causes
+/// that are not refusals go to the log only.
+pub fn record_failure(
+    conn: &mut AnyConnection,
+    due: &DueReminder,
+    error: &DomainError,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let invitation = &due.invitation;
+    let reason = match error {
+        DomainError::Invalid(reason) => reason.clone(),
+        other => {
+            log::error!("reminder for invitation {}: {other}", invitation.id);
+            "an internal error occurred".into()
+        }
+    };
+    crate::db::write_transaction(conn, |conn| {
+        db::claim_reminder(conn, invitation.id, due.number)?;
+        if let Some(team) = db::team_by_id(conn, invitation.team_id)? {
+            db::insert_activity(
+                conn,
+                team.id,
+                team.leader_id,
+                &invitation.email,
+                "reminder not sent",
+                &reason,
+                now,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Sends every due reminder on this connection, each on its own: one that fails is recorded
+/// (`record_failure`) and the others still go out. Returns how many were sent.
 pub fn send_reminders(
     conn: &mut AnyConnection,
     base_url: &str,
     now: NaiveDateTime,
 ) -> DomainResult<usize> {
     let mut sent = 0;
-    // The later reminder first: an invitation overdue for both gets only the second.
-    for (number, days) in [(2, 5), (1, 2)] {
-        for invitation in
-            db::invitations_due_a_reminder(conn, number, now - Duration::days(days), now)?
-        {
-            let Some(team) = db::team_by_id(conn, invitation.team_id)? else {
-                continue;
-            };
-            let leader = accounts::user_by_id(conn, team.leader_id)?;
-            crate::db::write_transaction(conn, |conn| {
-                if !db::claim_reminder(conn, invitation.id, number)? {
-                    return Ok::<_, DomainError>(());
-                }
-                let has_account = accounts::user_by_email(conn, &invitation.email)?.is_some();
-                let page = if has_account { "login" } else { "signup" };
-                let link = format!(
-                    "{base_url}/{page}?email={}&next=/account/team",
-                    invitation.email.replace('+', "%2B").replace('@', "%40")
-                );
-                let message = messages::invitation_reminder(
-                    &leader.name,
-                    &leader.email,
-                    &link,
-                    invitation.expires_at,
-                )?;
-                outbox::enqueue(conn, &invitation.email, &message, now)?;
-                sent += 1;
-                Ok(())
-            })?;
+    for reminder in due(conn, now)? {
+        match send_one(conn, &reminder, base_url, now) {
+            Ok(true) => sent += 1,
+            Ok(false) => {}
+            Err(e) => record_failure(conn, &reminder, &e, now)?,
         }
     }
     Ok(sent)

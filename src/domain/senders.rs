@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::accounts::EmailAddress;
-use super::{DomainError, DomainResult, invalid, policy};
+use super::{DomainError, DomainResult, header_text, invalid, policy};
 use crate::crypto::SecretBox;
 use crate::db::models::{SenderAccount, SenderSettings, User};
 use crate::db::{AnyConnection, senders as db};
@@ -54,6 +54,8 @@ fn host(label: &str, raw: &str) -> DomainResult<String> {
 }
 
 /// Checks the form and encrypts the passwords; `current` supplies kept passwords on edit.
+/// The display name and address reach the From header, so line breaks and other control
+/// characters are refused there (`header_text::check`).
 fn settings(
     input: &SenderInput,
     secrets: &SecretBox,
@@ -62,6 +64,12 @@ fn settings(
     let display_name = input.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 100 {
         return invalid("Enter the name your recipients see (1 to 100 characters).");
+    }
+    // Both go into the From header of every campaign email.
+    header_text::check(display_name, "The name recipients see")?;
+    let email = EmailAddress::parse(input.email)?;
+    if email.as_str().parse::<lettre::Address>().is_err() {
+        return invalid("Enter an email address like name@example.com.");
     }
     let daily_limit = match input.daily_limit.trim().parse::<i32>() {
         Ok(n) if (1..=10_000).contains(&n) => n,
@@ -78,7 +86,7 @@ fn settings(
             }
         };
     Ok(SenderSettings {
-        email: EmailAddress::parse(input.email)?.as_str().to_string(),
+        email: email.as_str().to_string(),
         display_name: display_name.to_string(),
         smtp_host: host("SMTP", input.smtp_host)?,
         smtp_port: port("SMTP", input.smtp_port)?,

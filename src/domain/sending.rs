@@ -8,7 +8,10 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDateTime};
 use lettre::message::Mailbox;
 
-use super::{DomainError, DomainResult, campaigns, placeholders, senders, tokens, units};
+use super::{
+    DomainError, DomainResult, campaigns, email_body, header_text, placeholders, senders, tokens,
+    units,
+};
 use crate::crypto::SecretBox;
 use crate::db::messages::{Event, NewClaim};
 use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, SenderAccount};
@@ -26,8 +29,9 @@ pub struct Outgoing {
     pub message_row: i64,
     pub sender_id: i64,
     pub server: Server,
+    /// Checked for header-safe text when built (`header_text::check`).
     pub from: Mailbox,
-    pub to: String,
+    pub to: Mailbox,
     pub message_id: String,
     pub subject: String,
     pub text: String,
@@ -52,6 +56,8 @@ pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> Doma
 }
 
 /// Claims the due emails of every active campaign (and due retries) for this worker.
+/// An email that cannot be built is failed at once with its reason; a campaign whose
+/// claiming fails is logged and skipped until the next round, the others go on.
 pub fn claim_due(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -63,7 +69,7 @@ pub fn claim_due(
         if messages::reclaim(conn, message.id, now)? {
             match rebuild(conn, secrets, base_url, &message) {
                 Ok(outgoing) => out.push(outgoing),
-                Err(e) => fail_for_good(conn, &message, &e.to_string())?,
+                Err(e) => fail_for_good(conn, &message, &unsendable(message.id, &e))?,
             }
         }
     }
@@ -71,7 +77,10 @@ pub fn claim_due(
         let Some(campaign) = db::by_id(conn, campaign_id)? else {
             continue;
         };
-        claim_for_campaign(conn, secrets, base_url, &campaign, now, &mut out)?;
+        // One campaign's fault must not keep the others' emails from going out.
+        if let Err(e) = claim_for_campaign(conn, secrets, base_url, &campaign, now, &mut out) {
+            log::error!("campaign {campaign_id}: its due emails could not be claimed: {e}");
+        }
     }
     Ok(out)
 }
@@ -139,15 +148,31 @@ fn claim_for_campaign(
                 )?;
                 return Ok(());
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                // Not sent and never will be by this claim: free it for the next round.
+                messages::release(conn, row)?;
+                return Err(e);
+            }
         }
         let message = messages::by_id(conn, row)?.ok_or(DomainError::NotFound)?;
         match build(conn, secrets, base_url, &sender, &recipient, &message) {
             Ok(outgoing) => out.push(outgoing),
-            Err(e) => fail_for_good(conn, &message, &e.to_string())?,
+            Err(e) => fail_for_good(conn, &message, &unsendable(message.id, &e))?,
         }
     }
     Ok(())
+}
+
+/// Why an email could not be built, for the campaign page: the refusal's own message, or
+/// a plain sentence for an internal cause (which goes to the log).
+fn unsendable(message_row: i64, error: &DomainError) -> String {
+    match error {
+        DomainError::Invalid(reason) => format!("Not sent: {reason}"),
+        other => {
+            log::error!("campaign email {message_row} could not be built: {other}");
+            "Not sent: the email could not be prepared (internal error).".into()
+        }
+    }
 }
 
 fn domain_of(email: &str) -> &str {
@@ -168,7 +193,10 @@ fn rebuild(
     build(conn, secrets, base_url, &sender, &recipient, message)
 }
 
-/// Fills the step for the prospect and rewrites its links through tracking tokens.
+/// Fills the step for the prospect and builds its parts with tracked links
+/// (`email_body::build`). Refuses (`DomainError::Invalid`, recorded as this email's failure)
+/// a subject, sender name or address that could not go into a header: text stored before
+/// the parse-time checks, or a prospect's value filled into the subject.
 fn build(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -186,73 +214,42 @@ fn build(
         None => HashMap::from([("email".to_string(), recipient.email.clone())]),
     };
     let subject = placeholders::fill(&step.subject, &values);
+    header_text::check(
+        &subject,
+        "The subject, with this prospect's values filled in,",
+    )?;
+    header_text::check(&sender.display_name, "The sender's name")?;
     let body = placeholders::fill(&step.body, &values);
-    let mut links: HashMap<String, String> = HashMap::new();
-    for url in urls(&body) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = links.entry(url) {
-            let (token, _) = tokens::generate();
-            messages::insert_link(conn, message.id, &token, slot.key())?;
-            slot.insert(format!("{base_url}/t/c/{token}"));
-        }
+    let parts = email_body::build(&body, base_url, || tokens::generate().0);
+    for link in &parts.links {
+        messages::insert_link(conn, message.id, &link.token, &link.url)?;
     }
-    let mut text = body.clone();
-    let mut html = escape_html(&body).replace('\n', "<br>\n");
-    // Longest first, so a URL that begins another one does not cut into it.
-    let mut ordered: Vec<(&String, &String)> = links.iter().collect();
-    ordered.sort_by_key(|(url, _)| std::cmp::Reverse(url.len()));
-    for (url, tracked) in ordered {
-        text = text.replace(url.as_str(), tracked);
-        html = html.replace(
-            &escape_html(url),
-            &format!("<a href=\"{tracked}\">{}</a>", escape_html(url)),
-        );
-    }
-    html.push_str(&format!(
-        "\n<img src=\"{base_url}/t/o/{}.gif\" width=\"1\" height=\"1\" alt=\"\">",
-        message.tracking_token
-    ));
+    let html = format!(
+        "<div>{}</div>\n<img src=\"{base_url}/t/o/{}.gif\" width=\"1\" height=\"1\" alt=\"\">",
+        parts.html, message.tracking_token
+    );
     let (smtp, _) = senders::servers(secrets, sender)?;
+    let address = |raw: &str, what: &str| {
+        header_text::check(raw, what)?;
+        raw.parse::<lettre::Address>()
+            .map_err(|_| DomainError::Invalid(format!("{what} {raw} is not a valid address.")))
+    };
     let from = Mailbox::new(
         Some(sender.display_name.clone()),
-        sender
-            .email
-            .parse()
-            .map_err(|e| DomainError::Invalid(format!("sender address: {e}")))?,
+        address(&sender.email, "The sender's email address")?,
     );
+    let to = Mailbox::new(None, address(&recipient.email, "The recipient's address")?);
     Ok(Outgoing {
         message_row: message.id,
         sender_id: sender.id,
         server: smtp,
         from,
-        to: recipient.email.clone(),
+        to,
         message_id: message.message_id.clone(),
         subject,
-        text,
-        html: format!("<div>{html}</div>"),
+        text: parts.text,
+        html,
     })
-}
-
-/// The http(s) URLs in a text, without trailing punctuation.
-pub fn urls(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
-        .filter_map(|w| {
-            w.find("http://")
-                .or_else(|| w.find("https://"))
-                .map(|at| &w[at..])
-        })
-        .map(|w| {
-            w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\''])
-                .to_string()
-        })
-        .filter(|w| w.len() > "https://".len())
-        .collect()
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The email went out: record it and schedule the recipient's next step.
@@ -296,6 +293,18 @@ pub fn record_failure(
     Ok(())
 }
 
+/// The email can never be sent as it stands (it could not be built, or building or sending
+/// it panicked): it is marked failed at once with `reason`, shown on the campaign page, and
+/// its recipient stops; no retry.
+pub fn record_unsendable(
+    conn: &mut AnyConnection,
+    message_row: i64,
+    reason: &str,
+) -> DomainResult<()> {
+    let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
+    fail_for_good(conn, &message, reason)
+}
+
 fn fail_for_good(
     conn: &mut AnyConnection,
     message: &CampaignMessage,
@@ -316,7 +325,8 @@ pub fn record_open(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) ->
     Ok(())
 }
 
-/// A tracked link was followed: the URL it stands for (only URLs that were in the email).
+/// A tracked link was followed: the URL it stands for (only URLs that were in the email),
+/// as a `Location` value (`email_body::location`: non-ASCII percent-encoded, all else kept).
 pub fn record_click(
     conn: &mut AnyConnection,
     token: &str,
@@ -326,7 +336,7 @@ pub fn record_click(
     messages::record_event(conn, message_id, Event::Clicked, now)?;
     // A click means the email was opened, even when images were blocked.
     messages::record_event(conn, message_id, Event::Opened, now)?;
-    Ok(url)
+    Ok(email_body::location(&url))
 }
 
 /// Replies found in a sender's inbox: each stops the later steps of its recipient.
@@ -355,15 +365,4 @@ pub fn record_replies(
         sender_db::advance_imap_uid(conn, sender_id, highest as i64)?;
     }
     Ok(found)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn finds_urls_without_trailing_punctuation() {
-        assert_eq!(
-            super::urls("See https://acme.example/a?b=1. Or (http://x.example/y), bye"),
-            ["https://acme.example/a?b=1", "http://x.example/y"]
-        );
-    }
 }

@@ -3,9 +3,10 @@
 //! one database: a claim is a unique row, so each email has one sender.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use lettre::message::MultiPart;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
@@ -60,17 +61,30 @@ fn tokens_digest(secret: &str) -> String {
     crate::domain::tokens::digest(secret)
 }
 
+/// Runs a round every `every` until the process ends. A round that fails or panics is
+/// logged and the next one starts as usual (its transports are rebuilt after a panic).
 pub async fn run(pool: Pool, clock: Clock, secrets: SecretBox, base_url: String, every: Duration) {
     let mut transports = Transports::default();
     loop {
         tokio::time::sleep(every).await;
-        if let Err(e) = tick(&pool, &clock, &secrets, &base_url, &mut transports).await {
-            log::error!("campaign sender: {e}");
+        let round = tick(&pool, &clock, &secrets, &base_url, &mut transports);
+        match AssertUnwindSafe(round).catch_unwind().await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => log::error!("campaign sender: {e}"),
+            Err(panic) => {
+                log::error!(
+                    "campaign sender: the round panicked: {}",
+                    crate::jobs::panic_text(&*panic)
+                );
+                transports = Transports::default();
+            }
         }
     }
 }
 
-/// One round of sending; returns how many emails went out.
+/// One round of sending; returns how many emails went out. Each email's failure or panic is
+/// recorded for that email (`deliver`) and the round goes on; `Err` only when claiming
+/// could not run at all.
 pub async fn tick(
     pool: &Pool,
     clock: &Clock,
@@ -113,7 +127,18 @@ pub async fn tick(
 
 const CONCURRENT_SENDS: usize = 4;
 
-/// Sends one email and records the outcome; true when it went out.
+/// How one email's attempt ended.
+enum Outcome {
+    Sent,
+    /// The SMTP exchange failed: retried with backoff (`sending::record_failure`).
+    Failed(String),
+    /// The email cannot be sent as it stands: failed at once (`sending::record_unsendable`).
+    Unsendable(String),
+}
+
+/// Sends one email and records the outcome; true when it went out. A panic while building
+/// or sending this email is caught and recorded as this email's failure, so its claim is
+/// not left behind and the other emails of the round go on.
 async fn deliver(
     pool: &Pool,
     clock: &Clock,
@@ -121,20 +146,41 @@ async fn deliver(
     transport: Result<AsyncSmtpTransport<Tokio1Executor>, String>,
 ) -> bool {
     let row = outgoing.message_row;
-    let result = match transport {
-        Ok(transport) => send(&transport, &outgoing).await,
-        Err(e) => Err(e),
+    let attempt = async {
+        match transport {
+            Ok(transport) => send(&transport, &outgoing).await,
+            Err(e) => Outcome::Failed(e),
+        }
+    };
+    let outcome = match AssertUnwindSafe(attempt).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            log::error!(
+                "campaign email {row}: building or sending it panicked: {}",
+                crate::jobs::panic_text(&*panic)
+            );
+            Outcome::Unsendable(
+                "Not sent: the email could not be prepared (internal error).".into(),
+            )
+        }
     };
     let now = clock.now();
-    let went_out = result.is_ok();
+    let went_out = matches!(outcome, Outcome::Sent);
     // A failure to record the outcome must not strand other claimed emails: the claim
     // stays and is reported as unconfirmed, never sent again.
-    let recorded = match result {
-        Ok(()) => blocking(pool, move |conn| sending::record_sent(conn, row, now)).await,
-        Err(error) => {
+    let recorded = match outcome {
+        Outcome::Sent => blocking(pool, move |conn| sending::record_sent(conn, row, now)).await,
+        Outcome::Failed(error) => {
             log::warn!("campaign email {row} to {} failed: {error}", outgoing.to);
             blocking(pool, move |conn| {
                 sending::record_failure(conn, row, &error, now)
+            })
+            .await
+        }
+        Outcome::Unsendable(reason) => {
+            log::warn!("campaign email {row} to {}: {reason}", outgoing.to);
+            blocking(pool, move |conn| {
+                sending::record_unsendable(conn, row, &reason)
             })
             .await
         }
@@ -145,26 +191,25 @@ async fn deliver(
     went_out
 }
 
-async fn send(
-    transport: &AsyncSmtpTransport<Tokio1Executor>,
-    outgoing: &Outgoing,
-) -> Result<(), String> {
+/// Builds the message (lettre's errors returned, never unwrapped) and sends it.
+async fn send(transport: &AsyncSmtpTransport<Tokio1Executor>, outgoing: &Outgoing) -> Outcome {
     let message = lettre::Message::builder()
         .from(outgoing.from.clone())
-        .to(outgoing
-            .to
-            .parse()
-            .map_err(|e| format!("bad recipient address: {e}"))?)
+        .to(outgoing.to.clone())
         .subject(outgoing.subject.clone())
         .message_id(Some(format!("<{}>", outgoing.message_id)))
         .multipart(MultiPart::alternative_plain_html(
             outgoing.text.clone(),
             outgoing.html.clone(),
-        ))
-        .map_err(|e| format!("cannot build the email: {e}"))?;
-    transport
-        .send(message)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+        ));
+    let message = match message {
+        Ok(message) => message,
+        Err(e) => {
+            return Outcome::Unsendable(format!("Not sent: the email could not be built ({e})."));
+        }
+    };
+    match transport.send(message).await {
+        Ok(_) => Outcome::Sent,
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
 }

@@ -1,25 +1,80 @@
-//! Sends due invitation reminders every few minutes.
+//! Sends due invitation reminders every few minutes, each in a task of its own: a reminder
+//! that fails or panics is recorded as not sent (`reminders::record_failure`) and the others
+//! still go out.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use futures_util::FutureExt;
 
 use crate::clock::Clock;
 use crate::db::{DbError, Pool};
-use crate::domain::{DomainError, reminders};
+use crate::domain::reminders::{self, DueReminder};
+use crate::domain::{DomainError, DomainResult};
 
+/// Runs a round every `every` until the process ends; a round that fails or panics is
+/// logged and the next one starts as usual.
 pub async fn run(pool: Pool, clock: Clock, base_url: String, every: Duration) {
     loop {
         tokio::time::sleep(every).await;
-        let (pool, now, base_url) = (pool.clone(), clock.now(), base_url.clone());
-        let result = tokio::task::spawn_blocking(move || {
-            reminders::send_reminders(&mut *pool.get().map_err(DbError::from)?, &base_url, now)
+        let round = tick(&pool, &base_url, clock.now());
+        match AssertUnwindSafe(round).catch_unwind().await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => log::info!("{n} invitation reminder(s) queued"),
+            Ok(Err(e)) => log::error!("invitation reminders: {e}"),
+            Err(panic) => log::error!(
+                "invitation reminders: the round panicked: {}",
+                crate::jobs::panic_text(&*panic)
+            ),
+        }
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    pool: &Pool,
+    work: impl FnOnce(&mut crate::db::AnyConnection) -> DomainResult<T> + Send + 'static,
+) -> DomainResult<T> {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || work(&mut *pool.get().map_err(DbError::from)?))
+        .await
+        .map_err(|e| {
+            let cause = e
+                .try_into_panic()
+                .map_or_else(|e| e.to_string(), |p| crate::jobs::panic_text(&*p));
+            DomainError::Internal(format!("reminder task: {cause}"))
+        })?
+}
+
+/// One round: lists the due reminders, then sends each on its own blocking task with its
+/// own connection (a panic ends only that task, and its connection is discarded). Returns
+/// how many were queued; `Err` only when the due reminders could not be listed.
+pub async fn tick(pool: &Pool, base_url: &str, now: NaiveDateTime) -> DomainResult<usize> {
+    let due = blocking(pool, move |conn| reminders::due(conn, now)).await?;
+    let mut sent = 0;
+    for reminder in due {
+        let (one, base) = (reminder.clone(), base_url.to_string());
+        match blocking(pool, move |conn| {
+            reminders::send_one(conn, &one, &base, now)
         })
         .await
-        .map_err(|e| DomainError::Internal(e.to_string()))
-        .and_then(|r| r);
-        match result {
-            Ok(0) => {}
-            Ok(n) => log::info!("{n} invitation reminder(s) queued"),
-            Err(e) => log::error!("invitation reminders: {e}"),
+        {
+            Ok(true) => sent += 1,
+            Ok(false) => {}
+            Err(error) => record(pool, reminder, error, now).await,
         }
+    }
+    Ok(sent)
+}
+
+async fn record(pool: &Pool, reminder: DueReminder, error: DomainError, now: NaiveDateTime) {
+    let id = reminder.invitation.id;
+    log::warn!("reminder for invitation {id} not sent: {error}");
+    let recorded = blocking(pool, move |conn| {
+        reminders::record_failure(conn, &reminder, &error, now)
+    })
+    .await;
+    if let Err(e) = recorded {
+        log::error!("reminder for invitation {id}: the failure could not be recorded: {e}");
     }
 }

@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 
 use crate::domain::DomainError;
 
-/// A rendered email, ready for the outbox.
+/// A rendered email, ready for the outbox. Building one refuses (`DomainError::Invalid`)
+/// a subject with a line break or another control character.
 pub struct Message {
     pub subject: String,
     pub text: String,
@@ -17,6 +18,9 @@ fn render(
     text: &impl Template,
     html: &impl Template,
 ) -> Result<Message, DomainError> {
+    // The subject carries names typed by users; a stored one from before the parse-time
+    // checks must not reach the header.
+    crate::domain::header_text::check(&subject, "The email's subject")?;
     let text = text
         .render()
         .map_err(|e| DomainError::Internal(format!("email text: {e}")))?;

@@ -7,7 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use super::extract::{
+    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
+};
 use crate::domain::campaign_views::{self, CampaignView, CampaignsPage};
 use crate::domain::campaigns::{self, CampaignName, StepInput};
 use crate::domain::{DomainError, DomainResult};
@@ -81,6 +83,35 @@ async fn create(
 struct CampaignTemplate {
     ctx: PageContext,
     view: CampaignView,
+    /// A step form that was refused, shown again as typed.
+    draft: Option<StepDraft>,
+}
+
+/// A step as typed: `step_id` is the edited step, `None` for a new one.
+struct StepDraft {
+    step_id: Option<i64>,
+    subject: String,
+    body: String,
+    delay_days: String,
+}
+
+impl CampaignTemplate {
+    fn typed(&self, step_id: Option<i64>) -> Option<&StepDraft> {
+        self.draft.as_ref().filter(|d| d.step_id == step_id)
+    }
+
+    /// The subject shown in the form of step `step_id` (`None`: the new step's form).
+    fn subject_of<'a>(&'a self, step_id: Option<i64>, stored: &'a str) -> &'a str {
+        self.typed(step_id).map_or(stored, |d| d.subject.as_str())
+    }
+
+    fn body_of<'a>(&'a self, step_id: Option<i64>, stored: &'a str) -> &'a str {
+        self.typed(step_id).map_or(stored, |d| d.body.as_str())
+    }
+
+    fn delay_of(&self, step_id: Option<i64>, stored: String) -> String {
+        self.typed(step_id).map_or(stored, |d| d.delay_days.clone())
+    }
 }
 
 #[get("/campaigns/{id}")]
@@ -97,6 +128,32 @@ async fn campaign_page(
     render(&CampaignTemplate {
         ctx: PageContext::new(&session, &state, Some(&user)),
         view,
+        draft: None,
+    })
+}
+
+/// Ends a step form: a refused step is shown again on the campaign page with the reason
+/// and what was typed; anything else is `finish`ed as usual.
+async fn answer_step(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    id: i64,
+    outcome: Result<String, DomainError>,
+    draft: StepDraft,
+) -> Result<HttpResponse, AppError> {
+    let Err(DomainError::Invalid(reason)) = outcome else {
+        return finish(session, outcome, &back(id));
+    };
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let view = state
+        .db(move |conn| campaign_views::view(conn, &account, id, now))
+        .await?;
+    flash(session, FlashKind::Error, reason);
+    render(&CampaignTemplate {
+        ctx: PageContext::new(session, state, Some(user)),
+        view,
+        draft: Some(draft),
     })
 }
 
@@ -142,6 +199,17 @@ struct StepForm {
     delay_days: String,
 }
 
+impl StepForm {
+    fn draft(&self, step_id: Option<i64>) -> StepDraft {
+        StepDraft {
+            step_id,
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            delay_days: self.delay_days.clone(),
+        }
+    }
+}
+
 #[post("/campaigns/{id}/steps")]
 async fn add_step(
     state: web::Data<AppState>,
@@ -153,14 +221,14 @@ async fn add_step(
     let id = path.into_inner();
     let outcome = match StepInput::parse(&form.subject, &form.body, &form.delay_days) {
         Ok(step) => {
-            let (account, now) = (user.user, state.clock.now());
+            let (account, now) = (user.user.clone(), state.clock.now());
             state
                 .db(move |conn| campaigns::add_step(conn, &account, id, step, now))
                 .await
         }
         Err(e) => Err(e),
     };
-    finish(&session, outcome, &back(id))
+    answer_step(&state, &session, &user, id, outcome, form.draft(None)).await
 }
 
 #[post("/campaigns/{id}/steps/{step}")]
@@ -174,14 +242,22 @@ async fn update_step(
     let (id, step_id) = path.into_inner();
     let outcome = match StepInput::parse(&form.subject, &form.body, &form.delay_days) {
         Ok(step) => {
-            let (account, now) = (user.user, state.clock.now());
+            let (account, now) = (user.user.clone(), state.clock.now());
             state
                 .db(move |conn| campaigns::update_step(conn, &account, id, step_id, step, now))
                 .await
         }
         Err(e) => Err(e),
     };
-    finish(&session, outcome, &back(id))
+    answer_step(
+        &state,
+        &session,
+        &user,
+        id,
+        outcome,
+        form.draft(Some(step_id)),
+    )
+    .await
 }
 
 #[post("/campaigns/{id}/steps/{step}/delete")]

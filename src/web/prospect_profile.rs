@@ -5,8 +5,11 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use super::extract::{
+    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
+};
 use super::prospects::ProspectForm;
+use crate::domain::DomainError;
 use crate::domain::prospects::{self, Profile};
 use crate::domain::verification::{self, Target};
 
@@ -15,6 +18,26 @@ use crate::domain::verification::{self, Target};
 struct ProfileTemplate {
     ctx: PageContext,
     profile: Profile,
+    /// The edit form as typed, when it was refused.
+    typed: Option<ProspectForm>,
+}
+
+impl ProfileTemplate {
+    /// The edit form's `field`: as typed before a refusal, else as stored.
+    fn field(&self, field: &str) -> &str {
+        let stored = &self.profile.prospect;
+        let (typed, stored) = match field {
+            "email" => (self.typed.as_ref().map(|f| &f.email), &stored.email),
+            "first_name" => (
+                self.typed.as_ref().map(|f| &f.first_name),
+                &stored.first_name,
+            ),
+            "last_name" => (self.typed.as_ref().map(|f| &f.last_name), &stored.last_name),
+            "company" => (self.typed.as_ref().map(|f| &f.company), &stored.company),
+            _ => (self.typed.as_ref().map(|f| &f.position), &stored.position),
+        };
+        typed.unwrap_or(stored)
+    }
 }
 
 #[get("/prospects/{id}")]
@@ -31,6 +54,7 @@ async fn profile(
     render(&ProfileTemplate {
         ctx: PageContext::new(&session, &state, Some(&user)),
         profile,
+        typed: None,
     })
 }
 
@@ -45,14 +69,27 @@ async fn update(
     let id = path.into_inner();
     let outcome = match form.parse() {
         Ok(fields) => {
-            let (account, now) = (user.user, state.clock.now());
+            let (account, now) = (user.user.clone(), state.clock.now());
             state
                 .db(move |conn| prospects::update_prospect(conn, &account, id, fields, now))
                 .await
         }
         Err(e) => Err(e),
     };
-    finish(&session, outcome, &format!("/prospects/{id}"))
+    // A refused edit is shown again as typed, with the reason.
+    let Err(DomainError::Invalid(reason)) = outcome else {
+        return finish(&session, outcome, &format!("/prospects/{id}"));
+    };
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let shown = state
+        .db(move |conn| prospects::profile(conn, &account, id, now))
+        .await?;
+    flash(&session, FlashKind::Error, reason);
+    render(&ProfileTemplate {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        profile: shown,
+        typed: Some(form),
+    })
 }
 
 #[post("/prospects/{id}/delete")]

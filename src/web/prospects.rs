@@ -6,7 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use super::extract::{
+    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
+};
 use crate::db::models::ProspectList;
 use crate::domain::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
@@ -82,6 +84,23 @@ struct PageQuery {
 struct ListTemplate {
     ctx: PageContext,
     page: ListPage,
+    /// The add-prospect form as typed, when it was refused.
+    typed: Option<ProspectForm>,
+}
+
+impl ListTemplate {
+    /// The add-prospect form's `field` as typed before a refusal; empty otherwise.
+    fn typed(&self, field: &str) -> &str {
+        let Some(form) = &self.typed else { return "" };
+        match field {
+            "email" => &form.email,
+            "first_name" => &form.first_name,
+            "last_name" => &form.last_name,
+            "company" => &form.company,
+            "position" => &form.position,
+            _ => "",
+        }
+    }
 }
 
 #[get("/prospects/lists/{id}")]
@@ -104,6 +123,7 @@ async fn list_page(
     render(&ListTemplate {
         ctx: PageContext::new(&session, &state, Some(&user)),
         page,
+        typed: None,
     })
 }
 
@@ -208,14 +228,27 @@ async fn add_prospect(
     let id = path.into_inner();
     let outcome = match form.parse() {
         Ok(fields) => {
-            let (account, now) = (user.user, state.clock.now());
+            let (account, now) = (user.user.clone(), state.clock.now());
             state
                 .db(move |conn| prospects::add_prospect(conn, &account, id, fields, now))
                 .await
         }
         Err(e) => Err(e),
     };
-    finish(&session, outcome, &format!("/prospects/lists/{id}"))
+    // A refused prospect is shown again as typed, with the reason.
+    let Err(DomainError::Invalid(reason)) = outcome else {
+        return finish(&session, outcome, &format!("/prospects/lists/{id}"));
+    };
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let page = state
+        .db(move |conn| prospects::list_page(conn, &account, id, 0, now))
+        .await?;
+    flash(&session, FlashKind::Error, reason);
+    render(&ListTemplate {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        page,
+        typed: Some(form),
+    })
 }
 
 /// The list as CSV, written in batches so that a large list never sits in memory.

@@ -7,7 +7,9 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use super::extract::{
+    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
+};
 use crate::crypto::SecretBox;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
@@ -21,7 +23,78 @@ const SENDERS: &str = "/senders";
 struct SendersPage {
     ctx: PageContext,
     senders: Vec<SenderAccount>,
-    editing: Option<SenderAccount>,
+    form: SenderDraft,
+}
+
+/// What the sender form shows: an account being edited, what was just typed and refused,
+/// or the defaults. Passwords are never shown.
+struct SenderDraft {
+    /// The account being edited; `None` for a new one.
+    id: Option<i64>,
+    email: String,
+    display_name: String,
+    daily_limit: String,
+    smtp_host: String,
+    smtp_port: String,
+    smtp_security: String,
+    smtp_user: String,
+    imap_host: String,
+    imap_port: String,
+    imap_security: String,
+    imap_user: String,
+}
+
+impl SenderDraft {
+    fn blank() -> Self {
+        SenderDraft {
+            id: None,
+            email: String::new(),
+            display_name: String::new(),
+            daily_limit: "200".into(),
+            smtp_host: String::new(),
+            smtp_port: "587".into(),
+            smtp_security: "starttls".into(),
+            smtp_user: String::new(),
+            imap_host: String::new(),
+            imap_port: "993".into(),
+            imap_security: "tls".into(),
+            imap_user: String::new(),
+        }
+    }
+
+    fn of(account: &SenderAccount) -> Self {
+        SenderDraft {
+            id: Some(account.id),
+            email: account.email.clone(),
+            display_name: account.display_name.clone(),
+            daily_limit: account.daily_limit.to_string(),
+            smtp_host: account.smtp_host.clone(),
+            smtp_port: account.smtp_port.to_string(),
+            smtp_security: account.smtp_security.clone(),
+            smtp_user: account.smtp_user.clone(),
+            imap_host: account.imap_host.clone(),
+            imap_port: account.imap_port.to_string(),
+            imap_security: account.imap_security.clone(),
+            imap_user: account.imap_user.clone(),
+        }
+    }
+
+    fn typed(form: &SenderForm, id: Option<i64>) -> Self {
+        SenderDraft {
+            id,
+            email: form.email.clone(),
+            display_name: form.display_name.clone(),
+            daily_limit: form.daily_limit.clone(),
+            smtp_host: form.smtp_host.clone(),
+            smtp_port: form.smtp_port.clone(),
+            smtp_security: form.smtp_security.clone(),
+            smtp_user: form.smtp_user.clone(),
+            imap_host: form.imap_host.clone(),
+            imap_port: form.imap_port.clone(),
+            imap_security: form.imap_security.clone(),
+            imap_user: form.imap_user.clone(),
+        }
+    }
 }
 
 #[get("/senders")]
@@ -35,7 +108,7 @@ async fn list(
     render(&SendersPage {
         ctx: PageContext::new(&session, &state, Some(&user)),
         senders,
-        editing: None,
+        form: SenderDraft::blank(),
     })
 }
 
@@ -58,7 +131,29 @@ async fn edit_form(
     render(&SendersPage {
         ctx: PageContext::new(&session, &state, Some(&user)),
         senders,
-        editing: Some(editing),
+        form: SenderDraft::of(&editing),
+    })
+}
+
+/// Ends an add or edit: a refused form is shown again with the reason and what was typed
+/// (passwords excepted); anything else is `finish`ed as usual.
+async fn answer(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    outcome: Result<String, DomainError>,
+    typed: SenderDraft,
+) -> Result<HttpResponse, AppError> {
+    let Err(DomainError::Invalid(reason)) = outcome else {
+        return finish(session, outcome, SENDERS);
+    };
+    let account = user.user.clone();
+    let senders = state.db(move |conn| senders::list(conn, &account)).await?;
+    flash(session, FlashKind::Error, reason);
+    render(&SendersPage {
+        ctx: PageContext::new(session, state, Some(user)),
+        senders,
+        form: typed,
     })
 }
 
@@ -111,14 +206,15 @@ async fn add(
     CsrfForm(form): CsrfForm<SenderForm>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now, secrets) = (
-        user.user,
+        user.user.clone(),
         state.clock.now(),
         SecretBox::new(state.settings.secret_key.expose_secret()),
     );
+    let typed = SenderDraft::typed(&form, None);
     let outcome = state
         .db(move |conn| senders::add(conn, &secrets, &account, &form.input(), now))
         .await;
-    finish(&session, outcome, SENDERS)
+    answer(&state, &session, &user, outcome, typed).await
 }
 
 #[post("/senders/{id}")]
@@ -130,19 +226,15 @@ async fn update(
     CsrfForm(form): CsrfForm<SenderForm>,
 ) -> Result<HttpResponse, AppError> {
     let (account, id, secrets) = (
-        user.user,
+        user.user.clone(),
         path.into_inner(),
         SecretBox::new(state.settings.secret_key.expose_secret()),
     );
+    let typed = SenderDraft::typed(&form, Some(id));
     let outcome = state
         .db(move |conn| senders::update(conn, &secrets, &account, id, &form.input()))
         .await;
-    let back = if outcome.is_ok() {
-        SENDERS.to_string()
-    } else {
-        format!("/senders/{id}")
-    };
-    finish(&session, outcome, &back)
+    answer(&state, &session, &user, outcome, typed).await
 }
 
 #[post("/senders/{id}/delete")]

@@ -8,6 +8,7 @@ mod beyond;
 mod browser;
 mod campaigns;
 mod foundation;
+mod headers_and_jobs;
 mod prospects;
 mod statistics;
 mod teamwork;

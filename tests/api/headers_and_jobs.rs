@@ -508,14 +508,16 @@ async fn a_poisoned_outbox_email_is_recorded_as_failed_and_the_others_still_go_o
             .unwrap();
     }
     let settings = dripteam::mail::deliverer::DeliverySettings {
-        smtp_url: format!("smtp://127.0.0.1:{}", smtp.port),
+        smtp_url: format!("smtp://127.0.0.1:{}", smtp.port).into(),
         from: "dripteam <noreply@dripteam.test>".parse().unwrap(),
         poll_every: Duration::from_secs(3600),
         retry_base: Duration::from_secs(60),
     };
-    let mailer = dripteam::mail::deliverer::transport_builder(&settings.smtp_url)
-        .unwrap()
-        .build();
+    let mailer = dripteam::mail::deliverer::transport_builder(
+        secrecy::ExposeSecret::expose_secret(&settings.smtp_url),
+    )
+    .unwrap()
+    .build();
     let sent = dripteam::mail::deliverer::deliver_due(&app.pool, &app.clock, &mailer, &settings)
         .await
         .unwrap();

@@ -9,6 +9,7 @@ mod browser;
 mod campaigns;
 mod foundation;
 mod prospects;
+mod replicas_and_throttle;
 mod statistics;
 mod teamwork;
 mod two_processes;

@@ -35,7 +35,8 @@ fn free_port() -> u16 {
 }
 
 /// Starts `n` `dripteam serve` processes on `database_url` within a few milliseconds of
-/// each other, sharing one DATA_DIR and the keys (replicas of one deployment).
+/// each other, sharing one fresh DATA_DIR (so they also race to create the session and
+/// secret keys there).
 fn start_replicas(n: usize, database_url: &str, data_dir: &std::path::Path) -> Vec<Replica> {
     let ports: Vec<u16> = (0..n).map(|_| free_port()).collect();
     ports
@@ -48,8 +49,6 @@ fn start_replicas(n: usize, database_url: &str, data_dir: &std::path::Path) -> V
                 .env("DATABASE_URL", database_url)
                 .env("DATA_DIR", data_dir)
                 .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-                .env("SESSION_KEY", "ab".repeat(64))
-                .env("SECRET_KEY", "cd".repeat(32))
                 .env("SMTP_URL", "smtp://127.0.0.1:9")
                 .env("BCRYPT_COST", "4")
                 .env("DB_POOL_SIZE", "2")
@@ -105,7 +104,29 @@ async fn six_processes_started_together_on_a_fresh_database_all_serve() {
         for replica in &mut replicas {
             wait_until_serving(replica, &client).await;
         }
-        eprintln!("round {round}: all six replicas serve");
+        // They all use the one session key that won: a session made on one works on all.
+        let browser = Browser {
+            base: format!("http://127.0.0.1:{}", replicas[0].port),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+        };
+        let page = browser
+            .signup("Max", &format!("max{round}@example.com"), PASSWORD)
+            .await;
+        assert!(page.contains("Log out"), "{page:?}");
+        for replica in &replicas {
+            let account = browser
+                .get(&format!("http://127.0.0.1:{}/account", replica.port))
+                .await;
+            assert!(
+                account.contains(&format!("max{round}@example.com")),
+                "the session works on the replica on port {}: {account:?}",
+                replica.port
+            );
+        }
+        eprintln!("round {round}: all six replicas serve and share one session key");
         drop(replicas);
     }
 }

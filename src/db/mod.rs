@@ -176,9 +176,7 @@ fn migrate_exclusively(manager: &ConnectionManager) -> Result<(), DbError> {
             let mut conn = open(manager)?;
             conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
             let outcome = run_migrations(&mut conn);
-            conn.batch_execute(&format!(
-                "SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"
-            ))?;
+            conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
             outcome
         }
         DatabaseUrl::Sqlite(path) if path.as_str() == ":memory:" => {

@@ -219,7 +219,11 @@ async fn a_correct_password_inside_the_limit_logs_in_even_among_parallel_wrong_o
     account(&app, "bea@example.com").await;
     let ready = browsers(&app, 4).await;
     let (checked, refused, other) = log_in_at_once(&ready, |i| {
-        ("bea@example.com".into(), format!("wrong password {i}"), None)
+        (
+            "bea@example.com".into(),
+            format!("wrong password {i}"),
+            None,
+        )
     })
     .await;
     assert_eq!((checked, refused, other.len()), (4, 0, 0));

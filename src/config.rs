@@ -298,9 +298,17 @@ fn key_from(
             })?;
             let mut key = vec![0u8; min_bytes];
             rand::rng().fill_bytes(&mut key);
-            write_private(&path, &hex::encode(&key))
-                .map_err(|e| bad("DATA_DIR", format!("cannot write {}: {e}", path.display())))?;
-            Ok(key)
+            match write_private(&path, &hex::encode(&key)) {
+                Ok(()) => Ok(key),
+                // A process started at the same moment wrote its key first: use that one.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    key_from(get, name, data_dir, file, min_bytes)
+                }
+                Err(e) => Err(bad(
+                    "DATA_DIR",
+                    format!("cannot write {}: {e}", path.display()),
+                )),
+            }
         }
         Err(e) => Err(bad(
             "DATA_DIR",
@@ -309,12 +317,22 @@ fn key_from(
     }
 }
 
+/// Writes a new file with mode 0600 that appears whole or not at all: the contents go to a
+/// temporary file first, which is then hard-linked to `path` (fails with `AlreadyExists` when
+/// another process got there first, never replacing its file). Several processes started
+/// together on a fresh DATA_DIR therefore all end up with the one key that won.
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(contents.as_bytes())
+    let written = options
+        .open(&temporary)
+        .and_then(|mut f| f.write_all(contents.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::hard_link(&temporary, path));
+    let _ = std::fs::remove_file(&temporary);
+    written
 }
 
 /// `RUST_LOG` as env_logger reads it: comma-separated `level`, `target` or `target=level`.

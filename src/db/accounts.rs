@@ -115,40 +115,75 @@ pub fn use_password_reset(
     Ok(changed == 1)
 }
 
-pub fn record_login_failure(
+/// The throttle's limits for one claim: at most `per_address` attempts for an address and
+/// `per_client` from one client address since `since` (UTC).
+pub struct LoginLimits {
+    pub since: NaiveDateTime,
+    pub per_address: i64,
+    pub per_client: i64,
+}
+
+/// PostgreSQL advisory-lock classes (first key of the two-key form; the second is
+/// `hashtext` of the address or the client) serialising log-in claims.
+const ADDRESS_LOCK_CLASS: i32 = 0x4c41; // "LA"
+const CLIENT_LOCK_CLASS: i32 = 0x4c43; // "LC"
+
+/// Claims one log-in attempt for `email` from `client_ip` before its password is checked:
+/// counts the attempts recorded since `limits.since` and, only when both counts are under
+/// their limits, records this one as a failure (the caller clears it on success). Count and
+/// record happen in one write transaction that serialises claims for the same address and the
+/// same client — SQLite: the write lock taken at `BEGIN IMMEDIATE`; PostgreSQL: transaction
+/// advisory locks on the address, then on the client (always in that order, so two claims
+/// cannot deadlock) — so parallel attempts can never pass the limits together.
+/// Rows of this address and client older than the window are deleted on the way.
+///
+/// Returns false, recording nothing, when a limit is reached.
+pub fn claim_login_attempt(
     conn: &mut AnyConnection,
     email: &str,
     client_ip: &str,
     now: NaiveDateTime,
-) -> Result<(), DbError> {
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::email.eq(email),
-            login_failures::client_ip.eq(client_ip),
-            login_failures::created_at.eq(now),
-        ))
+    limits: &LoginLimits,
+) -> Result<bool, DbError> {
+    super::write_transaction(conn, |conn| {
+        if let AnyConnection::Postgresql(pg) = conn {
+            for (class, key) in [(ADDRESS_LOCK_CLASS, email), (CLIENT_LOCK_CLASS, client_ip)] {
+                diesel::sql_query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+                    .bind::<diesel::sql_types::Integer, _>(class)
+                    .bind::<diesel::sql_types::Text, _>(key)
+                    .execute(pg)?;
+            }
+        }
+        diesel::delete(
+            login_failures::table
+                .filter(
+                    login_failures::email
+                        .eq(email)
+                        .or(login_failures::client_ip.eq(client_ip)),
+                )
+                .filter(login_failures::created_at.le(limits.since)),
+        )
         .execute(conn)?;
-    Ok(())
-}
-
-/// Failed log-ins since `since`: (for this address, from this client).
-pub fn login_failures_since(
-    conn: &mut AnyConnection,
-    email: &str,
-    client_ip: &str,
-    since: NaiveDateTime,
-) -> Result<(i64, i64), DbError> {
-    let by_email = login_failures::table
-        .filter(login_failures::email.eq(email))
-        .filter(login_failures::created_at.gt(since))
-        .count()
-        .get_result(conn)?;
-    let by_client = login_failures::table
-        .filter(login_failures::client_ip.eq(client_ip))
-        .filter(login_failures::created_at.gt(since))
-        .count()
-        .get_result(conn)?;
-    Ok((by_email, by_client))
+        let by_address: i64 = login_failures::table
+            .filter(login_failures::email.eq(email))
+            .count()
+            .get_result(conn)?;
+        let by_client: i64 = login_failures::table
+            .filter(login_failures::client_ip.eq(client_ip))
+            .count()
+            .get_result(conn)?;
+        if by_address >= limits.per_address || by_client >= limits.per_client {
+            return Ok(false);
+        }
+        diesel::insert_into(login_failures::table)
+            .values((
+                login_failures::email.eq(email),
+                login_failures::client_ip.eq(client_ip),
+                login_failures::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(true)
+    })
 }
 
 pub fn clear_login_failures(conn: &mut AnyConnection, email: &str) -> Result<(), DbError> {

@@ -146,7 +146,11 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
-/// Opens the pool and runs the migrations of the URL's backend.
+/// Opens the pool after running the migrations of the URL's backend, one process at a time
+/// (see [`migrate_exclusively`]).
+///
+/// Errors: the SQLite directory cannot be created, the database cannot be opened, the
+/// migration lock cannot be taken or a migration fails.
 pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     if let DatabaseUrl::Sqlite(path) = url
         && let Some(dir) = std::path::Path::new(path).parent()
@@ -155,17 +159,74 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| DbError::Task(format!("cannot create {}: {e}", dir.display())))?;
     }
-    let pool = r2d2::Pool::builder()
+    let manager = ConnectionManager { url: url.clone() };
+    migrate_exclusively(&manager)?;
+    r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(std::time::Duration::from_secs(10))
-        .build(ConnectionManager { url: url.clone() })
-        .map_err(|e| DbError::Task(format!("cannot open the database: {e}")))?;
-    run_migrations(&mut *pool.get()?)?;
-    Ok(pool)
+        .build(manager)
+        .map_err(|e| DbError::Task(format!("cannot open the database: {e}")))
 }
 
-pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
+/// The PostgreSQL advisory lock (single 64-bit key: "dripteam" in ASCII) held while one
+/// process reads and runs the pending migrations.
+const MIGRATION_LOCK_KEY: i64 = 0x6472_6970_7465_616d;
+
+/// Runs the pending migrations while holding a lock that every dripteam process sharing the
+/// database takes, so that replicas started together on a fresh database apply each migration
+/// once: diesel's harness reads the pending list outside any lock and would otherwise let two
+/// processes create the same tables (PostgreSQL: `duplicate key value violates unique
+/// constraint "pg_type_typname_nsp_index"`; SQLite: `table ... already exists`).
+///
+/// - PostgreSQL: `pg_advisory_lock(MIGRATION_LOCK_KEY)` on a connection of its own, released
+///   after (and by PostgreSQL when the connection ends, so a crashed process never holds it).
+/// - SQLite: an exclusive OS file lock (`flock`) on `<database file>.migrate-lock`, next to
+///   the database. A lock inside the database cannot work: diesel runs each migration in its
+///   own transaction, which would wait for the lock holder's write lock. The file stays (an
+///   empty file); the OS releases the lock when the process ends. `:memory:` needs no lock.
+///
+/// A process that finds the lock taken waits for it, then finds nothing pending.
+fn migrate_exclusively(manager: &ConnectionManager) -> Result<(), DbError> {
+    let open = |manager: &ConnectionManager| {
+        manager
+            .connect()
+            .map_err(|e| DbError::Task(format!("cannot open the database: {e}")))
+    };
+    match &manager.url {
+        DatabaseUrl::Postgres(_) => {
+            let mut conn = open(manager)?;
+            conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+            let outcome = run_migrations(&mut conn);
+            conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+            outcome
+        }
+        DatabaseUrl::Sqlite(path) if path.as_str() == ":memory:" => {
+            run_migrations(&mut open(manager)?)
+        }
+        DatabaseUrl::Sqlite(path) => {
+            let lock_path = format!("{path}.migrate-lock");
+            let lock_error = |e: std::io::Error| {
+                DbError::Migration(format!("cannot lock {lock_path} for migrations: {e}"))
+            };
+            let lock = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock_path)
+                .map_err(lock_error)?;
+            if lock.try_lock().is_err() {
+                log::info!("waiting for another process to finish the database migrations");
+                lock.lock().map_err(lock_error)?;
+            }
+            let outcome = run_migrations(&mut open(manager)?);
+            lock.unlock().map_err(lock_error)?;
+            outcome
+        }
+    }
+}
+
+fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
     let applied = match conn {
         AnyConnection::Postgresql(pg) => pg
             .run_pending_migrations(POSTGRES_MIGRATIONS)

@@ -121,11 +121,20 @@ pub fn sign_up(
     }
 }
 
-/// Failed attempts in this window block further tries for the address or the client.
+/// Attempts not known to have succeeded in this window block further tries for the address
+/// or the client (OWASP Authentication Cheat Sheet, "Login Throttling").
 const THROTTLE_WINDOW_MINUTES: i64 = 15;
 const MAX_FAILURES_PER_ADDRESS: i64 = 5;
 const MAX_FAILURES_PER_CLIENT: i64 = 20;
 
+/// Logs in with an address (trimmed, lower-cased) and password, throttled: each attempt is
+/// claimed atomically before its password is checked, so at most 5 passwords are checked per
+/// address and 20 per client address (`client_ip`, see `web::extract::client_ip`) in any
+/// 15 minutes, however many requests arrive at once and on however many processes. A correct
+/// password inside the limit logs in and clears the address's failures.
+///
+/// Errors: `Throttled` when a limit is reached (nothing checked), `Invalid` with one message
+/// for an unknown address and a wrong password alike.
 pub fn log_in(
     conn: &mut AnyConnection,
     raw_email: &str,
@@ -135,9 +144,12 @@ pub fn log_in(
     now: NaiveDateTime,
 ) -> DomainResult<User> {
     let email = raw_email.trim().to_lowercase();
-    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let (by_email, by_client) = db::login_failures_since(conn, &email, client_ip, since)?;
-    if by_email >= MAX_FAILURES_PER_ADDRESS || by_client >= MAX_FAILURES_PER_CLIENT {
+    let limits = db::LoginLimits {
+        since: now - Duration::minutes(THROTTLE_WINDOW_MINUTES),
+        per_address: MAX_FAILURES_PER_ADDRESS,
+        per_client: MAX_FAILURES_PER_CLIENT,
+    };
+    if !db::claim_login_attempt(conn, &email, client_ip, now, &limits)? {
         return Err(DomainError::Throttled(format!(
             "Too many failed log-in attempts. Wait {THROTTLE_WINDOW_MINUTES} minutes and try again, or reset your password."
         )));
@@ -156,10 +168,8 @@ pub fn log_in(
             db::clear_login_failures(conn, &email)?;
             Ok(user)
         }
-        _ => {
-            db::record_login_failure(conn, &email, client_ip, now)?;
-            invalid("Wrong email address or password.")
-        }
+        // The claimed attempt stays recorded as a failure.
+        _ => invalid("Wrong email address or password."),
     }
 }
 

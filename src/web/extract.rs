@@ -304,10 +304,50 @@ pub fn check_csrf(session: &Session, sent: &str) -> Result<(), AppError> {
 #[derive(Deserialize)]
 pub struct NoFields {}
 
-/// The client's address, for throttling.
+/// The client's IP address, for throttling: the TCP peer, unless the peer is one of
+/// `TRUSTED_PROXIES` (a load balancer). Then it is the right-most `X-Forwarded-For` entry
+/// (all such headers, in order, comma-separated) that is not itself a trusted proxy: each
+/// proxy appends the address it received from, so the entries left of that one may be
+/// written by the client (MDN, "X-Forwarded-For: Selecting an IP address"). When every entry
+/// is a trusted proxy it is the left-most; when an entry cannot be read (not an IP address,
+/// with or without a port) it is the last trusted hop before it. Without trusted proxies
+/// forwarding headers are ignored, so a client cannot choose its own address.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "unknown".into(), |a| a.ip().to_string())
+    let Some(peer) = req.peer_addr().map(|a| a.ip().to_canonical()) else {
+        return "unknown".into();
+    };
+    let trusted: &[std::net::IpAddr] = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(&[], |state| &state.settings.trusted_proxies);
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|t| t.to_canonical() == *ip);
+    if !is_trusted(&peer) {
+        return peer.to_string();
+    }
+    let values: Option<Vec<&str>> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .map(|v| v.to_str().ok())
+        .collect();
+    let entries: Vec<&str> = values
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for entry in entries.into_iter().rev() {
+        let parsed = entry
+            .parse::<std::net::IpAddr>()
+            .or_else(|_| entry.parse::<std::net::SocketAddr>().map(|a| a.ip()));
+        let Ok(ip) = parsed.map(|ip| ip.to_canonical()) else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client.to_string()
 }
 
 /// Where a log-in, sign-up or other page goes when `next` is missing or unsafe.

@@ -10,6 +10,7 @@ mod campaigns;
 mod foundation;
 mod headers_and_jobs;
 mod prospects;
+mod replicas_and_throttle;
 mod statistics;
 mod teamwork;
 mod two_processes;

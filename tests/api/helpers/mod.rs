@@ -186,14 +186,15 @@ pub fn fake_dns() -> dripteam::dns::FixedResolver {
 }
 
 /// A fresh database for one test, dropped at the end when it is a PostgreSQL one.
-struct TestDatabase {
-    url: String,
+pub struct TestDatabase {
+    pub url: String,
     admin_url: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
 
 impl TestDatabase {
-    fn create() -> Self {
+    /// An empty database (no migrations run) on the backend TEST_DATABASE_URL selects.
+    pub fn create() -> Self {
         let dir = tempfile::tempdir().unwrap();
         match std::env::var("TEST_DATABASE_URL")
             .ok()

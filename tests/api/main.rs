@@ -8,6 +8,7 @@ mod beyond;
 mod browser;
 mod campaigns;
 mod foundation;
+mod outbound;
 mod prospects;
 mod statistics;
 mod teamwork;

@@ -98,7 +98,12 @@ async fn add_sender(who: &Browser, email: &str, host: &str, smtp: u16, imap: u16
 }
 
 fn sender_id(page: &Page, email: &str) -> i64 {
-    let row = page.body.split("<tr>").find(|r| r.contains(email)).unwrap();
+    let row = page
+        .body
+        .split("<tr>")
+        .skip(1)
+        .find(|r| r.contains(email))
+        .unwrap();
     form_action(row, "/test")
         .trim_start_matches("/senders/")
         .trim_end_matches("/test")

@@ -120,6 +120,7 @@ pub enum MailServer {
 }
 
 impl MailServer {
+    /// "SMTP" or "IMAP", as the user reads it.
     pub fn label(self) -> &'static str {
         match self {
             MailServer::Smtp => "SMTP",
@@ -225,6 +226,7 @@ pub struct MailFailure {
 }
 
 impl MailFailure {
+    /// A failure of `kind` on `server`.
     pub fn new(server: MailServer, kind: FailureKind) -> Self {
         MailFailure { server, kind }
     }

@@ -51,12 +51,15 @@ pub enum Outcome {
     Failed(FailureKind),
 }
 
+/// One sender account's outcome in a round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccountOutcome {
     pub sender_id: i64,
     pub outcome: Outcome,
 }
 
+/// Runs a round every `every` until the task is aborted; a round that fails or panics is
+/// logged and the next one runs as usual.
 pub async fn run(
     pool: Pool,
     clock: Clock,

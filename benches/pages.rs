@@ -320,7 +320,10 @@ async fn emails_per_second(count: usize) -> f64 {
     .await
     .unwrap();
     let started = Instant::now();
-    let mut transports = Default::default();
+    // The bench's SMTP sink listens on loopback.
+    let mut transports = dripteam::jobs::campaign_sender::Transports::new(
+        dripteam::domain::outbound::MailHosts::AnyAddress,
+    );
     while (received.load(Ordering::Relaxed) as usize) < count {
         dripteam::jobs::campaign_sender::tick(&pool, &clock, &secrets, &base, &mut transports)
             .await

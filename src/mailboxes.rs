@@ -1,7 +1,10 @@
 //! Talking to users' own mail servers: SMTP to send campaign emails, IMAP to find replies.
-//! No rules here, only the protocols; `domain::senders` decides who may use which account.
+//! No rules here, only the protocols; `domain::senders` decides who may use which account
+//! and `domain::outbound` which addresses may be reached: every connection goes to an
+//! address resolved and checked here, never to a name resolved again.
 
 use std::fmt::Debug;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +15,10 @@ use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
-const TIMEOUT: Duration = Duration::from_secs(20);
+use crate::domain::outbound::{self, FailureKind, MailFailure, MailHosts, MailServer};
+
+/// How long one SMTP exchange, name lookup or "Test connection" may take.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// How a connection is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,10 +70,64 @@ impl Debug for Server {
     }
 }
 
-pub fn smtp_transport(server: &Server) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let tls = || TlsParameters::new(server.host.clone()).map_err(|e| e.to_string());
-    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&server.host)
-        .port(server.port)
+/// The first address `server.host` resolves to that `hosts` allows, with `server.port`.
+///
+/// An IP literal is used as it is. Refuses with `CannotResolve` when the name has no
+/// address (or the lookup fails or takes longer than `timeout`), and with `NotAllowed`
+/// when every address is refused by `domain::outbound::address_allowed`. Callers connect
+/// to the returned address, never to the name again, so a DNS answer that changes between
+/// the check and the connection cannot lead elsewhere.
+pub async fn checked_address(
+    server: &Server,
+    role: MailServer,
+    hosts: MailHosts,
+    timeout: Duration,
+) -> Result<SocketAddr, MailFailure> {
+    let failure = |kind| MailFailure::new(role, kind);
+    let lookup = tokio::net::lookup_host((server.host.as_str(), server.port));
+    let addresses: Vec<SocketAddr> = match tokio::time::timeout(timeout, lookup).await {
+        Ok(Ok(found)) => found.collect(),
+        Ok(Err(e)) => {
+            log::info!("{} {server:?}: cannot resolve: {e}", role.label());
+            return Err(failure(FailureKind::CannotResolve));
+        }
+        Err(_) => {
+            log::info!("{} {server:?}: name lookup timed out", role.label());
+            return Err(failure(FailureKind::CannotResolve));
+        }
+    };
+    if addresses.is_empty() {
+        return Err(failure(FailureKind::CannotResolve));
+    }
+    addresses
+        .iter()
+        .copied()
+        .find(|a| outbound::address_allowed(a.ip(), hosts))
+        .ok_or_else(|| {
+            log::warn!(
+                "{} {server:?}: refused, resolves to {addresses:?} (ALLOW_PRIVATE_MAIL_HOSTS is off)",
+                role.label()
+            );
+            failure(FailureKind::NotAllowed)
+        })
+}
+
+/// An SMTP transport for the account's server, connecting to its checked address (see
+/// `checked_address`) with TLS naming the host. The transport connects lazily: connection
+/// failures come from its first use.
+pub async fn smtp_transport(
+    server: &Server,
+    hosts: MailHosts,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailFailure> {
+    let address = checked_address(server, MailServer::Smtp, hosts, TIMEOUT).await?;
+    let tls = || {
+        TlsParameters::new(server.host.clone()).map_err(|e| {
+            log::info!("SMTP {server:?}: TLS parameters: {e}");
+            MailFailure::new(MailServer::Smtp, FailureKind::TlsFailed)
+        })
+    };
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(address.ip().to_string())
+        .port(address.port())
         .timeout(Some(TIMEOUT));
     let builder = match server.security {
         Security::Tls => builder.tls(Tls::Wrapper(tls()?)),
@@ -85,13 +145,60 @@ pub fn smtp_transport(server: &Server) -> Result<AsyncSmtpTransport<Tokio1Execut
     Ok(builder.build())
 }
 
-/// Connects and authenticates, for "Test connection".
-pub async fn test_smtp(server: &Server) -> Result<(), String> {
-    let transport = smtp_transport(server)?;
-    match transport.test_connection().await {
-        Ok(true) => Ok(()),
-        Ok(false) => Err("the server did not accept the connection".into()),
-        Err(e) => Err(e.to_string()),
+/// The kind of an SMTP failure, for the user; `with_login` tells whether the session
+/// authenticates (then a negative reply is taken as the login being refused).
+pub fn smtp_failure(error: &lettre::transport::smtp::Error, with_login: bool) -> MailFailure {
+    let kind = if let Some(kind) = io_kind(error) {
+        kind
+    } else if error.is_tls() {
+        FailureKind::TlsFailed
+    } else if (error.is_permanent() || error.is_transient()) && with_login {
+        FailureKind::LoginRefused
+    } else {
+        FailureKind::Unexpected
+    };
+    MailFailure::new(MailServer::Smtp, kind)
+}
+
+/// The kind of the first I/O error in `error`'s source chain, if it tells one.
+fn io_kind(error: &(dyn std::error::Error + 'static)) -> Option<FailureKind> {
+    let mut source = Some(error);
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Some(connect_kind(io));
+        }
+        source = e.source();
+    }
+    None
+}
+
+fn connect_kind(error: &std::io::Error) -> FailureKind {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::ConnectionRefused => FailureKind::Refused,
+        ErrorKind::TimedOut | ErrorKind::WouldBlock => FailureKind::TimedOut,
+        ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::UnexpectedEof
+        | ErrorKind::BrokenPipe
+        | ErrorKind::InvalidData => FailureKind::Unexpected,
+        _ => FailureKind::Unreachable,
+    }
+}
+
+/// Connects and authenticates, for "Test connection". The peer's own words are logged,
+/// never returned.
+pub async fn test_smtp(server: &Server, hosts: MailHosts) -> Result<(), MailFailure> {
+    let transport = smtp_transport(server, hosts).await?;
+    let failed = |kind| MailFailure::new(MailServer::Smtp, kind);
+    match tokio::time::timeout(TIMEOUT, transport.test_connection()).await {
+        Ok(Ok(true)) => Ok(()),
+        Ok(Ok(false)) => Err(failed(FailureKind::Unexpected)),
+        Ok(Err(e)) => {
+            log::info!("SMTP test of {server:?}: {e}");
+            Err(smtp_failure(&e, !server.user.is_empty()))
+        }
+        Err(_) => Err(failed(FailureKind::TimedOut)),
     }
 }
 
@@ -117,19 +224,27 @@ pub struct InboxMessage {
 }
 
 /// Messages with a UID above `after_uid`, with their In-Reply-To and References ids.
-pub async fn fetch_replies(server: &Server, after_uid: u32) -> Result<Vec<InboxMessage>, String> {
+///
+/// Connects to the checked address of `server` (see `checked_address`); the whole exchange,
+/// name lookup included, ends with `TimedOut` after `timeout`. Failures are returned by
+/// kind (cannot resolve, not allowed, refused, timed out, TLS failed, login refused, …);
+/// the server's own words are logged, never returned.
+pub async fn fetch_replies(
+    server: &Server,
+    after_uid: u32,
+    hosts: MailHosts,
+    timeout: Duration,
+) -> Result<Vec<InboxMessage>, MailFailure> {
     let work = async {
-        let tcp = TcpStream::connect((server.host.as_str(), server.port))
-            .await
-            .map_err(|e| format!("cannot connect: {e}"))?;
+        let address = checked_address(server, MailServer::Imap, hosts, timeout).await?;
+        let tcp = TcpStream::connect(address).await.map_err(|e| {
+            log::info!("IMAP {server:?}: cannot connect to {address}: {e}");
+            imap_failure(connect_kind(&e))
+        })?;
         match server.security {
             Security::None => fetch_over(greeted(tcp).await?, server, after_uid).await,
             Security::Tls => {
-                let name = server_name(&server.host)?;
-                let tls = tls_connector()
-                    .connect(name, tcp)
-                    .await
-                    .map_err(|e| format!("TLS: {e}"))?;
+                let tls = tls_over(tcp, server).await?;
                 fetch_over(greeted(tls).await?, server, after_uid).await
             }
             Security::StartTls => {
@@ -137,33 +252,51 @@ pub async fn fetch_replies(server: &Server, after_uid: u32) -> Result<Vec<InboxM
                 client
                     .run_command_and_check_ok("STARTTLS", None)
                     .await
-                    .map_err(|e| format!("STARTTLS: {e}"))?;
-                let name = server_name(&server.host)?;
-                let tls = tls_connector()
-                    .connect(name, client.into_inner())
-                    .await
-                    .map_err(|e| format!("TLS: {e}"))?;
+                    .map_err(|e| {
+                        log::info!("IMAP {server:?}: STARTTLS: {e}");
+                        imap_failure(FailureKind::TlsFailed)
+                    })?;
+                let tls = tls_over(client.into_inner(), server).await?;
                 fetch_over(async_imap::Client::new(tls), server, after_uid).await
             }
         }
     };
-    tokio::time::timeout(TIMEOUT, work)
+    tokio::time::timeout(timeout, work)
         .await
-        .map_err(|_| "the IMAP server did not answer in time".to_string())?
+        .map_err(|_| imap_failure(FailureKind::TimedOut))?
 }
 
-fn server_name(host: &str) -> Result<tokio_rustls::rustls::pki_types::ServerName<'static>, String> {
-    tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_string())
-        .map_err(|e| format!("bad host name: {e}"))
+fn imap_failure(kind: FailureKind) -> MailFailure {
+    MailFailure::new(MailServer::Imap, kind)
+}
+
+async fn tls_over(
+    tcp: TcpStream,
+    server: &Server,
+) -> Result<tokio_rustls::client::TlsStream<TcpStream>, MailFailure> {
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(server.host.clone()).map_err(
+        |e| {
+            log::info!("IMAP {server:?}: bad TLS server name: {e}");
+            imap_failure(FailureKind::TlsFailed)
+        },
+    )?;
+    tls_connector().connect(name, tcp).await.map_err(|e| {
+        log::info!("IMAP {server:?}: TLS: {e}");
+        imap_failure(FailureKind::TlsFailed)
+    })
 }
 
 async fn greeted<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
     stream: T,
-) -> Result<async_imap::Client<T>, String> {
+) -> Result<async_imap::Client<T>, MailFailure> {
     let mut client = async_imap::Client::new(stream);
     match client.read_response().await {
         Some(Ok(_)) => Ok(client),
-        _ => Err("the server sent no IMAP greeting".into()),
+        Some(Err(e)) => {
+            log::info!("IMAP greeting not understood: {e}");
+            Err(imap_failure(FailureKind::Unexpected))
+        }
+        None => Err(imap_failure(FailureKind::Unexpected)),
     }
 }
 
@@ -171,23 +304,27 @@ async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
     client: async_imap::Client<T>,
     server: &Server,
     after_uid: u32,
-) -> Result<Vec<InboxMessage>, String> {
+) -> Result<Vec<InboxMessage>, MailFailure> {
+    let inbox_failed = |e: async_imap::error::Error| {
+        log::info!("IMAP {server:?}: reading INBOX: {e}");
+        imap_failure(FailureKind::InboxUnreadable)
+    };
     let mut session = client
         .login(&server.user, &server.password)
         .await
-        .map_err(|(e, _)| format!("login refused: {e}"))?;
-    session
-        .select("INBOX")
-        .await
-        .map_err(|e| format!("cannot open INBOX: {e}"))?;
+        .map_err(|(e, _)| {
+            log::info!("IMAP {server:?}: login: {e}");
+            imap_failure(FailureKind::LoginRefused)
+        })?;
+    session.select("INBOX").await.map_err(inbox_failed)?;
     let range = format!("{}:*", after_uid + 1);
     let fetched: Vec<async_imap::types::Fetch> = session
         .uid_fetch(&range, "(UID BODY.PEEK[HEADER])")
         .await
-        .map_err(|e| format!("fetch: {e}"))?
+        .map_err(inbox_failed)?
         .try_collect()
         .await
-        .map_err(|e| format!("fetch: {e}"))?;
+        .map_err(inbox_failed)?;
     let messages = fetched
         .iter()
         // `n:*` always returns the newest message, even when its UID is below n.
@@ -229,9 +366,11 @@ pub fn referenced_ids(header: &str) -> Vec<String> {
         .collect()
 }
 
-/// Logs in and opens the inbox, for "Test connection".
-pub async fn test_imap(server: &Server) -> Result<(), String> {
-    fetch_replies(server, u32::MAX - 1).await.map(|_| ())
+/// Logs in and opens the inbox, for "Test connection" (see `fetch_replies`).
+pub async fn test_imap(server: &Server, hosts: MailHosts) -> Result<(), MailFailure> {
+    fetch_replies(server, u32::MAX - 1, hosts, TIMEOUT)
+        .await
+        .map(|_| ())
 }
 
 #[cfg(test)]

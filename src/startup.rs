@@ -18,6 +18,7 @@ use crate::config::Settings;
 use crate::crypto::SecretBox;
 use crate::db::{self, DbError, Pool};
 use crate::dns::DnsResolver;
+use crate::domain::outbound::MailHosts;
 use crate::domain::verification::MxResolver;
 use crate::jobs::{campaign_sender, invitation_reminders, reply_poller};
 use crate::mail::deliverer::{self, DeliverySettings};
@@ -103,6 +104,7 @@ impl Application {
 
 fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::task::AbortHandle> {
     let secrets = SecretBox::new(settings.secret_key.expose_secret());
+    let hosts = MailHosts::from_setting(settings.allow_private_mail_hosts);
     let mut workers = vec![
         tokio::spawn(campaign_sender::run(
             pool.clone(),
@@ -110,6 +112,7 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
             secrets.clone(),
             settings.base_url.clone(),
             settings.sender_poll,
+            hosts,
         ))
         .abort_handle(),
         tokio::spawn(invitation_reminders::run(
@@ -123,6 +126,7 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
             pool.clone(),
             clock.clone(),
             secrets,
+            reply_poller::PollSettings::new(hosts),
             settings.reply_poll,
         ))
         .abort_handle(),

@@ -207,6 +207,13 @@ pub struct SenderAccount {
     pub imap_last_uid: i64,
     pub daily_limit: i32,
     pub created_at: NaiveDateTime,
+    /// IMAP checks failed in a row; 0 after a successful one.
+    pub imap_failures: i32,
+    /// The last failure's `domain::outbound::FailureKind` code, while failing.
+    pub imap_failure: Option<String>,
+    pub imap_failed_at: Option<NaiveDateTime>,
+    /// The reply poller skips the mailbox until then.
+    pub imap_retry_at: Option<NaiveDateTime>,
 }
 
 /// A sender account's settings as entered, passwords already encrypted.

@@ -218,6 +218,10 @@ diesel::table! {
         imap_last_uid -> BigInt,
         daily_limit -> Integer,
         created_at -> Timestamp,
+        imap_failures -> Integer,
+        imap_failure -> Nullable<Text>,
+        imap_failed_at -> Nullable<Timestamp>,
+        imap_retry_at -> Nullable<Timestamp>,
     }
 }
 

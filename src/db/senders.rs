@@ -23,9 +23,13 @@ pub fn insert(
         .get_result(conn)?)
 }
 
+/// Saves new settings; a failing mailbox is read again at the next round.
 pub fn update(conn: &mut AnyConnection, id: i64, settings: &SenderSettings) -> Result<(), DbError> {
     diesel::update(sender_accounts::table.find(id))
-        .set(settings)
+        .set((
+            settings,
+            sender_accounts::imap_retry_at.eq(None::<NaiveDateTime>),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -46,13 +50,56 @@ pub fn of_owner(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<SenderAcc
         .load(conn)?)
 }
 
-/// Accounts with IMAP settings, for the reply poller.
-pub fn with_imap(conn: &mut AnyConnection) -> Result<Vec<SenderAccount>, DbError> {
+/// Accounts with IMAP settings whose mailbox is due at `now` (no backoff wait pending),
+/// for the reply poller: healthy ones first, so that failing ones never queue before them.
+pub fn imap_due(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+) -> Result<Vec<SenderAccount>, DbError> {
     Ok(sender_accounts::table
         .filter(sender_accounts::imap_host.ne(""))
-        .order(sender_accounts::id)
+        .filter(
+            sender_accounts::imap_retry_at
+                .is_null()
+                .or(sender_accounts::imap_retry_at.le(now)),
+        )
+        .order((sender_accounts::imap_failures, sender_accounts::id))
         .select(SenderAccount::as_select())
         .load(conn)?)
+}
+
+/// Records a failed IMAP check: `failures` in a row, of `kind` (a FailureKind code), at
+/// `at`; the mailbox is skipped until `retry_at`.
+pub fn record_imap_failure(
+    conn: &mut AnyConnection,
+    id: i64,
+    failures: i32,
+    kind: &str,
+    at: NaiveDateTime,
+    retry_at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(sender_accounts::table.find(id))
+        .set((
+            sender_accounts::imap_failures.eq(failures),
+            sender_accounts::imap_failure.eq(Some(kind)),
+            sender_accounts::imap_failed_at.eq(Some(at)),
+            sender_accounts::imap_retry_at.eq(Some(retry_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets past IMAP failures after a successful check.
+pub fn clear_imap_failure(conn: &mut AnyConnection, id: i64) -> Result<(), DbError> {
+    diesel::update(sender_accounts::table.find(id))
+        .set((
+            sender_accounts::imap_failures.eq(0),
+            sender_accounts::imap_failure.eq(None::<String>),
+            sender_accounts::imap_failed_at.eq(None::<NaiveDateTime>),
+            sender_accounts::imap_retry_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Moves the IMAP bookmark forward only (two pollers may race).

@@ -13,6 +13,7 @@ pub mod export;
 pub mod header_text;
 pub mod import_mapping;
 pub mod invitations;
+pub mod outbound;
 pub mod placeholders;
 pub mod plans;
 pub mod policy;

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::accounts::EmailAddress;
+use super::outbound::{self, FailureKind, MailFailure};
 use super::{DomainError, DomainResult, header_text, invalid, policy};
 use crate::crypto::SecretBox;
 use crate::db::models::{SenderAccount, SenderSettings, User};
@@ -166,26 +167,106 @@ pub fn delete(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<St
 }
 
 /// The account's SMTP and IMAP servers with the passwords decrypted for one use.
+/// Refuses with `Internal` when a stored password cannot be decrypted.
 pub fn servers(secrets: &SecretBox, sender: &SenderAccount) -> DomainResult<(Server, Server)> {
-    let open = |sealed: &str| {
-        secrets
-            .open(sealed)
-            .map_err(|e| DomainError::Internal(e.to_string()))
+    Ok((smtp_server(secrets, sender)?, imap_server(secrets, sender)?))
+}
+
+/// The account's SMTP server, password decrypted; `Internal` when it cannot be.
+pub fn smtp_server(secrets: &SecretBox, sender: &SenderAccount) -> DomainResult<Server> {
+    Ok(Server {
+        host: sender.smtp_host.clone(),
+        port: sender.smtp_port as u16,
+        security: Security::parse(&sender.smtp_security).unwrap_or(Security::Tls),
+        user: sender.smtp_user.clone(),
+        password: open(secrets, &sender.smtp_password)?,
+    })
+}
+
+/// The account's IMAP server, password decrypted; `Internal` when it cannot be.
+pub fn imap_server(secrets: &SecretBox, sender: &SenderAccount) -> DomainResult<Server> {
+    Ok(Server {
+        host: sender.imap_host.clone(),
+        port: sender.imap_port as u16,
+        security: Security::parse(&sender.imap_security).unwrap_or(Security::Tls),
+        user: sender.imap_user.clone(),
+        password: open(secrets, &sender.imap_password)?,
+    })
+}
+
+fn open(secrets: &SecretBox, sealed: &str) -> DomainResult<String> {
+    secrets
+        .open(sealed)
+        .map_err(|e| DomainError::Internal(e.to_string()))
+}
+
+/// What "Test connection" tells the user: `Ok` when both servers work, otherwise
+/// `Invalid` naming each server's outcome by kind only, e.g. "a@x.example: SMTP works;
+/// IMAP failed: connection refused." (never the peer's words, see `domain::outbound`).
+pub fn connection_report(
+    email: &str,
+    smtp: Result<(), MailFailure>,
+    imap: Result<(), MailFailure>,
+) -> DomainResult<String> {
+    let said = |outcome: Result<(), MailFailure>| match outcome {
+        Ok(()) => "works".to_string(),
+        Err(failure) => format!("failed: {}", failure.kind.describe()),
     };
-    Ok((
-        Server {
-            host: sender.smtp_host.clone(),
-            port: sender.smtp_port as u16,
-            security: Security::parse(&sender.smtp_security).unwrap_or(Security::Tls),
-            user: sender.smtp_user.clone(),
-            password: open(&sender.smtp_password)?,
-        },
-        Server {
-            host: sender.imap_host.clone(),
-            port: sender.imap_port as u16,
-            security: Security::parse(&sender.imap_security).unwrap_or(Security::Tls),
-            user: sender.imap_user.clone(),
-            password: open(&sender.imap_password)?,
-        },
+    match (smtp, imap) {
+        (Ok(()), Ok(())) => Ok(format!("{email}: SMTP and IMAP connections work.")),
+        (smtp, imap) => invalid(format!(
+            "{email}: SMTP {}; IMAP {}.",
+            said(smtp),
+            said(imap)
+        )),
+    }
+}
+
+/// Sender accounts whose mailbox the reply poller should read at `now`: every account
+/// with IMAP settings that is not waiting out a backoff, healthy ones first.
+pub fn imap_due(conn: &mut AnyConnection, now: NaiveDateTime) -> DomainResult<Vec<SenderAccount>> {
+    Ok(db::imap_due(conn, now)?)
+}
+
+/// Records the outcome of one IMAP check of `sender` (as loaded before the check).
+/// A failure counts one more in a row and skips the mailbox for
+/// `outbound::imap_backoff(failures)`; a success forgets earlier failures (and writes
+/// nothing when there were none).
+pub fn record_imap_check(
+    conn: &mut AnyConnection,
+    sender: &SenderAccount,
+    outcome: Result<(), FailureKind>,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    match outcome {
+        Ok(()) if sender.imap_failures == 0 && sender.imap_retry_at.is_none() => Ok(()),
+        Ok(()) => Ok(db::clear_imap_failure(conn, sender.id)?),
+        Err(kind) => {
+            let failures = sender.imap_failures.saturating_add(1);
+            let retry_at = now + outbound::imap_backoff(failures);
+            Ok(db::record_imap_failure(
+                conn,
+                sender.id,
+                failures,
+                kind.code(),
+                now,
+                retry_at,
+            )?)
+        }
+    }
+}
+
+/// The line the sender accounts page shows while the mailbox fails, e.g. "Last IMAP
+/// check failed: connection refused at 2026-12-01 13:05 UTC; next try after 13:07 UTC."
+pub fn imap_problem(sender: &SenderAccount) -> Option<String> {
+    let (code, at) = (sender.imap_failure.as_deref()?, sender.imap_failed_at?);
+    let next = sender
+        .imap_retry_at
+        .map(|r| format!("; next try after {} UTC", r.format("%H:%M")))
+        .unwrap_or_default();
+    Some(format!(
+        "Last IMAP check failed: {} at {} UTC{next}.",
+        FailureKind::parse(code).describe(),
+        at.format("%Y-%m-%d %H:%M")
     ))
 }

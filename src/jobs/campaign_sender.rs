@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::{FutureExt, StreamExt};
 use lettre::message::MultiPart;
@@ -13,6 +13,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use crate::clock::Clock;
 use crate::crypto::SecretBox;
 use crate::db::{DbError, Pool};
+use crate::domain::outbound::MailHosts;
 use crate::domain::sending::{self, Outgoing};
 use crate::domain::{DomainError, DomainResult};
 use crate::mailboxes;
@@ -28,14 +29,26 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// SMTP transports kept between rounds, one per sender account, replaced when the
-/// account's settings change; their pooled connections are reused.
-#[derive(Default)]
+/// account's settings change and at least every `RESOLVE_EVERY` (the host is resolved and
+/// checked against `hosts` again); their pooled connections are reused.
 pub struct Transports {
-    by_sender: HashMap<i64, (String, AsyncSmtpTransport<Tokio1Executor>)>,
+    hosts: MailHosts,
+    by_sender: HashMap<i64, (String, Instant, AsyncSmtpTransport<Tokio1Executor>)>,
 }
 
+/// How long a transport keeps the address its host resolved to.
+const RESOLVE_EVERY: Duration = Duration::from_secs(300);
+
 impl Transports {
-    fn for_outgoing(
+    /// `hosts`: which addresses sender accounts' SMTP servers may have.
+    pub fn new(hosts: MailHosts) -> Self {
+        Transports {
+            hosts,
+            by_sender: HashMap::new(),
+        }
+    }
+
+    async fn for_outgoing(
         &mut self,
         outgoing: &Outgoing,
     ) -> Result<&AsyncSmtpTransport<Tokio1Executor>, String> {
@@ -47,13 +60,15 @@ impl Transports {
         let stale = self
             .by_sender
             .get(&outgoing.sender_id)
-            .is_none_or(|(known, _)| *known != fingerprint);
+            .is_none_or(|(known, built, _)| {
+                *known != fingerprint || built.elapsed() > RESOLVE_EVERY
+            });
         if stale {
-            let transport = mailboxes::smtp_transport(&outgoing.server)?;
+            let transport = mailboxes::smtp_transport(&outgoing.server, self.hosts).await?;
             self.by_sender
-                .insert(outgoing.sender_id, (fingerprint, transport));
+                .insert(outgoing.sender_id, (fingerprint, Instant::now(), transport));
         }
-        Ok(&self.by_sender[&outgoing.sender_id].1)
+        Ok(&self.by_sender[&outgoing.sender_id].2)
     }
 }
 
@@ -63,8 +78,15 @@ fn tokens_digest(secret: &str) -> String {
 
 /// Runs a round every `every` until the process ends. A round that fails or panics is
 /// logged and the next one starts as usual (its transports are rebuilt after a panic).
-pub async fn run(pool: Pool, clock: Clock, secrets: SecretBox, base_url: String, every: Duration) {
-    let mut transports = Transports::default();
+pub async fn run(
+    pool: Pool,
+    clock: Clock,
+    secrets: SecretBox,
+    base_url: String,
+    every: Duration,
+    hosts: MailHosts,
+) {
+    let mut transports = Transports::new(hosts);
     loop {
         tokio::time::sleep(every).await;
         let round = tick(&pool, &clock, &secrets, &base_url, &mut transports);
@@ -76,7 +98,7 @@ pub async fn run(pool: Pool, clock: Clock, secrets: SecretBox, base_url: String,
                     "campaign sender: the round panicked: {}",
                     crate::jobs::panic_text(&*panic)
                 );
-                transports = Transports::default();
+                transports = Transports::new(hosts);
             }
         }
     }
@@ -109,7 +131,7 @@ pub async fn tick(
     // CONCURRENT_SENDS go out at once over the transport's pooled connections.
     let mut jobs = Vec::with_capacity(due.len());
     for outgoing in due {
-        let transport = transports.for_outgoing(&outgoing).cloned();
+        let transport = transports.for_outgoing(&outgoing).await.cloned();
         jobs.push((outgoing, transport));
     }
     let outcomes: Vec<bool> = futures_util::stream::iter(jobs)

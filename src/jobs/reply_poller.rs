@@ -1,52 +1,176 @@
-//! The reply poller: reads each sender account's IMAP inbox for answers to our emails.
+//! The reply poller: reads sender accounts' IMAP inboxes for answers to our emails, so that
+//! a reply stops the recipient's later steps.
+//!
+//! Mailboxes are read several at a time, each within its own time limit, so one slow or
+//! unresponsive server delays only its own account. A mailbox that fails (or panics, or
+//! holds settings that cannot be decrypted) is recorded as failed with the kind of failure
+//! and skipped for a backoff that doubles with each failure in a row
+//! (`domain::outbound::imap_backoff`); the other accounts are read as usual.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
+
+use futures_util::{FutureExt, StreamExt};
 
 use crate::clock::Clock;
 use crate::crypto::SecretBox;
-use crate::db::{DbError, Pool, senders};
-use crate::domain::{DomainError, DomainResult, sending};
+use crate::db::models::SenderAccount;
+use crate::db::{AnyConnection, DbError, Pool};
+use crate::domain::outbound::{FailureKind, MailHosts};
+use crate::domain::{DomainError, DomainResult, senders, sending};
 use crate::mailboxes;
 
-pub async fn run(pool: Pool, clock: Clock, secrets: SecretBox, every: Duration) {
-    loop {
-        tokio::time::sleep(every).await;
-        if let Err(e) = tick(&pool, &clock, &secrets).await {
-            log::error!("reply poller: {e}");
+/// How a round reads mailboxes.
+#[derive(Debug, Clone, Copy)]
+pub struct PollSettings {
+    /// Which addresses IMAP servers may have (`ALLOW_PRIVATE_MAIL_HOSTS`).
+    pub hosts: MailHosts,
+    /// The longest one account's check may take, name lookup to logout.
+    pub account_timeout: Duration,
+    /// How many mailboxes are read at once.
+    pub concurrency: usize,
+}
+
+impl PollSettings {
+    /// 20 seconds per account, 8 accounts at once.
+    pub fn new(hosts: MailHosts) -> Self {
+        PollSettings {
+            hosts,
+            account_timeout: mailboxes::TIMEOUT,
+            concurrency: 8,
         }
     }
 }
 
-/// Polls every sender account once; returns how many replies were found.
-pub async fn tick(pool: &Pool, clock: &Clock, secrets: &SecretBox) -> DomainResult<usize> {
-    let p = pool.clone();
-    let accounts = tokio::task::spawn_blocking(move || {
-        Ok::<_, DomainError>(senders::with_imap(&mut *p.get().map_err(DbError::from)?)?)
-    })
-    .await
-    .map_err(|e| DomainError::Internal(e.to_string()))??;
-    let mut found = 0;
-    for account in accounts {
-        let (_, imap) = match crate::domain::senders::servers(secrets, &account) {
-            Ok(servers) => servers,
-            Err(e) => {
-                log::error!("sender account {}: {e}", account.id);
-                continue;
-            }
-        };
-        let after = u32::try_from(account.imap_last_uid).unwrap_or(0);
-        match mailboxes::fetch_replies(&imap, after).await {
-            Ok(inbox) if inbox.is_empty() => {}
-            Ok(inbox) => {
-                let (p, now, id) = (pool.clone(), clock.now(), account.id);
-                found += tokio::task::spawn_blocking(move || {
-                    sending::record_replies(&mut *p.get().map_err(DbError::from)?, id, &inbox, now)
-                })
-                .await
-                .map_err(|e| DomainError::Internal(e.to_string()))??;
-            }
-            Err(e) => log::warn!("IMAP of sender account {} ({:?}): {e}", account.id, imap),
+/// What one round did with one sender account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The inbox was read; this many new replies were recorded.
+    Read { replies: usize },
+    /// The check failed (and was recorded on the account, with its backoff).
+    Failed(FailureKind),
+}
+
+/// One sender account's outcome in a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountOutcome {
+    pub sender_id: i64,
+    pub outcome: Outcome,
+}
+
+/// Runs a round every `every` until the task is aborted; a round that fails or panics is
+/// logged and the next one runs as usual.
+pub async fn run(
+    pool: Pool,
+    clock: Clock,
+    secrets: SecretBox,
+    settings: PollSettings,
+    every: Duration,
+) {
+    loop {
+        tokio::time::sleep(every).await;
+        match AssertUnwindSafe(tick(&pool, &clock, &secrets, &settings))
+            .catch_unwind()
+            .await
+        {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => log::error!("reply poller: {e}"),
+            Err(_) => log::error!("reply poller: the round panicked; the next round goes on"),
         }
     }
-    Ok(found)
+}
+
+/// One round: reads every sender account whose mailbox is due (see `senders::imap_due`),
+/// `settings.concurrency` at a time; returns each account's outcome, in the order they
+/// ended. Fails only when the due accounts cannot be loaded.
+pub async fn tick(
+    pool: &Pool,
+    clock: &Clock,
+    secrets: &SecretBox,
+    settings: &PollSettings,
+) -> DomainResult<Vec<AccountOutcome>> {
+    let now = clock.now();
+    let accounts = blocking(pool, move |conn| senders::imap_due(conn, now)).await?;
+    Ok(futures_util::stream::iter(accounts)
+        .map(|account| poll_account(pool, clock, secrets, settings, account))
+        .buffer_unordered(settings.concurrency.max(1))
+        .collect()
+        .await)
+}
+
+async fn blocking<T: Send + 'static>(
+    pool: &Pool,
+    work: impl FnOnce(&mut AnyConnection) -> DomainResult<T> + Send + 'static,
+) -> DomainResult<T> {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || work(&mut *pool.get().map_err(DbError::from)?))
+        .await
+        .map_err(|e| DomainError::Internal(format!("reply poller task: {e}")))?
+}
+
+/// Reads one account's mailbox and records the outcome; never fails or panics itself.
+async fn poll_account(
+    pool: &Pool,
+    clock: &Clock,
+    secrets: &SecretBox,
+    settings: &PollSettings,
+    account: SenderAccount,
+) -> AccountOutcome {
+    let sender_id = account.id;
+    let read = AssertUnwindSafe(read_mailbox(pool, clock, secrets, settings, &account))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| {
+            log::error!("reply poller: reading sender account {sender_id} panicked");
+            Err(FailureKind::Internal)
+        });
+    let (check, now) = (read.map(|_| ()), clock.now());
+    if let Err(e) = blocking(pool, move |conn| {
+        senders::record_imap_check(conn, &account, check, now)
+    })
+    .await
+    {
+        log::error!("reply poller: sender account {sender_id}: cannot record the check: {e}");
+    }
+    AccountOutcome {
+        sender_id,
+        outcome: match read {
+            Ok(replies) => Outcome::Read { replies },
+            Err(kind) => Outcome::Failed(kind),
+        },
+    }
+}
+
+/// New messages in the account's inbox, with replies to our emails recorded; how many.
+async fn read_mailbox(
+    pool: &Pool,
+    clock: &Clock,
+    secrets: &SecretBox,
+    settings: &PollSettings,
+    account: &SenderAccount,
+) -> Result<usize, FailureKind> {
+    let id = account.id;
+    let imap = senders::imap_server(secrets, account).map_err(|e| {
+        log::error!("reply poller: sender account {id}: {e}");
+        FailureKind::SettingsUnreadable
+    })?;
+    let after = u32::try_from(account.imap_last_uid).unwrap_or(0);
+    let inbox = mailboxes::fetch_replies(&imap, after, settings.hosts, settings.account_timeout)
+        .await
+        .map_err(|failure| {
+            log::warn!("reply poller: sender account {id} ({imap:?}): {failure}");
+            failure.kind
+        })?;
+    if inbox.is_empty() {
+        return Ok(0);
+    }
+    let now = clock.now();
+    blocking(pool, move |conn| {
+        sending::record_replies(conn, id, &inbox, now)
+    })
+    .await
+    .map_err(|e| {
+        log::error!("reply poller: sender account {id}: recording replies: {e}");
+        FailureKind::Internal
+    })
 }

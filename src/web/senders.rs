@@ -13,6 +13,7 @@ use super::extract::{
 use crate::crypto::SecretBox;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
+use crate::domain::outbound::MailHosts;
 use crate::domain::senders::{self, SenderInput};
 use crate::mailboxes;
 
@@ -22,7 +23,8 @@ const SENDERS: &str = "/senders";
 #[template(path = "senders/list.html")]
 struct SendersPage {
     ctx: PageContext,
-    senders: Vec<SenderAccount>,
+    /// Each account with the line about its failing mailbox, if it fails.
+    senders: Vec<(SenderAccount, Option<String>)>,
     form: SenderDraft,
 }
 
@@ -97,6 +99,16 @@ impl SenderDraft {
     }
 }
 
+fn with_problems(accounts: Vec<SenderAccount>) -> Vec<(SenderAccount, Option<String>)> {
+    accounts
+        .into_iter()
+        .map(|a| {
+            let problem = senders::imap_problem(&a);
+            (a, problem)
+        })
+        .collect()
+}
+
 #[get("/senders")]
 async fn list(
     state: web::Data<AppState>,
@@ -107,7 +119,7 @@ async fn list(
     let senders = state.db(move |conn| senders::list(conn, &account)).await?;
     render(&SendersPage {
         ctx: PageContext::new(&session, &state, Some(&user)),
-        senders,
+        senders: with_problems(senders),
         form: SenderDraft::blank(),
     })
 }
@@ -130,7 +142,7 @@ async fn edit_form(
         .await?;
     render(&SendersPage {
         ctx: PageContext::new(&session, &state, Some(&user)),
-        senders,
+        senders: with_problems(senders),
         form: SenderDraft::of(&editing),
     })
 }
@@ -152,7 +164,7 @@ async fn answer(
     flash(session, FlashKind::Error, reason);
     render(&SendersPage {
         ctx: PageContext::new(session, state, Some(user)),
-        senders,
+        senders: with_problems(senders),
         form: typed,
     })
 }
@@ -269,16 +281,14 @@ async fn test_connection(
         .db(move |conn| senders::own(conn, &account, id))
         .await?;
     let (smtp, imap) = senders::servers(&secrets, &sender)?;
-    let smtp_result = mailboxes::test_smtp(&smtp).await;
-    let imap_result = mailboxes::test_imap(&imap).await;
-    let outcome = match (smtp_result, imap_result) {
-        (Ok(()), Ok(())) => Ok(format!("{}: SMTP and IMAP connections work.", sender.email)),
-        (smtp, imap) => Err(DomainError::Invalid(format!(
-            "{}: SMTP {}; IMAP {}.",
-            sender.email,
-            smtp.map_or_else(|e| format!("failed ({e})"), |()| "works".into()),
-            imap.map_or_else(|e| format!("failed ({e})"), |()| "works".into()),
-        ))),
-    };
-    finish(&session, outcome, SENDERS)
+    let hosts = MailHosts::from_setting(state.settings.allow_private_mail_hosts);
+    let (smtp, imap) = futures_util::join!(
+        mailboxes::test_smtp(&smtp, hosts),
+        mailboxes::test_imap(&imap, hosts)
+    );
+    finish(
+        &session,
+        senders::connection_report(&sender.email, smtp, imap),
+        SENDERS,
+    )
 }

@@ -348,7 +348,7 @@ async fn sender_passwords_are_encrypted_and_the_accounts_private() {
     // "Test connection" names what failed (nothing listens on IMAP port 1).
     let page = s.max.post(&format!("{edit}/test"), &[]).await;
     assert!(
-        page.contains("SMTP works; IMAP failed (cannot connect"),
+        page.contains("SMTP works; IMAP failed: connection refused."),
         "{page:?}"
     );
 }
@@ -375,7 +375,7 @@ async fn a_crash_between_claim_and_send_reports_instead_of_resending() {
         &app.clock,
         &app.secrets(),
         &app.address,
-        &mut Default::default(),
+        &mut dripteam::jobs::campaign_sender::Transports::new(app.mail_hosts()),
     )
     .await
     .unwrap();

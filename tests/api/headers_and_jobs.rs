@@ -110,7 +110,7 @@ async fn sender_round(app: &TestApp) -> usize {
         &app.clock,
         &app.secrets(),
         &app.address,
-        &mut Default::default(),
+        &mut dripteam::jobs::campaign_sender::Transports::new(app.mail_hosts()),
     )
     .await
     .expect("the round ends")

@@ -9,6 +9,7 @@ mod browser;
 mod campaigns;
 mod foundation;
 mod headers_and_jobs;
+mod outbound;
 mod prospects;
 mod replicas_and_throttle;
 mod statistics;

@@ -258,6 +258,7 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     vars: HashMap<String, String>,
     sender_poll: Duration,
+    reply_poll: Duration,
     instances: Vec<Instance>,
     db: TestDatabase,
 }
@@ -276,6 +277,8 @@ pub struct Options {
     pub extra: Vec<(&'static str, String)>,
     /// How often the campaign sender runs (long: the test drives it by hand).
     pub sender_poll: Duration,
+    /// How often the reply poller runs (long: the test drives it by hand).
+    pub reply_poll: Duration,
 }
 
 impl Default for Options {
@@ -284,6 +287,7 @@ impl Default for Options {
             smtp: true,
             extra: Vec::new(),
             sender_poll: Duration::from_millis(100),
+            reply_poll: Duration::from_millis(200),
         }
     }
 }
@@ -312,7 +316,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         vars.insert(k, v);
     }
     let vars: HashMap<String, String> = vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-    let instance = start_instance(&vars, Clock::default(), options.sender_poll);
+    let instance = start_instance(
+        &vars,
+        Clock::default(),
+        options.sender_poll,
+        options.reply_poll,
+    );
     TestApp {
         address: instance.address.clone(),
         pool: instance.pool.clone(),
@@ -321,6 +330,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         data_dir,
         vars,
         sender_poll: options.sender_poll,
+        reply_poll: options.reply_poll,
         instances: vec![instance],
         db,
     }
@@ -334,12 +344,17 @@ pub struct Instance {
     workers: Vec<tokio::task::AbortHandle>,
 }
 
-fn start_instance(vars: &HashMap<String, String>, clock: Clock, sender_poll: Duration) -> Instance {
+fn start_instance(
+    vars: &HashMap<String, String>,
+    clock: Clock,
+    sender_poll: Duration,
+    reply_poll: Duration,
+) -> Instance {
     let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
     settings.outbox_poll = Duration::from_millis(50);
     settings.outbox_retry_base = Duration::from_millis(200);
     settings.sender_poll = sender_poll;
-    settings.reply_poll = Duration::from_millis(200);
+    settings.reply_poll = reply_poll;
     let app = Application::build_with_resolver(settings, clock, Arc::new(fake_dns()))
         .expect("app starts");
     let instance = Instance {
@@ -356,7 +371,12 @@ fn start_instance(vars: &HashMap<String, String>, clock: Clock, sender_poll: Dur
 impl TestApp {
     /// A second app process on the same database, sharing the keys (a load balancer's view).
     pub fn another_instance(&mut self) -> String {
-        let instance = start_instance(&self.vars, Clock::default(), self.sender_poll);
+        let instance = start_instance(
+            &self.vars,
+            Clock::default(),
+            self.sender_poll,
+            self.reply_poll,
+        );
         let address = instance.address.clone();
         self.instances.push(instance);
         address
@@ -365,6 +385,12 @@ impl TestApp {
     pub fn secrets(&self) -> dripteam::crypto::SecretBox {
         let settings = Settings::from_lookup(|k| self.vars.get(k).cloned()).unwrap();
         dripteam::crypto::SecretBox::new(settings.secret_key.expose_secret())
+    }
+
+    /// Which mail server addresses this app allows (its ALLOW_PRIVATE_MAIL_HOSTS).
+    pub fn mail_hosts(&self) -> dripteam::domain::outbound::MailHosts {
+        let settings = Settings::from_lookup(|k| self.vars.get(k).cloned()).unwrap();
+        dripteam::domain::outbound::MailHosts::from_setting(settings.allow_private_mail_hosts)
     }
 
     /// The settings this app was started with, for starting the real binary beside it.

@@ -2,13 +2,14 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::{DomainError, DomainResult};
+use super::{DomainError, DomainResult, policy};
 use crate::db::{AnyConnection, accounts, team as db};
 use crate::mail::{messages, outbox};
 
 /// Reminder emails for pending invitations: the first 2 days, the second 5 days after the
 /// invitation was (re)sent. Each is claimed by a conditional update, so it goes out once
-/// even with several app processes. Returns how many were sent.
+/// even with several app processes. An address whose account is unconfirmed gets none
+/// (`policy::may_remind_to_log_in`); its claim is still used up. Returns how many were sent.
 pub fn send_reminders(
     conn: &mut AnyConnection,
     base_url: &str,
@@ -28,8 +29,14 @@ pub fn send_reminders(
                 if !db::claim_reminder(conn, invitation.id, number)? {
                     return Ok::<_, DomainError>(());
                 }
-                let has_account = accounts::user_by_email(conn, &invitation.email)?.is_some();
-                let page = if has_account { "login" } else { "signup" };
+                let page = match accounts::user_by_email(conn, &invitation.email)? {
+                    // Nobody proved they own the address: no "log in and join" for them.
+                    Some(account) if policy::may_remind_to_log_in(&account).is_err() => {
+                        return Ok(());
+                    }
+                    Some(_) => "login",
+                    None => "signup",
+                };
                 let link = format!(
                     "{base_url}/{page}?email={}&next=/account/team",
                     invitation.email.replace('+', "%2B").replace('@', "%40")

@@ -9,6 +9,7 @@ mod browser;
 mod campaigns;
 mod foundation;
 mod prospects;
+mod sessions_and_accounts;
 mod statistics;
 mod teamwork;
 mod two_processes;

@@ -252,6 +252,7 @@ async fn emails_per_second(count: usize) -> f64 {
                     email: accounts::EmailAddress::parse("bench@example.com").unwrap(),
                     password: accounts::NewPassword::parse("bench-password").unwrap(),
                 },
+                accounts::AddressProof::Operator,
                 4,
                 now,
             )

@@ -42,6 +42,7 @@ pub fn users(
                     users::plan.eq("free"),
                     users::period_anchor.eq(now),
                     users::created_at.eq(now),
+                    users::email_confirmed_at.eq(Some(now)),
                 )
             })
             .collect();

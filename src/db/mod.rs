@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod campaigns;
+pub mod confirmations;
 pub mod imports;
 pub mod messages;
 pub mod models;
@@ -11,6 +12,7 @@ pub mod outbox;
 pub mod prospects;
 pub mod schema;
 pub mod senders;
+pub mod sessions;
 pub mod statistics;
 pub mod team;
 pub mod transfer;

@@ -16,6 +16,8 @@ pub struct User {
     pub period_anchor: NaiveDateTime,
     pub paid_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// When the owner followed an emailed link to this address; `None`: unconfirmed.
+    pub email_confirmed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -27,6 +29,37 @@ pub struct NewUser<'a> {
     pub plan: &'a str,
     pub period_anchor: NaiveDateTime,
     pub paid_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub email_confirmed_at: Option<NaiveDateTime>,
+}
+
+/// A log-in as stored server-side; the browser's cookie holds the token whose SHA-256 is
+/// `token_hash`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub token_hash: String,
+    /// A short description of the browser (its User-Agent, checked and truncated).
+    pub client: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// An emailed link that proves an address (see `domain::confirmation`).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = email_confirmations)]
+pub struct EmailConfirmation {
+    pub id: i64,
+    pub user_id: i64,
+    pub email: String,
+    /// `confirm` or `change` (`domain::confirmation::Purpose`).
+    pub purpose: String,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
 }
 

@@ -10,6 +10,32 @@ diesel::table! {
         period_anchor -> Timestamp,
         paid_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        email_confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        client -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_confirmations (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        email -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -115,6 +141,8 @@ diesel::table! {
 }
 
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(email_confirmations -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> teams (team_id));
 diesel::joinable!(invitations -> teams (team_id));
@@ -322,4 +350,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_messages,
     message_links,
     usage_alerts,
+    sessions,
+    email_confirmations,
 );

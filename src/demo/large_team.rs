@@ -12,7 +12,7 @@ use crate::db::{
     AnyConnection, accounts as db_accounts, campaigns, prospects, senders as sender_db, team,
     write_transaction,
 };
-use crate::domain::accounts::{self, EmailAddress, NewPassword, PersonName, SignUp};
+use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
 use crate::domain::plans::Plan;
 use crate::domain::{DomainError, DomainResult, billing, invalid, senders};
 
@@ -58,6 +58,7 @@ pub fn build(
             email: EmailAddress::parse(LEADER_EMAIL)?,
             password: NewPassword::parse(DEMO_PASSWORD)?,
         },
+        AddressProof::Operator,
         bcrypt_cost,
         now,
     )?;

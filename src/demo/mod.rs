@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use crate::crypto::SecretBox;
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts as db_accounts};
-use crate::domain::accounts::{self, EmailAddress, NewPassword, PersonName, SignUp};
+use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
 use crate::domain::invitations::{self, InvitationRef, InviteSettings};
 use crate::domain::plans::Plan;
 use crate::domain::{
@@ -46,6 +46,7 @@ fn account(
             email: EmailAddress::parse(email)?,
             password: NewPassword::parse(DEMO_PASSWORD)?,
         },
+        AddressProof::Operator,
         cost,
         now,
     )?;

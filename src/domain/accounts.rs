@@ -3,7 +3,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::plans::Plan;
-use super::{DomainError, DomainResult, invalid, tokens};
+use super::{DomainError, DomainResult, confirmation, invalid, sessions, tokens};
 use crate::db::models::{NewUser, User};
 use crate::db::{AnyConnection, accounts as db};
 use crate::mail::{messages, outbox};
@@ -86,9 +86,21 @@ pub struct SignUp {
     pub password: NewPassword,
 }
 
+/// How a new account's address counts as proven.
+pub enum AddressProof<'a> {
+    /// Unconfirmed until the owner follows the link emailed to it (links under `base_url`).
+    EmailLink { base_url: &'a str },
+    /// Confirmed at once: accounts the operator creates (the demo, benchmarks).
+    Operator,
+}
+
+/// Creates an account. With `AddressProof::EmailLink` its address is unconfirmed and a
+/// confirmation link is queued in the same transaction (`confirmation`). Refuses an address
+/// that already has an account.
 pub fn sign_up(
     conn: &mut AnyConnection,
     form: SignUp,
+    proof: AddressProof,
     bcrypt_cost: u32,
     now: NaiveDateTime,
 ) -> DomainResult<User> {
@@ -98,26 +110,32 @@ pub fn sign_up(
         );
     }
     let hash = form.password.hash(bcrypt_cost)?;
-    let inserted = db::insert_user(
-        conn,
-        &NewUser {
-            email: form.email.as_str(),
-            name: &form.name.0,
-            password_hash: &hash,
-            plan: Plan::Free.code(),
-            period_anchor: now,
-            paid_until: None,
-            created_at: now,
-        },
-    );
+    let inserted = crate::db::write_transaction(conn, |conn| {
+        let user = db::insert_user(
+            conn,
+            &NewUser {
+                email: form.email.as_str(),
+                name: &form.name.0,
+                password_hash: &hash,
+                plan: Plan::Free.code(),
+                period_anchor: now,
+                paid_until: None,
+                created_at: now,
+                email_confirmed_at: matches!(proof, AddressProof::Operator).then_some(now),
+            },
+        )?;
+        if let AddressProof::EmailLink { base_url } = proof {
+            confirmation::send_sign_up_link(conn, &user, base_url, now)?;
+        }
+        Ok(user)
+    });
     match inserted {
-        Ok(user) => Ok(user),
         // Two sign-ups racing for one address: the unique index decides.
-        Err(crate::db::DbError::Query(diesel::result::Error::DatabaseError(
+        Err(DomainError::Db(crate::db::DbError::Query(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ))) => invalid("An account with this email address already exists."),
-        Err(e) => Err(e.into()),
+        )))) => invalid("An account with this email address already exists."),
+        other => other,
     }
 }
 
@@ -231,9 +249,46 @@ pub fn reset_password(
             return invalid("This password reset link was already used.");
         }
         db::set_password_hash(conn, reset.user_id, &hash)?;
+        // Whoever held the old password (or a copied cookie) is logged out everywhere.
+        sessions::end_all_of(conn, reset.user_id, None, now)?;
+        // The link was emailed to the account's address: following it proves the address.
+        crate::db::confirmations::mark_address_confirmed(conn, reset.user_id, now)?;
         let user = db::user_by_id(conn, reset.user_id)?;
         db::clear_login_failures(conn, &user.email)?;
         Ok(user)
+    })
+}
+
+/// Refuses with "The current password is wrong." unless `raw` is the user's password.
+pub fn check_current_password(user: &User, raw: &str) -> DomainResult<()> {
+    if bcrypt::verify(raw, &user.password_hash).unwrap_or(false) {
+        Ok(())
+    } else {
+        invalid("The current password is wrong.")
+    }
+}
+
+/// Changes the password of a logged-in user (the current one is required) and ends their
+/// other sessions; the session `this_session` making the change stays.
+pub fn change_password(
+    conn: &mut AnyConnection,
+    user: &User,
+    this_session: i64,
+    current_password: &str,
+    new_password: NewPassword,
+    bcrypt_cost: u32,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    check_current_password(user, current_password)?;
+    let hash = new_password.hash(bcrypt_cost)?;
+    let ended = crate::db::write_transaction(conn, |conn| {
+        db::set_password_hash(conn, user.id, &hash)?;
+        sessions::end_all_of(conn, user.id, Some(this_session), now)
+    })?;
+    Ok(match ended {
+        0 => "Your password was changed.".into(),
+        1 => "Your password was changed, and your 1 other session was logged out.".into(),
+        n => format!("Your password was changed, and your {n} other sessions were logged out."),
     })
 }
 

@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::accounts::EmailAddress;
+use super::policy::AnswerChannel;
 use super::{DomainError, DomainResult, invalid, policy, tokens};
 use crate::db::models::{Invitation, Team, User};
 use crate::db::{AnyConnection, DbError, accounts, team as db};
@@ -246,7 +247,10 @@ pub fn inspect_link(
             has_account: accounts::user_by_email(conn, &invitation.email)?.is_some(),
             email: invitation.email,
         }),
-        Some(user) if policy::may_answer_invitation(user, &invitation).is_err() => {
+        Some(user)
+            if policy::may_answer_invitation(user, &invitation, AnswerChannel::EmailedLink)
+                .is_err() =>
+        {
             Ok(LinkState::WrongAccount {
                 invited: invitation.email,
             })
@@ -267,12 +271,16 @@ fn card(conn: &mut AnyConnection, invitation: Invitation) -> DomainResult<Invita
     })
 }
 
-/// Unexpired pending invitations addressed to the user, for "Join team" in their account.
+/// Unexpired pending invitations addressed to the user, for "Join team" in their account;
+/// none while the user's address is unconfirmed (`policy::may_see_invitations_to_address`).
 pub fn pending_for(
     conn: &mut AnyConnection,
     user: &User,
     now: NaiveDateTime,
 ) -> DomainResult<Vec<InvitationCard>> {
+    if policy::may_see_invitations_to_address(user).is_err() {
+        return Ok(Vec::new());
+    }
     Ok(db::pending_invitations_for(conn, &user.email)?
         .into_iter()
         .filter(|(invitation, _)| invitation.expires_at > now)
@@ -299,12 +307,15 @@ fn answerable(
     which: InvitationRef,
     now: NaiveDateTime,
 ) -> DomainResult<(Team, Invitation)> {
-    let invitation = match which {
-        InvitationRef::Token(token) => db::invitation_by_token_hash(conn, &tokens::digest(token))?,
-        InvitationRef::Id(id) => db::invitation_by_id(conn, id)?,
-    }
-    .ok_or(DomainError::NotFound)?;
-    policy::may_answer_invitation(user, &invitation)?;
+    let (invitation, channel) = match which {
+        InvitationRef::Token(token) => (
+            db::invitation_by_token_hash(conn, &tokens::digest(token))?,
+            AnswerChannel::EmailedLink,
+        ),
+        InvitationRef::Id(id) => (db::invitation_by_id(conn, id)?, AnswerChannel::InApp),
+    };
+    let invitation = invitation.ok_or(DomainError::NotFound)?;
+    policy::may_answer_invitation(user, &invitation, channel)?;
     if invitation.status != "pending" {
         return invalid(
             "This invitation is no longer valid: it was cancelled, replaced by a newer one, or already answered.",
@@ -322,6 +333,8 @@ fn answerable(
     Ok((team, invitation))
 }
 
+/// Joins the invitation's team. Through the emailed link (`InvitationRef::Token`) this
+/// also confirms the user's address, which the link was sent to.
 pub fn accept(
     conn: &mut AnyConnection,
     user: &User,
@@ -329,6 +342,7 @@ pub fn accept(
     base_url: &str,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
+    let proves_address = matches!(which, InvitationRef::Token(_));
     let (team, invitation) = answerable(conn, user, which, now)?;
     let membership = db::active_membership_of(conn, user.id)?;
     let own_members = match db::team_by_leader(conn, user.id)? {
@@ -342,6 +356,9 @@ pub fn accept(
             return invalid("This invitation was already answered.");
         }
         db::insert_membership(conn, team.id, user.id, now)?;
+        if proves_address {
+            crate::db::confirmations::mark_address_confirmed(conn, user.id, now)?;
+        }
         db::insert_activity(conn, team.id, user.id, &user.email, "joined", "", now)?;
         let notice = format!(
             "{} ({}) accepted your invitation and joined your team.",

@@ -91,13 +91,61 @@ pub fn may_invite(actor_membership: Option<&Membership>) -> DomainResult<()> {
     }
 }
 
-/// Answering (joining or declining) an invitation: only the invited address.
-pub fn may_answer_invitation(actor: &User, invitation: &Invitation) -> DomainResult<()> {
-    if actor.email == invitation.email {
+/// How someone answers an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerChannel {
+    /// Through the link emailed to the invited address: holding it proves the address.
+    EmailedLink,
+    /// With "Join team" / "Decline" in the account, which proves nothing by itself.
+    InApp,
+}
+
+/// The refusal an unconfirmed account gets wherever its address would be trusted.
+pub fn confirm_address_first(email: &str) -> DomainError {
+    DomainError::Forbidden(format!(
+        "Confirm your email address first: follow the link we emailed to {email}, or press “Resend confirmation email” on your Account page. Team invitations to {email} can be answered once you have."
+    ))
+}
+
+/// Answering (joining or declining) an invitation: only the invited address, and in-app
+/// only once the account has proven it owns that address (anyone may sign up with any
+/// address; the emailed link is the proof). Others get NotFound; the invited but
+/// unconfirmed account gets `confirm_address_first`.
+pub fn may_answer_invitation(
+    actor: &User,
+    invitation: &Invitation,
+    channel: AnswerChannel,
+) -> DomainResult<()> {
+    if actor.email != invitation.email {
+        return Err(DomainError::NotFound);
+    }
+    match channel {
+        AnswerChannel::EmailedLink => Ok(()),
+        AnswerChannel::InApp if actor.email_confirmed_at.is_some() => Ok(()),
+        AnswerChannel::InApp => Err(confirm_address_first(&actor.email)),
+    }
+}
+
+/// Seeing the invitations addressed to one's address in the account (who invited, from
+/// which address): a confirmed address only, so that signing up with someone else's
+/// address shows nothing of their invitations.
+pub fn may_see_invitations_to_address(actor: &User) -> DomainResult<()> {
+    if actor.email_confirmed_at.is_some() {
         Ok(())
     } else {
-        Err(DomainError::NotFound)
+        Err(confirm_address_first(&actor.email))
     }
+}
+
+/// An invitation reminder that asks the address's account holder to log in and press
+/// "Join team": only when that account's address is confirmed (the reminder would
+/// otherwise invite the real owner to an account someone else opened). Reminders to an
+/// address without an account (asking to sign up) need no such check.
+///
+/// Being invited at all is NOT restricted: an invitation is sent to an address, and only
+/// whoever can read that address's mail (the link) or has proven it (in-app) can answer.
+pub fn may_remind_to_log_in(account: &User) -> DomainResult<()> {
+    may_see_invitations_to_address(account)
 }
 
 /// Joining a team: not while in a team, and not while leading one that has members.
@@ -239,6 +287,7 @@ mod tests {
             period_anchor: NaiveDateTime::default(),
             paid_until: None,
             created_at: NaiveDateTime::default(),
+            email_confirmed_at: Some(NaiveDateTime::default()),
         }
     }
 
@@ -393,6 +442,46 @@ mod tests {
                 "export off holds in a locked team and on a basic plan"
             );
         }
+    }
+
+    fn invitation(email: &str) -> Invitation {
+        Invitation {
+            id: 1,
+            team_id: 10,
+            email: email.into(),
+            token_hash: String::new(),
+            status: "pending".into(),
+            expires_at: NaiveDateTime::default(),
+            last_sent_at: NaiveDateTime::default(),
+            created_at: NaiveDateTime::default(),
+            responded_at: None,
+            reminders_sent: 0,
+        }
+    }
+
+    #[test]
+    fn only_a_proven_address_answers_in_app() {
+        use AnswerChannel::*;
+        let confirmed = user(2, "bob@x.io");
+        let unconfirmed = User {
+            email_confirmed_at: None,
+            ..confirmed.clone()
+        };
+        let to_bob = invitation("bob@x.io");
+        assert!(may_answer_invitation(&confirmed, &to_bob, InApp).is_ok());
+        assert!(may_answer_invitation(&confirmed, &to_bob, EmailedLink).is_ok());
+        assert!(may_answer_invitation(&unconfirmed, &to_bob, EmailedLink).is_ok());
+        assert!(matches!(
+            may_answer_invitation(&unconfirmed, &to_bob, InApp),
+            Err(DomainError::Forbidden(_))
+        ));
+        assert!(matches!(
+            may_answer_invitation(&user(3, "eve@x.io"), &to_bob, EmailedLink),
+            Err(DomainError::NotFound)
+        ));
+        assert!(may_remind_to_log_in(&confirmed).is_ok());
+        assert!(may_remind_to_log_in(&unconfirmed).is_err());
+        assert!(may_see_invitations_to_address(&unconfirmed).is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::{DomainError, DomainResult};
+use super::{DomainError, DomainResult, policy};
 use crate::db::models::Invitation;
 use crate::db::{AnyConnection, accounts, team as db};
 use crate::mail::{messages, outbox};
@@ -32,7 +32,8 @@ pub fn due(conn: &mut AnyConnection, now: NaiveDateTime) -> DomainResult<Vec<Due
 
 /// Queues one reminder email. It is claimed by a conditional update in the same
 /// transaction, so it goes out once even with several app processes; false when another
-/// process had it. Errors (e.g. a leader name that cannot go into a subject) change nothing.
+/// process had it, or when the address's account is unconfirmed
+/// (`policy::may_remind_to_log_in`). Errors (e.g. a leader name that cannot go into a subject) change nothing.
 pub fn send_one(
     conn: &mut AnyConnection,
     due: &DueReminder,
@@ -46,8 +47,15 @@ pub fn send_one(
         if !db::claim_reminder(conn, invitation.id, due.number)? {
             return Ok(false);
         }
-        let has_account = accounts::user_by_email(conn, &invitation.email)?.is_some();
-        let page = if has_account { "login" } else { "signup" };
+        let page = match accounts::user_by_email(conn, &invitation.email)? {
+            // Nobody proved they own the address: no "log in and join" for them; the claim
+            // is used up all the same.
+            Some(account) if policy::may_remind_to_log_in(&account).is_err() => {
+                return Ok(false);
+            }
+            Some(_) => "login",
+            None => "signup",
+        };
         let link = format!(
             "{base_url}/{page}?email={}&next=/account/team",
             invitation.email.replace('+', "%2B").replace('@', "%40")

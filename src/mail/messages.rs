@@ -195,6 +195,114 @@ pub fn team_notice(
     )
 }
 
+/// Which address an emailed proof link is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressLinkKind {
+    /// The account's own address, at sign-up or resent from the account page.
+    Confirm,
+    /// A new address the owner asked to change to.
+    Change,
+}
+
+#[derive(Template)]
+#[template(path = "email/address_link.txt")]
+struct AddressLinkText<'a> {
+    name: &'a str,
+    intro: &'a str,
+    link: &'a str,
+    expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/address_link.html")]
+struct AddressLinkHtml<'a> {
+    name: &'a str,
+    intro: &'a str,
+    action: &'a str,
+    link: &'a str,
+    expires: String,
+}
+
+/// The link that proves the recipient owns `email` (sent to `email` itself).
+pub fn address_link(
+    kind: AddressLinkKind,
+    name: &str,
+    email: &str,
+    link: &str,
+    expires_at: NaiveDateTime,
+) -> Result<Message, DomainError> {
+    let (subject, intro, action) = match kind {
+        AddressLinkKind::Confirm => (
+            "Confirm your email address for dripteam".to_string(),
+            format!(
+                "please confirm that {email} is your address, so that your team leader's invitations reach the right person. Follow this link:"
+            ),
+            "Confirm my address",
+        ),
+        AddressLinkKind::Change => (
+            "Confirm your new email address for dripteam".to_string(),
+            format!(
+                "someone (hopefully you) asked to change the email address of a dripteam account to {email}. The address changes only when you follow this link:"
+            ),
+            "Change my address",
+        ),
+    };
+    let expires = format_utc(expires_at);
+    render(
+        subject,
+        &AddressLinkText {
+            name,
+            intro: &intro,
+            link,
+            expires: expires.clone(),
+        },
+        &AddressLinkHtml {
+            name,
+            intro: &intro,
+            action,
+            link,
+            expires,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "email/address_changed.txt")]
+struct AddressChangedText<'a> {
+    name: &'a str,
+    old_email: &'a str,
+    new_email: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/address_changed.html")]
+struct AddressChangedHtml<'a> {
+    name: &'a str,
+    old_email: &'a str,
+    new_email: &'a str,
+}
+
+/// Tells the old address that the account's address was changed.
+pub fn address_changed(
+    name: &str,
+    old_email: &str,
+    new_email: &str,
+) -> Result<Message, DomainError> {
+    render(
+        "Your dripteam email address was changed".into(),
+        &AddressChangedText {
+            name,
+            old_email,
+            new_email,
+        },
+        &AddressChangedHtml {
+            name,
+            old_email,
+            new_email,
+        },
+    )
+}
+
 pub fn format_utc(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }

@@ -7,11 +7,11 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{
-    AppState, CsrfForm, FlashKind, NoFields, PageContext, client_ip, flash, log_in_session,
-    log_out_session, redirect, render, safe_next, session_user_id,
+    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, client_ip, flash,
+    log_in_session, log_out_session, redirect, render, safe_next,
 };
 use crate::domain::DomainError;
-use crate::domain::accounts::{self, EmailAddress, NewPassword, PersonName, SignUp};
+use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
 
 #[derive(Deserialize)]
 struct NextQuery {
@@ -71,6 +71,7 @@ fn parse_signup(form: &SignupForm) -> Result<SignUp, DomainError> {
 
 #[post("/signup")]
 async fn signup(
+    req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<SignupForm>,
@@ -78,20 +79,32 @@ async fn signup(
     let next = safe_next(form.next.as_deref());
     let outcome = match parse_signup(&form) {
         Ok(sign_up) => {
-            let (cost, now) = (state.settings.bcrypt_cost, state.clock.now());
+            let (cost, now, base_url) = (
+                state.settings.bcrypt_cost,
+                state.clock.now(),
+                state.settings.base_url.clone(),
+            );
             state
-                .db(move |conn| accounts::sign_up(conn, sign_up, cost, now))
+                .db(move |conn| {
+                    let proof = AddressProof::EmailLink {
+                        base_url: &base_url,
+                    };
+                    accounts::sign_up(conn, sign_up, proof, cost, now)
+                })
                 .await
         }
         Err(e) => Err(e),
     };
     match outcome {
         Ok(user) => {
-            log_in_session(&session, user.id)?;
+            log_in_session(&req, &session, &state, user.id).await?;
             flash(
                 &session,
                 FlashKind::Success,
-                format!("Welcome to dripteam, {}!", user.name),
+                format!(
+                    "Welcome to dripteam, {}! We sent a link to {} to confirm your address.",
+                    user.name, user.email
+                ),
             );
             Ok(redirect(&next))
         }
@@ -110,9 +123,10 @@ async fn signup(
 async fn login_form(
     state: web::Data<AppState>,
     session: Session,
+    viewer: Option<CurrentUser>,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if session_user_id(&session).is_some() {
+    if viewer.is_some() {
         return Ok(redirect(&safe_next(query.next.as_deref())));
     }
     render(&LoginPage {
@@ -149,7 +163,7 @@ async fn login(
         .await
     {
         Ok(user) => {
-            log_in_session(&session, user.id)?;
+            log_in_session(&req, &session, &state, user.id).await?;
             Ok(redirect(&next))
         }
         Err(e @ (DomainError::Invalid(_) | DomainError::Throttled(_))) => {
@@ -175,9 +189,13 @@ async fn login(
 }
 
 #[post("/logout")]
-async fn logout(session: Session, _form: CsrfForm<NoFields>) -> HttpResponse {
-    log_out_session(&session);
-    redirect("/login")
+async fn logout(
+    state: web::Data<AppState>,
+    session: Session,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    log_out_session(&session, &state).await?;
+    Ok(redirect("/login"))
 }
 
 #[derive(Template)]
@@ -273,6 +291,7 @@ struct ResetForm {
 
 #[post("/password/reset")]
 async fn reset(
+    req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<ResetForm>,
@@ -294,11 +313,11 @@ async fn reset(
         .await
     {
         Ok(user) => {
-            log_in_session(&session, user.id)?;
+            log_in_session(&req, &session, &state, user.id).await?;
             flash(
                 &session,
                 FlashKind::Success,
-                "Your password was changed and you are logged in.",
+                "Your password was changed, every earlier session was logged out, and you are logged in.",
             );
             Ok(redirect("/account"))
         }

@@ -43,20 +43,45 @@ impl AppState {
     }
 }
 
-const SESSION_USER: &str = "uid";
+/// The cookie's session token; the database keeps its SHA-256 (`domain::sessions`).
+const SESSION_TOKEN: &str = "sid";
 const SESSION_CSRF: &str = "csrf";
 const SESSION_FLASH: &str = "flash";
 
-/// Starts a fresh session for `user_id` (a new cookie, so a planted one is worthless).
-pub fn log_in_session(session: &Session, user_id: i64) -> Result<(), AppError> {
+/// Starts a fresh session for `user_id`: a new cookie (so a planted one is worthless)
+/// holding a new token, and its row in the database with the browser's User-Agent.
+pub async fn log_in_session(
+    req: &HttpRequest,
+    session: &Session,
+    state: &AppState,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let client = crate::domain::sessions::describe_client(
+        req.headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let now = state.clock.now();
+    let token = state
+        .db(move |conn| crate::domain::sessions::start(conn, user_id, &client, now))
+        .await?;
     session.renew();
     session
-        .insert(SESSION_USER, user_id)
+        .insert(SESSION_TOKEN, token)
         .map_err(|e| AppError::Internal(format!("session: {e}")))
 }
 
-pub fn log_out_session(session: &Session) {
+/// Ends the session in the database (a copy of the cookie is worthless from now on) and
+/// removes the cookie.
+pub async fn log_out_session(session: &Session, state: &AppState) -> Result<(), AppError> {
+    if let Ok(Some(token)) = session.get::<String>(SESSION_TOKEN) {
+        let now = state.clock.now();
+        state
+            .db(move |conn| crate::domain::sessions::end(conn, &token, now))
+            .await?;
+    }
     session.purge();
+    Ok(())
 }
 
 #[derive(Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Debug)]
@@ -135,9 +160,13 @@ pub fn finish(
     }
 }
 
-/// The logged-in user, loaded for this request. Absent: a redirect to the log-in page.
+/// The logged-in user, loaded for this request with the session in one query (a revoked
+/// or idle session counts as logged out). Absent: a redirect to the log-in page. Take
+/// `Option<CurrentUser>` where a page is for everyone.
 pub struct CurrentUser {
     pub user: User,
+    /// The database id of this request's session (`domain::sessions`).
+    pub session_id: i64,
     /// Why the user's team is locked, for the banner on every page.
     pub lock_notice: Option<team::LockNotice>,
     /// Caps or the team pool past 80%, for a banner on every page.
@@ -147,6 +176,14 @@ pub struct CurrentUser {
 impl CurrentUser {
     pub fn id(&self) -> i64 {
         self.user.id
+    }
+
+    /// The user's address while nobody has proven it (for the "confirm" banner).
+    pub fn unconfirmed_email(&self) -> Option<String> {
+        self.user
+            .email_confirmed_at
+            .is_none()
+            .then(|| self.user.email.clone())
     }
 }
 
@@ -163,27 +200,28 @@ impl FromRequest for CurrentUser {
             .map_or("/".to_string(), |pq| pq.as_str().to_string());
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
-            let user_id = session.get::<i64>(SESSION_USER).ok().flatten();
-            let Some(user_id) = user_id else {
+            let Some(token) = session.get::<String>(SESSION_TOKEN).ok().flatten() else {
                 return Err(AppError::LoginRequired { next });
             };
             let now = state.clock.now();
             let loaded = state
                 .db(move |conn| {
-                    let Some(user) = crate::db::accounts::find_user(conn, user_id)? else {
+                    let Some((row, user)) = crate::domain::sessions::current(conn, &token, now)?
+                    else {
                         return Ok(None);
                     };
                     let lock_notice = team::lock_notice(conn, &user, now)?;
                     let usage_notices = crate::domain::alerts::notices(conn, &user, now)?;
-                    Ok(Some((user, lock_notice, usage_notices)))
+                    Ok(Some(CurrentUser {
+                        user,
+                        session_id: row.id,
+                        lock_notice,
+                        usage_notices,
+                    }))
                 })
                 .await?;
             match loaded {
-                Some((user, lock_notice, usage_notices)) => Ok(CurrentUser {
-                    user,
-                    lock_notice,
-                    usage_notices,
-                }),
+                Some(current) => Ok(current),
                 None => {
                     session.purge();
                     Err(AppError::LoginRequired { next })
@@ -191,11 +229,6 @@ impl FromRequest for CurrentUser {
             }
         })
     }
-}
-
-/// The logged-in user's id when there is one, without loading anything.
-pub fn session_user_id(session: &Session) -> Option<i64> {
-    session.get::<i64>(SESSION_USER).ok().flatten()
 }
 
 /// What the base layout needs on every page.
@@ -217,7 +250,7 @@ impl PageContext {
             user_name: user.map(|u| u.user.name.clone()),
             csrf_token: csrf_token(session),
             flash,
-            dev_mailbox: session_user_id(session).is_some() && state.settings.dev_mailbox_allowed(),
+            dev_mailbox: user.is_some() && state.settings.dev_mailbox_allowed(),
             lock_notice: user.and_then(|u| u.lock_notice.clone()),
             usage_notices: user.map(|u| u.usage_notices.clone()).unwrap_or_default(),
         }

@@ -5,9 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 
 use super::errors::{AppError, url_escape};
-use super::extract::{
-    AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render, session_user_id,
-};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::domain::invitations::{self, InvitationRef, LinkState};
 
 #[derive(Template)]
@@ -23,19 +21,14 @@ struct LinkPage {
 async fn follow_link(
     state: web::Data<AppState>,
     session: Session,
+    viewer: Option<CurrentUser>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let viewer_id = session_user_id(&session);
+    let viewer = viewer.map(|v| v.user);
     let (checked, now) = (token.clone(), state.clock.now());
     let link_state = state
-        .db(move |conn| {
-            let viewer = match viewer_id {
-                Some(id) => crate::db::accounts::find_user(conn, id)?,
-                None => None,
-            };
-            invitations::inspect_link(conn, &checked, viewer.as_ref(), now)
-        })
+        .db(move |conn| invitations::inspect_link(conn, &checked, viewer.as_ref(), now))
         .await?;
     render(&LinkPage {
         ctx: PageContext::new(&session, &state, None),

@@ -1,6 +1,7 @@
 //! HTTP: one file per page or resource. Handlers extract and parse input, call one domain
 //! function inside `AppState::db`, and render a template or redirect with a flash message.
 
+pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod billing;
@@ -24,7 +25,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(assets::stylesheet)
         .service(assets::healthz)
         .service(home::landing)
-        .service(home::account)
+        .service(account::account)
+        .service(account::log_out_others)
+        .service(account::change_password)
+        .service(account::change_email)
+        .service(account::resend_confirmation)
+        .service(account::confirm_form)
+        .service(account::confirm)
         .service(auth::signup_form)
         .service(auth::signup)
         .service(auth::login_form)

@@ -24,6 +24,8 @@ struct MyTeamPage {
     ctx: PageContext,
     team: MyTeam,
     invitations: Vec<InvitationCard>,
+    /// The user's address while it is unconfirmed, for the banner.
+    unconfirmed_email: Option<String>,
     full_teamwork_needed: &'static str,
 }
 
@@ -45,6 +47,7 @@ async fn page(
         ctx: PageContext::new(&session, &state, Some(&user)),
         team,
         invitations,
+        unconfirmed_email: user.unconfirmed_email(),
         full_teamwork_needed: FULL_TEAMWORK_NEEDED,
     })
 }

@@ -57,6 +57,8 @@ fn rows() -> Vec<Row> {
     vec![
         r("get", "/", Get, EVERYONE),
         r("get", "/account", Get, ANY_USER),
+        // The emailed link's page: anyone holding a link (here none) sees what it does.
+        r("get", "/account/email/confirm", Get, EVERYONE),
         r("get", "/account/billing", Get, ANY_USER),
         r("get", "/account/team", Get, ANY_USER),
         r("get", "/account/team/leave", Get, ANY_USER),
@@ -101,6 +103,42 @@ fn rows() -> Vec<Row> {
             ANY_USER,
         ),
         r("post", "/account/billing/renew", Form(&[]), ANY_USER),
+        // Refused for a wrong current password: the page answers with the message.
+        r(
+            "post",
+            "/account/password",
+            Form(&[
+                ("current_password", "not the password"),
+                ("new_password", "a new password!"),
+            ]),
+            ANY_USER,
+        ),
+        r(
+            "post",
+            "/account/email",
+            Form(&[
+                ("email", "new@matrix.example"),
+                ("current_password", "not the password"),
+            ]),
+            ANY_USER,
+        ),
+        // Seeded accounts are confirmed: "already confirmed".
+        r("post", "/account/email/resend", Form(&[]), ANY_USER),
+        // The token proves the address, not a log-in; an unknown one changes nothing and
+        // the answer leads to the account page.
+        r(
+            "post",
+            "/account/email/confirm",
+            Form(&[("token", "not-a-token")]),
+            ANY_USER,
+        ),
+        // Each role has one session here, so nothing else ends.
+        r(
+            "post",
+            "/account/sessions/log-out-others",
+            Form(&[]),
+            ANY_USER,
+        ),
         r(
             "post",
             "/account/invitations/{invitation}/decline",

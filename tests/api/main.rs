@@ -12,6 +12,7 @@ mod headers_and_jobs;
 mod outbound;
 mod prospects;
 mod replicas_and_throttle;
+mod sessions_and_accounts;
 mod statistics;
 mod teamwork;
 mod two_processes;

@@ -148,6 +148,27 @@ impl SmtpCapture {
             .collect()
     }
 
+    /// Waits up to 10 s for an email to `address` whose subject contains `subject`, and
+    /// takes it out of the inbox (later counts of emails to `address` do not see it).
+    pub async fn take(&self, address: &str, subject: &str) -> ReceivedEmail {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            {
+                let mut inbox = self.inbox.lock().unwrap();
+                if let Some(i) = inbox.iter().position(|m| {
+                    m.to.iter().any(|t| t == address) && m.subject().contains(subject)
+                }) {
+                    return inbox.remove(i);
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no email {subject:?} to {address}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits up to 10 s for the `n`-th email (1-based) to `address`.
     pub async fn wait_for(&self, address: &str, n: usize) -> ReceivedEmail {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -412,6 +433,33 @@ impl TestApp {
         }
     }
 
+    /// A browser whose cookies can be read (to copy a session cookie, as an attacker would).
+    pub fn browser_with_jar(&self) -> (Browser, Arc<reqwest::cookie::Jar>) {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let browser = Browser {
+            base: self.address.clone(),
+            client: reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .build()
+                .unwrap(),
+        };
+        (browser, jar)
+    }
+
+    /// A client that sends exactly this `Cookie` header on every request and ignores
+    /// whatever cookies the app sets (a replayed, copied cookie).
+    pub fn replaying(&self, cookie: reqwest::header::HeaderValue) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::COOKIE, cookie);
+        Browser {
+            base: self.address.clone(),
+            client: reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+        }
+    }
+
     pub fn smtp(&self) -> &SmtpCapture {
         self.smtp.as_ref().expect("app started with SMTP")
     }
@@ -420,8 +468,16 @@ impl TestApp {
         self.pool.get().unwrap()
     }
 
-    /// A new account, logged in, in its own browser.
+    /// A new account, logged in, in its own browser, with its address confirmed through
+    /// the emailed link (see `confirm_address`).
     pub async fn user(&self, name: &str, email: &str) -> Browser {
+        let browser = self.unconfirmed_user(name, email).await;
+        self.confirm_address(&browser, email).await;
+        browser
+    }
+
+    /// A new account, logged in, whose address nobody has confirmed yet.
+    pub async fn unconfirmed_user(&self, name: &str, email: &str) -> Browser {
         let browser = self.browser();
         let page = browser.signup(name, email, PASSWORD).await;
         assert!(
@@ -429,6 +485,43 @@ impl TestApp {
             "sign-up of {email} failed:\n{page:?}"
         );
         browser
+    }
+
+    /// The newest "Confirm your …email address" link emailed to `email`: from the SMTP
+    /// server (the email is taken out of its inbox, so other tests' counts of emails to
+    /// `email` stay as they were) or, for apps started without SMTP, from the outbox.
+    pub async fn confirmation_link(&self, email: &str) -> String {
+        const SUBJECT: &str = "email address for dripteam";
+        match &self.smtp {
+            Some(smtp) => smtp
+                .take(email, SUBJECT)
+                .await
+                .link("/account/email/confirm?token="),
+            None => {
+                let emails = dripteam::db::outbox::recent(&mut self.conn(), 100).unwrap();
+                let email = emails
+                    .iter()
+                    .find(|m| m.to_address == email && m.subject.contains(SUBJECT))
+                    .unwrap_or_else(|| panic!("no confirmation email to {email} in the outbox"));
+                ReceivedEmail {
+                    to: vec![email.to_address.clone()],
+                    data: email.text_body.clone(),
+                }
+                .link("/account/email/confirm?token=")
+            }
+        }
+    }
+
+    /// Follows the confirmation link emailed to `email` in `browser`, as its owner would:
+    /// opens the link's page and presses its button.
+    pub async fn confirm_address(&self, browser: &Browser, email: &str) -> Page {
+        let link = self.confirmation_link(email).await;
+        let page = browser.get(&link).await;
+        let token = link.rsplit_once("token=").unwrap().1.to_string();
+        assert!(page.contains("<button type=\"submit\">"), "{page:?}");
+        browser
+            .post("/account/email/confirm", &[("token", &token)])
+            .await
     }
 
     pub fn is_postgres(&self) -> bool {

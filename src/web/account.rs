@@ -1,0 +1,259 @@
+//! The account page: profile, invitations to the user's address, active sessions with
+//! "Log out other sessions", change of password and of email address, and the emailed
+//! address links (confirmation at sign-up, change of address).
+
+use actix_session::Session;
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::errors::AppError;
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use crate::domain::accounts::{self, EmailAddress, NewPassword};
+use crate::domain::confirmation::{self, LinkPreview};
+use crate::domain::invitations::{self, InvitationCard};
+use crate::domain::plans::Plan;
+use crate::domain::sessions::{self, ActiveSession};
+use crate::domain::{DomainError, units};
+
+const ACCOUNT: &str = "/account";
+
+#[derive(Template)]
+#[template(path = "account/overview.html")]
+struct AccountPage {
+    ctx: PageContext,
+    name: String,
+    email: String,
+    plan: Plan,
+    invitations: Vec<InvitationCard>,
+    unconfirmed_email: Option<String>,
+    sessions: Vec<ActiveSession>,
+    /// What was typed into "Change email address" and why it was refused.
+    new_email: String,
+    email_error: Option<String>,
+    password_error: Option<String>,
+}
+
+/// What a refused account form puts back on the page.
+#[derive(Default)]
+struct Refusal {
+    new_email: String,
+    email_error: Option<String>,
+    password_error: Option<String>,
+}
+
+async fn account_page(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    refusal: Refusal,
+) -> Result<HttpResponse, AppError> {
+    let (me, this_session, now) = (user.user.clone(), user.session_id, state.clock.now());
+    let (invitations, sessions) = state
+        .db(move |conn| {
+            let invitations = invitations::pending_for(conn, &me, now)?;
+            let sessions = sessions::active(conn, &me, this_session, now)?;
+            Ok((invitations, sessions))
+        })
+        .await?;
+    render(&AccountPage {
+        ctx: PageContext::new(session, state, Some(user)),
+        plan: units::effective_plan(&user.user, now),
+        name: user.user.name.clone(),
+        email: user.user.email.clone(),
+        invitations,
+        unconfirmed_email: user.unconfirmed_email(),
+        sessions,
+        new_email: refusal.new_email,
+        email_error: refusal.email_error,
+        password_error: refusal.password_error,
+    })
+}
+
+#[get("/account")]
+async fn account(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    account_page(&state, &session, &user, Refusal::default()).await
+}
+
+#[post("/account/sessions/log-out-others")]
+async fn log_out_others(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (me, this_session, now) = (user.user, user.session_id, state.clock.now());
+    let outcome = state
+        .db(move |conn| sessions::end_others(conn, &me, this_session, now))
+        .await;
+    finish(&session, outcome, ACCOUNT)
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+#[post("/account/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let outcome = match NewPassword::parse(&form.new_password) {
+        Ok(new_password) => {
+            let (me, this_session, cost, now) = (
+                user.user.clone(),
+                user.session_id,
+                state.settings.bcrypt_cost,
+                state.clock.now(),
+            );
+            state
+                .db(move |conn| {
+                    accounts::change_password(
+                        conn,
+                        &me,
+                        this_session,
+                        &form.current_password,
+                        new_password,
+                        cost,
+                        now,
+                    )
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Err(DomainError::Invalid(message)) => {
+            let refusal = Refusal {
+                password_error: Some(message),
+                ..Refusal::default()
+            };
+            account_page(&state, &session, &user, refusal).await
+        }
+        other => finish(&session, other, ACCOUNT),
+    }
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    current_password: String,
+    email: String,
+}
+
+#[post("/account/email")]
+async fn change_email(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    let outcome = match EmailAddress::parse(&form.email) {
+        Ok(new_email) => {
+            let (me, base_url, now) = (
+                user.user.clone(),
+                state.settings.base_url.clone(),
+                state.clock.now(),
+            );
+            let password = form.current_password;
+            state
+                .db(move |conn| {
+                    confirmation::request_change(conn, &me, &password, &new_email, &base_url, now)
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Err(e @ (DomainError::Invalid(_) | DomainError::Throttled(_))) => {
+            let refusal = Refusal {
+                new_email: form.email,
+                email_error: Some(e.to_string()),
+                ..Refusal::default()
+            };
+            account_page(&state, &session, &user, refusal).await
+        }
+        other => finish(&session, other, ACCOUNT),
+    }
+}
+
+#[post("/account/email/resend")]
+async fn resend_confirmation(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (me, base_url, now) = (
+        user.user,
+        state.settings.base_url.clone(),
+        state.clock.now(),
+    );
+    let outcome = state
+        .db(move |conn| confirmation::resend(conn, &me, &base_url, now))
+        .await;
+    finish(&session, outcome, ACCOUNT)
+}
+
+#[derive(Template)]
+#[template(path = "account/confirm_email.html")]
+struct ConfirmPage {
+    ctx: PageContext,
+    token: String,
+    link: Result<LinkPreview, String>,
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The emailed link's page: says what it will do, with one button (a GET changes nothing,
+/// so a mail scanner that fetches links confirms nothing).
+#[get("/account/email/confirm")]
+async fn confirm_form(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.token.clone().unwrap_or_default();
+    let (checked, now) = (token.clone(), state.clock.now());
+    let link = match state
+        .db(move |conn| confirmation::preview(conn, &checked, now))
+        .await
+    {
+        Ok(preview) => Ok(preview),
+        Err(DomainError::Invalid(message)) => Err(message),
+        Err(e) => return Err(e.into()),
+    };
+    render(&ConfirmPage {
+        ctx: PageContext::new(&session, &state, None),
+        token,
+        link,
+    })
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    token: String,
+}
+
+#[post("/account/email/confirm")]
+async fn confirm(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    let (token, now) = (form.token, state.clock.now());
+    let outcome = state
+        .db(move |conn| confirmation::follow(conn, &token, now))
+        .await;
+    finish(&session, outcome, ACCOUNT)
+}

@@ -18,8 +18,7 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// Whether `cell` is zero or more apostrophes followed by a formula character.
 fn needs_prefix(cell: &str) -> bool {
-    cell.trim_start_matches('\'')
-        .starts_with(FORMULA_STARTS)
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
 }
 
 /// The cell as written: `'` + cell when it could be taken for a formula, else unchanged.

@@ -32,23 +32,43 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
-/// The line (1-based) on which the record reported at `byte` starts. The csv crate reports
-/// the position just after the previous record's first terminator byte, and counts lines
-/// one too low after a CRLF; so skip the rest of the line break (and blank lines), then
-/// count line breaks (CRLF, LF or a lone CR) before the record.
-fn line_at(text: &str, byte: u64) -> usize {
-    let bytes = text.as_bytes();
-    let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-        start += 1;
+/// Finds the line (1-based) on which a record starts, from the byte position the csv crate
+/// reports: just after the previous record's first terminator byte. (Its own line count is
+/// one too low after a CRLF.) Skips the rest of the line break and any blank lines, then
+/// counts line breaks (CRLF, LF or a lone CR) before the record, going forward only, so a
+/// whole file costs one pass.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    breaks: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            counted_to: 0,
+            breaks: 0,
+        }
     }
-    let before = &bytes[..start];
-    let breaks = before
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| **c == b'\n' || (**c == b'\r' && before.get(i + 1) != Some(&b'\n')))
-        .count();
-    1 + breaks
+
+    fn line_at(&mut self, byte: u64) -> usize {
+        let bytes = self.bytes;
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.counted_to {
+            (self.counted_to, self.breaks) = (0, 0);
+        }
+        self.breaks += (self.counted_to..start)
+            .filter(|&i| {
+                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            })
+            .count();
+        self.counted_to = start;
+        1 + self.breaks
+    }
 }
 
 /// UTF-8 (with or without BOM), comma- or semicolon-separated, a header line and at least
@@ -74,7 +94,7 @@ pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| malformed(text, &e))?
+        .map_err(|e| malformed(&mut LineCounter::new(text), &e))?
         .iter()
         .map(|h| csv_cells::restore(h.trim()).to_string())
         .collect();
@@ -87,11 +107,11 @@ pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
             headers.len()
         ));
     }
-    let mut rows = Vec::new();
+    let (mut rows, mut lines) = (Vec::new(), LineCounter::new(text));
     for record in reader.records() {
-        let record = record.map_err(|e| malformed(text, &e))?;
+        let record = record.map_err(|e| malformed(&mut lines, &e))?;
         rows.push(Row {
-            line: record.position().map_or(0, |p| line_at(text, p.byte())),
+            line: record.position().map_or(0, |p| lines.line_at(p.byte())),
             cells: record
                 .iter()
                 .map(|c| csv_cells::restore(c).to_string())
@@ -104,10 +124,10 @@ pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
     Ok(Table { headers, rows })
 }
 
-fn malformed(text: &str, e: &csv::Error) -> DomainError {
-    let line = e
-        .position()
-        .map_or(String::new(), |p| format!(" on line {}", line_at(text, p.byte())));
+fn malformed(lines: &mut LineCounter, e: &csv::Error) -> DomainError {
+    let line = e.position().map_or(String::new(), |p| {
+        format!(" on line {}", lines.line_at(p.byte()))
+    });
     let why = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -272,7 +292,10 @@ mod tests {
             parse(text).unwrap().rows.iter().map(|r| r.line).collect()
         };
         assert_eq!(lines(b"e,n\na,1\n\"b\nx\",2\n\nc,3\n"), [2, 3, 6]);
-        assert_eq!(lines(b"e,n\r\na,1\r\n\"b\r\nx\",2\r\n\r\nc,3\r\n"), [2, 3, 6]);
+        assert_eq!(
+            lines(b"e,n\r\na,1\r\n\"b\r\nx\",2\r\n\r\nc,3\r\n"),
+            [2, 3, 6]
+        );
         assert_eq!(lines(b"e,n\ra,1\rb,2"), [2, 3]);
         assert!(
             parse(b"e,n\r\na,1\r\nb,2,3\r\n")

@@ -157,9 +157,22 @@ mod tests {
             encode(&[Column::Email, Column::Field(7)]),
             r#"[{"to":"email"},{"to":"field","value":7}]"#
         );
-        assert_eq!(decode("email\nnew:y\nnew:z"), None, "the delimited text of old");
+        assert_eq!(
+            decode("email\nnew:y\nnew:z"),
+            None,
+            "the delimited text of old"
+        );
         assert_eq!(suggest("E-mail", &[]), "email");
         assert_eq!(suggest("Industry", &[]), "new");
+    }
+
+    #[test]
+    fn custom_fields_are_their_creators_only() {
+        assert!(policy::may_use_custom_field(7, 7).is_ok());
+        assert!(matches!(
+            policy::may_use_custom_field(7, 1),
+            Err(DomainError::NotFound)
+        ));
     }
 
     #[test]

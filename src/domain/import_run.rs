@@ -124,7 +124,13 @@ pub fn fail(
         duplicates: 0,
         report: &report,
     };
-    db::finish(conn, import_id, ImportStatus::Running.as_str(), &outcome, now)?;
+    db::finish(
+        conn,
+        import_id,
+        ImportStatus::Running.as_str(),
+        &outcome,
+        now,
+    )?;
     Ok(())
 }
 
@@ -180,7 +186,10 @@ fn import_rows(
                             && !value.trim().is_empty()
                     })
                     .map(|(i, (_, value))| {
-                        (i, value.trim().chars().take(MAX_CUSTOM_VALUE_CHARS).collect())
+                        (
+                            i,
+                            value.trim().chars().take(MAX_CUSTOM_VALUE_CHARS).collect(),
+                        )
                     })
                     .collect();
                 good.push(GoodRow { fields, custom });

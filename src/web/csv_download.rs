@@ -26,7 +26,8 @@ pub fn attachment(
             }
         })
         .collect();
-    let bom = stream::once(async { Ok::<_, AppError>(Bytes::from_static(csv_cells::BOM.as_bytes())) });
+    let bom =
+        stream::once(async { Ok::<_, AppError>(Bytes::from_static(csv_cells::BOM.as_bytes())) });
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

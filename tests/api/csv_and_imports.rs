@@ -95,11 +95,13 @@ async fn the_list_export_neutralises_formula_cells_has_a_bom_and_reads_back_unch
         "email,first_name,last_name,company,position,verification,'+Score"
     );
     assert!(
-        lines.contains(&format!(
-            "ann@acme.example,\"'{}\",,'@SUM(1+1),,,'-2+3",
-            HYPERLINK.replace('"', "\"\"")
-        )
-        .as_str()),
+        lines.contains(
+            &format!(
+                "ann@acme.example,\"'{}\",,'@SUM(1+1),,,'-2+3",
+                HYPERLINK.replace('"', "\"\"")
+            )
+            .as_str()
+        ),
         "{lines:?}"
     );
     assert!(
@@ -146,7 +148,10 @@ async fn the_list_export_neutralises_formula_cells_has_a_bom_and_reads_back_unch
         "the copy exports the same cells"
     );
     let page = ann.get(&copy).await;
-    assert!(page.contains(HYPERLINK) && page.contains("'=kept"), "{page:?}");
+    assert!(
+        page.contains(HYPERLINK) && page.contains("'=kept"),
+        "{page:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -239,7 +244,11 @@ async fn a_mapping_that_used_to_panic_the_job_is_refused_and_the_import_still_ru
     let page = ann
         .post(
             &start,
-            &[("col_0", "email"), ("col_1", "new"), ("name_1", "x\nnew:y\nnew:z")],
+            &[
+                ("col_0", "email"),
+                ("col_1", "new"),
+                ("name_1", "x\nnew:y\nnew:z"),
+            ],
         )
         .await;
     assert!(page.contains("cannot contain line breaks"), "{page:?}");

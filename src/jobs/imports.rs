@@ -9,7 +9,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::clock::Clock;
-use crate::db::{DbError, Pool};
+use crate::db::{AnyConnection, DbError, Pool};
 use crate::domain::import_run::{self, INTERNAL_FAILURE};
 use crate::domain::{DomainError, DomainResult};
 
@@ -33,18 +33,26 @@ pub fn run_queued(pool: &Pool, clock: &Clock) -> usize {
         }
     };
     for &id in &ids {
-        run_one(pool, clock, id);
+        run_guarded(pool, clock, id, |conn| {
+            import_run::run(conn, id, || clock.now())
+        });
     }
     ids.len()
 }
 
-/// Runs one import; a panic inside it is caught and the import recorded as failed.
-fn run_one(pool: &Pool, clock: &Clock, import_id: i64) {
-    // The connection lives inside the guarded closure: when the import panics it is dropped
-    // during unwinding, and the pool discards it (its transaction was never finished).
+/// Runs `work` for import `import_id` on a connection of its own. An error is logged (the
+/// work records its own failures); a panic is caught, logged, and the import, if still
+/// running, recorded as failed with [`INTERNAL_FAILURE`]. The connection is dropped while
+/// unwinding, so the pool discards it with any transaction the work left open.
+pub fn run_guarded(
+    pool: &Pool,
+    clock: &Clock,
+    import_id: i64,
+    work: impl FnOnce(&mut AnyConnection) -> DomainResult<()>,
+) {
     let outcome = catch_unwind(AssertUnwindSafe(|| -> DomainResult<()> {
         let mut conn = pool.get().map_err(DbError::from)?;
-        import_run::run(&mut conn, import_id, || clock.now())
+        work(&mut conn)
     }));
     match outcome {
         Ok(Ok(())) => {}

@@ -338,6 +338,50 @@ async fn a_poisoned_import_fails_with_a_reason_and_the_next_one_finishes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_import_that_panics_inside_its_transaction_fails_and_the_next_one_finishes() {
+    let app = spawn_app().await;
+    let ann = app.user("Ann", "ann@example.com").await;
+    let list = create_list(&ann, "Leads").await;
+    let page = upload(&ann, &list, b"email\npanic@x.example\n").await;
+    let id: i64 = page.url.rsplit('/').next().unwrap().parse().unwrap();
+    let (pool, clock) = (app.pool.clone(), app.clock.clone());
+    tokio::task::spawn_blocking(move || {
+        dripteam::jobs::imports::run_guarded(&pool, &clock, id, |conn| {
+            // Claimed as the job claims an import, then a panic halfway through its writes.
+            dripteam::db::imports::transition(conn, id, "uploaded", "running", clock.now())?;
+            dripteam::db::write_transaction(conn, |conn| {
+                dripteam::db::prospects::insert_field(conn, 1, "Half-written", clock.now())?;
+                if id > 0 {
+                    panic!("a poisoned import");
+                }
+                Ok(())
+            })
+        })
+    })
+    .await
+    .unwrap();
+    let page = ann.get(&format!("/imports/{id}")).await;
+    assert!(
+        page.contains("Nothing was imported: the import stopped because of an internal error."),
+        "{page:?}"
+    );
+    // The panicked transaction was not handed to anyone: the next import writes.
+    let report = import(
+        &ann,
+        &list,
+        b"email\ngood@x.example\n",
+        &[("col_0", "email")],
+    )
+    .await;
+    assert!(report.contains("1 prospects imported"), "{report:?}");
+    let fields: i64 = custom_fields::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(fields, 0, "the panicked transaction was rolled back");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn two_imports_started_at_once_into_one_list_both_finish() {
     let app = spawn_app().await;
     let ann = app.user("Ann", "ann@example.com").await;

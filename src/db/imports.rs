@@ -74,6 +74,15 @@ pub fn queue(
     Ok(changed == 1)
 }
 
+/// Ids of the imports waiting in `status` (queued), oldest first.
+pub fn ids_in_status(conn: &mut AnyConnection, status: &str) -> Result<Vec<i64>, DbError> {
+    Ok(imports::table
+        .filter(imports::status.eq(status))
+        .order(imports::id)
+        .select(imports::id)
+        .load(conn)?)
+}
+
 pub fn set_checked(
     conn: &mut AnyConnection,
     id: i64,
@@ -89,25 +98,32 @@ pub fn set_checked(
     Ok(())
 }
 
-/// Records the outcome and drops the uploaded file, which is no longer needed.
+/// How an import ended: its final status, the counts and the report shown on its page.
+pub struct Outcome<'a> {
+    pub status: &'a str,
+    pub imported: i32,
+    pub duplicates: i32,
+    pub report: &'a str,
+}
+
+/// Records the outcome of an import that is in status `from` and drops the uploaded file,
+/// which is no longer needed. False when the import was not in `from`.
 pub fn finish(
     conn: &mut AnyConnection,
     id: i64,
-    status: &str,
-    imported: i32,
-    duplicates: i32,
-    report: &str,
+    from: &str,
+    outcome: &Outcome,
     now: NaiveDateTime,
-) -> Result<(), DbError> {
-    diesel::update(imports::table.find(id))
+) -> Result<bool, DbError> {
+    let changed = diesel::update(imports::table.find(id).filter(imports::status.eq(from)))
         .set((
-            imports::status.eq(status),
-            imports::imported.eq(imported),
-            imports::duplicates.eq(duplicates),
-            imports::report.eq(report),
+            imports::status.eq(outcome.status),
+            imports::imported.eq(outcome.imported),
+            imports::duplicates.eq(outcome.duplicates),
+            imports::report.eq(outcome.report),
             imports::content.eq(""),
             imports::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(changed == 1)
 }

@@ -170,6 +170,14 @@ pub fn fields_of(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<CustomFi
         .load(conn)?)
 }
 
+pub fn field_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<CustomField>, DbError> {
+    Ok(custom_fields::table
+        .find(id)
+        .select(CustomField::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn insert_field(
     conn: &mut AnyConnection,
     owner_id: i64,

@@ -1,33 +1,79 @@
-//! CSV import into a prospect list: upload, map columns, run.
+//! CSV import into a prospect list: upload, map columns, queue. The background job runs
+//! the import (`import_run`).
 //!
 //! Rows are checked first (progress is written as it goes), then every new custom field,
 //! prospect and value is written in one transaction: a failure or a crash leaves the list
 //! as it was. Invalid rows and duplicates within the list are skipped and reported.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDateTime;
 
 pub use super::import_mapping::{Column, suggest};
+pub use super::import_run::{ImportStatus, run};
 use super::policy::RecordAction;
-use super::prospects::{Viewer, parse_prospect};
-use super::{DomainError, DomainResult, invalid};
-use crate::db::models::{CustomField, Import, ProspectFields, ProspectList, User};
+use super::prospects::Viewer;
+use super::{DomainError, DomainResult, csv_cells, import_mapping, invalid};
+use crate::db::models::{CustomField, Import, ProspectList, User};
 use crate::db::{AnyConnection, imports as db, prospects};
 
 pub const PREVIEW_ROWS: usize = 5;
 const MAX_COLUMNS: usize = 100;
-const MAX_CUSTOM_VALUE_CHARS: usize = 1000;
 
 /// A parsed CSV file: its header and rows, every row as long as the header.
 #[derive(Debug)]
 pub struct Table {
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Row>,
+}
+
+/// One record of the file with the line it starts on (1-based, the header is line 1).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// Finds the line (1-based) on which a record starts, from the byte position the csv crate
+/// reports: just after the previous record's first terminator byte. (Its own line count is
+/// one too low after a CRLF.) Skips the rest of the line break and any blank lines, then
+/// counts line breaks (CRLF, LF or a lone CR) before the record, going forward only, so a
+/// whole file costs one pass.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    breaks: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            counted_to: 0,
+            breaks: 0,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> usize {
+        let bytes = self.bytes;
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.counted_to {
+            (self.counted_to, self.breaks) = (0, 0);
+        }
+        self.breaks += (self.counted_to..start)
+            .filter(|&i| {
+                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            })
+            .count();
+        self.counted_to = start;
+        1 + self.breaks
+    }
 }
 
 /// UTF-8 (with or without BOM), comma- or semicolon-separated, a header line and at least
-/// one row. Anything else is refused with a message naming the line.
+/// one row. Anything else is refused with a message naming the line. Every header and cell
+/// goes through `csv_cells::restore`, so a dripteam export reads back as it was written.
 pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| {
@@ -48,9 +94,9 @@ pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| malformed(&e))?
+        .map_err(|e| malformed(&mut LineCounter::new(text), &e))?
         .iter()
-        .map(|h| h.trim().to_string())
+        .map(|h| csv_cells::restore(h.trim()).to_string())
         .collect();
     if headers.iter().all(String::is_empty) {
         return invalid("The file has no header line naming its columns.");
@@ -61,10 +107,16 @@ pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
             headers.len()
         ));
     }
-    let mut rows = Vec::new();
+    let (mut rows, mut lines) = (Vec::new(), LineCounter::new(text));
     for record in reader.records() {
-        let record = record.map_err(|e| malformed(&e))?;
-        rows.push(record.iter().map(str::to_string).collect());
+        let record = record.map_err(|e| malformed(&mut lines, &e))?;
+        rows.push(Row {
+            line: record.position().map_or(0, |p| lines.line_at(p.byte())),
+            cells: record
+                .iter()
+                .map(|c| csv_cells::restore(c).to_string())
+                .collect(),
+        });
     }
     if rows.is_empty() {
         return invalid("The file has a header line but no rows.");
@@ -72,10 +124,10 @@ pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
     Ok(Table { headers, rows })
 }
 
-fn malformed(e: &csv::Error) -> DomainError {
-    let line = e
-        .position()
-        .map_or(String::new(), |p| format!(" on line {}", p.line()));
+fn malformed(lines: &mut LineCounter, e: &csv::Error) -> DomainError {
+    let line = e.position().map_or(String::new(), |p| {
+        format!(" on line {}", lines.line_at(p.byte()))
+    });
     let why = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -84,9 +136,7 @@ fn malformed(e: &csv::Error) -> DomainError {
         }
         _ => e.to_string(),
     };
-    DomainError::Invalid(format!(
-        "The file is not valid CSV{line}: {why}. Nothing was imported."
-    ))
+    DomainError::Invalid(format!("The file is not valid CSV{line}: {why}."))
 }
 
 /// The list, when the user may import into it (their own).
@@ -113,7 +163,10 @@ pub fn upload(
     now: NaiveDateTime,
 ) -> DomainResult<i64> {
     let list = importable_list(conn, user, list_id, now)?;
-    let table = parse(bytes)?;
+    let table = parse(bytes).map_err(|e| match e {
+        DomainError::Invalid(m) => DomainError::Invalid(format!("{m} Nothing was imported.")),
+        other => other,
+    })?;
     let text =
         String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
     Ok(db::insert(
@@ -140,7 +193,10 @@ pub struct MappingView {
     pub headers: Vec<String>,
     pub preview: Vec<Vec<String>>,
     pub my_fields: Vec<CustomField>,
+    /// The choice selected for each column: the page's guess, or what was sent.
     pub suggestions: Vec<String>,
+    /// The new-field name shown under each column: its header, or what was typed.
+    pub names: Vec<String>,
 }
 
 pub fn mapping_view(
@@ -157,14 +213,23 @@ pub fn mapping_view(
             .iter()
             .map(|h| suggest(h, &my_fields))
             .collect(),
-        preview: table.rows.into_iter().take(PREVIEW_ROWS).collect(),
+        preview: table
+            .rows
+            .into_iter()
+            .take(PREVIEW_ROWS)
+            .map(|r| r.cells)
+            .collect(),
+        names: table.headers.clone(),
         headers: table.headers,
         my_fields,
         import,
     })
 }
 
-/// Checks the mapping and queues the import. Returns the import id to run.
+/// Checks the mapping (`import_mapping::check`: one target per column, fields of the
+/// user's own) and queues the import. Returns the import id for the background job.
+/// Refusals: `Invalid` with a message (nothing queued), `NotFound` for someone else's
+/// import or custom field.
 pub fn queue(
     conn: &mut AnyConnection,
     user: &User,
@@ -174,165 +239,11 @@ pub fn queue(
 ) -> DomainResult<i64> {
     let import = own_import(conn, user, import_id)?;
     let table = parse(import.content.as_bytes())?;
-    if columns.len() != table.headers.len() {
-        return invalid("Choose where each column goes.");
-    }
-    if columns.iter().filter(|c| **c == Column::Email).count() != 1 {
-        return invalid("Map exactly one column to Email.");
-    }
-    let mine: HashSet<i64> = prospects::fields_of(conn, user.id)?
-        .iter()
-        .map(|f| f.id)
-        .collect();
-    let mut targets = HashSet::new();
-    for column in &columns {
-        if let Column::Field(id) = column
-            && !mine.contains(id)
-        {
-            return Err(DomainError::NotFound);
-        }
-        if *column != Column::Skip && !targets.insert(column.clone()) {
-            return invalid("Two columns go to the same field; map each field once.");
-        }
-    }
-    let mapping: Vec<String> = columns.iter().map(Column::encode).collect();
-    if !db::queue(conn, import.id, &mapping.join("\n"), now)? {
+    let columns = import_mapping::check(conn, user.id, table.headers.len(), columns)?;
+    if !db::queue(conn, import.id, &import_mapping::encode(&columns), now)? {
         return invalid("This import has already been started.");
     }
     Ok(import.id)
-}
-
-/// A row that passed its checks, ready to write.
-struct GoodRow {
-    fields: ProspectFields,
-    custom: Vec<(usize, String)>,
-}
-
-/// Runs a queued import to the end. Called by the background job.
-pub fn run(
-    conn: &mut AnyConnection,
-    import_id: i64,
-    now: impl Fn() -> NaiveDateTime,
-) -> DomainResult<()> {
-    let Some(import) = db::by_id(conn, import_id)? else {
-        return Err(DomainError::NotFound);
-    };
-    if !db::transition(conn, import.id, "queued", "running", now())? {
-        return Ok(());
-    }
-    match import_rows(conn, &import, &now) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let message = match &e {
-                DomainError::Invalid(m) => m.clone(),
-                other => {
-                    log::error!("import {import_id} failed: {other}");
-                    "The import failed because of an internal error.".into()
-                }
-            };
-            db::finish(
-                conn,
-                import.id,
-                "failed",
-                0,
-                0,
-                &format!("{message} Nothing was imported."),
-                now(),
-            )?;
-            Err(e)
-        }
-    }
-}
-
-const PROGRESS_EVERY: usize = 1000;
-
-fn import_rows(
-    conn: &mut AnyConnection,
-    import: &Import,
-    now: &impl Fn() -> NaiveDateTime,
-) -> DomainResult<()> {
-    let table = parse(import.content.as_bytes())?;
-    let columns: Vec<Column> = import.mapping.lines().filter_map(Column::decode).collect();
-    let mut seen: HashSet<String> = prospects::emails_in_list(conn, import.list_id)?
-        .into_iter()
-        .collect();
-    let (mut good, mut problems, mut duplicates) = (Vec::new(), Vec::new(), 0);
-    for (index, row) in table.rows.iter().enumerate() {
-        // Line numbers as a spreadsheet shows them: the header is line 1.
-        let line = index + 2;
-        let cell = |target: &Column| -> &str {
-            columns
-                .iter()
-                .position(|c| c == target)
-                .map_or("", |i| row[i].as_str())
-        };
-        match parse_prospect(
-            cell(&Column::Email),
-            cell(&Column::FirstName),
-            cell(&Column::LastName),
-            cell(&Column::Company),
-            cell(&Column::Position),
-        ) {
-            Err(e) => problems.push(format!("line {line}: {e}")),
-            Ok(fields) if !seen.insert(fields.email.clone()) => duplicates += 1,
-            Ok(fields) => {
-                let custom: Vec<(usize, String)> = columns
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, c)| {
-                        matches!(c, Column::Field(_) | Column::NewField(_))
-                            && !row[*i].trim().is_empty()
-                    })
-                    .map(|(i, _)| {
-                        (
-                            i,
-                            row[i].trim().chars().take(MAX_CUSTOM_VALUE_CHARS).collect(),
-                        )
-                    })
-                    .collect();
-                good.push(GoodRow { fields, custom });
-            }
-        }
-        if (index + 1) % PROGRESS_EVERY == 0 {
-            db::set_checked(conn, import.id, (index + 1) as i32, now())?;
-        }
-    }
-    db::set_checked(conn, import.id, table.rows.len() as i32, now())?;
-    let imported = good.len() as i32;
-    crate::db::write_transaction(conn, |conn| {
-        let existing = prospects::fields_of(conn, import.owner_id)?;
-        let mut field_ids: Vec<Option<i64>> = Vec::with_capacity(columns.len());
-        for column in &columns {
-            field_ids.push(match column {
-                Column::Field(id) => Some(*id),
-                Column::NewField(name) => Some(match existing.iter().find(|f| f.name == *name) {
-                    Some(field) => field.id,
-                    None => prospects::insert_field(conn, import.owner_id, name, now())?,
-                }),
-                _ => None,
-            });
-        }
-        let at = now();
-        for row in &good {
-            let id =
-                prospects::insert_prospect(conn, import.list_id, import.owner_id, &row.fields, at)?;
-            for (column, value) in &row.custom {
-                if let Some(field_id) = field_ids[*column] {
-                    prospects::insert_value(conn, id, field_id, value)?;
-                }
-            }
-        }
-        db::finish(
-            conn,
-            import.id,
-            "done",
-            imported,
-            duplicates,
-            &problems.join("\n"),
-            now(),
-        )?;
-        Ok::<_, DomainError>(())
-    })
 }
 
 #[cfg(test)]
@@ -343,9 +254,18 @@ mod tests {
     fn parses_comma_and_semicolon_with_bom() {
         let t = parse(b"\xEF\xBB\xBFemail;name\na@x.io;Ann\n").unwrap();
         assert_eq!(t.headers, ["email", "name"]);
-        assert_eq!(t.rows, [["a@x.io", "Ann"]]);
+        assert_eq!(
+            t.rows,
+            [Row {
+                line: 2,
+                cells: vec!["a@x.io".into(), "Ann".into()]
+            }]
+        );
         let t = parse(b"email,company\n\"b@x.io\",\"Acme, Inc\"\n").unwrap();
-        assert_eq!(t.rows[0][1], "Acme, Inc");
+        assert_eq!(t.rows[0].cells[1], "Acme, Inc");
+        let t = parse(b"'+Score,x\n'=1,''@2\n").unwrap();
+        assert_eq!(t.headers, ["+Score", "x"]);
+        assert_eq!(t.rows[0].cells, ["=1", "'@2"]);
     }
 
     #[test]
@@ -367,16 +287,21 @@ mod tests {
     }
 
     #[test]
-    fn mapping_codes_round_trip() {
-        for c in [
-            Column::Skip,
-            Column::Email,
-            Column::Field(7),
-            Column::NewField("Plan tier".into()),
-        ] {
-            assert_eq!(Column::decode(&c.encode()), Some(c));
-        }
-        assert_eq!(suggest("E-mail", &[]), "email");
-        assert_eq!(suggest("Industry", &[]), "new");
+    fn rows_know_their_line_with_any_line_break() {
+        let lines = |text: &[u8]| -> Vec<usize> {
+            parse(text).unwrap().rows.iter().map(|r| r.line).collect()
+        };
+        assert_eq!(lines(b"e,n\na,1\n\"b\nx\",2\n\nc,3\n"), [2, 3, 6]);
+        assert_eq!(
+            lines(b"e,n\r\na,1\r\n\"b\r\nx\",2\r\n\r\nc,3\r\n"),
+            [2, 3, 6]
+        );
+        assert_eq!(lines(b"e,n\ra,1\rb,2"), [2, 3]);
+        assert!(
+            parse(b"e,n\r\na,1\r\nb,2,3\r\n")
+                .unwrap_err()
+                .to_string()
+                .contains("line 3")
+        );
     }
 }

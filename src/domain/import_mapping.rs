@@ -1,11 +1,25 @@
 //! Where each CSV column goes on import, as chosen on the mapping page and stored with the
-//! import; and the guess the page starts from.
+//! import; the checks every mapping passes (when queued and again when run); and the guess
+//! the page starts from.
+//!
+//! A mapping is structured data: a JSON array with one record per column, e.g.
+//! `[{"to":"email"},{"to":"field","value":7},{"to":"new_field","value":"Booth"}]`. No
+//! column's text can turn into another column or another target.
 
-use super::{DomainResult, invalid};
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::{DomainError, DomainResult, header_text, invalid, policy};
 use crate::db::models::CustomField;
+use crate::db::{AnyConnection, prospects};
+
+/// The longest custom field name, in characters.
+pub const MAX_FIELD_NAME_CHARS: usize = 60;
 
 /// Where a column goes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "to", content = "value", rename_all = "snake_case")]
 pub enum Column {
     Skip,
     Email,
@@ -13,14 +27,29 @@ pub enum Column {
     LastName,
     Company,
     Position,
-    /// One of the importer's own custom fields.
+    /// One of the importer's own custom fields, by id.
     Field(i64),
     /// A new custom field of the importer, with this name.
     NewField(String),
 }
 
+/// A custom field's name, wherever one is created: trimmed, 1 to
+/// [`MAX_FIELD_NAME_CHARS`] characters, and no line break, tab or other control character
+/// (names become `{{placeholders}}` in subjects, so they are header-bound text:
+/// `header_text::check`). Refusals are `DomainError::Invalid` with a message.
+pub fn field_name(raw: &str) -> DomainResult<String> {
+    header_text::check(raw, "A custom field name")?;
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > MAX_FIELD_NAME_CHARS {
+        return invalid(format!(
+            "Name each new custom field (1 to {MAX_FIELD_NAME_CHARS} characters)."
+        ));
+    }
+    Ok(name.to_string())
+}
+
 impl Column {
-    /// From the mapping form: a choice and, for a new field, its name.
+    /// From the mapping form: a choice and, for a new field, its name (see [`field_name`]).
     pub fn parse(choice: &str, new_name: &str) -> DomainResult<Self> {
         Ok(match choice {
             "skip" => Column::Skip,
@@ -29,39 +58,69 @@ impl Column {
             "last_name" => Column::LastName,
             "company" => Column::Company,
             "position" => Column::Position,
-            "new" => {
-                let name = new_name.trim();
-                if name.is_empty() || name.chars().count() > 60 {
-                    return invalid("Name each new custom field (1 to 60 characters).");
-                }
-                Column::NewField(name.to_string())
-            }
+            "new" => Column::NewField(field_name(new_name)?),
             other => match other.strip_prefix("field:").and_then(|id| id.parse().ok()) {
                 Some(id) => Column::Field(id),
                 None => return invalid("Choose where each column goes."),
             },
         })
     }
+}
 
-    pub(super) fn encode(&self) -> String {
-        match self {
-            Column::Skip => "skip".into(),
-            Column::Email => "email".into(),
-            Column::FirstName => "first_name".into(),
-            Column::LastName => "last_name".into(),
-            Column::Company => "company".into(),
-            Column::Position => "position".into(),
-            Column::Field(id) => format!("field:{id}"),
-            Column::NewField(name) => format!("new:{name}"),
-        }
-    }
+/// The stored form of a mapping (a JSON array, one record per column).
+pub fn encode(columns: &[Column]) -> String {
+    serde_json::to_string(columns).unwrap_or_default()
+}
 
-    pub(super) fn decode(code: &str) -> Option<Self> {
-        match code.split_once(':') {
-            Some(("new", name)) => Some(Column::NewField(name.to_string())),
-            _ => Column::parse(code, "").ok(),
-        }
+/// A stored mapping, or None when it cannot be read (e.g. the delimited text of old).
+pub fn decode(stored: &str) -> Option<Vec<Column>> {
+    serde_json::from_str(stored).ok()
+}
+
+/// Checks a mapping against the file's `header_count` columns and the importer's fields,
+/// and returns it with each new field that names one of the importer's existing fields
+/// turned into that field.
+///
+/// Refusals: `Invalid` when a column is missing or extra, Email is not mapped exactly once,
+/// a new field's name is refused by [`field_name`], or two columns go to the same field;
+/// `NotFound` when a field is not the importer's (`policy::may_use_custom_field`).
+pub fn check(
+    conn: &mut AnyConnection,
+    importer_id: i64,
+    header_count: usize,
+    columns: Vec<Column>,
+) -> DomainResult<Vec<Column>> {
+    if columns.len() != header_count {
+        return invalid("Choose where each column goes.");
     }
+    if columns.iter().filter(|c| **c == Column::Email).count() != 1 {
+        return invalid("Map exactly one column to Email.");
+    }
+    let mine = prospects::fields_of(conn, importer_id)?;
+    let mut targets = HashSet::new();
+    let mut checked = Vec::with_capacity(columns.len());
+    for column in columns {
+        let column = match column {
+            Column::Field(id) => {
+                let field = prospects::field_by_id(conn, id)?.ok_or(DomainError::NotFound)?;
+                policy::may_use_custom_field(importer_id, field.owner_id)?;
+                Column::Field(id)
+            }
+            Column::NewField(name) => {
+                let name = field_name(&name)?;
+                match mine.iter().find(|f| f.name == name) {
+                    Some(field) => Column::Field(field.id),
+                    None => Column::NewField(name),
+                }
+            }
+            other => other,
+        };
+        if column != Column::Skip && !targets.insert(column.clone()) {
+            return invalid("Two columns go to the same field; map each field once.");
+        }
+        checked.push(column);
+    }
+    Ok(checked)
 }
 
 /// A guess for the mapping page from the header's name.
@@ -77,5 +136,52 @@ pub fn suggest(header: &str, fields: &[CustomField]) -> String {
             .iter()
             .find(|f| f.name.eq_ignore_ascii_case(header.trim()))
             .map_or_else(|| "new".into(), |f| format!("field:{}", f.id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mappings_round_trip_as_one_record_per_column() {
+        let columns = vec![
+            Column::Skip,
+            Column::Email,
+            Column::Field(7),
+            Column::NewField("Plan tier\nfield:1".into()),
+        ];
+        let stored = encode(&columns);
+        assert_eq!(decode(&stored), Some(columns));
+        assert_eq!(
+            encode(&[Column::Email, Column::Field(7)]),
+            r#"[{"to":"email"},{"to":"field","value":7}]"#
+        );
+        assert_eq!(
+            decode("email\nnew:y\nnew:z"),
+            None,
+            "the delimited text of old"
+        );
+        assert_eq!(suggest("E-mail", &[]), "email");
+        assert_eq!(suggest("Industry", &[]), "new");
+    }
+
+    #[test]
+    fn custom_fields_are_their_creators_only() {
+        assert!(policy::may_use_custom_field(7, 7).is_ok());
+        assert!(matches!(
+            policy::may_use_custom_field(7, 1),
+            Err(DomainError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn field_names_are_header_text_of_bounded_length() {
+        assert_eq!(field_name("  Booth ").unwrap(), "Booth");
+        for bad in ["x\nfield:1", "a\r\nb", "tab\there", "", "   "] {
+            assert!(field_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(field_name(&"n".repeat(60)).is_ok());
+        assert!(field_name(&"n".repeat(61)).is_err());
     }
 }

@@ -272,6 +272,17 @@ pub fn may_use_sender(actor: &User, sender_owner_id: i64) -> DomainResult<()> {
     }
 }
 
+/// Custom fields are private to their creator: only they may map an import column to one
+/// (when the import is queued and again when the background job runs it). Someone else's
+/// field is `NotFound`.
+pub fn may_use_custom_field(actor_id: i64, field_owner_id: i64) -> DomainResult<()> {
+    if actor_id == field_owner_id {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

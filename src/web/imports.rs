@@ -15,7 +15,7 @@ use super::extract::{
     render,
 };
 use crate::db::models::Import;
-use crate::domain::csv_import::{self, Column, MappingView};
+use crate::domain::csv_import::{self, Column, ImportStatus, MappingView};
 use crate::domain::{DomainError, DomainResult, invalid};
 use crate::jobs;
 
@@ -165,6 +165,10 @@ impl ImportTemplate {
     fn problems(import: &Import) -> Vec<&str> {
         import.report.lines().take(200).collect()
     }
+
+    fn status(import: &Import) -> ImportStatus {
+        ImportStatus::of(import)
+    }
 }
 
 #[get("/imports/{id}")]
@@ -178,7 +182,7 @@ async fn import_page(
     let stage = state
         .db(move |conn| {
             let import = csv_import::own_import(conn, &account, id)?;
-            if import.status == "uploaded" {
+            if ImportStatus::of(&import) == ImportStatus::Uploaded {
                 Ok(ImportStage::Mapping(Box::new(csv_import::mapping_view(
                     conn, &account, id,
                 )?)))
@@ -188,7 +192,8 @@ async fn import_page(
         })
         .await?;
     let interrupted = matches!(&stage, ImportStage::Progress(i)
-        if (i.status == "running" || i.status == "queued") && i.updated_at < now - chrono::Duration::minutes(10));
+        if matches!(ImportStatus::of(i), ImportStatus::Running | ImportStatus::Queued)
+            && i.updated_at < now - chrono::Duration::minutes(10));
     render(&ImportTemplate {
         ctx: PageContext::new(&session, &state, Some(&user)),
         stage,
@@ -221,7 +226,7 @@ async fn start(
     let page = format!("/imports/{id}");
     let outcome = match parse_mapping(&form) {
         Ok(columns) => {
-            let (account, now) = (user.user, state.clock.now());
+            let (account, now) = (user.user.clone(), state.clock.now());
             state
                 .db(move |conn| csv_import::queue(conn, &account, id, columns, now))
                 .await
@@ -229,12 +234,38 @@ async fn start(
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(import_id) => {
-            jobs::imports::spawn(state.pool.clone(), state.clock.clone(), import_id);
+        Ok(_) => {
+            jobs::imports::spawn(state.pool.clone(), state.clock.clone());
             flash(&session, FlashKind::Success, "The import has started.");
             Ok(redirect(&page))
         }
         Err(DomainError::NotFound) => Err(AppError::NotFound),
+        Err(DomainError::Invalid(message)) => {
+            // The form again, with what was chosen and typed, and the reason.
+            let account = user.user.clone();
+            let mut view = state
+                .db(move |conn| csv_import::mapping_view(conn, &account, id))
+                .await?;
+            for (n, (choice, name)) in view
+                .suggestions
+                .iter_mut()
+                .zip(view.names.iter_mut())
+                .enumerate()
+            {
+                if let Some(sent) = form.get(&format!("col_{n}")) {
+                    choice.clone_from(sent);
+                }
+                if let Some(typed) = form.get(&format!("name_{n}")) {
+                    name.clone_from(typed);
+                }
+            }
+            flash(&session, FlashKind::Error, message);
+            render(&ImportTemplate {
+                ctx: PageContext::new(&session, &state, Some(&user)),
+                stage: ImportStage::Mapping(Box::new(view)),
+                interrupted: false,
+            })
+        }
         Err(e) => finish(&session, Err(e), &page),
     }
 }

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod billing;
 pub mod campaigns;
+pub mod csv_download;
 pub mod dev_mailbox;
 pub mod errors;
 pub mod extract;

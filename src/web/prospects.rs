@@ -5,11 +5,13 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::csv_download;
 use super::errors::AppError;
 use super::extract::{
     AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
 };
 use crate::db::models::ProspectList;
+use crate::domain::csv_cells;
 use crate::domain::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
 use crate::domain::{DomainError, DomainResult};
@@ -264,19 +266,8 @@ async fn export(
             .db(move |conn| list_export::plan_export(conn, &account, id, now))
             .await?,
     );
-    let header = csv_line(&plan.header());
-    let file_name: String = plan
-        .list
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let header = csv_cells::record(&plan.header());
+    let stem = plan.list.name.clone();
     let first =
         futures_util::stream::once(async move { Ok::<_, AppError>(web::Bytes::from(header)) });
     let rows = futures_util::stream::unfold(Some(0i64), move |after| {
@@ -289,10 +280,7 @@ async fn export(
                 .await;
             match batch {
                 Ok((rows, _)) if rows.is_empty() => None,
-                Ok((rows, next)) => {
-                    let chunk: String = rows.iter().map(|r| csv_line(r)).collect();
-                    Some((Ok(web::Bytes::from(chunk)), next))
-                }
+                Ok((rows, next)) => Some((Ok(web::Bytes::from(csv_cells::records(&rows))), next)),
                 Err(e) => {
                     log::error!("export of list {}: {e}", plan.list.id);
                     Some((Err(AppError::Internal(e.to_string())), None))
@@ -300,18 +288,8 @@ async fn export(
             }
         }
     });
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{file_name}.csv\""),
-        ))
-        .streaming(futures_util::StreamExt::chain(first, rows)))
-}
-
-/// One CSV record with its line ending.
-fn csv_line(fields: &[String]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(fields);
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    Ok(csv_download::attachment(
+        &stem,
+        futures_util::StreamExt::chain(first, rows),
+    ))
 }

@@ -5,8 +5,10 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::csv_download;
 use super::errors::AppError;
 use super::extract::{AppState, CurrentUser, PageContext, render};
+use crate::domain::csv_cells;
 use crate::domain::statistics::{self, CSV_HEADER, MemberStats, PeriodChoice, TeamStatistics};
 
 #[derive(Deserialize)]
@@ -124,31 +126,16 @@ async fn download_csv(
     let stats = state
         .db(move |conn| statistics::team_statistics(conn, &leader, choice, now))
         .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>, fields: Vec<String>| {
-        writer
-            .write_record(fields)
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))
-    };
-    write(
-        &mut writer,
-        CSV_HEADER.iter().map(|h| h.to_string()).collect(),
-    )?;
+    let mut text = csv_cells::record(&CSV_HEADER);
     for row in stats.rows.iter().chain(std::iter::once(&stats.totals)) {
-        write(&mut writer, row.csv_fields())?;
+        text.push_str(&csv_cells::record(&row.csv_fields()));
     }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"team-statistics-{}-to-{}.csv\"",
-                stats.from.date(),
-                stats.last_day()
-            ),
-        ))
-        .body(body))
+    Ok(csv_download::whole(
+        &format!(
+            "team-statistics-{}-to-{}",
+            stats.from.date(),
+            stats.last_day()
+        ),
+        text,
+    ))
 }

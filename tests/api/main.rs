@@ -7,6 +7,7 @@ mod authorization_matrix;
 mod beyond;
 mod browser;
 mod campaigns;
+mod csv_and_imports;
 mod foundation;
 mod headers_and_jobs;
 mod outbound;

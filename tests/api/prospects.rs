@@ -185,6 +185,7 @@ async fn import_with_private_custom_fields_seen_on_profiles_by_the_team() {
             .starts_with("text/csv")
     );
     let csv = export.text().await.unwrap();
+    let csv = csv.strip_prefix('\u{feff}').expect("a UTF-8 BOM first");
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),

@@ -206,7 +206,11 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
         .get("/account/team/statistics.csv?period=billing")
         .await;
     assert_eq!(csv.status, 200);
-    let lines: Vec<&str> = csv.body.lines().collect();
+    let body = csv
+        .body
+        .strip_prefix('\u{feff}')
+        .expect("a UTF-8 BOM first");
+    let lines: Vec<&str> = body.lines().collect();
     assert_eq!(
         lines[0],
         "member,email,role,prospects added,emails sent,open rate,click rate,reply rate,credits used,unique contacts used"

@@ -547,6 +547,7 @@ impl Page {
             .replace("&#34;", "\"")
             .replace("&#60;", "<")
             .replace("&#62;", ">")
+            .replace("&#38;", "&")
             .replace("&amp;", "&")
     }
 }
@@ -579,6 +580,13 @@ impl Browser {
             url: response.url().to_string(),
             body: response.text().await.unwrap(),
         }
+    }
+
+    /// The status and the exact bytes of a response (a download, BOM included).
+    pub async fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.bytes().await.unwrap().to_vec())
     }
 
     /// The session's CSRF token, read from a page's form as a browser would have it.

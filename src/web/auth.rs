@@ -8,8 +8,9 @@ use serde::Deserialize;
 use super::errors::AppError;
 use super::extract::{
     AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, client_ip, flash,
-    log_in_session, log_out_session, redirect, render, safe_next,
+    log_in_session, log_out_session, render,
 };
+use super::navigation::{redirect, safe_next};
 use crate::domain::DomainError;
 use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
 

@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
 use super::errors::AppError;
-use super::extract::{AppState, CurrentUser, PageContext, redirect, render};
+use super::extract::{AppState, CurrentUser, PageContext, render};
+use super::navigation::redirect;
 
 #[derive(Template)]
 #[template(path = "account/landing.html")]

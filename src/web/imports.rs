@@ -11,9 +11,9 @@ use futures_util::StreamExt;
 
 use super::errors::AppError;
 use super::extract::{
-    AppState, CsrfForm, CurrentUser, FlashKind, PageContext, check_csrf, finish, flash, redirect,
-    render,
+    AppState, CsrfForm, CurrentUser, FlashKind, PageContext, check_csrf, finish, flash, render,
 };
+use super::navigation::redirect;
 use crate::db::models::Import;
 use crate::domain::csv_import::{self, Column, ImportStatus, MappingView};
 use crate::domain::{DomainError, DomainResult, invalid};

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod home;
 pub mod imports;
 pub mod invitations;
+pub mod navigation;
 pub mod prospect_profile;
 pub mod prospects;
 pub mod senders;

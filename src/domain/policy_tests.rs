@@ -1,0 +1,220 @@
+//! The policy table, decision by decision (unit tests of `domain::policy`).
+
+use super::*;
+use chrono::NaiveDateTime;
+
+fn user(id: i64, email: &str) -> User {
+    User {
+        id,
+        email: email.into(),
+        name: "x".into(),
+        password_hash: String::new(),
+        plan: "free".into(),
+        period_anchor: NaiveDateTime::default(),
+        paid_until: None,
+        created_at: NaiveDateTime::default(),
+        email_confirmed_at: Some(NaiveDateTime::default()),
+    }
+}
+
+fn team(leader_id: i64) -> Team {
+    Team {
+        id: 10,
+        leader_id,
+        created_at: NaiveDateTime::default(),
+    }
+}
+
+fn membership(team_id: i64, ended: bool) -> Membership {
+    Membership {
+        id: 5,
+        team_id,
+        user_id: 2,
+        can_export: true,
+        records_scope: "own".into(),
+        joined_at: NaiveDateTime::default(),
+        ended_at: ended.then(NaiveDateTime::default),
+        end_reason: None,
+        credit_cap: None,
+        recipient_cap: None,
+    }
+}
+
+#[test]
+fn only_the_leader_manages_and_others_see_not_found() {
+    assert!(may_manage_team(&user(1, "l@x.io"), &team(1)).is_ok());
+    assert!(matches!(
+        may_manage_team(&user(2, "m@x.io"), &team(1)),
+        Err(DomainError::NotFound)
+    ));
+}
+
+#[test]
+fn permissions_need_plan_m_except_export_back_on() {
+    let leader = user(1, "l@x.io");
+    let p = |can_export, sees_team_records| MemberPermissions {
+        can_export,
+        sees_team_records,
+    };
+    let (off_own, on_own, on_team) = (p(false, false), p(true, false), p(true, true));
+    assert!(may_change_permissions(&leader, &team(1), Plan::M, on_own, on_team).is_ok());
+    assert!(matches!(
+        may_change_permissions(&leader, &team(1), Plan::S, on_own, on_team),
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(matches!(
+        may_change_permissions(&leader, &team(1), Plan::S, on_own, off_own),
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(may_change_permissions(&leader, &team(1), Plan::Free, off_own, on_own).is_ok());
+    assert!(may_change_permissions(&leader, &team(1), Plan::Free, on_own, on_own).is_ok());
+    assert!(matches!(
+        may_change_permissions(&user(3, "o@x.io"), &team(1), Plan::Xl, on_own, on_team),
+        Err(DomainError::NotFound)
+    ));
+    assert!(may_switch_export_back_on(Plan::S, false));
+    assert!(!may_switch_export_back_on(Plan::M, false));
+    assert!(!may_switch_export_back_on(Plan::S, true));
+}
+
+#[test]
+fn removal_only_of_active_members_of_own_team() {
+    let leader = user(1, "l@x.io");
+    assert!(may_remove_member(&leader, &team(1), &membership(10, false)).is_ok());
+    assert!(may_remove_member(&leader, &team(1), &membership(11, false)).is_err());
+    assert!(may_remove_member(&leader, &team(1), &membership(10, true)).is_err());
+}
+
+fn seat(is_leader: bool, team_records: bool, can_export: bool) -> TeamSeat {
+    TeamSeat {
+        leader_id: 1,
+        is_leader,
+        sees_team_records: team_records,
+        can_export,
+        locked: false,
+        full_teamwork: true,
+        people: vec![1, 2, 3],
+    }
+}
+
+#[test]
+fn record_access_table() {
+    use RecordAction::*;
+    let allowed = |r: DomainResult<()>| r.is_ok();
+    let not_found = |r: DomainResult<()>| matches!(r, Err(DomainError::NotFound));
+    let forbidden = |r: DomainResult<()>| matches!(r, Err(DomainError::Forbidden(_)));
+    let leader = seat(true, false, true);
+    let own_only = seat(false, false, true);
+    let team_viewer = seat(false, true, true);
+    let export_off = seat(false, true, false);
+    let locked = TeamSeat {
+        locked: true,
+        ..team_viewer.clone()
+    };
+    let basic = TeamSeat {
+        full_teamwork: false,
+        ..leader.clone()
+    };
+    // (viewer, seat, owner, action) → outcome
+    assert!(allowed(may_access_record(1, Some(&leader), 2, View)));
+    assert!(allowed(may_access_record(1, Some(&leader), 2, Export)));
+    assert!(forbidden(may_access_record(1, Some(&leader), 2, Edit)));
+    assert!(forbidden(may_access_record(1, Some(&leader), 2, Verify)));
+    assert!(
+        not_found(may_access_record(1, Some(&leader), 9, View)),
+        "outsider's records"
+    );
+    assert!(not_found(may_access_record(2, Some(&own_only), 3, View)));
+    assert!(not_found(may_access_record(2, Some(&own_only), 1, View)));
+    assert!(allowed(may_access_record(2, Some(&own_only), 2, Edit)));
+    assert!(allowed(may_access_record(2, Some(&team_viewer), 1, View)));
+    assert!(allowed(may_access_record(2, Some(&team_viewer), 3, Export)));
+    assert!(forbidden(may_access_record(2, Some(&team_viewer), 3, Edit)));
+    assert!(forbidden(may_access_record(
+        2,
+        Some(&export_off),
+        3,
+        Export
+    )));
+    assert!(
+        forbidden(may_access_record(2, Some(&export_off), 2, Export)),
+        "export off means nothing"
+    );
+    assert!(allowed(may_access_record(2, Some(&export_off), 3, View)));
+    assert!(not_found(may_access_record(2, Some(&locked), 1, View)));
+    assert!(
+        allowed(may_access_record(2, Some(&locked), 2, View)),
+        "own records stay"
+    );
+    assert!(
+        not_found(may_access_record(1, Some(&basic), 2, View)),
+        "basic Teamwork"
+    );
+    assert!(not_found(may_access_record(9, None, 2, View)), "outsider");
+    assert!(allowed(may_access_record(9, None, 9, Export)));
+    for lapsed in [
+        TeamSeat {
+            locked: true,
+            full_teamwork: false,
+            ..seat(false, true, false)
+        },
+        TeamSeat {
+            full_teamwork: false,
+            ..seat(false, true, false)
+        },
+    ] {
+        assert!(
+            forbidden(may_access_record(2, Some(&lapsed), 2, Export)),
+            "export off holds in a locked team and on a basic plan"
+        );
+    }
+}
+
+fn invitation(email: &str) -> Invitation {
+    Invitation {
+        id: 1,
+        team_id: 10,
+        email: email.into(),
+        token_hash: String::new(),
+        status: "pending".into(),
+        expires_at: NaiveDateTime::default(),
+        last_sent_at: NaiveDateTime::default(),
+        created_at: NaiveDateTime::default(),
+        responded_at: None,
+        reminders_sent: 0,
+    }
+}
+
+#[test]
+fn only_a_proven_address_answers_in_app() {
+    use AnswerChannel::*;
+    let confirmed = user(2, "bob@x.io");
+    let unconfirmed = User {
+        email_confirmed_at: None,
+        ..confirmed.clone()
+    };
+    let to_bob = invitation("bob@x.io");
+    assert!(may_answer_invitation(&confirmed, &to_bob, InApp).is_ok());
+    assert!(may_answer_invitation(&confirmed, &to_bob, EmailedLink).is_ok());
+    assert!(may_answer_invitation(&unconfirmed, &to_bob, EmailedLink).is_ok());
+    assert!(matches!(
+        may_answer_invitation(&unconfirmed, &to_bob, InApp),
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(matches!(
+        may_answer_invitation(&user(3, "eve@x.io"), &to_bob, EmailedLink),
+        Err(DomainError::NotFound)
+    ));
+    assert!(may_remind_to_log_in(&confirmed).is_ok());
+    assert!(may_remind_to_log_in(&unconfirmed).is_err());
+    assert!(may_see_invitations_to_address(&unconfirmed).is_err());
+}
+
+#[test]
+fn one_team_per_user() {
+    assert!(may_invite(None).is_ok());
+    assert!(may_invite(Some(&membership(10, false))).is_err());
+    assert!(may_join(None, 0).is_ok());
+    assert!(may_join(Some(&membership(10, false)), 0).is_err());
+    assert!(may_join(None, 2).is_err());
+}

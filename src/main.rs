@@ -40,10 +40,15 @@ fn main() {
 
 fn serve(settings: Settings) -> Result<(), String> {
     let bind = settings.bind_addr.clone();
-    let base = settings.base_url.clone();
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings, Clock::default()).map_err(|e| e.to_string())?;
-        log::info!("dripteam listens on {bind}; open {base}");
+        // The port actually bound (BIND_ADDR may name port 0), so a supervisor can read it.
+        let ip = bind.rsplit_once(':').map_or(bind.as_str(), |(ip, _)| ip);
+        log::info!(
+            "dripteam listens on {ip}:{}; open {}",
+            app.port,
+            app.base_url
+        );
         app.run_until_stopped().await.map_err(|e| e.to_string())
     })
 }

@@ -26,44 +26,45 @@ impl Drop for Replica {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Starts `n` `dripteam serve` processes on `database_url` within a few milliseconds of
 /// each other, sharing one fresh DATA_DIR (so they also race to create the session and
-/// secret keys there).
+/// secret keys there). Each binds port 0 and says in its log which port it got, so no
+/// port picked in advance can be taken by another test in between.
 fn start_replicas(n: usize, database_url: &str, data_dir: &std::path::Path) -> Vec<Replica> {
-    let ports: Vec<u16> = (0..n).map(|_| free_port()).collect();
-    ports
-        .into_iter()
-        .enumerate()
-        .map(|(i, port)| {
+    (0..n)
+        .map(|i| {
             let stderr = data_dir.join(format!("replica-{i}.log"));
             let child = Command::new(env!("CARGO_BIN_EXE_dripteam"))
                 .arg("serve")
                 .env("DATABASE_URL", database_url)
                 .env("DATA_DIR", data_dir)
-                .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+                .env("BIND_ADDR", "127.0.0.1:0")
                 .env("SMTP_URL", "smtp://127.0.0.1:9")
                 .env("BCRYPT_COST", "4")
                 .env("DB_POOL_SIZE", "2")
-                .env("RUST_LOG", "warn")
+                .env("RUST_LOG", "warn,dripteam=info")
                 .stdout(Stdio::null())
                 .stderr(std::fs::File::create(&stderr).unwrap())
                 .spawn()
                 .unwrap();
             Replica {
                 child,
-                port,
+                port: 0,
                 stderr,
             }
         })
         .collect()
+}
+
+/// The port a replica's log says it listens on, once it has said so.
+fn logged_port(replica: &Replica) -> Option<u16> {
+    let log = std::fs::read_to_string(&replica.stderr).ok()?;
+    let after = log.split("dripteam listens on 127.0.0.1:").nth(1)?;
+    after
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Waits until the replica answers `GET /healthz` with 200; panics with its log when it
@@ -77,6 +78,9 @@ async fn wait_until_serving(replica: &mut Replica, client: &reqwest::Client) {
                 replica.port,
                 std::fs::read_to_string(&replica.stderr).unwrap_or_default()
             );
+        }
+        if replica.port == 0 {
+            replica.port = logged_port(replica).unwrap_or(0);
         }
         let url = format!("http://127.0.0.1:{}/healthz", replica.port);
         if let Ok(answer) = client.get(&url).send().await

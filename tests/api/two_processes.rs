@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::{Options, form_action, spawn_app_with};
 
-struct Process(Child);
+struct Process(Child, tempfile::TempDir);
 
 impl Drop for Process {
     fn drop(&mut self) {
@@ -16,28 +16,39 @@ impl Drop for Process {
     }
 }
 
+/// Starts `dripteam serve` on port 0 and reads the port it bound from its log, so that no
+/// port picked in advance can be taken by another test in between.
 fn start(env: &std::collections::HashMap<String, String>) -> (Process, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_dripteam"))
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("serve.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dripteam"))
         .arg("serve")
         .envs(env.iter().filter(|(k, _)| k.as_str() != "BIND_ADDR"))
-        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("BIND_ADDR", "127.0.0.1:0")
         .env("SENDER_POLL_SECS", "1")
         .env("REPLY_POLL_SECS", "3600")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "warn,dripteam=info")
         .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "dripteam did not start");
+    loop {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if let Some(port) = log
+            .split("dripteam listens on 127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|digits| digits.parse::<u16>().ok())
+        {
+            return (Process(child, dir), format!("http://127.0.0.1:{port}"));
+        }
+        assert!(
+            child.try_wait().unwrap().is_none() && Instant::now() < deadline,
+            "dripteam did not start:\n{log}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
-    (Process(child), format!("http://127.0.0.1:{port}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]

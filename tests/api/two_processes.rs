@@ -7,12 +7,16 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::{Options, form_action, spawn_app_with};
 
-struct Process(Child, tempfile::TempDir);
+/// The process and the directory of its log (kept until the process is stopped).
+struct Process {
+    child: Child,
+    _log_dir: tempfile::TempDir,
+}
 
 impl Drop for Process {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -41,7 +45,13 @@ fn start(env: &std::collections::HashMap<String, String>) -> (Process, String) {
             .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
             .and_then(|digits| digits.parse::<u16>().ok())
         {
-            return (Process(child, dir), format!("http://127.0.0.1:{port}"));
+            return (
+                Process {
+                    child,
+                    _log_dir: dir,
+                },
+                format!("http://127.0.0.1:{port}"),
+            );
         }
         assert!(
             child.try_wait().unwrap().is_none() && Instant::now() < deadline,

@@ -115,7 +115,7 @@ pub fn notices(
                 return Ok(out);
             };
             let leader = accounts::user_by_id(conn, team.leader_id)?;
-            let full = units::effective_plan(&leader, now).has_full_teamwork();
+            let full = super::policy::caps_apply(units::effective_plan(&leader, now));
             let caps = [
                 (Unit::Credit, membership.credit_cap),
                 (Unit::Recipient, membership.recipient_cap),

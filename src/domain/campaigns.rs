@@ -98,14 +98,12 @@ fn own_sender_and_list(
 ) -> DomainResult<()> {
     let sender = senders::by_id(conn, sender_id)?
         .ok_or_else(|| DomainError::Invalid("Choose one of your sender accounts.".into()))?;
-    policy::may_use_sender(&viewer.user, sender.owner_id)
+    policy::may_use_sender(viewer.user.id, sender.owner_id)
         .map_err(|_| DomainError::Invalid("Choose one of your sender accounts.".into()))?;
     let list = prospects::list_by_id(conn, list_id)?
         .ok_or_else(|| DomainError::Invalid("Choose one of your prospect lists.".into()))?;
-    if list.owner_id != viewer.user.id {
-        return invalid("Choose one of your prospect lists.");
-    }
-    Ok(())
+    policy::may_use_list(viewer.user.id, list.owner_id)
+        .map_err(|_| DomainError::Invalid("Choose one of your prospect lists.".into()))
 }
 
 pub fn create(
@@ -264,8 +262,8 @@ pub fn resume(
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     // A campaign moved from another member still names their (private) sender account.
-    let sender_is_mine =
-        senders::by_id(conn, campaign.sender_id)?.is_some_and(|s| s.owner_id == user.id);
+    let sender_is_mine = senders::by_id(conn, campaign.sender_id)?
+        .is_some_and(|s| policy::may_use_sender(user.id, s.owner_id).is_ok());
     if !sender_is_mine {
         return invalid("Choose one of your own sender accounts in the settings before resuming.");
     }

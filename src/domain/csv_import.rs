@@ -182,10 +182,9 @@ pub fn upload(
 
 /// An import of the user's own, or NotFound.
 pub fn own_import(conn: &mut AnyConnection, user: &User, import_id: i64) -> DomainResult<Import> {
-    match db::by_id(conn, import_id)? {
-        Some(import) if import.owner_id == user.id => Ok(import),
-        _ => Err(DomainError::NotFound),
-    }
+    let import = db::by_id(conn, import_id)?.ok_or(DomainError::NotFound)?;
+    super::policy::may_use_import(user.id, import.owner_id)?;
+    Ok(import)
 }
 
 pub struct MappingView {

@@ -43,7 +43,7 @@ pub fn may_change_permissions(
     may_manage_team(actor, team)?;
     let only_export_on = wanted.sees_team_records == current.sees_team_records
         && (wanted.can_export || !current.can_export);
-    if leader_plan.has_full_teamwork() || only_export_on {
+    if permissions_open(leader_plan) || only_export_on {
         Ok(())
     } else {
         Err(DomainError::Forbidden(format!(
@@ -56,7 +56,7 @@ pub fn may_change_permissions(
 /// Refusals: `NotFound` for someone else's team; `Forbidden` on a basic plan.
 pub fn may_set_caps(actor: &User, team: &Team, leader_plan: Plan) -> DomainResult<()> {
     may_manage_team(actor, team)?;
-    if leader_plan.has_full_teamwork() {
+    if permissions_open(leader_plan) {
         Ok(())
     } else {
         Err(DomainError::Forbidden(format!(
@@ -68,7 +68,7 @@ pub fn may_set_caps(actor: &User, team: &Team, leader_plan: Plan) -> DomainResul
 /// Whether the leader's My Team shows the "Allow export again" button for a member whose
 /// export is off although the plan has no full Teamwork (the one change allowed there).
 pub fn may_switch_export_back_on(leader_plan: Plan, member_can_export: bool) -> bool {
-    !leader_plan.has_full_teamwork() && !member_can_export
+    !permissions_open(leader_plan) && !member_can_export
 }
 
 /// A membership the actor may remove: an active one in the actor's own team.
@@ -263,13 +263,69 @@ pub fn may_view_statistics(
     Ok(())
 }
 
-/// Sender email accounts are private: only the user who added one sees or uses it.
-pub fn may_use_sender(actor: &User, sender_owner_id: i64) -> DomainResult<()> {
-    if actor.id == sender_owner_id {
+/// Sender email accounts are private: only the user who added one sees or uses it — for
+/// a person in a form and for the campaign sender, which passes the campaign owner's id
+/// (a campaign moved to another member never sends from the former owner's account).
+/// Someone else's account is `NotFound`.
+pub fn may_use_sender(actor_id: i64, sender_owner_id: i64) -> DomainResult<()> {
+    if actor_id == sender_owner_id {
         Ok(())
     } else {
         Err(DomainError::NotFound)
     }
+}
+
+/// A campaign's prospect list must be its owner's own list (team records are read only).
+/// Someone else's list is `NotFound`.
+pub fn may_use_list(actor_id: i64, list_owner_id: i64) -> DomainResult<()> {
+    if actor_id == list_owner_id {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
+/// An import (its mapping page, its start, its report) is its importer's alone; anyone
+/// else gets `NotFound`.
+pub fn may_use_import(actor_id: i64, import_owner_id: i64) -> DomainResult<()> {
+    if actor_id == import_owner_id {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
+/// Who may receive a removed member's lists and campaigns: the team's leader, or another
+/// active member of the same team (`heir_team_id` is the team of the heir's active
+/// membership, if any). Checked inside the removal's transaction. Refusal: `Invalid` with
+/// the message for the removal form; nothing is changed.
+pub fn may_inherit_records(
+    team: &Team,
+    removed_member_id: i64,
+    heir_id: i64,
+    heir_team_id: Option<i64>,
+) -> DomainResult<()> {
+    let in_team = heir_id == team.leader_id || heir_team_id == Some(team.id);
+    if in_team && heir_id != removed_member_id {
+        Ok(())
+    } else {
+        Err(DomainError::Invalid(
+            "Records can go to you or to an active member of your team. Nothing was changed."
+                .into(),
+        ))
+    }
+}
+
+/// Whether per-member caps are enforced: they are part of full Teamwork (plan M and up);
+/// on a basic plan, or in a locked team (Free allowances), they rest, kept for later.
+pub fn caps_apply(leader_plan: Plan) -> bool {
+    leader_plan.has_full_teamwork()
+}
+
+/// Whether My Team's export toggles, records layers and caps are open for the leader to
+/// change (full Teamwork); on a basic plan they show disabled with "Available from plan M".
+pub fn permissions_open(leader_plan: Plan) -> bool {
+    leader_plan.has_full_teamwork()
 }
 
 /// Custom fields are private to their creator: only they may map an import column to one

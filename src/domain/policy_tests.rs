@@ -218,3 +218,38 @@ fn one_team_per_user() {
     assert!(may_join(Some(&membership(10, false)), 0).is_err());
     assert!(may_join(None, 2).is_err());
 }
+
+#[test]
+fn senders_lists_and_imports_are_their_owners_alone() {
+    assert!(may_use_sender(4, 4).is_ok());
+    assert!(matches!(may_use_sender(4, 5), Err(DomainError::NotFound)));
+    assert!(may_use_list(4, 4).is_ok());
+    assert!(matches!(may_use_list(4, 5), Err(DomainError::NotFound)));
+    assert!(may_use_import(4, 4).is_ok());
+    assert!(matches!(may_use_import(4, 5), Err(DomainError::NotFound)));
+}
+
+#[test]
+fn records_go_to_the_leader_or_an_active_member_of_the_same_team() {
+    let t = team(1);
+    assert!(may_inherit_records(&t, 2, 1, None).is_ok(), "the leader");
+    assert!(
+        may_inherit_records(&t, 2, 3, Some(t.id)).is_ok(),
+        "a teammate"
+    );
+    for (heir, heir_team) in [(2, Some(t.id)), (3, None), (3, Some(t.id + 1))] {
+        assert!(
+            matches!(
+                may_inherit_records(&t, 2, heir, heir_team),
+                Err(DomainError::Invalid(_))
+            ),
+            "{heir} {heir_team:?}"
+        );
+    }
+}
+
+#[test]
+fn caps_and_permissions_are_full_teamwork() {
+    assert!(caps_apply(Plan::M) && permissions_open(Plan::Xxl));
+    assert!(!caps_apply(Plan::S) && !permissions_open(Plan::Free));
+}

@@ -40,13 +40,8 @@ pub fn remove_member(
             ));
         };
         // Checked inside the transaction: a target who left meanwhile fails the whole removal.
-        let heir_is_in_team = heir_id == leader.id
-            || db::active_membership_of(conn, heir_id)?.is_some_and(|m| m.team_id == team.id);
-        if !heir_is_in_team || heir_id == member.id {
-            return super::invalid(
-                "Records can go to you or to an active member of your team. Nothing was changed.",
-            );
-        }
+        let heir_team_id = db::active_membership_of(conn, heir_id)?.map(|m| m.team_id);
+        super::policy::may_inherit_records(&team, member.id, heir_id, heir_team_id)?;
         let heir = accounts::user_by_id(conn, heir_id)?;
         let reason = format!(
             "Paused: moved from {} to {}. Choose one of your own sender accounts in the settings before resuming.",

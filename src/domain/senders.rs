@@ -128,7 +128,7 @@ pub fn add(
 /// The user's own sender account, or NotFound.
 pub fn own(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<SenderAccount> {
     let sender = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
-    policy::may_use_sender(user, sender.owner_id)?;
+    policy::may_use_sender(user.id, sender.owner_id)?;
     Ok(sender)
 }
 

@@ -97,7 +97,7 @@ fn claim_for_campaign(
         return Ok(());
     };
     // Never send from an account that is not the campaign owner's.
-    if sender.owner_id != campaign.owner_id {
+    if super::policy::may_use_sender(campaign.owner_id, sender.owner_id).is_err() {
         return Ok(());
     }
     let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;

@@ -114,7 +114,12 @@ pub struct ActivityItem {
 
 pub struct LeaderView {
     pub plan: Plan,
+    /// For the "Available from plan M" hint only; what may be done is in the `may_` fields.
     pub full_teamwork: bool,
+    /// Policy's answer: export toggles, records layers and caps can be changed.
+    pub may_change_permissions: bool,
+    /// Policy's answer: the Team statistics link is shown.
+    pub may_view_statistics: bool,
     pub pool: PoolStatus,
     pub own_credits_used: i64,
     pub own_recipients_used: i64,
@@ -184,6 +189,8 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
     let mut view = LeaderView {
         plan,
         full_teamwork: plan.has_full_teamwork(),
+        may_change_permissions: policy::permissions_open(plan),
+        may_view_statistics: policy::may_view_statistics(None, plan).is_ok(),
         pool: units::pool_status(conn, user, now)?,
         own_credits_used,
         own_recipients_used,

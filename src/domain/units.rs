@@ -140,8 +140,7 @@ fn resolve_payer(
         if plan_expired(&leader, now) {
             return Err(DomainError::TeamLocked);
         }
-        // Caps are part of full Teamwork: on a basic plan they rest, kept for later.
-        let full = effective_plan(&leader, now).has_full_teamwork();
+        let full = super::policy::caps_apply(effective_plan(&leader, now));
         return Ok(Payer {
             user: leader,
             team_id: Some(team.id),

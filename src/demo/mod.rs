@@ -9,7 +9,8 @@ use crate::crypto::SecretBox;
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts as db_accounts};
 use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
-use crate::domain::invitations::{self, InvitationRef, InviteSettings};
+use crate::domain::invitation_answers::{self, InvitationRef};
+use crate::domain::invitations::{self, InviteSettings};
 use crate::domain::plans::Plan;
 use crate::domain::{
     DomainError, DomainResult, billing, campaigns, csv_import, prospects, senders, sending, units,
@@ -86,12 +87,12 @@ pub fn run(
         let (member, new_member) = account(conn, name, email, bcrypt_cost, now)?;
         if new_member {
             invitations::invite(conn, &leader, &EmailAddress::parse(email)?, &settings, now)?;
-            let invitation = invitations::pending_for(conn, &member, now)?
+            let invitation = invitation_answers::pending_for(conn, &member, now)?
                 .into_iter()
                 .next()
                 .map(|card| card.id);
             if let Some(id) = invitation {
-                invitations::accept(conn, &member, InvitationRef::Id(id), base_url, now)?;
+                invitation_answers::accept(conn, &member, InvitationRef::Id(id), base_url, now)?;
             }
             units::spend_credits(conn, member.id, credits, now)?;
             for n in 0..credits / 2 {
@@ -121,7 +122,7 @@ pub fn run(
         bcrypt_cost,
         now,
     )?;
-    if invitations::pending_for(conn, &outsider, now)?.is_empty() && new_leader {
+    if invitation_answers::pending_for(conn, &outsider, now)?.is_empty() && new_leader {
         invitations::invite(
             conn,
             &leader,

@@ -5,7 +5,7 @@
 //! expire after `LINK_HOURS`, and only their SHA-256 is stored (`tokens`).
 //!
 //! Following a team invitation link or a password reset link proves the address too (they
-//! were emailed to it); see `invitations::accept` and `accounts::reset_password`.
+//! were emailed to it); see `invitation_answers::accept` and `accounts::reset_password`.
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -170,6 +170,11 @@ pub struct LinkPreview {
 }
 
 impl LinkPreview {
+    /// Whether following the link changes the account's address (else it confirms it).
+    pub fn changes_address(&self) -> bool {
+        self.purpose == Purpose::Change
+    }
+
     /// The button's words on the link's page.
     pub fn action(&self) -> &'static str {
         match self.purpose {

@@ -102,8 +102,16 @@ pub fn check(
     for column in columns {
         let column = match column {
             Column::Field(id) => {
-                let field = prospects::field_by_id(conn, id)?.ok_or(DomainError::NotFound)?;
-                policy::may_use_custom_field(importer_id, field.owner_id)?;
+                // Someone else's field is not among `mine`: policy decides on its owner.
+                let owner_id = match mine.iter().find(|f| f.id == id) {
+                    Some(field) => field.owner_id,
+                    None => {
+                        prospects::field_by_id(conn, id)?
+                            .ok_or(DomainError::NotFound)?
+                            .owner_id
+                    }
+                };
+                policy::may_use_custom_field(importer_id, owner_id)?;
                 Column::Field(id)
             }
             Column::NewField(name) => {

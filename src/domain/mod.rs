@@ -15,6 +15,7 @@ pub mod export;
 pub mod header_text;
 pub mod import_mapping;
 pub mod import_run;
+pub mod invitation_answers;
 pub mod invitations;
 pub mod outbound;
 pub mod placeholders;

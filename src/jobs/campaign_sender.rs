@@ -12,21 +12,13 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::clock::Clock;
 use crate::crypto::SecretBox;
-use crate::db::{DbError, Pool};
+use crate::db::Pool;
+use crate::domain::DomainResult;
 use crate::domain::outbound::MailHosts;
 use crate::domain::sending::{self, Outgoing};
-use crate::domain::{DomainError, DomainResult};
 use crate::mailboxes;
 
-async fn blocking<T: Send + 'static>(
-    pool: &Pool,
-    work: impl FnOnce(&mut crate::db::AnyConnection) -> DomainResult<T> + Send + 'static,
-) -> DomainResult<T> {
-    let pool = pool.clone();
-    tokio::task::spawn_blocking(move || work(&mut *pool.get().map_err(DbError::from)?))
-        .await
-        .map_err(|e| DomainError::Internal(format!("sender task: {e}")))?
-}
+use super::blocking;
 
 /// SMTP transports kept between rounds, one per sender account, replaced when the
 /// account's settings change and at least every `RESOLVE_EVERY` (the host is resolved and

@@ -58,11 +58,7 @@ pub fn run_guarded(
         Ok(Ok(())) => {}
         Ok(Err(e)) => log::warn!("import {import_id} ended without importing: {e}"),
         Err(panic) => {
-            let cause = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let cause = super::panic_text(&*panic);
             log::error!("import {import_id} panicked: {cause}");
             let recorded = pool
                 .get()

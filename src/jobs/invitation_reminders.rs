@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use futures_util::FutureExt;
 
 use crate::clock::Clock;
-use crate::db::{DbError, Pool};
+use crate::db::Pool;
 use crate::domain::reminders::{self, DueReminder};
 use crate::domain::{DomainError, DomainResult};
 
@@ -31,20 +31,7 @@ pub async fn run(pool: Pool, clock: Clock, base_url: String, every: Duration) {
     }
 }
 
-async fn blocking<T: Send + 'static>(
-    pool: &Pool,
-    work: impl FnOnce(&mut crate::db::AnyConnection) -> DomainResult<T> + Send + 'static,
-) -> DomainResult<T> {
-    let pool = pool.clone();
-    tokio::task::spawn_blocking(move || work(&mut *pool.get().map_err(DbError::from)?))
-        .await
-        .map_err(|e| {
-            let cause = e
-                .try_into_panic()
-                .map_or_else(|e| e.to_string(), |p| crate::jobs::panic_text(&*p));
-            DomainError::Internal(format!("reminder task: {cause}"))
-        })?
-}
+use super::blocking;
 
 /// One round: lists the due reminders, then sends each on its own blocking task with its
 /// own connection (a panic ends only that task, and its connection is discarded). Returns

@@ -13,3 +13,21 @@ pub fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown cause".into())
 }
+
+/// Runs `work` on a pooled connection on tokio's blocking threads, off the async workers.
+/// A panic in `work` ends only that task and comes back as `DomainError::Internal` with
+/// the panic's message (its connection is discarded by the pool).
+pub async fn blocking<T: Send + 'static>(
+    pool: &crate::db::Pool,
+    work: impl FnOnce(&mut crate::db::AnyConnection) -> crate::domain::DomainResult<T> + Send + 'static,
+) -> crate::domain::DomainResult<T> {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || work(&mut *pool.get().map_err(crate::db::DbError::from)?))
+        .await
+        .map_err(|e| {
+            let cause = e
+                .try_into_panic()
+                .map_or_else(|e| e.to_string(), |p| panic_text(&*p));
+            crate::domain::DomainError::Internal(format!("background task: {cause}"))
+        })?
+}

@@ -14,10 +14,10 @@ use futures_util::{FutureExt, StreamExt};
 
 use crate::clock::Clock;
 use crate::crypto::SecretBox;
+use crate::db::Pool;
 use crate::db::models::SenderAccount;
-use crate::db::{AnyConnection, DbError, Pool};
 use crate::domain::outbound::{FailureKind, MailHosts};
-use crate::domain::{DomainError, DomainResult, senders, sending};
+use crate::domain::{DomainResult, senders, sending};
 use crate::mailboxes;
 
 /// How a round reads mailboxes.
@@ -75,7 +75,10 @@ pub async fn run(
         {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => log::error!("reply poller: {e}"),
-            Err(_) => log::error!("reply poller: the round panicked; the next round goes on"),
+            Err(panic) => log::error!(
+                "reply poller: the round panicked ({}); the next round goes on",
+                super::panic_text(&*panic)
+            ),
         }
     }
 }
@@ -98,15 +101,7 @@ pub async fn tick(
         .await)
 }
 
-async fn blocking<T: Send + 'static>(
-    pool: &Pool,
-    work: impl FnOnce(&mut AnyConnection) -> DomainResult<T> + Send + 'static,
-) -> DomainResult<T> {
-    let pool = pool.clone();
-    tokio::task::spawn_blocking(move || work(&mut *pool.get().map_err(DbError::from)?))
-        .await
-        .map_err(|e| DomainError::Internal(format!("reply poller task: {e}")))?
-}
+use super::blocking;
 
 /// Reads one account's mailbox and records the outcome; never fails or panics itself.
 async fn poll_account(

@@ -11,7 +11,7 @@ use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::domain::accounts::{self, EmailAddress, NewPassword};
 use crate::domain::confirmation::{self, LinkPreview};
-use crate::domain::invitations::{self, InvitationCard};
+use crate::domain::invitation_answers::{self, InvitationCard};
 use crate::domain::plans::Plan;
 use crate::domain::sessions::{self, ActiveSession};
 use crate::domain::{DomainError, units};
@@ -51,7 +51,7 @@ async fn account_page(
     let (me, this_session, now) = (user.user.clone(), user.session_id, state.clock.now());
     let (invitations, sessions) = state
         .db(move |conn| {
-            let invitations = invitations::pending_for(conn, &me, now)?;
+            let invitations = invitation_answers::pending_for(conn, &me, now)?;
             let sessions = sessions::active(conn, &me, this_session, now)?;
             Ok((invitations, sessions))
         })

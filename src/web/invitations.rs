@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::errors::{AppError, url_escape};
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
-use crate::domain::invitations::{self, InvitationRef, LinkState};
+use crate::domain::invitation_answers::{self, InvitationRef, LinkState};
 
 #[derive(Template)]
 #[template(path = "team/invitation_link.html")]
@@ -28,7 +28,7 @@ async fn follow_link(
     let viewer = viewer.map(|v| v.user);
     let (checked, now) = (token.clone(), state.clock.now());
     let link_state = state
-        .db(move |conn| invitations::inspect_link(conn, &checked, viewer.as_ref(), now))
+        .db(move |conn| invitation_answers::inspect_link(conn, &checked, viewer.as_ref(), now))
         .await?;
     render(&LinkPage {
         ctx: PageContext::new(&session, &state, None),
@@ -54,7 +54,7 @@ async fn join_from_link(
     );
     let outcome = state
         .db(move |conn| {
-            invitations::accept(conn, &member, InvitationRef::Token(&token), &base_url, now)
+            invitation_answers::accept(conn, &member, InvitationRef::Token(&token), &base_url, now)
         })
         .await;
     finish(&session, outcome, "/account/team")
@@ -75,7 +75,9 @@ async fn join_in_app(
         state.settings.base_url.clone(),
     );
     let outcome = state
-        .db(move |conn| invitations::accept(conn, &member, InvitationRef::Id(id), &base_url, now))
+        .db(move |conn| {
+            invitation_answers::accept(conn, &member, InvitationRef::Id(id), &base_url, now)
+        })
         .await;
     finish(&session, outcome, "/account/team")
 }
@@ -95,7 +97,7 @@ async fn decline(
         state.settings.base_url.clone(),
     );
     let outcome = state
-        .db(move |conn| invitations::decline(conn, &member, id, &base_url, now))
+        .db(move |conn| invitation_answers::decline(conn, &member, id, &base_url, now))
         .await;
     finish(&session, outcome, "/account/team")
 }

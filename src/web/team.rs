@@ -10,7 +10,8 @@ use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::caps;
-use crate::domain::invitations::{self, InvitationCard, InviteSettings};
+use crate::domain::invitation_answers::{self, InvitationCard};
+use crate::domain::invitations::{self, InviteSettings};
 use crate::domain::policy::FULL_TEAMWORK_NEEDED;
 use crate::domain::removal::{self, RecordsGo, RemovalPreview};
 use crate::domain::team::{self, MemberRow, MyTeam, RecordsScope};
@@ -39,7 +40,7 @@ async fn page(
     let (team, invitations) = state
         .db(move |conn| {
             let team = team::my_team(conn, &account, now)?;
-            let invitations = invitations::pending_for(conn, &account, now)?;
+            let invitations = invitation_answers::pending_for(conn, &account, now)?;
             Ok((team, invitations))
         })
         .await?;

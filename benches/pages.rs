@@ -243,7 +243,8 @@ async fn emails_per_second(count: usize) -> f64 {
     tokio::task::spawn_blocking({
         let pool = pool.clone();
         move || {
-            use dripteam::domain::{accounts, billing, campaigns, prospects, senders};
+            use dripteam::domain::campaigns::{self, senders};
+            use dripteam::domain::{accounts, billing, prospects};
             let conn = &mut pool.get().unwrap();
             let user = accounts::sign_up(
                 conn,
@@ -257,7 +258,7 @@ async fn emails_per_second(count: usize) -> f64 {
                 now,
             )
             .unwrap();
-            billing::change_plan(conn, &user, dripteam::domain::plans::Plan::Xxl, now).unwrap();
+            billing::change_plan(conn, &user, dripteam::domain::billing::Plan::Xxl, now).unwrap();
             let list = prospects::create_list(
                 conn,
                 &user,
@@ -323,7 +324,7 @@ async fn emails_per_second(count: usize) -> f64 {
     let started = Instant::now();
     // The bench's SMTP sink listens on loopback.
     let mut transports = dripteam::jobs::campaign_sender::Transports::new(
-        dripteam::domain::outbound::MailHosts::AnyAddress,
+        dripteam::domain::campaigns::outbound::MailHosts::AnyAddress,
     );
     while (received.load(Ordering::Relaxed) as usize) < count {
         dripteam::jobs::campaign_sender::tick(&pool, &clock, &secrets, &base, &mut transports)

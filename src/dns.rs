@@ -9,7 +9,7 @@ use std::time::Duration;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::name_server::TokioConnectionProvider;
 
-use crate::domain::verification::{MxAnswer, MxResolver};
+use crate::domain::prospects::verification::{MxAnswer, MxResolver};
 
 pub struct DnsResolver {
     resolver: TokioResolver,

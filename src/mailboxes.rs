@@ -1,6 +1,6 @@
 //! Talking to users' own mail servers: SMTP to send campaign emails, IMAP to find replies.
-//! No rules here, only the protocols; `domain::senders` decides who may use which account
-//! and `domain::outbound` which addresses may be reached: every connection goes to an
+//! No rules here, only the protocols; `domain::campaigns::senders` decides who may use which account
+//! and `domain::campaigns::outbound` which addresses may be reached: every connection goes to an
 //! address resolved and checked here, never to a name resolved again.
 
 use std::fmt::Debug;
@@ -15,7 +15,7 @@ use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
-use crate::domain::outbound::{self, FailureKind, MailFailure, MailHosts, MailServer};
+use crate::domain::campaigns::outbound::{self, FailureKind, MailFailure, MailHosts, MailServer};
 
 /// How long one SMTP exchange, name lookup or "Test connection" may take.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -74,7 +74,7 @@ impl Debug for Server {
 ///
 /// An IP literal is used as it is. Refuses with `CannotResolve` when the name has no
 /// address (or the lookup fails or takes longer than `timeout`), and with `NotAllowed`
-/// when every address is refused by `domain::outbound::address_allowed`. Callers connect
+/// when every address is refused by `domain::campaigns::outbound::address_allowed`. Callers connect
 /// to the returned address, never to the name again, so a DNS answer that changes between
 /// the check and the connection cannot lead elsewhere.
 pub async fn checked_address(

@@ -48,14 +48,14 @@ pub struct SessionRow {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-/// An emailed link that proves an address (see `domain::confirmation`).
+/// An emailed link that proves an address (see `domain::accounts::confirmation`).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = email_confirmations)]
 pub struct EmailConfirmation {
     pub id: i64,
     pub user_id: i64,
     pub email: String,
-    /// `confirm` or `change` (`domain::confirmation::Purpose`).
+    /// `confirm` or `change` (`domain::accounts::confirmation::Purpose`).
     pub purpose: String,
     pub token_hash: String,
     pub expires_at: NaiveDateTime,
@@ -242,7 +242,7 @@ pub struct SenderAccount {
     pub created_at: NaiveDateTime,
     /// IMAP checks failed in a row; 0 after a successful one.
     pub imap_failures: i32,
-    /// The last failure's `domain::outbound::FailureKind` code, while failing.
+    /// The last failure's `domain::campaigns::outbound::FailureKind` code, while failing.
     pub imap_failure: Option<String>,
     pub imap_failed_at: Option<NaiveDateTime>,
     /// The reply poller skips the mailbox until then.

@@ -1,4 +1,4 @@
-//! Queries on server-side sessions (one row per log-in; see `domain::sessions`).
+//! Queries on server-side sessions (one row per log-in; see `domain::accounts::sessions`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -13,8 +13,10 @@ use crate::db::{
     write_transaction,
 };
 use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
-use crate::domain::plans::Plan;
-use crate::domain::{DomainError, DomainResult, billing, invalid, senders};
+use crate::domain::billing;
+use crate::domain::billing::Plan;
+use crate::domain::campaigns::senders;
+use crate::domain::{DomainError, DomainResult, invalid};
 
 pub struct Sizes {
     pub members: usize,

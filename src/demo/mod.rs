@@ -9,13 +9,17 @@ use crate::crypto::SecretBox;
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts as db_accounts};
 use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
-use crate::domain::invitation_answers::{self, InvitationRef};
-use crate::domain::invitations::{self, InviteSettings};
-use crate::domain::plans::Plan;
-use crate::domain::{
-    DomainError, DomainResult, billing, campaigns, csv_import, prospects, senders, sending, units,
-    verification,
-};
+use crate::domain::billing;
+use crate::domain::billing::Plan;
+use crate::domain::campaigns;
+use crate::domain::campaigns::senders;
+use crate::domain::campaigns::sending;
+use crate::domain::prospects;
+use crate::domain::prospects::csv_import;
+use crate::domain::prospects::verification;
+use crate::domain::team::invitation_answers::{self, InvitationRef};
+use crate::domain::team::invitations::{self, InviteSettings};
+use crate::domain::{DomainError, DomainResult};
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 
@@ -94,9 +98,9 @@ pub fn run(
             if let Some(id) = invitation {
                 invitation_answers::accept(conn, &member, InvitationRef::Id(id), base_url, now)?;
             }
-            units::spend_credits(conn, member.id, credits, now)?;
+            billing::spend_credits(conn, member.id, credits, now)?;
             for n in 0..credits / 2 {
-                units::record_recipient(
+                billing::record_recipient(
                     conn,
                     member.id,
                     &format!(
@@ -113,7 +117,7 @@ pub fn run(
         });
     }
     if new_leader {
-        units::spend_credits(conn, leader.id, 20, now)?;
+        billing::spend_credits(conn, leader.id, 20, now)?;
     }
     let (outsider, _) = account(
         conn,
@@ -195,7 +199,7 @@ fn import_list(
 pub async fn verify_lists(pool: &crate::db::Pool, now: NaiveDateTime) -> DomainResult<()> {
     let resolver = crate::dns::FixedResolver {
         answers: Default::default(),
-        default: crate::domain::verification::MxAnswer::Found,
+        default: crate::domain::prospects::verification::MxAnswer::Found,
     };
     let blocking_pool = pool.clone();
     let lists = tokio::task::spawn_blocking(move || -> DomainResult<Vec<(i64, i64)>> {

@@ -2,36 +2,11 @@
 //! the current instant, asks `policy` before it acts, and uses `db` for storage.
 
 pub mod accounts;
-pub mod alerts;
 pub mod billing;
-pub mod campaign_views;
 pub mod campaigns;
-pub mod caps;
-pub mod confirmation;
-pub mod csv_cells;
-pub mod csv_import;
-pub mod email_body;
-pub mod export;
-pub mod header_text;
-pub mod import_mapping;
-pub mod import_run;
-pub mod invitation_answers;
-pub mod invitations;
-pub mod outbound;
-pub mod placeholders;
-pub mod plans;
 pub mod policy;
 pub mod prospects;
-pub mod reminders;
-pub mod removal;
-pub mod senders;
-pub mod sending;
-pub mod sessions;
-pub mod statistics;
 pub mod team;
-pub mod tokens;
-pub mod units;
-pub mod verification;
 
 use chrono::NaiveDateTime;
 
@@ -73,6 +48,15 @@ pub enum DomainError {
 impl From<diesel::result::Error> for DomainError {
     fn from(e: diesel::result::Error) -> Self {
         DomainError::Db(DbError::Query(e))
+    }
+}
+
+impl From<crate::mail::MailError> for DomainError {
+    fn from(e: crate::mail::MailError) -> Self {
+        match e {
+            crate::mail::MailError::HeaderText { .. } => DomainError::Invalid(e.to_string()),
+            crate::mail::MailError::Render { .. } => DomainError::Internal(e.to_string()),
+        }
     }
 }
 

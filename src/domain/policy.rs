@@ -2,7 +2,7 @@
 //! caller loaded and returns `Ok(())` or the refusal to show. Someone else's team, member
 //! or invitation is `NotFound`, never a hint that it exists.
 
-use super::plans::Plan;
+use super::billing::Plan;
 use super::{DomainError, DomainResult};
 use crate::db::models::{Invitation, Membership, Team, User};
 
@@ -71,8 +71,10 @@ pub fn may_switch_export_back_on(leader_plan: Plan, member_can_export: bool) -> 
     !permissions_open(leader_plan) && !member_can_export
 }
 
-/// A membership the actor may remove: an active one in the actor's own team.
-pub fn may_remove_member(actor: &User, team: &Team, membership: &Membership) -> DomainResult<()> {
+/// A membership the actor may manage (remove the member, change their export and records
+/// permissions, set their caps): an active one in the actor's own team. Anything else is
+/// `NotFound`, so no one learns of other teams' memberships.
+pub fn may_manage_member(actor: &User, team: &Team, membership: &Membership) -> DomainResult<()> {
     may_manage_team(actor, team)?;
     if membership.team_id != team.id || membership.ended_at.is_some() {
         return Err(DomainError::NotFound);

@@ -80,9 +80,9 @@ fn permissions_need_plan_m_except_export_back_on() {
 #[test]
 fn removal_only_of_active_members_of_own_team() {
     let leader = user(1, "l@x.io");
-    assert!(may_remove_member(&leader, &team(1), &membership(10, false)).is_ok());
-    assert!(may_remove_member(&leader, &team(1), &membership(11, false)).is_err());
-    assert!(may_remove_member(&leader, &team(1), &membership(10, true)).is_err());
+    assert!(may_manage_member(&leader, &team(1), &membership(10, false)).is_ok());
+    assert!(may_manage_member(&leader, &team(1), &membership(11, false)).is_err());
+    assert!(may_manage_member(&leader, &team(1), &membership(10, true)).is_err());
 }
 
 fn seat(is_leader: bool, team_records: bool, can_export: bool) -> TeamSeat {

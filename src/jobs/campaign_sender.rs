@@ -14,8 +14,8 @@ use crate::clock::Clock;
 use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::domain::DomainResult;
-use crate::domain::outbound::MailHosts;
-use crate::domain::sending::{self, Outgoing};
+use crate::domain::campaigns::outbound::MailHosts;
+use crate::domain::campaigns::sending::{self, Outgoing};
 use crate::mailboxes;
 
 use super::blocking;
@@ -65,7 +65,7 @@ impl Transports {
 }
 
 fn tokens_digest(secret: &str) -> String {
-    crate::domain::tokens::digest(secret)
+    crate::domain::accounts::tokens::digest(secret)
 }
 
 /// Runs a round every `every` until the process ends. A round that fails or panics is

@@ -10,7 +10,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::clock::Clock;
 use crate::db::{AnyConnection, DbError, Pool};
-use crate::domain::import_run::{self, INTERNAL_FAILURE};
+use crate::domain::prospects::import_run::{self, INTERNAL_FAILURE};
 use crate::domain::{DomainError, DomainResult};
 
 /// Starts a round ([`run_queued`]) in the background.

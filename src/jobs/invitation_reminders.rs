@@ -10,7 +10,7 @@ use futures_util::FutureExt;
 
 use crate::clock::Clock;
 use crate::db::Pool;
-use crate::domain::reminders::{self, DueReminder};
+use crate::domain::team::reminders::{self, DueReminder};
 use crate::domain::{DomainError, DomainResult};
 
 /// Runs a round every `every` until the process ends; a round that fails or panics is

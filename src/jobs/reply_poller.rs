@@ -5,7 +5,7 @@
 //! unresponsive server delays only its own account. A mailbox that fails (or panics, or
 //! holds settings that cannot be decrypted) is recorded as failed with the kind of failure
 //! and skipped for a backoff that doubles with each failure in a row
-//! (`domain::outbound::imap_backoff`); the other accounts are read as usual.
+//! (`domain::campaigns::outbound::imap_backoff`); the other accounts are read as usual.
 
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
@@ -16,8 +16,10 @@ use crate::clock::Clock;
 use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::db::models::SenderAccount;
-use crate::domain::outbound::{FailureKind, MailHosts};
-use crate::domain::{DomainResult, senders, sending};
+use crate::domain::DomainResult;
+use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
+use crate::domain::campaigns::senders;
+use crate::domain::campaigns::sending;
 use crate::mailboxes;
 
 /// How a round reads mailboxes.

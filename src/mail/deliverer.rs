@@ -13,10 +13,10 @@ use futures_util::FutureExt;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
+use super::header_text;
 use crate::clock::Clock;
 use crate::db::models::OutboxEmail;
 use crate::db::{DbError, Pool, outbox};
-use crate::domain::header_text;
 
 /// How system emails are delivered: the SMTP server (lettre's URL form), the From mailbox,
 /// the pause between rounds and the retry backoff.

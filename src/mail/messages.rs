@@ -3,9 +3,9 @@
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use crate::domain::DomainError;
+use super::MailError;
 
-/// A rendered email, ready for the outbox. Building one refuses (`DomainError::Invalid`)
+/// A rendered email, ready for the outbox. Building one refuses (`MailError::HeaderText`)
 /// a subject with a line break or another control character.
 pub struct Message {
     pub subject: String,
@@ -17,16 +17,18 @@ fn render(
     subject: String,
     text: &impl Template,
     html: &impl Template,
-) -> Result<Message, DomainError> {
+) -> Result<Message, MailError> {
     // The subject carries names typed by users; a stored one from before the parse-time
     // checks must not reach the header.
-    crate::domain::header_text::check(&subject, "The email's subject")?;
-    let text = text
-        .render()
-        .map_err(|e| DomainError::Internal(format!("email text: {e}")))?;
-    let html = html
-        .render()
-        .map_err(|e| DomainError::Internal(format!("email html: {e}")))?;
+    super::header_text::check(&subject, "The email's subject")?;
+    let text = text.render().map_err(|e| MailError::Render {
+        part: "text",
+        cause: e.to_string(),
+    })?;
+    let html = html.render().map_err(|e| MailError::Render {
+        part: "html",
+        cause: e.to_string(),
+    })?;
     Ok(Message {
         subject,
         text,
@@ -54,7 +56,7 @@ pub fn password_reset(
     name: &str,
     link: &str,
     expires_at: NaiveDateTime,
-) -> Result<Message, DomainError> {
+) -> Result<Message, MailError> {
     let expires = format_utc(expires_at);
     render(
         "Reset your dripteam password".into(),
@@ -94,7 +96,7 @@ pub fn invitation(
     leader_email: &str,
     link: &str,
     expires_at: NaiveDateTime,
-) -> Result<Message, DomainError> {
+) -> Result<Message, MailError> {
     let expires = format_utc(expires_at);
     render(
         format!("{leader_name} invited you to their team on dripteam"),
@@ -138,7 +140,7 @@ pub fn invitation_reminder(
     leader_email: &str,
     link: &str,
     expires_at: NaiveDateTime,
-) -> Result<Message, DomainError> {
+) -> Result<Message, MailError> {
     let expires = format_utc(expires_at);
     render(
         format!("Reminder: {leader_name} invited you to their team on dripteam"),
@@ -179,7 +181,7 @@ pub fn team_notice(
     subject: &str,
     notice: &str,
     link: &str,
-) -> Result<Message, DomainError> {
+) -> Result<Message, MailError> {
     render(
         subject.to_string(),
         &TeamNoticeText {
@@ -230,7 +232,7 @@ pub fn address_link(
     email: &str,
     link: &str,
     expires_at: NaiveDateTime,
-) -> Result<Message, DomainError> {
+) -> Result<Message, MailError> {
     let (subject, intro, action) = match kind {
         AddressLinkKind::Confirm => (
             "Confirm your email address for dripteam".to_string(),
@@ -283,11 +285,7 @@ struct AddressChangedHtml<'a> {
 }
 
 /// Tells the old address that the account's address was changed.
-pub fn address_changed(
-    name: &str,
-    old_email: &str,
-    new_email: &str,
-) -> Result<Message, DomainError> {
+pub fn address_changed(name: &str, old_email: &str, new_email: &str) -> Result<Message, MailError> {
     render(
         "Your dripteam email address was changed".into(),
         &AddressChangedText {

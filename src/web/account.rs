@@ -9,12 +9,13 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use crate::domain::DomainError;
+use crate::domain::accounts::confirmation::{self, LinkPreview};
+use crate::domain::accounts::sessions::{self, ActiveSession};
 use crate::domain::accounts::{self, EmailAddress, NewPassword};
-use crate::domain::confirmation::{self, LinkPreview};
-use crate::domain::invitation_answers::{self, InvitationCard};
-use crate::domain::plans::Plan;
-use crate::domain::sessions::{self, ActiveSession};
-use crate::domain::{DomainError, units};
+use crate::domain::billing;
+use crate::domain::billing::Plan;
+use crate::domain::team::invitation_answers::{self, InvitationCard};
 
 const ACCOUNT: &str = "/account";
 
@@ -58,7 +59,7 @@ async fn account_page(
         .await?;
     render(&AccountPage {
         ctx: PageContext::new(session, state, Some(user)),
-        plan: units::effective_plan(&user.user, now),
+        plan: billing::effective_plan(&user.user, now),
         name: user.user.name.clone(),
         email: user.user.email.clone(),
         invitations,

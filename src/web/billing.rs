@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use crate::domain::billing::Plan;
 use crate::domain::billing::{self, BillingView};
 use crate::domain::invalid;
-use crate::domain::plans::Plan;
 
 #[derive(Template)]
 #[template(path = "account/billing.html")]

@@ -10,8 +10,7 @@ use super::errors::AppError;
 use super::extract::{
     AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
 };
-use crate::domain::campaign_views::{self, CampaignView, CampaignsPage};
-use crate::domain::campaigns::{self, CampaignName, StepInput};
+use crate::domain::campaigns::{self, CampaignName, CampaignView, CampaignsPage, StepInput};
 use crate::domain::{DomainError, DomainResult};
 
 #[derive(Deserialize)]
@@ -35,7 +34,7 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let (account, now, member) = (user.user.clone(), state.clock.now(), query.member);
     let page = state
-        .db(move |conn| campaign_views::campaigns_page(conn, &account, member, now))
+        .db(move |conn| campaigns::campaigns_page(conn, &account, member, now))
         .await?;
     render(&ListTemplate {
         ctx: PageContext::new(&session, &state, Some(&user)),
@@ -123,7 +122,7 @@ async fn campaign_page(
 ) -> Result<HttpResponse, AppError> {
     let (account, now, id) = (user.user.clone(), state.clock.now(), path.into_inner());
     let view = state
-        .db(move |conn| campaign_views::view(conn, &account, id, now))
+        .db(move |conn| campaigns::view(conn, &account, id, now))
         .await?;
     render(&CampaignTemplate {
         ctx: PageContext::new(&session, &state, Some(&user)),
@@ -147,7 +146,7 @@ async fn answer_step(
     };
     let (account, now) = (user.user.clone(), state.clock.now());
     let view = state
-        .db(move |conn| campaign_views::view(conn, &account, id, now))
+        .db(move |conn| campaigns::view(conn, &account, id, now))
         .await?;
     flash(session, FlashKind::Error, reason);
     render(&CampaignTemplate {

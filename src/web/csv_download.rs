@@ -1,13 +1,13 @@
 //! The one place that builds a CSV download: `text/csv; charset=utf-8`, an attachment with
 //! a safe file name, and the UTF-8 BOM before the first record. The records themselves are
-//! written by `domain::csv_cells`, which neutralises formula cells.
+//! written by `domain::prospects::csv_cells`, which neutralises formula cells.
 
 use actix_web::HttpResponse;
 use actix_web::web::Bytes;
 use futures_util::{Stream, StreamExt, stream};
 
 use super::errors::AppError;
-use crate::domain::csv_cells;
+use crate::domain::prospects::csv_cells;
 
 /// A download named `<stem>.csv` whose body is the BOM followed by `chunks` (CSV text made
 /// by `csv_cells::record`), streamed as they come. `stem` is reduced to ASCII letters,

@@ -18,8 +18,9 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::models::User;
 use crate::db::{AnyConnection, DbError, Pool};
-use crate::domain::verification::MxResolver;
-use crate::domain::{DomainError, team};
+use crate::domain::DomainError;
+use crate::domain::prospects::verification::MxResolver;
+use crate::domain::team;
 
 pub struct AppState {
     pub pool: Pool,
@@ -44,7 +45,7 @@ impl AppState {
     }
 }
 
-/// The cookie's session token; the database keeps its SHA-256 (`domain::sessions`).
+/// The cookie's session token; the database keeps its SHA-256 (`domain::accounts::sessions`).
 const SESSION_TOKEN: &str = "sid";
 const SESSION_CSRF: &str = "csrf";
 const SESSION_FLASH: &str = "flash";
@@ -57,14 +58,14 @@ pub async fn log_in_session(
     state: &AppState,
     user_id: i64,
 ) -> Result<(), AppError> {
-    let client = crate::domain::sessions::describe_client(
+    let client = crate::domain::accounts::sessions::describe_client(
         req.headers()
             .get(actix_web::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok()),
     );
     let now = state.clock.now();
     let token = state
-        .db(move |conn| crate::domain::sessions::start(conn, user_id, &client, now))
+        .db(move |conn| crate::domain::accounts::sessions::start(conn, user_id, &client, now))
         .await?;
     session.renew();
     session
@@ -78,7 +79,7 @@ pub async fn log_out_session(session: &Session, state: &AppState) -> Result<(), 
     if let Ok(Some(token)) = session.get::<String>(SESSION_TOKEN) {
         let now = state.clock.now();
         state
-            .db(move |conn| crate::domain::sessions::end(conn, &token, now))
+            .db(move |conn| crate::domain::accounts::sessions::end(conn, &token, now))
             .await?;
     }
     session.purge();
@@ -149,7 +150,7 @@ pub fn finish(
 /// `Option<CurrentUser>` where a page is for everyone.
 pub struct CurrentUser {
     pub user: User,
-    /// The database id of this request's session (`domain::sessions`).
+    /// The database id of this request's session (`domain::accounts::sessions`).
     pub session_id: i64,
     /// Why the user's team is locked, for the banner on every page.
     pub lock_notice: Option<team::LockNotice>,
@@ -190,12 +191,13 @@ impl FromRequest for CurrentUser {
             let now = state.clock.now();
             let loaded = state
                 .db(move |conn| {
-                    let Some((row, user)) = crate::domain::sessions::current(conn, &token, now)?
+                    let Some((row, user)) =
+                        crate::domain::accounts::sessions::current(conn, &token, now)?
                     else {
                         return Ok(None);
                     };
                     let lock_notice = team::lock_notice(conn, &user, now)?;
-                    let usage_notices = crate::domain::alerts::notices(conn, &user, now)?;
+                    let usage_notices = crate::domain::billing::notices(conn, &user, now)?;
                     Ok(Some(CurrentUser {
                         user,
                         session_id: row.id,
@@ -258,7 +260,7 @@ fn csrf_token(session: &Session) -> String {
     if let Ok(Some(token)) = session.get::<String>(SESSION_CSRF) {
         return token;
     }
-    let (token, _) = crate::domain::tokens::generate();
+    let (token, _) = crate::domain::accounts::tokens::generate();
     let _ = session.insert(SESSION_CSRF, &token);
     token
 }

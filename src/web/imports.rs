@@ -15,7 +15,7 @@ use super::extract::{
 };
 use super::navigation::redirect;
 use crate::db::models::Import;
-use crate::domain::csv_import::{self, Column, ImportStatus, MappingView};
+use crate::domain::prospects::csv_import::{self, Column, ImportStatus, MappingView};
 use crate::domain::{DomainError, DomainResult, invalid};
 use crate::jobs;
 

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::errors::{AppError, url_escape};
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
-use crate::domain::invitation_answers::{self, InvitationRef, LinkState};
+use crate::domain::team::invitation_answers::{self, InvitationRef, LinkState};
 
 #[derive(Template)]
 #[template(path = "team/invitation_link.html")]

@@ -10,8 +10,8 @@ use super::extract::{
 };
 use super::prospects::ProspectForm;
 use crate::domain::DomainError;
+use crate::domain::prospects::verification::{self, Target};
 use crate::domain::prospects::{self, Profile};
-use crate::domain::verification::{self, Target};
 
 #[derive(Template)]
 #[template(path = "prospects/profile.html")]

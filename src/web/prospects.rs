@@ -11,8 +11,8 @@ use super::extract::{
     AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
 };
 use crate::db::models::ProspectList;
-use crate::domain::csv_cells;
-use crate::domain::export as list_export;
+use crate::domain::prospects::csv_cells;
+use crate::domain::prospects::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
 use crate::domain::{DomainError, DomainResult};
 

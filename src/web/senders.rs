@@ -13,8 +13,8 @@ use super::extract::{
 use crate::crypto::SecretBox;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
-use crate::domain::outbound::MailHosts;
-use crate::domain::senders::{self, SenderInput};
+use crate::domain::campaigns::outbound::MailHosts;
+use crate::domain::campaigns::senders::{self, SenderInput};
 use crate::mailboxes;
 
 const SENDERS: &str = "/senders";

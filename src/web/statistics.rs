@@ -8,8 +8,10 @@ use serde::Deserialize;
 use super::csv_download;
 use super::errors::AppError;
 use super::extract::{AppState, CurrentUser, PageContext, render};
-use crate::domain::csv_cells;
-use crate::domain::statistics::{self, CSV_HEADER, MemberStats, PeriodChoice, TeamStatistics};
+use crate::domain::campaigns::statistics::{
+    self, CSV_HEADER, MemberStats, PeriodChoice, TeamStatistics,
+};
+use crate::domain::prospects::csv_cells;
 
 #[derive(Deserialize)]
 struct PeriodQuery {

@@ -9,12 +9,11 @@ use serde::Deserialize;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
 use crate::domain::accounts::EmailAddress;
-use crate::domain::caps;
-use crate::domain::invitation_answers::{self, InvitationCard};
-use crate::domain::invitations::{self, InviteSettings};
+use crate::domain::billing;
 use crate::domain::policy::FULL_TEAMWORK_NEEDED;
-use crate::domain::removal::{self, RecordsGo, RemovalPreview};
-use crate::domain::team::{self, MemberRow, MyTeam, RecordsScope};
+use crate::domain::team::invitation_answers::{self, InvitationCard};
+use crate::domain::team::invitations::{self, InviteSettings};
+use crate::domain::team::{self, MemberRow, MyTeam, RecordsGo, RecordsScope, RemovalPreview};
 use crate::domain::{DomainResult, invalid};
 
 const MY_TEAM: &str = "/account/team";
@@ -188,13 +187,15 @@ async fn set_caps(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<CapsForm>,
 ) -> Result<HttpResponse, AppError> {
-    let caps = caps::parse_cap(&form.credit_cap, "credit")
-        .and_then(|c| Ok((c, caps::parse_cap(&form.recipient_cap, "recipient")?)));
+    let caps = billing::parse_cap(&form.credit_cap, "credit")
+        .and_then(|c| Ok((c, billing::parse_cap(&form.recipient_cap, "recipient")?)));
     let outcome = match caps {
         Ok((credit_cap, recipient_cap)) => {
             let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
             state
-                .db(move |conn| caps::set_caps(conn, &leader, id, credit_cap, recipient_cap, now))
+                .db(move |conn| {
+                    billing::set_caps(conn, &leader, id, credit_cap, recipient_cap, now)
+                })
                 .await
         }
         Err(e) => Err(e),
@@ -219,7 +220,7 @@ async fn confirm_remove(
 ) -> Result<HttpResponse, AppError> {
     let (leader, membership_id) = (user.user.clone(), path.into_inner());
     let preview = state
-        .db(move |conn| removal::removal_preview(conn, &leader, membership_id))
+        .db(move |conn| team::removal_preview(conn, &leader, membership_id))
         .await?;
     render(&ConfirmRemovePage {
         ctx: PageContext::new(&session, &state, Some(&user)),
@@ -252,7 +253,7 @@ async fn remove(
     }?;
     let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
     let outcome = state
-        .db(move |conn| removal::remove_member(conn, &leader, id, records, now))
+        .db(move |conn| team::remove_member(conn, &leader, id, records, now))
         .await;
     finish(&session, outcome, MY_TEAM)
 }

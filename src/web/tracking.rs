@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, web};
 
 use super::errors::AppError;
 use super::extract::AppState;
-use crate::domain::sending;
+use crate::domain::campaigns::sending;
 
 /// A transparent 1×1 GIF.
 const PIXEL: &[u8] = &[

@@ -128,7 +128,7 @@ async fn concurrent_spends_never_pass_a_cap() {
         .map(|_| {
             let pool = app.pool.clone();
             std::thread::spawn(move || {
-                dripteam::domain::units::spend_credits(&mut pool.get().unwrap(), max, 1, now)
+                dripteam::domain::billing::spend_credits(&mut pool.get().unwrap(), max, 1, now)
             })
         })
         .collect();
@@ -146,9 +146,9 @@ async fn the_team_is_told_once_when_it_passes_80_percent_of_its_pool() {
     let leader = app.user("Lena Leader", "lena@example.com").await;
     join(&app, &leader, "Max", "max@example.com").await;
     let (max, now) = (user_id(&app, "max@example.com"), app.clock.now());
-    dripteam::domain::units::spend_credits(&mut app.conn(), max, 39, now).unwrap();
-    dripteam::domain::units::spend_credits(&mut app.conn(), max, 1, now).unwrap();
-    dripteam::domain::units::spend_credits(&mut app.conn(), max, 1, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max, 39, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max, 1, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max, 1, now).unwrap();
     let first = app.smtp().wait_for("lena@example.com", 2).await;
     assert!(
         first
@@ -185,8 +185,12 @@ async fn invitations_get_two_reminders_once_each_and_can_be_resent_after_expiry(
         .post("/account/team/invitations", &[("email", "mia@example.com")])
         .await;
     let remind = |app: &TestApp| {
-        dripteam::domain::reminders::send_reminders(&mut app.conn(), &app.address, app.clock.now())
-            .unwrap()
+        dripteam::domain::team::reminders::send_reminders(
+            &mut app.conn(),
+            &app.address,
+            app.clock.now(),
+        )
+        .unwrap()
     };
     assert_eq!(remind(&app), 0, "not yet");
     app.clock
@@ -201,12 +205,20 @@ async fn invitations_get_two_reminders_once_each_and_can_be_resent_after_expiry(
         );
         let (c2, base2) = (c.clone(), base.clone());
         let t1 = std::thread::spawn(move || {
-            dripteam::domain::reminders::send_reminders(&mut p1.get().unwrap(), &base, c.now())
-                .unwrap()
+            dripteam::domain::team::reminders::send_reminders(
+                &mut p1.get().unwrap(),
+                &base,
+                c.now(),
+            )
+            .unwrap()
         });
         let t2 = std::thread::spawn(move || {
-            dripteam::domain::reminders::send_reminders(&mut p2.get().unwrap(), &base2, c2.now())
-                .unwrap()
+            dripteam::domain::team::reminders::send_reminders(
+                &mut p2.get().unwrap(),
+                &base2,
+                c2.now(),
+            )
+            .unwrap()
         });
         (t1.join().unwrap(), t2.join().unwrap())
     };

@@ -364,9 +364,13 @@ async fn a_crash_between_claim_and_send_reports_instead_of_resending() {
     s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     // A worker claims both emails and dies before its SMTP calls.
     let now = app.clock.now();
-    let claimed =
-        dripteam::domain::sending::claim_due(&mut app.conn(), &app.secrets(), &app.address, now)
-            .unwrap();
+    let claimed = dripteam::domain::campaigns::sending::claim_due(
+        &mut app.conn(),
+        &app.secrets(),
+        &app.address,
+        now,
+    )
+    .unwrap();
     assert_eq!(claimed.len(), 2);
     drop(claimed);
     app.clock.advance(chrono::Duration::minutes(11));
@@ -504,7 +508,7 @@ async fn an_exhausted_recipient_pool_pauses_the_campaign() {
     let s = setup(&app, "free", 1, 2).await;
     let max = user_id(&app, "max@example.com");
     for i in 0..100 {
-        dripteam::domain::units::record_recipient(
+        dripteam::domain::billing::record_recipient(
             &mut app.conn(),
             max,
             &format!("earlier{i}@x.example"),

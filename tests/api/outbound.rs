@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::RunQueryDsl;
-use dripteam::domain::outbound::{FailureKind, MailHosts};
+use dripteam::domain::campaigns::outbound::{FailureKind, MailHosts};
 use dripteam::jobs::campaign_sender::{self, Transports};
 use dripteam::jobs::reply_poller::{self, Outcome, PollSettings};
 

@@ -363,9 +363,12 @@ async fn unconfirmed_accounts_get_no_invitation_reminder() {
     }
     app.clock
         .advance(chrono::Duration::days(2) + chrono::Duration::minutes(1));
-    let sent =
-        dripteam::domain::reminders::send_reminders(&mut app.conn(), &app.address, app.clock.now())
-            .unwrap();
+    let sent = dripteam::domain::team::reminders::send_reminders(
+        &mut app.conn(),
+        &app.address,
+        app.clock.now(),
+    )
+    .unwrap();
     assert_eq!(sent, 2, "dave (no account) and erin (confirmed)");
     let erin = app.smtp().take("erin@example.com", "Reminder").await;
     assert!(erin.body().contains("/login?email=erin%40example.com"));

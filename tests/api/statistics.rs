@@ -4,7 +4,8 @@
 use crate::helpers::{Browser, Options, TestApp, form_action, spawn_app_with};
 use chrono::{Duration, NaiveDateTime};
 use dripteam::db::models::User;
-use dripteam::domain::{campaigns, prospects, senders, sending};
+use dripteam::domain::campaigns::{self, senders, sending};
+use dripteam::domain::prospects;
 
 /// The app with its campaign sender asleep: the tests send by hand at chosen times.
 async fn spawn_app() -> TestApp {
@@ -156,7 +157,7 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
     launched_campaign(&app, &max, 3, now);
     launched_campaign(&app, &mia, 1, now);
     launched_campaign(&app, &fay_user, 2, now);
-    dripteam::domain::units::spend_credits(&mut app.conn(), max.id, 4, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max.id, 4, now).unwrap();
     let sent = send_all(&app, now);
     assert_eq!(sent.len(), 6);
     let of = |owner: i64| {

@@ -346,7 +346,7 @@ async fn remove_and_leave_keep_history_and_allow_a_new_invitation() {
     let max_user = dripteam::db::accounts::user_by_email(&mut app.conn(), "max@example.com")
         .unwrap()
         .unwrap();
-    dripteam::domain::units::spend_credits(&mut app.conn(), max_user.id, 7, app.clock.now())
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max_user.id, 7, app.clock.now())
         .unwrap();
 
     let page = max.get("/account/team/leave").await;
@@ -455,10 +455,10 @@ async fn members_see_the_team_figures_and_spend_the_shared_pool() {
         .unwrap()
         .unwrap();
     let now = app.clock.now();
-    dripteam::domain::units::spend_credits(&mut app.conn(), max_user.id, 30, now).unwrap();
-    dripteam::domain::units::spend_credits(&mut app.conn(), lena.id, 12, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max_user.id, 30, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 12, now).unwrap();
     for address in ["a@x.io", "b@x.io", "a@x.io"] {
-        dripteam::domain::units::record_recipient(&mut app.conn(), max_user.id, address, now)
+        dripteam::domain::billing::record_recipient(&mut app.conn(), max_user.id, address, now)
             .unwrap();
     }
 
@@ -489,9 +489,9 @@ async fn an_exhausted_pool_says_when_it_renews() {
         .unwrap()
         .unwrap();
     let now = app.clock.now();
-    dripteam::domain::units::spend_credits(&mut app.conn(), lena.id, 50, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 50, now).unwrap();
     let refused =
-        dripteam::domain::units::spend_credits(&mut app.conn(), lena.id, 1, now).unwrap_err();
+        dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 1, now).unwrap_err();
     let message = refused.to_string();
     assert!(
         message.contains("credits for this billing period are used up"),
@@ -521,7 +521,7 @@ async fn a_lapsed_plan_locks_the_team_until_renewed() {
     assert!(page.contains("Your team is locked"), "{page:?}");
     assert!(page.contains("Ask your team leader to renew"));
     let refused =
-        dripteam::domain::units::spend_credits(&mut app.conn(), max_user.id, 1, app.clock.now());
+        dripteam::domain::billing::spend_credits(&mut app.conn(), max_user.id, 1, app.clock.now());
     assert!(matches!(
         refused,
         Err(dripteam::domain::DomainError::TeamLocked)
@@ -536,7 +536,7 @@ async fn a_lapsed_plan_locks_the_team_until_renewed() {
             .await
             .contains("Your team is locked")
     );
-    dripteam::domain::units::spend_credits(&mut app.conn(), max_user.id, 1, app.clock.now())
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max_user.id, 1, app.clock.now())
         .unwrap();
     assert!(
         leader
@@ -677,7 +677,7 @@ async fn concurrent_spends_never_overdraw_the_pool() {
         .unwrap();
     let now = app.clock.now();
     // Leave exactly 100 of the S plan's 1,000 credits.
-    dripteam::domain::units::spend_credits(&mut app.conn(), lena.id, 900, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 900, now).unwrap();
 
     let threads: Vec<_> = (0..32)
         .map(|i| {
@@ -685,7 +685,7 @@ async fn concurrent_spends_never_overdraw_the_pool() {
             let spender = members[i % members.len()];
             std::thread::spawn(move || {
                 let mut conn = pool.get().unwrap();
-                dripteam::domain::units::spend_credits(&mut conn, spender, 10, now)
+                dripteam::domain::billing::spend_credits(&mut conn, spender, 10, now)
             })
         })
         .collect();
@@ -698,7 +698,7 @@ async fn concurrent_spends_never_overdraw_the_pool() {
         );
     }
     assert_eq!(succeeded, 10);
-    let status = dripteam::domain::units::pool_status(&mut app.conn(), &lena, now).unwrap();
+    let status = dripteam::domain::billing::pool_status(&mut app.conn(), &lena, now).unwrap();
     assert_eq!(status.credits_used, 1000);
     assert_eq!(status.credits_left(), 0);
 }

@@ -192,7 +192,7 @@ impl SmtpCapture {
 
 /// DNS for tests: every domain has a mail server except these.
 pub fn fake_dns() -> dripteam::dns::FixedResolver {
-    use dripteam::domain::verification::MxAnswer;
+    use dripteam::domain::prospects::verification::MxAnswer;
     dripteam::dns::FixedResolver {
         answers: HashMap::from([
             ("nomx.test".to_string(), MxAnswer::NoRecords),
@@ -409,9 +409,11 @@ impl TestApp {
     }
 
     /// Which mail server addresses this app allows (its ALLOW_PRIVATE_MAIL_HOSTS).
-    pub fn mail_hosts(&self) -> dripteam::domain::outbound::MailHosts {
+    pub fn mail_hosts(&self) -> dripteam::domain::campaigns::outbound::MailHosts {
         let settings = Settings::from_lookup(|k| self.vars.get(k).cloned()).unwrap();
-        dripteam::domain::outbound::MailHosts::from_setting(settings.allow_private_mail_hosts)
+        dripteam::domain::campaigns::outbound::MailHosts::from_setting(
+            settings.allow_private_mail_hosts,
+        )
     }
 
     /// The settings this app was started with, for starting the real binary beside it.

@@ -5,11 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
-use super::plans::Plan;
-use super::units::{self, PoolStatus, plan_expired};
-use super::{DomainError, DomainResult, policy};
 use crate::db::models::{Membership, Team, User};
 use crate::db::{AnyConnection, accounts, team as db, usage};
+use crate::domain::billing::Plan;
+use crate::domain::billing::{self, PoolStatus, plan_expired};
+use crate::domain::{DomainError, DomainResult, policy};
 use crate::mail::{messages, outbox};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,11 +151,11 @@ fn usage_by_member(
     payer: &User,
     now: NaiveDateTime,
 ) -> DomainResult<HashMap<i64, (i64, i64)>> {
-    let period = units::current_period(payer, now);
+    let period = billing::current_period(payer, now);
     let mut used: HashMap<i64, (i64, i64)> = HashMap::new();
     for (user_id, kind, amount) in usage::pool_used_by_member(conn, payer.id, period.start)? {
         let entry = used.entry(user_id).or_default();
-        if kind == units::Unit::Credit.code() {
+        if kind == billing::Unit::Credit.code() {
             entry.0 += amount;
         } else {
             entry.1 += amount;
@@ -171,9 +171,9 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         let used = usage_by_member(conn, &leader, now)?;
         let (my_credits_used, my_recipients_used) = used.get(&user.id).copied().unwrap_or_default();
         return Ok(MyTeam::Member(MemberView {
-            pool: units::pool_status(conn, &leader, now)?,
+            pool: billing::pool_status(conn, &leader, now)?,
             locked: plan_expired(&leader, now),
-            full_teamwork: units::effective_plan(&leader, now).has_full_teamwork(),
+            full_teamwork: billing::effective_plan(&leader, now).has_full_teamwork(),
             leader_name: leader.name,
             leader_email: leader.email,
             my_credits_used,
@@ -183,7 +183,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
                 .unwrap_or(RecordsScope::OwnRecords),
         }));
     }
-    let plan = units::effective_plan(user, now);
+    let plan = billing::effective_plan(user, now);
     let used = usage_by_member(conn, user, now)?;
     let (own_credits_used, own_recipients_used) = used.get(&user.id).copied().unwrap_or_default();
     let mut view = LeaderView {
@@ -191,7 +191,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         full_teamwork: plan.has_full_teamwork(),
         may_change_permissions: policy::permissions_open(plan),
         may_view_statistics: policy::may_view_statistics(None, plan).is_ok(),
-        pool: units::pool_status(conn, user, now)?,
+        pool: billing::pool_status(conn, user, now)?,
         own_credits_used,
         own_recipients_used,
         rows: Vec::new(),
@@ -275,14 +275,18 @@ fn own_team(conn: &mut AnyConnection, leader: &User) -> DomainResult<Team> {
     db::team_by_leader(conn, leader.id)?.ok_or(DomainError::NotFound)
 }
 
-pub(super) fn member_of(
+/// A member the leader manages — to remove them, change their permissions or set their
+/// caps: the leader's team, the active membership `membership_id` in it and the member's
+/// account. Anyone who leads no team, or a membership of another team or one that ended,
+/// gets `NotFound` (`policy::may_manage_member`).
+pub fn managed_member(
     conn: &mut AnyConnection,
     leader: &User,
     membership_id: i64,
 ) -> DomainResult<(Team, Membership, User)> {
     let team = own_team(conn, leader)?;
     let membership = db::membership_by_id(conn, membership_id)?.ok_or(DomainError::NotFound)?;
-    policy::may_remove_member(leader, &team, &membership)?;
+    policy::may_manage_member(leader, &team, &membership)?;
     let member = accounts::user_by_id(conn, membership.user_id)?;
     Ok((team, membership, member))
 }
@@ -295,7 +299,7 @@ pub fn set_permissions(
     scope: RecordsScope,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let (team, membership, member) = member_of(conn, leader, membership_id)?;
+    let (team, membership, member) = managed_member(conn, leader, membership_id)?;
     let current = policy::MemberPermissions {
         can_export: membership.can_export,
         sees_team_records: RecordsScope::parse(&membership.records_scope)
@@ -308,7 +312,7 @@ pub fn set_permissions(
     policy::may_change_permissions(
         leader,
         &team,
-        units::effective_plan(leader, now),
+        billing::effective_plan(leader, now),
         current,
         wanted,
     )?;
@@ -393,7 +397,7 @@ pub fn team_seat(
         }),
         can_export: membership.as_ref().is_none_or(|m| m.can_export),
         locked: plan_expired(&leader, now),
-        full_teamwork: units::effective_plan(&leader, now).has_full_teamwork(),
+        full_teamwork: billing::effective_plan(&leader, now).has_full_teamwork(),
         people,
     }))
 }

@@ -2,9 +2,9 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::{DomainError, DomainResult, policy};
 use crate::db::models::Invitation;
 use crate::db::{AnyConnection, accounts, team as db};
+use crate::domain::{DomainError, DomainResult, policy};
 use crate::mail::{messages, outbox};
 
 /// One reminder that is due: reminder `number` (1 or 2) of `invitation`.

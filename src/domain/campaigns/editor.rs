@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 
 use super::placeholders;
-use super::policy::{self, RecordAction};
-use super::prospects::Viewer;
-use super::{DomainError, DomainResult, header_text, invalid};
 use crate::db::models::{Campaign, CampaignStep, Prospect, User};
 use crate::db::{AnyConnection, campaigns as db, prospects, senders};
+use crate::domain::policy::{self, RecordAction};
+use crate::domain::prospects::Viewer;
+use crate::domain::{DomainError, DomainResult, invalid};
+use crate::mail::header_text;
 
 pub struct CampaignName(String);
 
@@ -281,7 +282,7 @@ pub fn resume(
 }
 
 /// The values placeholders are filled with, for one prospect.
-pub fn values_for(
+pub(super) fn values_for(
     conn: &mut AnyConnection,
     prospect: &Prospect,
 ) -> DomainResult<HashMap<String, String>> {

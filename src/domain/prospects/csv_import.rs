@@ -7,13 +7,15 @@
 
 use chrono::NaiveDateTime;
 
+use super::csv_cells;
+use super::import_mapping;
 pub use super::import_mapping::{Column, suggest};
 pub use super::import_run::{ImportStatus, run};
-use super::policy::RecordAction;
-use super::prospects::Viewer;
-use super::{DomainError, DomainResult, csv_cells, import_mapping, invalid};
 use crate::db::models::{CustomField, Import, ProspectList, User};
 use crate::db::{AnyConnection, imports as db, prospects};
+use crate::domain::policy::RecordAction;
+use crate::domain::prospects::Viewer;
+use crate::domain::{DomainError, DomainResult, invalid};
 
 pub const PREVIEW_ROWS: usize = 5;
 const MAX_COLUMNS: usize = 100;
@@ -183,7 +185,7 @@ pub fn upload(
 /// An import of the user's own, or NotFound.
 pub fn own_import(conn: &mut AnyConnection, user: &User, import_id: i64) -> DomainResult<Import> {
     let import = db::by_id(conn, import_id)?.ok_or(DomainError::NotFound)?;
-    super::policy::may_use_import(user.id, import.owner_id)?;
+    crate::domain::policy::may_use_import(user.id, import.owner_id)?;
     Ok(import)
 }
 

@@ -3,11 +3,12 @@
 
 use chrono::NaiveDateTime;
 
-use super::DomainResult;
-use super::policy::RecordAction;
-use super::prospects::{Viewer, list_for};
+use super::lists::list_for;
 use crate::db::models::{CustomField, ProspectList, User};
 use crate::db::{AnyConnection, prospects as db};
+use crate::domain::DomainResult;
+use crate::domain::policy::RecordAction;
+use crate::domain::prospects::Viewer;
 
 /// What an export writes: the list and the owner's custom fields as extra columns.
 pub struct ExportPlan {

@@ -3,12 +3,13 @@
 
 use chrono::NaiveDateTime;
 
-use super::accounts::EmailAddress;
 use super::outbound::{self, FailureKind, MailFailure};
-use super::{DomainError, DomainResult, header_text, invalid, policy};
 use crate::crypto::SecretBox;
 use crate::db::models::{SenderAccount, SenderSettings, User};
 use crate::db::{AnyConnection, senders as db};
+use crate::domain::accounts::EmailAddress;
+use crate::domain::{DomainError, DomainResult, invalid, policy};
+use crate::mail::header_text;
 use crate::mailboxes::{Security, Server};
 
 /// The sender form as typed. Empty passwords on edit keep the stored ones.
@@ -202,7 +203,7 @@ fn open(secrets: &SecretBox, sealed: &str) -> DomainResult<String> {
 
 /// What "Test connection" tells the user: `Ok` when both servers work, otherwise
 /// `Invalid` naming each server's outcome by kind only, e.g. "a@x.example: SMTP works;
-/// IMAP failed: connection refused." (never the peer's words, see `domain::outbound`).
+/// IMAP failed: connection refused." (never the peer's words, see `domain::campaigns::outbound`).
 pub fn connection_report(
     email: &str,
     smtp: Result<(), MailFailure>,

@@ -8,98 +8,11 @@
 use chrono::NaiveDateTime;
 
 use super::alerts;
-use super::plans::{Period, Plan, period_containing};
-use super::{DomainError, DomainResult};
+use super::pool::{PoolStatus, Unit, current_period, effective_plan, plan_expired, pool_status};
 use crate::db::models::User;
 use crate::db::usage::{self, NewSpend};
 use crate::db::{AnyConnection, accounts, locked_transaction, team};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    Credit,
-    Recipient,
-}
-
-impl Unit {
-    pub fn code(self) -> &'static str {
-        match self {
-            Unit::Credit => "credit",
-            Unit::Recipient => "recipient",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Unit::Credit => "credits",
-            Unit::Recipient => "recipients",
-        }
-    }
-
-    fn allowance(self, plan: Plan) -> i64 {
-        match self {
-            Unit::Credit => plan.credits(),
-            Unit::Recipient => plan.recipients(),
-        }
-    }
-}
-
-/// The plan an account may use now: a paid plan past its paid-until date falls back to Free.
-pub fn effective_plan(user: &User, now: NaiveDateTime) -> Plan {
-    let plan = Plan::parse(&user.plan).unwrap_or(Plan::Free);
-    if plan_expired(user, now) {
-        Plan::Free
-    } else {
-        plan
-    }
-}
-
-/// A paid plan whose paid-until date has passed. Free never expires.
-pub fn plan_expired(user: &User, now: NaiveDateTime) -> bool {
-    let plan = Plan::parse(&user.plan).unwrap_or(Plan::Free);
-    plan.is_paid() && user.paid_until.is_none_or(|until| until <= now)
-}
-
-pub fn current_period(user: &User, now: NaiveDateTime) -> Period {
-    period_containing(user.period_anchor, now)
-}
-
-/// A pool's figures for the current period.
-#[derive(Debug, Clone)]
-pub struct PoolStatus {
-    pub plan: Plan,
-    pub period: Period,
-    pub credits_used: i64,
-    pub credits_total: i64,
-    pub recipients_used: i64,
-    pub recipients_total: i64,
-}
-
-impl PoolStatus {
-    pub fn credits_left(&self) -> i64 {
-        (self.credits_total - self.credits_used).max(0)
-    }
-
-    pub fn recipients_left(&self) -> i64 {
-        (self.recipients_total - self.recipients_used).max(0)
-    }
-}
-
-pub fn pool_status(
-    conn: &mut AnyConnection,
-    payer: &User,
-    now: NaiveDateTime,
-) -> DomainResult<PoolStatus> {
-    let plan = effective_plan(payer, now);
-    let period = current_period(payer, now);
-    Ok(PoolStatus {
-        plan,
-        period,
-        credits_used: usage::pool_used(conn, payer.id, period.start, Unit::Credit.code())?,
-        credits_total: plan.credits(),
-        recipients_used: usage::pool_used(conn, payer.id, period.start, Unit::Recipient.code())?,
-        recipients_total: plan.recipients(),
-    })
-}
+use crate::domain::{DomainError, DomainResult, policy};
 
 /// The figures of the pool `user_id` spends from (their team's, or their own).
 pub fn pool_for(
@@ -140,7 +53,7 @@ fn resolve_payer(
         if plan_expired(&leader, now) {
             return Err(DomainError::TeamLocked);
         }
-        let full = super::policy::caps_apply(effective_plan(&leader, now));
+        let full = policy::caps_apply(effective_plan(&leader, now));
         return Ok(Payer {
             user: leader,
             team_id: Some(team.id),

@@ -3,10 +3,10 @@
 use chrono::NaiveDateTime;
 
 use super::plans::{Plan, period_containing};
-use super::units::{self, PoolStatus};
-use super::{DomainResult, invalid};
+use super::pool::{self, PoolStatus};
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts};
+use crate::domain::{DomainResult, invalid};
 
 /// What the Billing page shows.
 pub struct BillingView {
@@ -23,11 +23,11 @@ pub fn view(
     now: NaiveDateTime,
 ) -> DomainResult<BillingView> {
     Ok(BillingView {
-        plan: units::effective_plan(user, now),
+        plan: pool::effective_plan(user, now),
         chosen_plan: Plan::parse(&user.plan).unwrap_or(Plan::Free),
         paid_until: user.paid_until,
-        expired: units::plan_expired(user, now),
-        pool: units::pool_status(conn, user, now)?,
+        expired: pool::plan_expired(user, now),
+        pool: pool::pool_status(conn, user, now)?,
     })
 }
 

@@ -2,10 +2,11 @@
 
 use chrono::NaiveDateTime;
 
-use super::team::member_of;
-use super::{DomainResult, policy, units};
+use super::pool;
 use crate::db::models::User;
 use crate::db::{AnyConnection, team as db};
+use crate::domain::team::managed_member;
+use crate::domain::{DomainResult, policy};
 
 /// A cap as typed: empty for none, else a whole number from 0.
 pub fn parse_cap(raw: &str, label: &str) -> DomainResult<Option<i32>> {
@@ -15,7 +16,7 @@ pub fn parse_cap(raw: &str, label: &str) -> DomainResult<Option<i32>> {
     }
     match raw.parse::<i32>() {
         Ok(cap) if cap >= 0 => Ok(Some(cap)),
-        _ => super::invalid(format!(
+        _ => crate::domain::invalid(format!(
             "The {label} cap must be a whole number, or empty for no cap."
         )),
     }
@@ -30,8 +31,8 @@ pub fn set_caps(
     recipient_cap: Option<i32>,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let (team, membership, member) = member_of(conn, leader, membership_id)?;
-    policy::may_set_caps(leader, &team, units::effective_plan(leader, now))?;
+    let (team, membership, member) = managed_member(conn, leader, membership_id)?;
+    policy::may_set_caps(leader, &team, pool::effective_plan(leader, now))?;
     let show = |cap: Option<i32>| cap.map_or("no cap".to_string(), |c| c.to_string());
     let detail = format!(
         "credits {}, recipients {}",

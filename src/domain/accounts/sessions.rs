@@ -8,9 +8,10 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::{DomainResult, tokens};
+use super::tokens;
 use crate::db::models::{SessionRow, User};
 use crate::db::{AnyConnection, sessions as db};
+use crate::domain::DomainResult;
 
 /// The cookie's lifetime after its last use (set in `startup`): sessions unused this long
 /// are no longer listed on the account page, since their browser has dropped the cookie.

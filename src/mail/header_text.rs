@@ -3,18 +3,17 @@
 //! so that no stored value can add a header (RFC 5322 §2.2: a header field is one line
 //! unless folded by the writer) or make the message builder fail later in a background job.
 
-use super::{DomainResult, invalid};
+use super::MailError;
 
 /// Refuses `value` when it contains CR, LF, TAB or any other Unicode control character
 /// (category Cc, which includes U+0000–U+001F, U+007F and U+0080–U+009F).
 ///
 /// `what` names the field in the message shown to the user, e.g. "The name recipients see".
-/// Returns `DomainError::Invalid` with that message; nothing is changed by the caller.
-pub fn check(value: &str, what: &str) -> DomainResult<()> {
+/// Returns `MailError::HeaderText`, whose text is the message for the user; nothing is
+/// changed by the caller.
+pub fn check(value: &str, what: &str) -> Result<(), MailError> {
     if value.chars().any(char::is_control) {
-        return invalid(format!(
-            "{what} cannot contain line breaks, tabs or other control characters."
-        ));
+        return Err(MailError::HeaderText { what: what.into() });
     }
     Ok(())
 }

@@ -2,10 +2,13 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::plans::Plan;
-use super::{DomainError, DomainResult, confirmation, invalid, sessions, tokens};
+use super::confirmation;
+use super::sessions;
+use super::tokens;
 use crate::db::models::{NewUser, User};
 use crate::db::{AnyConnection, accounts as db};
+use crate::domain::billing::Plan;
+use crate::domain::{DomainError, DomainResult, invalid};
 use crate::mail::{messages, outbox};
 
 /// An email address, trimmed and lower-cased, of a plausible shape.
@@ -75,7 +78,7 @@ impl PersonName {
             return invalid("Enter a name of at most 100 characters.");
         }
         // The name goes into the subject of invitations and reminders.
-        super::header_text::check(name, "Your name")?;
+        crate::mail::header_text::check(name, "Your name")?;
         Ok(Self(name.to_string()))
     }
 }

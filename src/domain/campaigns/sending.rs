@@ -8,14 +8,17 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDateTime};
 use lettre::message::Mailbox;
 
-use super::{
-    DomainError, DomainResult, campaigns, email_body, header_text, placeholders, senders, tokens,
-    units,
-};
+use super::email_body;
+use super::placeholders;
+use super::senders;
 use crate::crypto::SecretBox;
 use crate::db::messages::{Event, NewClaim};
 use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, SenderAccount};
 use crate::db::{AnyConnection, campaigns as db, messages, prospects, senders as sender_db};
+use crate::domain::accounts::tokens;
+use crate::domain::billing;
+use crate::domain::{DomainError, DomainResult};
+use crate::mail::header_text;
 use crate::mailboxes::{InboxMessage, Server};
 
 /// How many times an SMTP failure is retried before the email is marked failed.
@@ -97,7 +100,7 @@ fn claim_for_campaign(
         return Ok(());
     };
     // Never send from an account that is not the campaign owner's.
-    if super::policy::may_use_sender(campaign.owner_id, sender.owner_id).is_err() {
+    if crate::domain::policy::may_use_sender(campaign.owner_id, sender.owner_id).is_err() {
         return Ok(());
     }
     let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;
@@ -131,7 +134,7 @@ fn claim_for_campaign(
         let Some(row) = messages::claim(conn, &claim)? else {
             continue;
         };
-        match units::record_recipient(conn, campaign.owner_id, &recipient.email, now) {
+        match billing::record_recipient(conn, campaign.owner_id, &recipient.email, now) {
             Ok(_) => {}
             Err(
                 e @ (DomainError::PoolExhausted { .. }
@@ -210,7 +213,7 @@ fn build(
         .find(|s| s.position == message.step_position)
         .ok_or(DomainError::NotFound)?;
     let values = match prospects::prospect_by_id(conn, recipient.prospect_id)? {
-        Some(prospect) => campaigns::values_for(conn, &prospect)?,
+        Some(prospect) => super::editor::values_for(conn, &prospect)?,
         None => HashMap::from([("email".to_string(), recipient.email.clone())]),
     };
     let subject = placeholders::fill(&step.subject, &values);

@@ -4,10 +4,11 @@
 
 use chrono::NaiveDateTime;
 
-use super::policy::AnswerChannel;
-use super::{DomainError, DomainResult, invalid, policy, tokens};
 use crate::db::models::{Invitation, Team, User};
 use crate::db::{AnyConnection, accounts, team as db};
+use crate::domain::accounts::tokens;
+use crate::domain::policy::AnswerChannel;
+use crate::domain::{DomainError, DomainResult, invalid, policy};
 use crate::mail::{messages, outbox};
 
 /// An invitation as the invited person sees it.
@@ -184,7 +185,7 @@ pub fn accept(
     });
     match joined {
         // The one-active-team index caught a join that raced another.
-        Err(e) if super::invitations::is_unique_violation(&e) => {
+        Err(e) if crate::domain::team::invitations::is_unique_violation(&e) => {
             invalid("You are already a member of a team.")
         }
         Err(e) => Err(e),

@@ -13,11 +13,12 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 
 use super::csv_import::{Column, Table, parse};
-use super::prospects::parse_prospect;
-use super::{DomainError, DomainResult, import_mapping};
+use super::import_mapping;
+use super::parse_prospect;
 use crate::db::imports::Outcome;
 use crate::db::models::{Import, ProspectFields};
 use crate::db::{AnyConnection, imports as db, prospects};
+use crate::domain::{DomainError, DomainResult};
 
 const MAX_CUSTOM_VALUE_CHARS: usize = 1000;
 const PROGRESS_EVERY: usize = 1000;

@@ -9,11 +9,11 @@ use std::pin::Pin;
 use chrono::NaiveDateTime;
 use futures_util::StreamExt;
 
-use super::policy::RecordAction;
-use super::prospects::Viewer;
-use super::units;
-use super::{DomainError, DomainResult, invalid};
 use crate::db::{AnyConnection, DbError, Pool, prospects as db};
+use crate::domain::billing;
+use crate::domain::policy::RecordAction;
+use crate::domain::prospects::Viewer;
+use crate::domain::{DomainError, DomainResult, invalid};
 
 /// What the DNS says about a domain's mail servers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,10 +215,10 @@ fn claim(
         return invalid("This list has no prospects to verify.");
     }
     let needed = addresses.len() as i64;
-    match units::spend_credits(conn, user_id, needed, now) {
+    match billing::spend_credits(conn, user_id, needed, now) {
         Ok(()) => Ok(addresses),
         Err(DomainError::PoolExhausted { renews_at, .. }) => {
-            let left = units::pool_for(conn, user_id, now)?.credits_left();
+            let left = billing::pool_for(conn, user_id, now)?.credits_left();
             invalid(format!(
                 "Verifying needs {needed} credit{}, but only {left} {} left this billing period. Nothing was verified. Credits renew on {}.",
                 if needed == 1 { "" } else { "s" },

@@ -5,16 +5,16 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 
-use super::campaigns::values_for;
+use super::editor::values_for;
 use super::placeholders;
-use super::policy::RecordAction;
-use super::prospects::{PickerEntry, Viewer, picker};
-use super::{DomainError, DomainResult};
 use crate::db::messages::CampaignCounts;
 use crate::db::models::{
     Campaign, CampaignMessage, CampaignRecipient, CampaignStep, SenderAccount, User,
 };
 use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, senders};
+use crate::domain::policy::RecordAction;
+use crate::domain::prospects::{PickerEntry, Viewer, picker};
+use crate::domain::{DomainError, DomainResult};
 
 pub struct CampaignsPage {
     pub owner_name: String,

@@ -9,10 +9,11 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::accounts::{EmailAddress, check_current_password};
-use super::{DomainError, DomainResult, invalid, tokens};
+use super::tokens;
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts as users, confirmations as db};
+use crate::domain::accounts::{EmailAddress, check_current_password};
+use crate::domain::{DomainError, DomainResult, invalid};
 use crate::mail::messages::{self, AddressLinkKind};
 use crate::mail::outbox;
 

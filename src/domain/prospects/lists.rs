@@ -3,11 +3,13 @@
 
 use chrono::NaiveDateTime;
 
-use super::accounts::EmailAddress;
-use super::policy::{self, RecordAction, TeamSeat};
-use super::{DomainError, DomainResult, header_text, invalid, team};
 use crate::db::models::{Prospect, ProspectFields, ProspectList, User};
 use crate::db::{AnyConnection, accounts, prospects as db};
+use crate::domain::accounts::EmailAddress;
+use crate::domain::policy::{self, RecordAction, TeamSeat};
+use crate::domain::team;
+use crate::domain::{DomainError, DomainResult, invalid};
+use crate::mail::header_text;
 
 /// A list name: 1 to 100 characters.
 pub struct ListName(String);

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::team::member_of;
-use super::{DomainError, DomainResult};
+use super::managed_member;
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts, team as db};
+use crate::domain::{DomainError, DomainResult};
 
 /// What happens to a removed member's prospect lists and campaigns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub fn remove_member(
     records: RecordsGo,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let (team, membership, member) = member_of(conn, leader, membership_id)?;
+    let (team, membership, member) = managed_member(conn, leader, membership_id)?;
     crate::db::write_transaction(conn, |conn| {
         if !db::end_membership(conn, membership.id, "removed", now)? {
             return Err(DomainError::NotFound);
@@ -41,7 +41,7 @@ pub fn remove_member(
         };
         // Checked inside the transaction: a target who left meanwhile fails the whole removal.
         let heir_team_id = db::active_membership_of(conn, heir_id)?.map(|m| m.team_id);
-        super::policy::may_inherit_records(&team, member.id, heir_id, heir_team_id)?;
+        crate::domain::policy::may_inherit_records(&team, member.id, heir_id, heir_team_id)?;
         let heir = accounts::user_by_id(conn, heir_id)?;
         let reason = format!(
             "Paused: moved from {} to {}. Choose one of your own sender accounts in the settings before resuming.",
@@ -85,7 +85,7 @@ pub fn removal_preview(
     leader: &User,
     membership_id: i64,
 ) -> DomainResult<RemovalPreview> {
-    let (team, _, member) = member_of(conn, leader, membership_id)?;
+    let (team, _, member) = managed_member(conn, leader, membership_id)?;
     let (lists, prospects, campaigns, active_campaigns) =
         crate::db::transfer::owned(conn, member.id)?;
     let others: Vec<i64> = db::active_member_ids(conn, team.id)?

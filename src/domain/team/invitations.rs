@@ -5,10 +5,11 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::accounts::EmailAddress;
-use super::{DomainError, DomainResult, invalid, policy, tokens};
 use crate::db::models::{Invitation, Team, User};
 use crate::db::{AnyConnection, DbError, accounts, team as db};
+use crate::domain::accounts::EmailAddress;
+use crate::domain::accounts::tokens;
+use crate::domain::{DomainError, DomainResult, invalid, policy};
 use crate::mail::{messages, outbox};
 
 /// How many invitations (new or resent) a team may send per hour.

@@ -10,9 +10,10 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{DomainError, DomainResult, header_text, invalid, policy};
 use crate::db::models::CustomField;
 use crate::db::{AnyConnection, prospects};
+use crate::domain::{DomainError, DomainResult, invalid, policy};
+use crate::mail::header_text;
 
 /// The longest custom field name, in characters.
 pub const MAX_FIELD_NAME_CHARS: usize = 60;

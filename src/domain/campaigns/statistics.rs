@@ -9,11 +9,12 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use super::plans::period_containing;
-use super::{DomainResult, invalid, policy, units};
 use crate::db::models::User;
 use crate::db::statistics::{self as db, Event};
 use crate::db::{AnyConnection, team};
+use crate::domain::billing;
+use crate::domain::billing::period_containing;
+use crate::domain::{DomainResult, invalid, policy};
 
 /// The period the page shows, as chosen in the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +188,7 @@ pub fn team_statistics(
 ) -> DomainResult<TeamStatistics> {
     policy::may_view_statistics(
         team::active_membership_of(conn, leader.id)?.as_ref(),
-        units::effective_plan(leader, now),
+        billing::effective_plan(leader, now),
     )?;
     let (from, to) = range(choice, leader, now);
     let mut people: Vec<(i64, MemberStats)> = vec![(
@@ -246,11 +247,11 @@ pub fn team_statistics(
             row.replied = replied.get(&id).copied().unwrap_or(0);
             row.prospects_added = added.get(&id).copied().unwrap_or(0);
             row.credits_used = used
-                .get(&(id, units::Unit::Credit.code().to_string()))
+                .get(&(id, billing::Unit::Credit.code().to_string()))
                 .copied()
                 .unwrap_or(0);
             row.contacts_used = used
-                .get(&(id, units::Unit::Recipient.code().to_string()))
+                .get(&(id, billing::Unit::Recipient.code().to_string()))
                 .copied()
                 .unwrap_or(0);
             totals.add(&row);

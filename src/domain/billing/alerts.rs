@@ -4,10 +4,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::DomainResult;
-use super::units::{self, Unit};
+use super::pool::{self, Unit};
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts, team, usage};
+use crate::domain::{DomainResult, policy};
 use crate::mail::{messages, outbox};
 
 /// The share of a cap or pool that triggers a notice.
@@ -115,7 +115,7 @@ pub fn notices(
                 return Ok(out);
             };
             let leader = accounts::user_by_id(conn, team.leader_id)?;
-            let full = super::policy::caps_apply(units::effective_plan(&leader, now));
+            let full = policy::caps_apply(pool::effective_plan(&leader, now));
             let caps = [
                 (Unit::Credit, membership.credit_cap),
                 (Unit::Recipient, membership.recipient_cap),
@@ -128,7 +128,7 @@ pub fn notices(
             [(Unit::Credit, None), (Unit::Recipient, None)],
         ),
     };
-    let pool = units::pool_status(conn, &payer, now)?;
+    let pool = pool::pool_status(conn, &payer, now)?;
     let renews = pool.period.end.format("%Y-%m-%d");
     for (unit, cap) in caps {
         if let Some(cap) = cap {

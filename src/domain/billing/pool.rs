@@ -1,0 +1,97 @@
+//! A pool's figures: the units a plan allows per billing period, the plan in force at an
+//! instant (UTC), and what has been spent from the pool in the current period. Read only;
+//! spending is `units`.
+
+use chrono::NaiveDateTime;
+
+use super::plans::{Period, Plan, period_containing};
+use crate::db::models::User;
+use crate::db::{AnyConnection, usage};
+use crate::domain::DomainResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Credit,
+    Recipient,
+}
+
+impl Unit {
+    pub fn code(self) -> &'static str {
+        match self {
+            Unit::Credit => "credit",
+            Unit::Recipient => "recipient",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Credit => "credits",
+            Unit::Recipient => "recipients",
+        }
+    }
+
+    pub(super) fn allowance(self, plan: Plan) -> i64 {
+        match self {
+            Unit::Credit => plan.credits(),
+            Unit::Recipient => plan.recipients(),
+        }
+    }
+}
+
+/// The plan an account may use now: a paid plan past its paid-until date falls back to Free.
+pub fn effective_plan(user: &User, now: NaiveDateTime) -> Plan {
+    let plan = Plan::parse(&user.plan).unwrap_or(Plan::Free);
+    if plan_expired(user, now) {
+        Plan::Free
+    } else {
+        plan
+    }
+}
+
+/// A paid plan whose paid-until date has passed. Free never expires.
+pub fn plan_expired(user: &User, now: NaiveDateTime) -> bool {
+    let plan = Plan::parse(&user.plan).unwrap_or(Plan::Free);
+    plan.is_paid() && user.paid_until.is_none_or(|until| until <= now)
+}
+
+pub fn current_period(user: &User, now: NaiveDateTime) -> Period {
+    period_containing(user.period_anchor, now)
+}
+
+/// A pool's figures for the current period.
+#[derive(Debug, Clone)]
+pub struct PoolStatus {
+    pub plan: Plan,
+    pub period: Period,
+    pub credits_used: i64,
+    pub credits_total: i64,
+    pub recipients_used: i64,
+    pub recipients_total: i64,
+}
+
+impl PoolStatus {
+    pub fn credits_left(&self) -> i64 {
+        (self.credits_total - self.credits_used).max(0)
+    }
+
+    pub fn recipients_left(&self) -> i64 {
+        (self.recipients_total - self.recipients_used).max(0)
+    }
+}
+
+pub fn pool_status(
+    conn: &mut AnyConnection,
+    payer: &User,
+    now: NaiveDateTime,
+) -> DomainResult<PoolStatus> {
+    let plan = effective_plan(payer, now);
+    let period = current_period(payer, now);
+    Ok(PoolStatus {
+        plan,
+        period,
+        credits_used: usage::pool_used(conn, payer.id, period.start, Unit::Credit.code())?,
+        credits_total: plan.credits(),
+        recipients_used: usage::pool_used(conn, payer.id, period.start, Unit::Recipient.code())?,
+        recipients_total: plan.recipients(),
+    })
+}

@@ -1,0 +1,16 @@
+//! The team: My Team for a leader and for a member (`my_team`), invitations as the leader
+//! sends them (`invitations`) and as the invited person answers them
+//! (`invitation_answers`), reminders to invited people (`reminders`), and removing a member
+//! with the transfer of their records (`removal`).
+
+pub mod invitation_answers;
+pub mod invitations;
+mod my_team;
+pub mod reminders;
+mod removal;
+
+pub use my_team::{
+    ActivityItem, LeaderView, LockNotice, MemberRow, MemberView, MyTeam, RecordsScope, leave,
+    lock_notice, managed_member, my_team, set_permissions, team_seat,
+};
+pub use removal::{RecordsGo, RemovalPreview, removal_preview, remove_member};

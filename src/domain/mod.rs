@@ -12,16 +12,28 @@ use chrono::NaiveDateTime;
 
 use crate::db::DbError;
 
-/// Errors of the domain layer. The first group carries a message written for the user;
-/// `Db` and `Internal` carry causes for the log only.
+/// Errors of the domain layer. Every variant but `Db` and `Internal` carries a message
+/// written for the user (its `Display`); `Db` and `Internal` carry causes for the log only.
+/// `web::errors` turns each kind into a page by its written policy.
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
+    /// Input refused: the message says what to change (the form is shown again).
     #[error("{0}")]
     Invalid(String),
+    /// A link or an invitation past its time; the message says how to get a new one.
+    #[error("{0}")]
+    Expired(String),
+    /// A one-time link or action already used or answered (a reset link, an invitation,
+    /// a launched campaign, a started import).
+    #[error("{0}")]
+    AlreadyUsed(String),
+    /// No such record, or one the actor may not know of (the two are not told apart).
     #[error("not found")]
     NotFound,
+    /// The actor may see the record but not do this; the message says why.
     #[error("{0}")]
     Forbidden(String),
+    /// Too many attempts in a window; the message says when to try again.
     #[error("{0}")]
     Throttled(String),
     #[error("Your team's {unit} for this billing period are used up. They renew on {}.", .renews_at.format("%Y-%m-%d"))]
@@ -39,10 +51,34 @@ pub enum DomainError {
         "Your team is locked because the team leader's plan has expired. Ask your team leader to renew it, or leave the team to use your own plan."
     )]
     TeamLocked,
+    /// A storage failure: for the log only.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// A fault that is not the user's (a failed task, a bad stored value): for the log only.
     #[error("{0}")]
     Internal(String),
+}
+
+impl DomainError {
+    /// The message of a refusal the user can act on where they are (a form shown again or
+    /// a flash message): bad input, an expired or used link, a throttle, a spent pool or cap,
+    /// a locked team. `None` for not found, not allowed and internal failures, which get
+    /// their own pages.
+    pub fn refusal(&self) -> Option<String> {
+        match self {
+            DomainError::Invalid(_)
+            | DomainError::Expired(_)
+            | DomainError::AlreadyUsed(_)
+            | DomainError::Throttled(_)
+            | DomainError::PoolExhausted { .. }
+            | DomainError::CapReached { .. }
+            | DomainError::TeamLocked => Some(self.to_string()),
+            DomainError::NotFound
+            | DomainError::Forbidden(_)
+            | DomainError::Db(_)
+            | DomainError::Internal(_) => None,
+        }
+    }
 }
 
 impl From<diesel::result::Error> for DomainError {

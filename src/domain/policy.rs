@@ -212,8 +212,9 @@ impl TeamSeat {
     }
 }
 
-/// Whether `viewer_id` may do `action` to a record owned by `owner_id`.
-/// Records of people the viewer may not see answer NotFound; seen but not allowed, Forbidden.
+/// Whether `viewer_id` may do `action` to a record owned by `owner_id`, in one call:
+/// records of people the viewer may not see answer `NotFound` whatever the action (so no
+/// caller checks `View` first); seen but not allowed, `Forbidden` with the reason.
 pub fn may_access_record(
     viewer_id: i64,
     seat: Option<&TeamSeat>,

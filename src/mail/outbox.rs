@@ -4,9 +4,15 @@
 use chrono::NaiveDateTime;
 
 use super::messages::Message;
-use crate::db::models::NewOutboxEmail;
+use crate::db::models::{NewOutboxEmail, OutboxEmail};
 use crate::db::{AnyConnection, DbError, outbox};
 
+/// The `limit` most recent emails of the outbox, newest first (the dev mailbox).
+pub fn recent(conn: &mut AnyConnection, limit: i64) -> Result<Vec<OutboxEmail>, DbError> {
+    outbox::recent(conn, limit)
+}
+
+/// Stores `message` for `to`, due now; returns its outbox id.
 pub fn enqueue(
     conn: &mut AnyConnection,
     to: &str,

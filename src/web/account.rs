@@ -8,8 +8,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
-use crate::domain::DomainError;
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::page::PageContext;
+use super::respond::{finish, refused, render};
 use crate::domain::accounts::confirmation::{self, LinkPreview};
 use crate::domain::accounts::sessions::{self, ActiveSession};
 use crate::domain::accounts::{self, EmailAddress, NewPassword};
@@ -107,39 +108,26 @@ async fn change_password(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let outcome = match NewPassword::parse(&form.new_password) {
-        Ok(new_password) => {
-            let (me, this_session, cost, now) = (
-                user.user.clone(),
-                user.session_id,
-                state.settings.bcrypt_cost,
-                state.clock.now(),
-            );
-            state
-                .db(move |conn| {
-                    accounts::change_password(
-                        conn,
-                        &me,
-                        this_session,
-                        &form.current_password,
-                        new_password,
-                        cost,
-                        now,
-                    )
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match outcome {
-        Err(DomainError::Invalid(message)) => {
+    let (me, this_session) = (user.user.clone(), user.session_id);
+    let (cost, now, current) = (
+        state.settings.bcrypt_cost,
+        state.clock.now(),
+        form.current_password,
+    );
+    let outcome = state
+        .run(NewPassword::parse(&form.new_password), move |conn, new| {
+            accounts::change_password(conn, &me, this_session, &current, new, cost, now)
+        })
+        .await;
+    match refused(outcome)? {
+        Ok(message) => finish(&session, Ok(message), ACCOUNT),
+        Err(message) => {
             let refusal = Refusal {
                 password_error: Some(message),
                 ..Refusal::default()
             };
             account_page(&state, &session, &user, refusal).await
         }
-        other => finish(&session, other, ACCOUNT),
     }
 }
 
@@ -156,32 +144,27 @@ async fn change_email(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
-    let outcome = match EmailAddress::parse(&form.email) {
-        Ok(new_email) => {
-            let (me, base_url, now) = (
-                user.user.clone(),
-                state.settings.base_url.clone(),
-                state.clock.now(),
-            );
-            let password = form.current_password;
-            state
-                .db(move |conn| {
-                    confirmation::request_change(conn, &me, &password, &new_email, &base_url, now)
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match outcome {
-        Err(e @ (DomainError::Invalid(_) | DomainError::Throttled(_))) => {
+    let (me, base_url, now) = (
+        user.user.clone(),
+        state.settings.base_url.clone(),
+        state.clock.now(),
+    );
+    let password = form.current_password;
+    let outcome = state
+        .run(EmailAddress::parse(&form.email), move |conn, new_email| {
+            confirmation::request_change(conn, &me, &password, &new_email, &base_url, now)
+        })
+        .await;
+    match refused(outcome)? {
+        Ok(message) => finish(&session, Ok(message), ACCOUNT),
+        Err(message) => {
             let refusal = Refusal {
                 new_email: form.email,
-                email_error: Some(e.to_string()),
+                email_error: Some(message),
                 ..Refusal::default()
             };
             account_page(&state, &session, &user, refusal).await
         }
-        other => finish(&session, other, ACCOUNT),
     }
 }
 
@@ -226,14 +209,11 @@ async fn confirm_form(
 ) -> Result<HttpResponse, AppError> {
     let token = query.token.clone().unwrap_or_default();
     let (checked, now) = (token.clone(), state.clock.now());
-    let link = match state
-        .db(move |conn| confirmation::preview(conn, &checked, now))
-        .await
-    {
-        Ok(preview) => Ok(preview),
-        Err(DomainError::Invalid(message)) => Err(message),
-        Err(e) => return Err(e.into()),
-    };
+    let link = refused(
+        state
+            .db(move |conn| confirmation::preview(conn, &checked, now))
+            .await,
+    )?;
     render(&ConfirmPage {
         ctx: PageContext::new(&session, &state, None),
         token,

@@ -1,16 +1,18 @@
 //! Sign up, log in, log out, forgot and reset password.
 
 use actix_session::Session;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{
-    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, client_ip, flash,
-    log_in_session, log_out_session, render,
+    AppState, CsrfForm, CurrentUser, NoFields, client_ip, log_in_session, log_out_session,
 };
 use super::navigation::{redirect, safe_next};
+use super::page::{FlashKind, PageContext};
+use super::respond::{finish, flash, refused, render, render_status};
 use crate::domain::DomainError;
 use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
 
@@ -30,6 +32,19 @@ struct SignupPage {
     error: Option<String>,
 }
 
+impl SignupPage {
+    /// The form shown again with what was typed (never the password) and the refusal.
+    fn typed(ctx: PageContext, next: String, form: SignupForm, error: String) -> Self {
+        SignupPage {
+            ctx,
+            next,
+            name: form.name,
+            email: form.email,
+            error: Some(error),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "auth/login.html")]
 struct LoginPage {
@@ -37,6 +52,18 @@ struct LoginPage {
     next: String,
     email: String,
     error: Option<String>,
+}
+
+impl LoginPage {
+    /// The form shown again with the address typed and the refusal.
+    fn typed(ctx: PageContext, next: String, email: String, error: String) -> Self {
+        LoginPage {
+            ctx,
+            next,
+            email,
+            error: Some(error),
+        }
+    }
 }
 
 #[get("/signup")]
@@ -78,46 +105,29 @@ async fn signup(
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
-    let outcome = match parse_signup(&form) {
-        Ok(sign_up) => {
-            let (cost, now, base_url) = (
-                state.settings.bcrypt_cost,
-                state.clock.now(),
-                state.settings.base_url.clone(),
-            );
-            state
-                .db(move |conn| {
-                    let proof = AddressProof::EmailLink {
-                        base_url: &base_url,
-                    };
-                    accounts::sign_up(conn, sign_up, proof, cost, now)
-                })
-                .await
+    let (cost, now) = (state.settings.bcrypt_cost, state.clock.now());
+    let base_url = state.settings.base_url.clone();
+    let outcome = state
+        .run(parse_signup(&form), move |conn, sign_up| {
+            let proof = AddressProof::EmailLink {
+                base_url: &base_url,
+            };
+            accounts::sign_up(conn, sign_up, proof, cost, now)
+        })
+        .await;
+    let user = match refused(outcome)? {
+        Ok(user) => user,
+        Err(message) => {
+            let ctx = PageContext::new(&session, &state, None);
+            return render(&SignupPage::typed(ctx, next, form, message));
         }
-        Err(e) => Err(e),
     };
-    match outcome {
-        Ok(user) => {
-            log_in_session(&req, &session, &state, user.id).await?;
-            flash(
-                &session,
-                FlashKind::Success,
-                format!(
-                    "Welcome to dripteam, {}! We sent a link to {} to confirm your address.",
-                    user.name, user.email
-                ),
-            );
-            Ok(redirect(&next))
-        }
-        Err(DomainError::Invalid(message)) => render(&SignupPage {
-            ctx: PageContext::new(&session, &state, None),
-            next,
-            name: form.name,
-            email: form.email,
-            error: Some(message),
-        }),
-        Err(e) => Err(e.into()),
-    }
+    log_in_session(&req, &session, &state, user.id).await?;
+    let welcome = format!(
+        "Welcome to dripteam, {}! We sent a link to {} to confirm your address.",
+        user.name, user.email
+    );
+    finish(&session, Ok(welcome), &next)
 }
 
 #[get("/login")]
@@ -159,33 +169,24 @@ async fn login(
         state.settings.bcrypt_cost,
     );
     let (email, password) = (form.email.clone(), form.password);
-    match state
+    let outcome = state
         .db(move |conn| accounts::log_in(conn, &email, &password, &ip, cost, now))
-        .await
-    {
+        .await;
+    match outcome {
         Ok(user) => {
             log_in_session(&req, &session, &state, user.id).await?;
             Ok(redirect(&next))
         }
-        Err(e @ (DomainError::Invalid(_) | DomainError::Throttled(_))) => {
-            let page = LoginPage {
-                ctx: PageContext::new(&session, &state, None),
-                next,
-                email: form.email,
-                error: Some(e.to_string()),
+        Err(e) => {
+            // A throttled log-in answers 429 Too Many Requests, with the form.
+            let status = match e {
+                DomainError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::OK,
             };
-            let status = if matches!(e, DomainError::Throttled(_)) {
-                429
-            } else {
-                200
-            };
-            Ok(HttpResponse::build(
-                actix_web::http::StatusCode::from_u16(status).unwrap_or_default(),
-            )
-            .content_type("text/html; charset=utf-8")
-            .body(page.render()?))
+            let error = e.refusal().ok_or(AppError::from(e))?;
+            let ctx = PageContext::new(&session, &state, None);
+            render_status(status, &LoginPage::typed(ctx, next, form.email, error))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -269,14 +270,12 @@ async fn reset_form(
 ) -> Result<HttpResponse, AppError> {
     let token = query.token.clone().unwrap_or_default();
     let (checked, now) = (token.clone(), state.clock.now());
-    let problem = match state
-        .db(move |conn| accounts::check_reset_token(conn, &checked, now))
-        .await
-    {
-        Ok(()) => None,
-        Err(DomainError::Invalid(message)) => Some(message),
-        Err(e) => return Err(e.into()),
-    };
+    let problem = refused(
+        state
+            .db(move |conn| accounts::check_reset_token(conn, &checked, now))
+            .await,
+    )?
+    .err();
     render(&ResetPage {
         ctx: PageContext::new(&session, &state, None),
         token,
@@ -301,31 +300,21 @@ async fn reset(
         "/password/reset?token={}",
         super::errors::url_escape(&form.token)
     );
-    let password = match NewPassword::parse(&form.password) {
-        Ok(password) => password,
-        Err(e) => {
-            flash(&session, FlashKind::Error, e.to_string());
+    let (cost, now, token) = (state.settings.bcrypt_cost, state.clock.now(), form.token);
+    let outcome = state
+        .run(NewPassword::parse(&form.password), move |conn, password| {
+            accounts::reset_password(conn, &token, password, cost, now)
+        })
+        .await;
+    let user = match refused(outcome)? {
+        Ok(user) => user,
+        Err(message) => {
+            flash(&session, FlashKind::Error, message);
             return Ok(redirect(&back));
         }
     };
-    let (cost, now, token) = (state.settings.bcrypt_cost, state.clock.now(), form.token);
-    match state
-        .db(move |conn| accounts::reset_password(conn, &token, password, cost, now))
-        .await
-    {
-        Ok(user) => {
-            log_in_session(&req, &session, &state, user.id).await?;
-            flash(
-                &session,
-                FlashKind::Success,
-                "Your password was changed, every earlier session was logged out, and you are logged in.",
-            );
-            Ok(redirect("/account"))
-        }
-        Err(e @ DomainError::Invalid(_)) => {
-            flash(&session, FlashKind::Error, e.to_string());
-            Ok(redirect(&back))
-        }
-        Err(e) => Err(e.into()),
-    }
+    log_in_session(&req, &session, &state, user.id).await?;
+    let done =
+        "Your password was changed, every earlier session was logged out, and you are logged in.";
+    finish(&session, Ok(done.into()), "/account")
 }

@@ -6,7 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::page::PageContext;
+use super::respond::{finish, render};
 use crate::domain::billing::Plan;
 use crate::domain::billing::{self, BillingView};
 use crate::domain::invalid;

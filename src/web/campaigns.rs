@@ -7,9 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{
-    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
-};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::page::{FlashKind, PageContext};
+use super::respond::{finish, flash, refused, render};
 use crate::domain::campaigns::{self, CampaignName, CampaignView, CampaignsPage, StepInput};
 use crate::domain::{DomainError, DomainResult};
 
@@ -56,17 +56,12 @@ async fn create(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
-    let outcome: DomainResult<i64> = match CampaignName::parse(&form.name) {
-        Ok(name) => {
-            let (account, now) = (user.user, state.clock.now());
-            state
-                .db(move |conn| {
-                    campaigns::create(conn, &account, name, form.sender_id, form.list_id, now)
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (account, now) = (user.user, state.clock.now());
+    let outcome: DomainResult<i64> = state
+        .run(CampaignName::parse(&form.name), move |conn, name| {
+            campaigns::create(conn, &account, name, form.sender_id, form.list_id, now)
+        })
+        .await;
     match outcome {
         Ok(id) => finish(
             &session,
@@ -141,8 +136,9 @@ async fn answer_step(
     outcome: Result<String, DomainError>,
     draft: StepDraft,
 ) -> Result<HttpResponse, AppError> {
-    let Err(DomainError::Invalid(reason)) = outcome else {
-        return finish(session, outcome, &back(id));
+    let reason = match refused(outcome)? {
+        Ok(message) => return finish(session, Ok(message), &back(id)),
+        Err(reason) => reason,
     };
     let (account, now) = (user.user.clone(), state.clock.now());
     let view = state
@@ -169,25 +165,12 @@ async fn settings(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let outcome = match CampaignName::parse(&form.name) {
-        Ok(name) => {
-            let (account, now) = (user.user, state.clock.now());
-            state
-                .db(move |conn| {
-                    campaigns::update_settings(
-                        conn,
-                        &account,
-                        id,
-                        name,
-                        form.sender_id,
-                        form.list_id,
-                        now,
-                    )
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (account, now) = (user.user, state.clock.now());
+    let outcome = state
+        .run(CampaignName::parse(&form.name), move |conn, name| {
+            campaigns::update_settings(conn, &account, id, name, form.sender_id, form.list_id, now)
+        })
+        .await;
     finish(&session, outcome, &back(id))
 }
 
@@ -218,15 +201,13 @@ async fn add_step(
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let outcome = match StepInput::parse(&form.subject, &form.body, &form.delay_days) {
-        Ok(step) => {
-            let (account, now) = (user.user.clone(), state.clock.now());
-            state
-                .db(move |conn| campaigns::add_step(conn, &account, id, step, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let outcome = state
+        .run(
+            StepInput::parse(&form.subject, &form.body, &form.delay_days),
+            move |conn, step| campaigns::add_step(conn, &account, id, step, now),
+        )
+        .await;
     answer_step(&state, &session, &user, id, outcome, form.draft(None)).await
 }
 
@@ -239,15 +220,13 @@ async fn update_step(
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, step_id) = path.into_inner();
-    let outcome = match StepInput::parse(&form.subject, &form.body, &form.delay_days) {
-        Ok(step) => {
-            let (account, now) = (user.user.clone(), state.clock.now());
-            state
-                .db(move |conn| campaigns::update_step(conn, &account, id, step_id, step, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let outcome = state
+        .run(
+            StepInput::parse(&form.subject, &form.body, &form.delay_days),
+            move |conn, step| campaigns::update_step(conn, &account, id, step_id, step, now),
+        )
+        .await;
     answer_step(
         &state,
         &session,

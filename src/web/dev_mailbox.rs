@@ -9,7 +9,11 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 
 use super::errors::AppError;
-use super::extract::{AppState, PageContext, render};
+use super::extract::AppState;
+use super::page::PageContext;
+use super::respond::render;
+use crate::db::models::OutboxEmail;
+use linkify::{LinkFinder, LinkKind};
 
 /// One stored email with the links of its text body made clickable.
 struct MailView {
@@ -18,6 +22,24 @@ struct MailView {
     created_at: chrono::NaiveDateTime,
     text: String,
     links: Vec<String>,
+}
+
+impl From<OutboxEmail> for MailView {
+    fn from(email: OutboxEmail) -> Self {
+        let links = LinkFinder::new()
+            .kinds(&[LinkKind::Url])
+            .links(&email.text_body)
+            .map(|link| link.as_str().to_string())
+            .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
+            .collect();
+        MailView {
+            subject: email.subject,
+            to: email.to_address,
+            created_at: email.created_at,
+            text: email.text_body,
+            links,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -37,23 +59,9 @@ async fn mailbox(
         return Err(AppError::NotFound);
     }
     let emails = state
-        .db(|conn| Ok(crate::db::outbox::recent(conn, 100)?))
+        .db(|conn| Ok(crate::mail::outbox::recent(conn, 100)?))
         .await?;
-    let emails = emails
-        .into_iter()
-        .map(|email| MailView {
-            links: email
-                .text_body
-                .split_whitespace()
-                .filter(|word| word.starts_with("http://") || word.starts_with("https://"))
-                .map(str::to_string)
-                .collect(),
-            subject: email.subject,
-            to: email.to_address,
-            created_at: email.created_at,
-            text: email.text_body,
-        })
-        .collect();
+    let emails = emails.into_iter().map(MailView::from).collect();
     render(&MailboxPage {
         ctx: PageContext::new(&session, &state, None),
         emails,

@@ -1,15 +1,20 @@
-//! The one place that turns errors into pages and status codes.
+//! The one place that turns errors into pages and status codes. The error policy:
 //!
-//! Policy: a user sees what they can act on (a form message, "not found", "not allowed",
-//! "log in first"); internal causes (database, SMTP, template) go to the log with the
-//! request path and the page says only that something went wrong. A record that is not
-//! the viewer's answers 404, the same as one that does not exist.
+//! 1. No such record, or one the viewer may not know of: **404** page; the two look the same.
+//! 2. Known but not allowed (policy's refusal, with its reason): **403** page; a stale or
+//!    forged CSRF token is a 403 "Form expired" page, told apart by its title.
+//! 3. A refusal the user can act on (`DomainError::refusal`: bad input, an expired or used
+//!    link, a throttle, a spent pool or cap, a locked team): the **form shown again** with
+//!    the message and what was typed, or a **flash and a redirect** back (`respond::finish`);
+//!    where neither fits, a **400** page (**410** for an expired or used link).
+//! 4. Anything else (database, SMTP, template, a failed task): **500** page that says only
+//!    that something went wrong; the cause goes to the log.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
-use super::extract::PageContext;
+use super::page::PageContext;
 use crate::db::DbError;
 use crate::domain::DomainError;
 
@@ -25,6 +30,8 @@ pub enum AppError {
     LoginRequired { next: String },
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("gone: {0}")]
+    Gone(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -36,6 +43,7 @@ impl From<DomainError> for AppError {
             DomainError::Forbidden(m) => AppError::Forbidden(m),
             DomainError::Db(e) => AppError::Internal(e.to_string()),
             DomainError::Internal(m) => AppError::Internal(m),
+            DomainError::Expired(m) | DomainError::AlreadyUsed(m) => AppError::Gone(m),
             other => AppError::BadRequest(other.to_string()),
         }
     }
@@ -74,6 +82,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -93,6 +102,7 @@ impl ResponseError for AppError {
                 "This form was not accepted because it is stale or did not come from dripteam. Go back, reload the page and try again.".to_string(),
             ),
             AppError::BadRequest(m) => ("That did not work", m.clone()),
+            AppError::Gone(m) => ("No longer valid", m.clone()),
             AppError::Internal(cause) => {
                 log::error!("internal error: {cause}");
                 ("Something went wrong", "We could not complete this request. Please try again in a moment.".to_string())

@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use super::errors::AppError;
-use super::navigation::redirect;
+use super::page::{Flash, PageContext};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::models::User;
@@ -43,12 +43,24 @@ impl AppState {
         .await
         .map_err(|e| DomainError::Internal(format!("blocking task: {e}")))?
     }
+
+    /// Runs `work` with a form's parsed input, or returns the parse refusal without
+    /// touching the database: `state.run(Name::parse(&form.name), move |conn, name| …)`.
+    pub async fn run<P: Send + 'static, T: Send + 'static>(
+        &self,
+        parsed: Result<P, DomainError>,
+        work: impl FnOnce(&mut AnyConnection, P) -> Result<T, DomainError> + Send + 'static,
+    ) -> Result<T, DomainError> {
+        let input = parsed?;
+        self.db(move |conn| work(conn, input)).await
+    }
 }
 
 /// The cookie's session token; the database keeps its SHA-256 (`domain::accounts::sessions`).
 const SESSION_TOKEN: &str = "sid";
 const SESSION_CSRF: &str = "csrf";
-const SESSION_FLASH: &str = "flash";
+/// The session key of the flash message (`respond::flash`).
+pub(super) const SESSION_FLASH: &str = "flash";
 
 /// Starts a fresh session for `user_id`: a new cookie (so a planted one is worthless)
 /// holding a new token, and its row in the database with the browser's User-Agent.
@@ -84,65 +96,6 @@ pub async fn log_out_session(session: &Session, state: &AppState) -> Result<(), 
     }
     session.purge();
     Ok(())
-}
-
-#[derive(Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Debug)]
-pub enum FlashKind {
-    Success,
-    Error,
-}
-
-#[derive(Clone, Serialize, Deserialize, Debug)]
-pub struct Flash {
-    pub kind: FlashKind,
-    pub text: String,
-}
-
-impl Flash {
-    pub fn css_class(&self) -> &'static str {
-        match self.kind {
-            FlashKind::Success => "flash success",
-            FlashKind::Error => "flash error",
-        }
-    }
-}
-
-pub fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
-    let _ = session.insert(
-        SESSION_FLASH,
-        Flash {
-            kind,
-            text: text.into(),
-        },
-    );
-}
-
-/// Ends a form handler: success or a refusal of the input become a flash message and a
-/// redirect to `to`; "not allowed" is a 403 page, "not found" a 404 page, the rest a 500.
-pub fn finish(
-    session: &Session,
-    outcome: Result<String, DomainError>,
-    to: &str,
-) -> Result<HttpResponse, AppError> {
-    match outcome {
-        Ok(message) => {
-            if !message.is_empty() {
-                flash(session, FlashKind::Success, message);
-            }
-            Ok(redirect(to))
-        }
-        Err(
-            e @ (DomainError::Invalid(_)
-            | DomainError::Throttled(_)
-            | DomainError::PoolExhausted { .. }
-            | DomainError::CapReached { .. }
-            | DomainError::TeamLocked),
-        ) => {
-            flash(session, FlashKind::Error, e.to_string());
-            Ok(redirect(to))
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The logged-in user, loaded for this request with the session in one query (a revoked
@@ -217,16 +170,6 @@ impl FromRequest for CurrentUser {
     }
 }
 
-/// What the base layout needs on every page.
-pub struct PageContext {
-    pub user_name: Option<String>,
-    pub csrf_token: String,
-    pub flash: Option<Flash>,
-    pub dev_mailbox: bool,
-    pub lock_notice: Option<team::LockNotice>,
-    pub usage_notices: Vec<String>,
-}
-
 impl PageContext {
     pub fn new(session: &Session, state: &AppState, user: Option<&CurrentUser>) -> Self {
         let flash = session
@@ -239,18 +182,6 @@ impl PageContext {
             dev_mailbox: user.is_some() && state.settings.dev_mailbox_allowed(),
             lock_notice: user.and_then(|u| u.lock_notice.clone()),
             usage_notices: user.map(|u| u.usage_notices.clone()).unwrap_or_default(),
-        }
-    }
-
-    /// For error pages, which know nothing of the request.
-    pub fn bare() -> Self {
-        PageContext {
-            user_name: None,
-            csrf_token: String::new(),
-            flash: None,
-            dev_mailbox: false,
-            lock_notice: None,
-            usage_notices: Vec::new(),
         }
     }
 }
@@ -367,10 +298,4 @@ pub fn client_ip(req: &HttpRequest) -> String {
         }
     }
     client.to_string()
-}
-
-pub fn render(page: &impl askama::Template) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
 }

@@ -5,8 +5,10 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
 use super::errors::AppError;
-use super::extract::{AppState, CurrentUser, PageContext, render};
+use super::extract::{AppState, CurrentUser};
 use super::navigation::redirect;
+use super::page::PageContext;
+use super::respond::render;
 
 #[derive(Template)]
 #[template(path = "account/landing.html")]

@@ -10,10 +10,10 @@ use askama::Template;
 use futures_util::StreamExt;
 
 use super::errors::AppError;
-use super::extract::{
-    AppState, CsrfForm, CurrentUser, FlashKind, PageContext, check_csrf, finish, flash, render,
-};
+use super::extract::{AppState, CsrfForm, CurrentUser, check_csrf};
 use super::navigation::redirect;
+use super::page::{FlashKind, PageContext};
+use super::respond::{finish, flash, render};
 use crate::db::models::Import;
 use crate::domain::prospects::csv_import::{self, Column, ImportStatus, MappingView};
 use crate::domain::{DomainError, DomainResult, invalid};
@@ -99,18 +99,19 @@ async fn upload(
     let back = format!("/prospects/lists/{list_id}/import");
     let (token, file_name, content) = read_upload(body, state.settings.import_max_bytes).await?;
     check_csrf(&session, &token)?;
-    let outcome = match content {
-        Ok(bytes) if bytes.is_empty() => invalid("Choose a CSV file to upload."),
-        Ok(bytes) => {
-            let (account, now) = (user.user, state.clock.now());
-            state
-                .db(move |conn| {
-                    csv_import::upload(conn, &account, list_id, &file_name, &bytes, now)
-                })
-                .await
+    let content = content.and_then(|bytes| {
+        if bytes.is_empty() {
+            invalid("Choose a CSV file to upload.")
+        } else {
+            Ok(bytes)
         }
-        Err(e) => Err(e),
-    };
+    });
+    let (account, now) = (user.user, state.clock.now());
+    let outcome = state
+        .run(content, move |conn, bytes| {
+            csv_import::upload(conn, &account, list_id, &file_name, &bytes, now)
+        })
+        .await;
     match outcome {
         Ok(import_id) => Ok(redirect(&format!("/imports/{import_id}"))),
         Err(DomainError::NotFound) => Err(AppError::NotFound),
@@ -224,48 +225,58 @@ async fn start(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let page = format!("/imports/{id}");
-    let outcome = match parse_mapping(&form) {
-        Ok(columns) => {
-            let (account, now) = (user.user.clone(), state.clock.now());
-            state
-                .db(move |conn| csv_import::queue(conn, &account, id, columns, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match outcome {
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let outcome = state
+        .run(parse_mapping(&form), move |conn, columns| {
+            csv_import::queue(conn, &account, id, columns, now)
+        })
+        .await;
+    let message = match outcome {
         Ok(_) => {
             jobs::imports::spawn(state.pool.clone(), state.clock.clone());
-            flash(&session, FlashKind::Success, "The import has started.");
-            Ok(redirect(&page))
+            return finish(&session, Ok("The import has started.".into()), &page);
         }
-        Err(DomainError::NotFound) => Err(AppError::NotFound),
-        Err(DomainError::Invalid(message)) => {
-            // The form again, with what was chosen and typed, and the reason.
-            let account = user.user.clone();
-            let mut view = state
-                .db(move |conn| csv_import::mapping_view(conn, &account, id))
-                .await?;
-            for (n, (choice, name)) in view
-                .suggestions
-                .iter_mut()
-                .zip(view.names.iter_mut())
-                .enumerate()
-            {
-                if let Some(sent) = form.get(&format!("col_{n}")) {
-                    choice.clone_from(sent);
-                }
-                if let Some(typed) = form.get(&format!("name_{n}")) {
-                    name.clone_from(typed);
-                }
-            }
-            flash(&session, FlashKind::Error, message);
-            render(&ImportTemplate {
-                ctx: PageContext::new(&session, &state, Some(&user)),
-                stage: ImportStage::Mapping(Box::new(view)),
-                interrupted: false,
-            })
+        Err(DomainError::Invalid(message)) => message,
+        Err(e) => return finish(&session, Err(e), &page),
+    };
+    mapping_again(&state, &session, &user, id, &form, message).await
+}
+
+/// The refused mapping form again, with what was chosen and typed, and the reason.
+async fn mapping_again(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    id: i64,
+    form: &HashMap<String, String>,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    let account = user.user.clone();
+    let mut view = state
+        .db(move |conn| csv_import::mapping_view(conn, &account, id))
+        .await?;
+    keep_typed(&mut view, form);
+    flash(session, FlashKind::Error, message);
+    render(&ImportTemplate {
+        ctx: PageContext::new(session, state, Some(user)),
+        stage: ImportStage::Mapping(Box::new(view)),
+        interrupted: false,
+    })
+}
+
+/// Puts what was chosen and typed on the refused mapping form back into its fields.
+fn keep_typed(view: &mut MappingView, form: &HashMap<String, String>) {
+    for (n, (choice, name)) in view
+        .suggestions
+        .iter_mut()
+        .zip(view.names.iter_mut())
+        .enumerate()
+    {
+        if let Some(sent) = form.get(&format!("col_{n}")) {
+            choice.clone_from(sent);
         }
-        Err(e) => finish(&session, Err(e), &page),
+        if let Some(typed) = form.get(&format!("name_{n}")) {
+            name.clone_from(typed);
+        }
     }
 }

@@ -5,7 +5,9 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 
 use super::errors::{AppError, url_escape};
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::page::PageContext;
+use super::respond::{finish, render};
 use crate::domain::team::invitation_answers::{self, InvitationRef, LinkState};
 
 #[derive(Template)]

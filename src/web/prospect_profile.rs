@@ -5,11 +5,10 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 
 use super::errors::AppError;
-use super::extract::{
-    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
-};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::page::{FlashKind, PageContext};
 use super::prospects::ProspectForm;
-use crate::domain::DomainError;
+use super::respond::{finish, flash, refused, render};
 use crate::domain::prospects::verification::{self, Target};
 use crate::domain::prospects::{self, Profile};
 
@@ -67,18 +66,16 @@ async fn update(
     CsrfForm(form): CsrfForm<ProspectForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let outcome = match form.parse() {
-        Ok(fields) => {
-            let (account, now) = (user.user.clone(), state.clock.now());
-            state
-                .db(move |conn| prospects::update_prospect(conn, &account, id, fields, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let outcome = state
+        .run(form.parse(), move |conn, fields| {
+            prospects::update_prospect(conn, &account, id, fields, now)
+        })
+        .await;
     // A refused edit is shown again as typed, with the reason.
-    let Err(DomainError::Invalid(reason)) = outcome else {
-        return finish(&session, outcome, &format!("/prospects/{id}"));
+    let reason = match refused(outcome)? {
+        Ok(message) => return finish(&session, Ok(message), &format!("/prospects/{id}")),
+        Err(reason) => reason,
     };
     let (account, now) = (user.user.clone(), state.clock.now());
     let shown = state

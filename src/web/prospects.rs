@@ -7,11 +7,10 @@ use serde::Deserialize;
 
 use super::csv_download;
 use super::errors::AppError;
-use super::extract::{
-    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
-};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::page::{FlashKind, PageContext};
+use super::respond::{finish, flash, refused, render};
 use crate::db::models::ProspectList;
-use crate::domain::prospects::csv_cells;
 use crate::domain::prospects::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
 use crate::domain::{DomainError, DomainResult};
@@ -57,15 +56,12 @@ async fn create_list(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<ListNameForm>,
 ) -> Result<HttpResponse, AppError> {
-    let outcome: DomainResult<i64> = match ListName::parse(&form.name) {
-        Ok(name) => {
-            let (account, now) = (user.user, state.clock.now());
-            state
-                .db(move |conn| prospects::create_list(conn, &account, name, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (account, now) = (user.user, state.clock.now());
+    let outcome: DomainResult<i64> = state
+        .run(ListName::parse(&form.name), move |conn, name| {
+            prospects::create_list(conn, &account, name, now)
+        })
+        .await;
     match outcome {
         Ok(id) => finish(
             &session,
@@ -138,15 +134,12 @@ async fn rename_list(
     CsrfForm(form): CsrfForm<ListNameForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let outcome = match ListName::parse(&form.name) {
-        Ok(name) => {
-            let (account, now) = (user.user, state.clock.now());
-            state
-                .db(move |conn| prospects::rename_list(conn, &account, id, name, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (account, now) = (user.user, state.clock.now());
+    let outcome = state
+        .run(ListName::parse(&form.name), move |conn, name| {
+            prospects::rename_list(conn, &account, id, name, now)
+        })
+        .await;
     finish(&session, outcome, &format!("/prospects/lists/{id}"))
 }
 
@@ -228,18 +221,16 @@ async fn add_prospect(
     CsrfForm(form): CsrfForm<ProspectForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let outcome = match form.parse() {
-        Ok(fields) => {
-            let (account, now) = (user.user.clone(), state.clock.now());
-            state
-                .db(move |conn| prospects::add_prospect(conn, &account, id, fields, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let outcome = state
+        .run(form.parse(), move |conn, fields| {
+            prospects::add_prospect(conn, &account, id, fields, now)
+        })
+        .await;
     // A refused prospect is shown again as typed, with the reason.
-    let Err(DomainError::Invalid(reason)) = outcome else {
-        return finish(&session, outcome, &format!("/prospects/lists/{id}"));
+    let reason = match refused(outcome)? {
+        Ok(message) => return finish(&session, Ok(message), &format!("/prospects/lists/{id}")),
+        Err(reason) => reason,
     };
     let (account, now) = (user.user.clone(), state.clock.now());
     let page = state
@@ -266,30 +257,14 @@ async fn export(
             .db(move |conn| list_export::plan_export(conn, &account, id, now))
             .await?,
     );
-    let header = csv_cells::record(&plan.header());
     let stem = plan.list.name.clone();
-    let first =
-        futures_util::stream::once(async move { Ok::<_, AppError>(web::Bytes::from(header)) });
-    let rows = futures_util::stream::unfold(Some(0i64), move |after| {
+    let header = plan.header();
+    Ok(csv_download::batched(&stem, &header, move |after| {
         let (state, plan) = (state.clone(), plan.clone());
         async move {
-            let after = after?;
-            let batch_plan = plan.clone();
-            let batch = state
-                .db(move |conn| list_export::export_batch(conn, &batch_plan, after))
-                .await;
-            match batch {
-                Ok((rows, _)) if rows.is_empty() => None,
-                Ok((rows, next)) => Some((Ok(web::Bytes::from(csv_cells::records(&rows))), next)),
-                Err(e) => {
-                    log::error!("export of list {}: {e}", plan.list.id);
-                    Some((Err(AppError::Internal(e.to_string())), None))
-                }
-            }
+            state
+                .db(move |conn| list_export::export_batch(conn, &plan, after))
+                .await
         }
-    });
-    Ok(csv_download::attachment(
-        &stem,
-        futures_util::StreamExt::chain(first, rows),
-    ))
+    }))
 }

@@ -7,9 +7,9 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{
-    AppState, CsrfForm, CurrentUser, FlashKind, NoFields, PageContext, finish, flash, render,
-};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::page::{FlashKind, PageContext};
+use super::respond::{finish, flash, refused, render};
 use crate::crypto::SecretBox;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
@@ -156,8 +156,9 @@ async fn answer(
     outcome: Result<String, DomainError>,
     typed: SenderDraft,
 ) -> Result<HttpResponse, AppError> {
-    let Err(DomainError::Invalid(reason)) = outcome else {
-        return finish(session, outcome, SENDERS);
+    let reason = match refused(outcome)? {
+        Ok(message) => return finish(session, Ok(message), SENDERS),
+        Err(reason) => reason,
     };
     let account = user.user.clone();
     let senders = state.db(move |conn| senders::list(conn, &account)).await?;

@@ -7,11 +7,12 @@ use serde::Deserialize;
 
 use super::csv_download;
 use super::errors::AppError;
-use super::extract::{AppState, CurrentUser, PageContext, render};
+use super::extract::{AppState, CurrentUser};
+use super::page::PageContext;
+use super::respond::render;
 use crate::domain::campaigns::statistics::{
     self, CSV_HEADER, MemberStats, PeriodChoice, TeamStatistics,
 };
-use crate::domain::prospects::csv_cells;
 
 #[derive(Deserialize)]
 struct PeriodQuery {
@@ -128,16 +129,16 @@ async fn download_csv(
     let stats = state
         .db(move |conn| statistics::team_statistics(conn, &leader, choice, now))
         .await?;
-    let mut text = csv_cells::record(&CSV_HEADER);
-    for row in stats.rows.iter().chain(std::iter::once(&stats.totals)) {
-        text.push_str(&csv_cells::record(&row.csv_fields()));
-    }
-    Ok(csv_download::whole(
-        &format!(
-            "team-statistics-{}-to-{}",
-            stats.from.date(),
-            stats.last_day()
-        ),
-        text,
-    ))
+    let rows: Vec<Vec<String>> = stats
+        .rows
+        .iter()
+        .chain(std::iter::once(&stats.totals))
+        .map(|row| row.csv_fields())
+        .collect();
+    let stem = format!(
+        "team-statistics-{}-to-{}",
+        stats.from.date(),
+        stats.last_day()
+    );
+    Ok(csv_download::table(&stem, &CSV_HEADER, &rows))
 }

@@ -7,7 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, PageContext, finish, render};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::page::PageContext;
+use super::respond::{finish, render};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::billing;
 use crate::domain::policy::FULL_TEAMWORK_NEEDED;
@@ -71,27 +73,22 @@ async fn invite(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let outcome = match EmailAddress::parse(&form.email) {
-        Ok(email) => {
-            let ((base_url, ttl_days), now, leader) =
-                (invite_settings(&state), state.clock.now(), user.user);
-            state
-                .db(move |conn| {
-                    invitations::invite(
-                        conn,
-                        &leader,
-                        &email,
-                        &InviteSettings {
-                            base_url: &base_url,
-                            ttl_days,
-                        },
-                        now,
-                    )
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let ((base_url, ttl_days), now, leader) =
+        (invite_settings(&state), state.clock.now(), user.user);
+    let outcome = state
+        .run(EmailAddress::parse(&form.email), move |conn, email| {
+            invitations::invite(
+                conn,
+                &leader,
+                &email,
+                &InviteSettings {
+                    base_url: &base_url,
+                    ttl_days,
+                },
+                now,
+            )
+        })
+        .await;
     finish(&session, outcome, MY_TEAM)
 }
 
@@ -189,17 +186,12 @@ async fn set_caps(
 ) -> Result<HttpResponse, AppError> {
     let caps = billing::parse_cap(&form.credit_cap, "credit")
         .and_then(|c| Ok((c, billing::parse_cap(&form.recipient_cap, "recipient")?)));
-    let outcome = match caps {
-        Ok((credit_cap, recipient_cap)) => {
-            let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
-            state
-                .db(move |conn| {
-                    billing::set_caps(conn, &leader, id, credit_cap, recipient_cap, now)
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
+    let outcome = state
+        .run(caps, move |conn, (credit_cap, recipient_cap)| {
+            billing::set_caps(conn, &leader, id, credit_cap, recipient_cap, now)
+        })
+        .await;
     finish(&session, outcome, MY_TEAM)
 }
 

@@ -225,7 +225,9 @@ pub fn follow(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Doma
     let outcome = crate::db::write_transaction(conn, |conn| {
         let (row, purpose, user) = usable(conn, token, now)?;
         if !db::mark_used(conn, row.id, now)? {
-            return invalid("This link was already used.");
+            return Err(DomainError::AlreadyUsed(
+                "This link was already used.".into(),
+            ));
         }
         match purpose {
             Purpose::Confirm => {

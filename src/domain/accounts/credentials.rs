@@ -225,9 +225,9 @@ pub fn check_reset_token(
 ) -> DomainResult<()> {
     match db::password_reset_by_hash(conn, &tokens::digest(token))? {
         Some(reset) if reset.used_at.is_none() && reset.expires_at > now => Ok(()),
-        _ => {
-            invalid("This password reset link has expired or was already used. Ask for a new one.")
-        }
+        _ => Err(DomainError::Expired(
+            "This password reset link has expired or was already used. Ask for a new one.".into(),
+        )),
     }
 }
 
@@ -249,7 +249,9 @@ pub fn reset_password(
             }
         };
         if !db::use_password_reset(conn, reset.id, now)? {
-            return invalid("This password reset link was already used.");
+            return Err(DomainError::AlreadyUsed(
+                "This password reset link was already used.".into(),
+            ));
         }
         db::set_password_hash(conn, reset.user_id, &hash)?;
         // Whoever held the old password (or a copied cookie) is logged out everywhere.

@@ -60,7 +60,6 @@ impl StepInput {
 /// A campaign the user owns, for changes; others get NotFound or Forbidden from policy.
 fn owned(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> DomainResult<Campaign> {
     let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
-    viewer.may(campaign.owner_id, RecordAction::View)?;
     viewer.may(campaign.owner_id, RecordAction::Edit)?;
     Ok(campaign)
 }
@@ -219,7 +218,9 @@ pub fn launch(
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     if campaign.status != "draft" {
-        return invalid("This campaign has already been launched.");
+        return Err(DomainError::AlreadyUsed(
+            "This campaign has already been launched.".into(),
+        ));
     }
     if db::steps(conn, campaign.id)?.is_empty() {
         return invalid("Add at least one step before launching.");
@@ -230,7 +231,9 @@ pub fn launch(
             return invalid("The campaign's prospect list is empty. Add prospects first.");
         }
         if !db::set_status(conn, campaign.id, &["draft"], "active", "")? {
-            return invalid("This campaign has already been launched.");
+            return Err(DomainError::AlreadyUsed(
+                "This campaign has already been launched.".into(),
+            ));
         }
         db::set_launched(conn, campaign.id, now)?;
         Ok(format!(

@@ -18,7 +18,8 @@ use crate::domain::{DomainError, DomainResult};
 
 pub struct CampaignsPage {
     pub owner_name: String,
-    pub is_own: bool,
+    /// Policy's answer: the viewer may change this campaign (their own); else read only.
+    pub may_edit: bool,
     pub picker: Vec<PickerEntry>,
     pub campaigns: Vec<Campaign>,
     pub senders: Vec<SenderAccount>,
@@ -34,17 +35,17 @@ pub fn campaigns_page(
     let viewer = Viewer::load(conn, user, now)?;
     let owner_id = member.unwrap_or(user.id);
     viewer.may(owner_id, RecordAction::View)?;
-    let is_own = owner_id == user.id;
+    let may_edit = viewer.allowed(owner_id, RecordAction::Edit);
     Ok(CampaignsPage {
         owner_name: accounts::user_by_id(conn, owner_id)?.name,
         picker: picker(conn, &viewer, owner_id)?,
         campaigns: db::of_owner(conn, owner_id)?,
-        senders: if is_own {
+        senders: if may_edit {
             senders::of_owner(conn, user.id)?
         } else {
             Vec::new()
         },
-        lists: if is_own {
+        lists: if may_edit {
             prospects::lists_of(conn, user.id)?
                 .into_iter()
                 .map(|(l, _)| (l.id, l.name))
@@ -52,7 +53,7 @@ pub fn campaigns_page(
         } else {
             Vec::new()
         },
-        is_own,
+        may_edit,
     })
 }
 
@@ -70,7 +71,8 @@ pub struct RecipientRow {
 pub struct CampaignView {
     pub campaign: Campaign,
     pub owner_name: String,
-    pub is_own: bool,
+    /// Policy's answer: the viewer may change this campaign (their own); else read only.
+    pub may_edit: bool,
     /// Shown to the owner only.
     pub sender: Option<SenderAccount>,
     pub list_name: String,
@@ -155,7 +157,7 @@ pub fn view(
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
     viewer.may(campaign.owner_id, RecordAction::View)?;
-    let is_own = campaign.owner_id == user.id;
+    let may_edit = viewer.allowed(campaign.owner_id, RecordAction::Edit);
     let steps = db::steps(conn, campaign.id)?;
     let status_counts = db::recipient_counts(conn, campaign.id)?;
     let recipients_total: i64 = status_counts.values().sum();
@@ -164,7 +166,7 @@ pub fn view(
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
     let (mut preview, mut preview_for) = (Vec::new(), String::new());
-    if is_own
+    if may_edit
         && let Some(prospect) = prospects::prospects_page(conn, campaign.list_id, 0, 1)?
             .into_iter()
             .next()
@@ -183,7 +185,7 @@ pub fn view(
     }
     Ok(CampaignView {
         owner_name: accounts::user_by_id(conn, campaign.owner_id)?.name,
-        sender: if is_own {
+        sender: if may_edit {
             senders::by_id(conn, campaign.sender_id)?
         } else {
             None
@@ -191,12 +193,12 @@ pub fn view(
         list_name: prospects::list_by_id(conn, campaign.list_id)?
             .map_or_else(|| "(deleted list)".into(), |l| l.name),
         counts: messages::campaign_counts(conn, campaign.id)?,
-        my_senders: if is_own {
+        my_senders: if may_edit {
             senders::of_owner(conn, user.id)?
         } else {
             Vec::new()
         },
-        my_lists: if is_own {
+        my_lists: if may_edit {
             prospects::lists_of(conn, user.id)?
                 .into_iter()
                 .map(|(l, _)| (l.id, l.name))
@@ -204,7 +206,7 @@ pub fn view(
         } else {
             Vec::new()
         },
-        is_own,
+        may_edit,
         steps,
         recipients_total,
         recipients_done,

@@ -150,7 +150,6 @@ pub fn importable_list(
 ) -> DomainResult<ProspectList> {
     let viewer = Viewer::load(conn, user, now)?;
     let list = prospects::list_by_id(conn, list_id)?.ok_or(DomainError::NotFound)?;
-    viewer.may(list.owner_id, RecordAction::View)?;
     viewer.may(list.owner_id, RecordAction::Edit)?;
     Ok(list)
 }
@@ -242,7 +241,9 @@ pub fn queue(
     let table = parse(import.content.as_bytes())?;
     let columns = import_mapping::check(conn, user.id, table.headers.len(), columns)?;
     if !db::queue(conn, import.id, &import_mapping::encode(&columns), now)? {
-        return invalid("This import has already been started.");
+        return Err(DomainError::AlreadyUsed(
+            "This import has already been started.".into(),
+        ));
     }
     Ok(import.id)
 }

@@ -128,7 +128,8 @@ pub fn picker(
 pub struct ListsPage {
     pub owner_id: i64,
     pub owner_name: String,
-    pub is_own: bool,
+    /// Policy's answer: the viewer may change these records (their own); else read only.
+    pub may_edit: bool,
     pub picker: Vec<PickerEntry>,
     pub lists: Vec<(ProspectList, i64)>,
 }
@@ -147,7 +148,7 @@ pub fn lists_page(
     Ok(ListsPage {
         owner_id,
         owner_name,
-        is_own: owner_id == user.id,
+        may_edit: viewer.allowed(owner_id, RecordAction::Edit),
         picker: picker(conn, &viewer, owner_id)?,
         lists: db::lists_of(conn, owner_id)?,
     })
@@ -158,7 +159,8 @@ pub const PAGE_SIZE: i64 = 100;
 pub struct ListPage {
     pub list: ProspectList,
     pub owner_name: String,
-    pub is_own: bool,
+    /// Policy's answer: the viewer may change these records (their own); else read only.
+    pub may_edit: bool,
     pub may_export: bool,
     pub total: i64,
     pub prospects: Vec<Prospect>,
@@ -173,7 +175,6 @@ pub(super) fn list_for(
     action: RecordAction,
 ) -> DomainResult<ProspectList> {
     let list = db::list_by_id(conn, list_id)?.ok_or(DomainError::NotFound)?;
-    viewer.may(list.owner_id, RecordAction::View)?;
     viewer.may(list.owner_id, action)?;
     Ok(list)
 }
@@ -194,7 +195,7 @@ pub fn list_page(
     });
     Ok(ListPage {
         owner_name: accounts::user_by_id(conn, list.owner_id)?.name,
-        is_own: list.owner_id == user.id,
+        may_edit: viewer.allowed(list.owner_id, RecordAction::Edit),
         may_export: viewer.allowed(list.owner_id, RecordAction::Export),
         total: db::count_in_list(conn, list.id)?,
         prospects,
@@ -278,7 +279,8 @@ pub struct Profile {
     pub prospect: Prospect,
     pub list: ProspectList,
     pub owner_name: String,
-    pub is_own: bool,
+    /// Policy's answer: the viewer may change these records (their own); else read only.
+    pub may_edit: bool,
     /// Custom values with their field names: shown to anyone who may view the prospect.
     pub custom: Vec<(String, String)>,
 }
@@ -290,7 +292,6 @@ fn prospect_for(
     action: RecordAction,
 ) -> DomainResult<Prospect> {
     let prospect = db::prospect_by_id(conn, prospect_id)?.ok_or(DomainError::NotFound)?;
-    viewer.may(prospect.owner_id, RecordAction::View)?;
     viewer.may(prospect.owner_id, action)?;
     Ok(prospect)
 }
@@ -307,7 +308,7 @@ pub fn profile(
     Ok(Profile {
         custom: db::values_of(conn, prospect.id)?,
         owner_name: accounts::user_by_id(conn, prospect.owner_id)?.name,
-        is_own: prospect.owner_id == user.id,
+        may_edit: viewer.allowed(prospect.owner_id, RecordAction::Edit),
         prospect,
         list,
     })

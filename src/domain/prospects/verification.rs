@@ -190,13 +190,11 @@ fn claim(
     let addresses: Vec<(i64, String)> = match target {
         Target::Prospect(id) => {
             let prospect = db::prospect_by_id(conn, id)?.ok_or(DomainError::NotFound)?;
-            viewer.may(prospect.owner_id, RecordAction::View)?;
             viewer.may(prospect.owner_id, RecordAction::Verify)?;
             vec![(prospect.id, prospect.email)]
         }
         Target::List(id) => {
             let list = db::list_by_id(conn, id)?.ok_or(DomainError::NotFound)?;
-            viewer.may(list.owner_id, RecordAction::View)?;
             viewer.may(list.owner_id, RecordAction::Verify)?;
             let mut all = Vec::new();
             let mut after = 0;

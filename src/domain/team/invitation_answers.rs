@@ -132,7 +132,9 @@ fn answerable(
         );
     }
     if invitation.expires_at <= now {
-        return invalid("This invitation has expired. Ask the team leader to send it again.");
+        return Err(DomainError::Expired(
+            "This invitation has expired. Ask the team leader to send it again.".into(),
+        ));
     }
     let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
     if db::active_membership_of(conn, team.leader_id)?.is_some() {
@@ -163,7 +165,9 @@ pub fn accept(
     let leader = accounts::user_by_id(conn, team.leader_id)?;
     let joined = crate::db::write_transaction(conn, |conn| {
         if !db::close_invitation(conn, invitation.id, "accepted", now)? {
-            return invalid("This invitation was already answered.");
+            return Err(DomainError::AlreadyUsed(
+                "This invitation was already answered.".into(),
+            ));
         }
         db::insert_membership(conn, team.id, user.id, now)?;
         if proves_address {
@@ -207,7 +211,9 @@ pub fn decline(
     let leader = accounts::user_by_id(conn, team.leader_id)?;
     crate::db::write_transaction(conn, |conn| {
         if !db::close_invitation(conn, invitation.id, "declined", now)? {
-            return invalid("This invitation was already answered.");
+            return Err(DomainError::AlreadyUsed(
+                "This invitation was already answered.".into(),
+            ));
         }
         db::insert_activity(conn, team.id, user.id, &user.email, "declined", "", now)?;
         let notice = format!("{} ({}) declined your invitation.", user.name, user.email);

@@ -129,7 +129,9 @@ fn own_pending(
     let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
     policy::may_manage_team(leader, &team)?;
     if invitation.status != "pending" {
-        return invalid("This invitation is no longer pending.");
+        return Err(DomainError::AlreadyUsed(
+            "This invitation is no longer pending.".into(),
+        ));
     }
     Ok((team, invitation))
 }
@@ -147,7 +149,9 @@ pub fn resend(
     let expires_at = now + Duration::days(settings.ttl_days);
     crate::db::write_transaction(conn, |conn| {
         if !db::replace_invitation_token(conn, invitation.id, &hash, expires_at, now)? {
-            return invalid("This invitation is no longer pending.");
+            return Err(DomainError::AlreadyUsed(
+                "This invitation is no longer pending.".into(),
+            ));
         }
         db::insert_activity(
             conn,
@@ -183,7 +187,9 @@ pub fn cancel(
     let (team, invitation) = own_pending(conn, leader, invitation_id)?;
     crate::db::write_transaction(conn, |conn| {
         if !db::close_invitation(conn, invitation.id, "cancelled", now)? {
-            return invalid("This invitation is no longer pending.");
+            return Err(DomainError::AlreadyUsed(
+                "This invitation is no longer pending.".into(),
+            ));
         }
         db::insert_activity(
             conn,

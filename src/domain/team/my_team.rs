@@ -137,7 +137,9 @@ pub struct MemberView {
     pub my_recipients_used: i64,
     pub can_export: bool,
     pub scope: RecordsScope,
-    pub full_teamwork: bool,
+    /// Policy's answer: the member's permissions are in force and shown — on full Teamwork,
+    /// or when export is switched off, which holds on every plan.
+    pub shows_permissions: bool,
 }
 
 pub enum MyTeam {
@@ -173,7 +175,8 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         return Ok(MyTeam::Member(MemberView {
             pool: billing::pool_status(conn, &leader, now)?,
             locked: plan_expired(&leader, now),
-            full_teamwork: billing::effective_plan(&leader, now).has_full_teamwork(),
+            shows_permissions: policy::permissions_open(billing::effective_plan(&leader, now))
+                || !membership.can_export,
             leader_name: leader.name,
             leader_email: leader.email,
             my_credits_used,

@@ -1,0 +1,76 @@
+//! How a handler answers, by the error policy written in `errors`: render a page, end a
+//! form with a flash message and a redirect, or split an outcome into a value and the
+//! refusal a form shows again.
+
+use actix_session::Session;
+use actix_web::HttpResponse;
+
+use super::errors::AppError;
+use super::extract::SESSION_FLASH;
+use super::navigation::redirect;
+use super::page::{Flash, FlashKind};
+use crate::domain::DomainError;
+
+/// Keeps a message for the next page the browser shows (one page only).
+pub fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
+    let _ = session.insert(
+        SESSION_FLASH,
+        Flash {
+            kind,
+            text: text.into(),
+        },
+    );
+}
+
+/// Ends a form handler by the error policy (`errors`): success or a refusal
+/// (`DomainError::refusal`) become a flash message and a redirect to `to`; "not allowed" is
+/// a 403 page, "not found" a 404 page, the rest a 500.
+pub fn finish(
+    session: &Session,
+    outcome: Result<String, DomainError>,
+    to: &str,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok(message) => {
+            if !message.is_empty() {
+                flash(session, FlashKind::Success, message);
+            }
+            Ok(redirect(to))
+        }
+        Err(e) => match e.refusal() {
+            Some(message) => {
+                flash(session, FlashKind::Error, message);
+                Ok(redirect(to))
+            }
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// Splits an outcome by the error policy: `Ok(Ok(value))` on success, `Ok(Err(message))` for
+/// a refusal the page shows again with what was typed (`DomainError::refusal`), and an
+/// `AppError` page for not found, not allowed and internal failures.
+pub fn refused<T>(outcome: Result<T, DomainError>) -> Result<Result<T, String>, AppError> {
+    match outcome {
+        Ok(value) => Ok(Ok(value)),
+        Err(e) => match e.refusal() {
+            Some(message) => Ok(Err(message)),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// A page with `status` (429 for a throttled log-in, say).
+pub fn render_status(
+    status: actix_web::http::StatusCode,
+    page: &impl askama::Template,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// A page with status 200.
+pub fn render(page: &impl askama::Template) -> Result<HttpResponse, AppError> {
+    render_status(actix_web::http::StatusCode::OK, page)
+}

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::helpers::{Browser, TestApp, form_action, spawn_app};
+use crate::helpers::{Browser, Export, Plan, View, form_action, spawn_app};
 
 const L: u16 = 1;
 const S: u16 = 0;
@@ -398,37 +398,6 @@ impl Seed {
     }
 }
 
-async fn join(
-    app: &TestApp,
-    leader: &Browser,
-    name: &str,
-    email: &str,
-    scope: &str,
-    export: bool,
-) -> Browser {
-    leader
-        .post("/account/team/invitations", &[("email", email)])
-        .await;
-    let member = app.user(name, email).await;
-    let page = member.get("/account").await;
-    member.post(&form_action(&page.body, "/join"), &[]).await;
-    let team = leader.get("/account/team").await;
-    let form = team
-        .body
-        .split("action=\"")
-        .skip(1)
-        .map(|r| r.split('"').next().unwrap().to_string())
-        .filter(|a| a.ends_with("/permissions"))
-        .last()
-        .unwrap();
-    let mut fields = vec![("records_scope", scope)];
-    if export {
-        fields.push(("can_export", "on"));
-    }
-    leader.post(&form, &fields).await;
-    member
-}
-
 fn path_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.find('/')
@@ -438,22 +407,17 @@ fn path_of(url: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_route_answers_every_role_as_the_table_says() {
     let app = spawn_app().await;
-    let lena = app.user("Lena Leader", "lena@example.com").await;
-    lena.post("/account/billing/plan", &[("plan", "m")]).await;
-    let max = join(&app, &lena, "Max Owner", "max@example.com", "own", true).await;
-    let mia = join(&app, &lena, "Mia Own", "mia@example.com", "own", true).await;
-    let tia = join(&app, &lena, "Tia Team", "tia@example.com", "team", true).await;
-    let eli = join(
-        &app,
-        &lena,
-        "Eli NoExport",
-        "eli@example.com",
-        "team",
-        false,
-    )
-    .await;
-    let fay = join(&app, &lena, "Fay Former", "fay@example.com", "team", true).await;
-    let _rex = join(&app, &lena, "Rex Removable", "rex@example.com", "own", true).await;
+    let (team, [max, mia, tia, eli, fay, _rex]) = app
+        .team(Plan::M)
+        .member("Max Owner", View::Own, Export::On)
+        .member("Mia Own", View::Own, Export::On)
+        .member("Tia Team", View::Team, Export::On)
+        .member("Eli NoExport", View::Team, Export::Off)
+        .member("Fay Former", View::Team, Export::On)
+        .member("Rex Removable", View::Own, Export::On)
+        .build()
+        .await;
+    let lena = &team.leader;
     let ola = app.user("Ola Outsider", "ola@example.com").await;
     let anonymous = app.browser();
 
@@ -576,7 +540,7 @@ async fn every_route_answers_every_role_as_the_table_says() {
         "renewed"
     );
 
-    let browsers: [&Browser; 8] = [&max, &lena, &mia, &tia, &eli, &fay, &ola, &anonymous];
+    let browsers: [&Browser; 8] = [&max, lena, &mia, &tia, &eli, &fay, &ola, &anonymous];
     let mut failures = Vec::new();
     for row in rows() {
         let path = seed.fill(row.path);

@@ -296,7 +296,7 @@ async fn the_outbox_retries_until_the_smtp_server_accepts_and_sends_once() {
 
     app.smtp().refuse(false);
     app.smtp().wait_for("ann@example.com", 1).await;
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    app.deliver_outbox().await;
     assert_eq!(
         app.smtp().to("ann@example.com").len(),
         1,

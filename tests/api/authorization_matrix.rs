@@ -72,11 +72,12 @@ const NOBODY: [Cell; 8] = [N, N, N, N, N, N, N, L];
 const CSRF_REFUSAL: &str = "<h1>Form expired</h1>";
 
 /// What `page`, the answer to a request of this kind, says happened. A form's 200 is told
-/// apart by its message: a success flash, or an error flash or the form's own error.
+/// apart by its message: a success flash, or an error flash or the form's own error. (The
+/// markers hold no escaped characters, so the raw body is searched.)
 fn outcome(kind: &Kind, page: &Page) -> Cell {
     if page.url.contains("/login?next=") {
         Cell::Login
-    } else if page.status == 403 && page.contains(CSRF_REFUSAL) {
+    } else if page.status == 403 && page.body.contains(CSRF_REFUSAL) {
         Cell::CsrfRefused
     } else if page.status != 200 {
         Cell::Status(page.status)
@@ -85,9 +86,9 @@ fn outcome(kind: &Kind, page: &Page) -> Cell {
     } else if matches!(kind, Kind::Upload) && page.url.contains("/imports/") {
         // The file was taken: its import's mapping page.
         Cell::Done
-    } else if page.contains("class=\"flash success\"") {
+    } else if page.body.contains("class=\"flash success\"") {
         Cell::Done
-    } else if page.contains("class=\"flash error\"") {
+    } else if page.body.contains("class=\"flash error\"") {
         Cell::Told
     } else {
         Cell::Page

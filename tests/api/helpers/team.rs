@@ -60,9 +60,13 @@ pub struct TeamBuilder<'a> {
 
 /// A team member: their account and their logged-in browser (`Deref`s to it).
 pub struct Member {
+    /// As signed up, e.g. "Max Member".
     pub name: String,
+    /// `<first word of the name, lower case>@example.com`.
     pub email: String,
+    /// The user id.
     pub id: i64,
+    /// Logged in as the member.
     pub browser: Browser,
 }
 

@@ -1,7 +1,7 @@
 //! Beyond the peers: per-member caps with usage alerts, invitation reminders and resend
 //! after expiry.
 
-use crate::helpers::{Browser, Options, TestApp, form_action, spawn_app_with};
+use crate::helpers::{Browser, Export, Options, Plan, TestApp, View, form_action, spawn_app_with};
 
 async fn spawn_app() -> TestApp {
     spawn_app_with(Options {
@@ -9,16 +9,6 @@ async fn spawn_app() -> TestApp {
         ..Default::default()
     })
     .await
-}
-
-async fn join(app: &TestApp, leader: &Browser, name: &str, email: &str) -> Browser {
-    leader
-        .post("/account/team/invitations", &[("email", email)])
-        .await;
-    let member = app.user(name, email).await;
-    let page = member.get("/account").await;
-    member.post(&form_action(&page.body, "/join"), &[]).await;
-    member
 }
 
 fn user_id(app: &TestApp, email: &str) -> i64 {
@@ -46,9 +36,12 @@ async fn list_of(browser: &Browser, n: usize, tag: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_member_capped_at_20_credits_is_warned_at_17_and_refused_at_21() {
     let app = spawn_app().await;
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    leader.post("/account/billing/plan", &[("plan", "m")]).await;
-    let max = join(&app, &leader, "Max", "max@example.com").await;
+    let (team, [max]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
     let team = leader.get("/account/team").await;
     let page = leader
         .post(
@@ -100,7 +93,7 @@ async fn a_member_capped_at_20_credits_is_warned_at_17_and_refused_at_21() {
         page.contains("You have reached the cap of 20 credits"),
         "the 21st credit is refused"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.deliver_outbox().await;
     let notices = app
         .smtp()
         .to("max@example.com")
@@ -113,9 +106,12 @@ async fn a_member_capped_at_20_credits_is_warned_at_17_and_refused_at_21() {
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_spends_never_pass_a_cap() {
     let app = spawn_app().await;
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    leader.post("/account/billing/plan", &[("plan", "m")]).await;
-    join(&app, &leader, "Max", "max@example.com").await;
+    let (team, [max]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
     let team = leader.get("/account/team").await;
     leader
         .post(
@@ -123,7 +119,7 @@ async fn concurrent_spends_never_pass_a_cap() {
             &[("credit_cap", "10"), ("recipient_cap", "")],
         )
         .await;
-    let (max, now) = (user_id(&app, "max@example.com"), app.clock.now());
+    let (max, now) = (max.id, app.clock.now());
     let threads: Vec<_> = (0..24)
         .map(|_| {
             let pool = app.pool.clone();
@@ -143,9 +139,13 @@ async fn concurrent_spends_never_pass_a_cap() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_team_is_told_once_when_it_passes_80_percent_of_its_pool() {
     let app = spawn_app().await;
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    join(&app, &leader, "Max", "max@example.com").await;
-    let (max, now) = (user_id(&app, "max@example.com"), app.clock.now());
+    let (team, [max]) = app
+        .team(Plan::Free)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
+    let (max, now) = (max.id, app.clock.now());
     dripteam::domain::billing::spend_credits(&mut app.conn(), max, 39, now).unwrap();
     dripteam::domain::billing::spend_credits(&mut app.conn(), max, 1, now).unwrap();
     dripteam::domain::billing::spend_credits(&mut app.conn(), max, 1, now).unwrap();
@@ -157,7 +157,7 @@ async fn the_team_is_told_once_when_it_passes_80_percent_of_its_pool() {
         "{}",
         first.subject()
     );
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.deliver_outbox().await;
     assert_eq!(
         app.smtp()
             .to("lena@example.com")
@@ -277,10 +277,13 @@ async fn invitations_get_two_reminders_once_each_and_can_be_resent_after_expiry(
 #[tokio::test(flavor = "multi_thread")]
 async fn removing_a_member_can_move_their_lists_and_campaigns_to_the_leader() {
     let app = spawn_app().await;
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    leader.post("/account/billing/plan", &[("plan", "m")]).await;
-    let max = join(&app, &leader, "Max", "max@example.com").await;
-    let mia = join(&app, &leader, "Mia", "mia@example.com").await;
+    let (team, [max, mia]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .member("Mia", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
     let list = list_of(&max, 3, "m").await;
     let mias_list = list_of(&mia, 2, "x").await;
     let sender_form: &[(&str, &str)] = &[
@@ -376,5 +379,5 @@ async fn removing_a_member_can_move_their_lists_and_campaigns_to_the_leader() {
     .unwrap()
     .unwrap()
     .owner_id;
-    assert_eq!(mias_owner, user_id(&app, "mia@example.com"));
+    assert_eq!(mias_owner, mia.id);
 }

@@ -1,24 +1,22 @@
 //! Email drip campaigns against real servers: the SMTP capture receives what the sender
 //! accounts send, dovecot holds the replies, two app instances share one database.
 
-use std::time::{Duration, Instant};
-
 use crate::helpers::imap::{self, ImapServer};
-use crate::helpers::{Browser, Options, TestApp, form_action, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Browser, Export, Member, Options, Plan, Team, TestApp, View, form_action, spawn_app_with,
+};
 
 const SMTP_PASSWORD: &str = "smtp-pass-never-in-db";
 
-struct Setup {
-    leader: Browser,
-    max: Browser,
+struct Setup<'a> {
+    team: Team<'a>,
+    max: Member,
     campaign: String,
 }
 
-fn user_id(app: &TestApp, email: &str) -> i64 {
-    dripteam::db::accounts::user_by_email(&mut app.conn(), email)
-        .unwrap()
-        .unwrap()
-        .id
+/// The app with its campaign sender and reply poller run by the tests, round by round.
+async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::manual_rounds()).await
 }
 
 /// Adds a sender account on the test SMTP server (and IMAP server, if given).
@@ -54,17 +52,12 @@ async fn add_sender(
 /// A leader on `plan` with member Max, who has a sender account, a list of `n` prospects
 /// (the first two are Ann of Acme and Bob of Globex, with a Booth custom field) and a
 /// campaign with three steps.
-async fn setup(app: &TestApp, plan: &str, imap_port: u16, n: usize) -> Setup {
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    leader
-        .post("/account/billing/plan", &[("plan", plan)])
+async fn setup(app: &TestApp, plan: Plan, imap_port: u16, n: usize) -> Setup<'_> {
+    let (team, [max]) = app
+        .team(plan)
+        .member("Max Member", View::Own, Export::On)
+        .build()
         .await;
-    leader
-        .post("/account/team/invitations", &[("email", "max@example.com")])
-        .await;
-    let max = app.user("Max Member", "max@example.com").await;
-    let page = max.get("/account").await;
-    max.post(&form_action(&page.body, "/join"), &[]).await;
 
     let page = add_sender(app, &max, imap_port, app.smtp().port).await;
     assert!(
@@ -139,7 +132,7 @@ async fn setup(app: &TestApp, plan: &str, imap_port: u16, n: usize) -> Setup {
         assert!(page.contains("added"), "{page:?}");
     }
     Setup {
-        leader,
+        team,
         max,
         campaign,
     }
@@ -170,19 +163,11 @@ fn header(email: &crate::helpers::ReceivedEmail, name: &str) -> String {
         .to_string()
 }
 
-async fn wait_until(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
     let imap_server = ImapServer::start();
     let app = spawn_app().await;
-    let s = setup(&app, "m", imap_server.port, 2).await;
+    let s = setup(&app, Plan::M, imap_server.port, 2).await;
     let senders = s.max.get("/senders").await;
     let page = s.max.post(&form_action(&senders.body, "/test"), &[]).await;
     assert!(page.contains("SMTP and IMAP connections work."), "{page:?}");
@@ -195,6 +180,7 @@ async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
 
     let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     assert!(page.contains("Launched: 2 recipients"), "{page:?}");
+    assert_eq!(app.run_sender_once().await, 2);
     let ann = app.smtp().wait_for("ann@acme.example", 1).await;
     let bob = app.smtp().wait_for("bob@globex.example", 1).await;
     assert!(
@@ -250,16 +236,17 @@ async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
 
     // Ann replies: her later steps stop.
     imap_server.deliver_reply("ann@acme.example", ann_id.trim_matches(['<', '>']));
-    wait_until("the reply is found", async || {
-        s.max.get(&s.campaign).await.contains("replied")
-    })
-    .await;
+    app.poll_replies_once().await;
+    assert!(
+        s.max.get(&s.campaign).await.contains("replied"),
+        "the reply is found"
+    );
 
     app.clock
         .advance(chrono::Duration::days(1) + chrono::Duration::minutes(1));
+    assert_eq!(app.run_sender_once().await, 1, "Bob's follow-up only");
     let bob2 = app.smtp().wait_for("bob@globex.example", 2).await;
     assert!(bob2.body().contains("Still interested, Bob?"));
-    tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         app.smtp().to("ann@acme.example").len(),
         1,
@@ -267,10 +254,13 @@ async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
     );
 
     // The leader sees the campaign and its figures, read only, without sender details.
-    let max = user_id(&app, "max@example.com");
-    let page = s.leader.get(&format!("/campaigns?member={max}")).await;
+    let page = s
+        .team
+        .leader
+        .get(&format!("/campaigns?member={}", s.max.id))
+        .await;
     assert!(page.contains("Fair follow-up"), "{page:?}");
-    let page = s.leader.get(&s.campaign).await;
+    let page = s.team.leader.get(&s.campaign).await;
     assert!(page.contains("Max Member's campaign, read only"));
     assert!(
         !page.contains(imap::USER) && !page.contains("127.0.0.1:"),
@@ -278,14 +268,16 @@ async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
     );
     assert!(!page.contains(">Pause<") && !page.contains(">Launch<"));
     assert_eq!(
-        s.leader
+        s.team
+            .leader
             .post(&format!("{}/pause", s.campaign), &[])
             .await
             .status,
         403
     );
     assert_eq!(
-        s.leader
+        s.team
+            .leader
             .get(&format!(
                 "/senders/{}",
                 option_value(&s.max.get("/campaigns").await.body, "sender_id")
@@ -294,7 +286,7 @@ async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
             .status,
         404
     );
-    let team = s.leader.get("/account/team").await;
+    let team = s.team.leader.get("/account/team").await;
     assert!(
         team.contains("<td class=\"num\">2</td>"),
         "2 unique contacts on Max's row: {team:?}"
@@ -309,9 +301,8 @@ async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sender_passwords_are_encrypted_and_the_accounts_private() {
     let app = spawn_app().await;
-    let s = setup(&app, "m", 1, 2).await;
-    let max = user_id(&app, "max@example.com");
-    let stored = dripteam::db::senders::of_owner(&mut app.conn(), max).unwrap();
+    let s = setup(&app, Plan::M, 1, 2).await;
+    let stored = dripteam::db::senders::of_owner(&mut app.conn(), s.max.id).unwrap();
     assert!(!stored[0].smtp_password.contains(SMTP_PASSWORD));
     assert_eq!(
         app.secrets().open(&stored[0].smtp_password).unwrap(),
@@ -331,15 +322,19 @@ async fn sender_passwords_are_encrypted_and_the_accounts_private() {
     }
     let page = s.max.get("/senders").await;
     assert!(page.contains(imap::USER) && !page.contains(SMTP_PASSWORD));
-    let leaders = s.leader.get("/senders").await;
+    let leaders = s.team.leader.get("/senders").await;
     assert!(
         !leaders.contains(imap::USER),
         "the leader does not see Max's sender accounts"
     );
     let edit = form_action(&page.body, "/test").replace("/test", "");
-    assert_eq!(s.leader.get(&edit).await.status, 404);
+    assert_eq!(s.team.leader.get(&edit).await.status, 404);
     assert_eq!(
-        s.leader.post(&format!("{edit}/delete"), &[]).await.status,
+        s.team
+            .leader
+            .post(&format!("{edit}/delete"), &[])
+            .await
+            .status,
         404
     );
     // Deleting a sender used by a campaign is refused with a reason.
@@ -355,12 +350,8 @@ async fn sender_passwords_are_encrypted_and_the_accounts_private() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_crash_between_claim_and_send_reports_instead_of_resending() {
-    let app = spawn_app_with(Options {
-        sender_poll: Duration::from_secs(3600),
-        ..Default::default()
-    })
-    .await;
-    let s = setup(&app, "m", 1, 2).await;
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 2).await;
     s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     // A worker claims both emails and dies before its SMTP calls.
     let now = app.clock.now();
@@ -374,16 +365,7 @@ async fn a_crash_between_claim_and_send_reports_instead_of_resending() {
     assert_eq!(claimed.len(), 2);
     drop(claimed);
     app.clock.advance(chrono::Duration::minutes(11));
-    let sent = dripteam::jobs::campaign_sender::tick(
-        &app.pool,
-        &app.clock,
-        &app.secrets(),
-        &app.address,
-        &mut dripteam::jobs::campaign_sender::Transports::new(app.mail_hosts()),
-    )
-    .await
-    .unwrap();
-    assert_eq!(sent, 0);
+    assert_eq!(app.run_sender_once().await, 0);
     assert!(app.smtp().all().iter().all(|m| {
         !m.to
             .iter()
@@ -398,39 +380,24 @@ async fn a_crash_between_claim_and_send_reports_instead_of_resending() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_app_instances_send_each_email_exactly_once() {
-    let mut app = spawn_app_with(Options {
-        sender_poll: Duration::from_millis(20),
-        ..Default::default()
-    })
-    .await;
+    let mut app = spawn_app().await;
     let second = app.another_instance();
-    let s = setup(&app, "m", 1, 40).await;
+    let s = setup(&app, Plan::M, 1, 40).await;
     // The second instance shares the session key: the same browser works on both.
     let on_second = s.max.get(&format!("{second}{}", s.campaign)).await;
     assert!(on_second.contains("Fair follow-up"), "{on_second:?}");
     let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     assert!(page.contains("Launched: 40 recipients"), "{page:?}");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while app
-        .smtp()
-        .all()
-        .iter()
-        .filter(|m| m.subject().starts_with("Hello"))
-        .count()
-        < 40
-    {
-        assert!(
-            Instant::now() < deadline,
-            "got {:?}",
-            app.smtp()
-                .all()
-                .iter()
-                .map(|m| m.subject())
-                .collect::<Vec<_>>()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    // Both instances' senders run their rounds at the same moment until nothing is due.
+    let mut sent = 0;
+    loop {
+        let round = app.run_sender_once_everywhere().await;
+        if round == 0 {
+            break;
+        }
+        sent += round;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sent, 40, "each email claimed by one instance");
     let firsts: Vec<_> = app
         .smtp()
         .all()
@@ -447,7 +414,7 @@ async fn two_app_instances_send_each_email_exactly_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn smtp_failures_are_retried_then_shown() {
     let app = spawn_app().await;
-    let s = setup(&app, "m", 1, 2).await;
+    let s = setup(&app, Plan::M, 1, 2).await;
     // Point the sender at a port where nothing listens.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -478,53 +445,40 @@ async fn smtp_failures_are_retried_then_shown() {
     assert!(page.contains("saved"), "{page:?}");
     s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(app.run_sender_once().await, 0);
         app.clock.advance(chrono::Duration::minutes(20));
     }
-    wait_until("failures shown", async || {
-        s.max
-            .get(&s.campaign)
-            .await
-            .contains("emails failed after retries")
-    })
-    .await;
     let page = s.max.get(&s.campaign).await;
+    assert!(page.contains("emails failed after retries"), "{page:?}");
     assert!(
         page.contains("Connection refused") || page.contains("connection"),
         "{page:?}"
     );
-    let max = user_id(&app, "max@example.com");
     let attempts: Vec<i32> = dripteam::db::messages::for_recipients(&mut app.conn(), &[1, 2])
         .unwrap()
         .iter()
         .map(|m| m.attempts)
         .collect();
-    assert_eq!(attempts, [3, 3], "{max}");
+    assert_eq!(attempts, [3, 3], "{}", s.max.id);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_exhausted_recipient_pool_pauses_the_campaign() {
     let app = spawn_app().await;
-    let s = setup(&app, "free", 1, 2).await;
-    let max = user_id(&app, "max@example.com");
+    let s = setup(&app, Plan::Free, 1, 2).await;
     for i in 0..100 {
         dripteam::domain::billing::record_recipient(
             &mut app.conn(),
-            max,
+            s.max.id,
             &format!("earlier{i}@x.example"),
             app.clock.now(),
         )
         .unwrap();
     }
     s.max.post(&format!("{}/launch", s.campaign), &[]).await;
-    wait_until("the campaign pauses", async || {
-        s.max
-            .get(&s.campaign)
-            .await
-            .contains("Paused automatically")
-    })
-    .await;
+    assert_eq!(app.run_sender_once().await, 0);
     let page = s.max.get(&s.campaign).await;
+    assert!(page.contains("Paused automatically"), "the campaign pauses");
     assert!(
         page.contains("recipients for this billing period are used up"),
         "{page:?}"
@@ -535,24 +489,10 @@ async fn an_exhausted_recipient_pool_pauses_the_campaign() {
 #[tokio::test(flavor = "multi_thread")]
 async fn teammates_see_campaigns_by_their_records_layer() {
     let app = spawn_app().await;
-    let s = setup(&app, "m", 1, 2).await;
-    s.leader
-        .post("/account/team/invitations", &[("email", "tia@example.com")])
-        .await;
-    let tia = app.user("Tia", "tia@example.com").await;
-    let page = tia.get("/account").await;
-    tia.post(&form_action(&page.body, "/join"), &[]).await;
+    let s = setup(&app, Plan::M, 1, 2).await;
+    let tia = s.team.join("Tia", View::Own, Export::On).await;
     assert_eq!(tia.get(&s.campaign).await.status, 404, "Only own records");
-    let team = s.leader.get("/account/team").await;
-    let tia_form = team
-        .body
-        .split("action=\"")
-        .skip(1)
-        .map(|r| r.split('"').next().unwrap().to_string())
-        .filter(|a| a.ends_with("/permissions"))
-        .nth(1)
-        .unwrap();
-    s.leader.post(&tia_form, &[("records_scope", "team")]).await;
+    s.team.set_permissions(&tia, View::Team, Export::Off).await;
     let page = tia.get(&s.campaign).await;
     assert_eq!(page.status, 200);
     assert!(page.contains("read only") && !page.contains(imap::USER));

@@ -11,11 +11,7 @@ use crate::helpers::{Browser, Options, SmtpCapture, TestApp, form_action, spawn_
 
 /// An app whose background campaign sender does not run: the test runs its rounds.
 async fn app_driven_by_hand() -> TestApp {
-    spawn_app_with(Options {
-        sender_poll: Duration::from_secs(3600),
-        ..Default::default()
-    })
-    .await
+    spawn_app_with(Options::manual_rounds()).await
 }
 
 fn sender_fields<'a>(
@@ -102,18 +98,6 @@ async fn campaign(
         .await;
     assert!(page.contains("Step 1 added."), "{page:?}");
     campaign
-}
-
-async fn sender_round(app: &TestApp) -> usize {
-    dripteam::jobs::campaign_sender::tick(
-        &app.pool,
-        &app.clock,
-        &app.secrets(),
-        &app.address,
-        &mut dripteam::jobs::campaign_sender::Transports::new(app.mail_hosts()),
-    )
-    .await
-    .expect("the round ends")
 }
 
 /// (status, last error) of the campaign email to `to`.
@@ -316,7 +300,7 @@ async fn a_poisoned_campaign_email_is_recorded_as_failed_and_the_others_still_go
         assert!(page.contains("Launched"), "{page:?}");
     }
 
-    assert_eq!(sender_round(&app).await, 1, "Olga's email went out");
+    assert_eq!(app.run_sender_once().await, 1, "Olga's email went out");
     let olga = app.smtp().wait_for("ok@client.example", 1).await;
     assert!(olga.subject().contains("Hello Olga"), "{}", olga.subject());
     assert!(app.smtp().to("victim@target.example").is_empty());
@@ -352,7 +336,7 @@ async fn a_poisoned_campaign_email_is_recorded_as_failed_and_the_others_still_go
         page.contains("this prospect's values filled in"),
         "{page:?}"
     );
-    assert_eq!(sender_round(&app).await, 0, "no retry of a failed email");
+    assert_eq!(app.run_sender_once().await, 0, "no retry of a failed email");
 }
 
 /// The raw email with quoted-printable and base64 parts decoded, as text.
@@ -422,7 +406,7 @@ async fn each_link_is_its_own_anchor_and_redirects_exactly_to_its_url() {
     )
     .await;
     ann.post(&format!("{c}/launch"), &[]).await;
-    assert_eq!(sender_round(&app).await, 1);
+    assert_eq!(app.run_sender_once().await, 1);
     let email = app.smtp().wait_for("bob@globex.example", 1).await;
     let text = decoded(&email);
     let found = anchors(&text);

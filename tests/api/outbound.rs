@@ -268,18 +268,6 @@ fn path_of(url: &str) -> String {
         .map_or("/".into(), |at| after_scheme[at..].to_string())
 }
 
-async fn send_round(app: &TestApp, hosts: MailHosts) -> usize {
-    campaign_sender::tick(
-        &app.pool,
-        &app.clock,
-        &app.secrets(),
-        &app.address,
-        &mut Transports::new(hosts),
-    )
-    .await
-    .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_campaign_sender_refuses_a_private_smtp_server() {
     let app = spawn_app_with(Options {
@@ -300,7 +288,7 @@ async fn the_campaign_sender_refuses_a_private_smtp_server() {
     .await;
     let campaign = launch_campaign(&olga, id).await;
 
-    assert_eq!(send_round(&app, app.mail_hosts()).await, 0);
+    assert_eq!(app.run_sender_once().await, 0);
     assert_eq!(probe.connections(), 0, "no SMTP connection was made");
     let page = olga.get(&campaign).await;
     assert!(
@@ -318,10 +306,20 @@ async fn the_campaign_sender_refuses_a_private_smtp_server() {
     );
     olga.post(&format!("/senders/{id}"), &form).await;
     app.clock.advance(chrono::Duration::minutes(5));
-    assert_eq!(send_round(&app, app.mail_hosts()).await, 0, "still refused");
+    assert_eq!(app.run_sender_once().await, 0, "still refused");
     assert!(app.smtp().to("ann@acme.example").is_empty());
     app.clock.advance(chrono::Duration::minutes(20));
-    assert_eq!(send_round(&app, MailHosts::AnyAddress).await, 1);
+    // The job of an app that allows private addresses sends it.
+    let sent = campaign_sender::tick(
+        &app.pool,
+        &app.clock,
+        &app.secrets(),
+        &app.address,
+        &mut Transports::new(MailHosts::AnyAddress),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent, 1);
     app.smtp().wait_for("ann@acme.example", 1).await;
 }
 
@@ -339,7 +337,7 @@ async fn campaign_with_reply(app: &TestApp, dovecot: &ImapServer) -> (Browser, S
     let page = olga.post("/senders", &form).await;
     let id = sender_id(&page, imap::USER);
     let campaign = launch_campaign(&olga, id).await;
-    assert_eq!(send_round(app, MailHosts::AnyAddress).await, 1);
+    assert_eq!(app.run_sender_once().await, 1);
     let ann = app.smtp().wait_for("ann@acme.example", 1).await;
     let message_id = ann
         .data
@@ -360,17 +358,9 @@ async fn replied(olga: &Browser, campaign: &str) -> bool {
         .contains("<td>ann@acme.example</td><td>replied</td>")
 }
 
-fn manual_rounds() -> Options {
-    Options {
-        sender_poll: Duration::from_secs(3600),
-        reply_poll: Duration::from_secs(3600),
-        ..Default::default()
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unresponsive_mailbox_delays_only_itself() {
-    let app = spawn_app_with(manual_rounds()).await;
+    let app = spawn_app_with(Options::manual_rounds()).await;
     let dovecot = ImapServer::start();
     let silent = Probe::start(None, true);
     // Another tenant's five accounts on a server that accepts and never answers, added
@@ -413,13 +403,8 @@ async fn an_unresponsive_mailbox_delays_only_itself() {
     round.abort();
 
     // With a short limit the silent ones fail as timed out, are recorded, and wait.
-    let settings = PollSettings {
-        account_timeout: Duration::from_millis(300),
-        ..PollSettings::new(MailHosts::AnyAddress)
-    };
-    let outcomes = reply_poller::tick(&app.pool, &app.clock, &app.secrets(), &settings)
-        .await
-        .unwrap();
+    let short = Duration::from_millis(300);
+    let outcomes = app.poll_replies_once_within(short).await;
     assert_eq!(outcomes.len(), 6);
     for o in &outcomes {
         let expected = if o.sender_id == healthy {
@@ -437,24 +422,20 @@ async fn an_unresponsive_mailbox_delays_only_itself() {
         5,
         "{page:?}"
     );
-    let outcomes = reply_poller::tick(&app.pool, &app.clock, &app.secrets(), &settings)
-        .await
-        .unwrap();
+    let outcomes = app.poll_replies_once_within(short).await;
     assert_eq!(
         outcomes.iter().map(|o| o.sender_id).collect::<Vec<_>>(),
         [healthy],
         "the failing mailboxes wait out their backoff"
     );
     app.clock.advance(chrono::Duration::minutes(3));
-    let outcomes = reply_poller::tick(&app.pool, &app.clock, &app.secrets(), &settings)
-        .await
-        .unwrap();
+    let outcomes = app.poll_replies_once_within(short).await;
     assert_eq!(outcomes.len(), 6, "after the backoff they are read again");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_poisoned_mailbox_does_not_stop_the_others() {
-    let app = spawn_app_with(manual_rounds()).await;
+    let app = spawn_app_with(Options::manual_rounds()).await;
     let dovecot = ImapServer::start();
     let sam = app.user("Sam Slow", "sam@example.com").await;
     let unreadable = add_sender(&sam, "s1@poison.example", "127.0.0.1", 1, 1).await;
@@ -467,10 +448,7 @@ async fn a_poisoned_mailbox_does_not_stop_the_others() {
     .unwrap();
     let (olga, campaign, healthy) = campaign_with_reply(&app, &dovecot).await;
 
-    let settings = PollSettings::new(MailHosts::AnyAddress);
-    let mut outcomes = reply_poller::tick(&app.pool, &app.clock, &app.secrets(), &settings)
-        .await
-        .unwrap();
+    let mut outcomes = app.poll_replies_once().await;
     outcomes.sort_by_key(|o| o.sender_id);
     let outcomes: Vec<(i64, Outcome)> = outcomes.iter().map(|o| (o.sender_id, o.outcome)).collect();
     assert_eq!(
@@ -492,6 +470,6 @@ async fn a_poisoned_mailbox_does_not_stop_the_others() {
 
     // Ann replied: her follow-up is not sent.
     app.clock.advance(chrono::Duration::days(2));
-    assert_eq!(send_round(&app, MailHosts::AnyAddress).await, 0);
+    assert_eq!(app.run_sender_once().await, 0);
     assert_eq!(app.smtp().to("ann@acme.example").len(), 1);
 }

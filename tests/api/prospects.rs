@@ -1,7 +1,7 @@
 //! Prospects and team records over HTTP: lists, CSV import with private custom fields,
 //! verification on shared credits, the member picker, export, and who may do what.
 
-use crate::helpers::{Browser, TestApp, form_action, spawn_app};
+use crate::helpers::{Browser, Export, Member, Plan, TestApp, View, form_action, spawn_app};
 
 /// The first link to a prospect's profile (`/prospects/<id>`).
 fn prospect_link(html: &str) -> String {
@@ -60,71 +60,36 @@ const PEOPLE_MAPPING: &[(&str, &str)] = &[
 
 struct Team {
     leader: Browser,
-    member: Browser,
-    teammate: Browser,
+    member: Member,
+    teammate: Member,
 }
 
-/// A leader on plan M with two members: `member` (Only own records) and `teammate`
-/// (View team records).
-async fn team(app: &TestApp) -> Team {
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    leader.post("/account/billing/plan", &[("plan", "m")]).await;
-    let mut members = Vec::new();
-    for (name, email) in [
-        ("Max Member", "max@example.com"),
-        ("Tia Teammate", "tia@example.com"),
-    ] {
-        leader
-            .post("/account/team/invitations", &[("email", email)])
-            .await;
-        let browser = app.user(name, email).await;
-        let page = browser.get("/account").await;
-        browser.post(&form_action(&page.body, "/join"), &[]).await;
-        members.push(browser);
-    }
-    let page = leader.get("/account/team").await;
-    let tia_form = permissions_action(&page.body, 1);
-    leader
-        .post(
-            &tia_form,
-            &[("records_scope", "team"), ("can_export", "on")],
-        )
+/// A leader on plan M with two members: `member` Max (Only own records, export on) and
+/// `teammate` Tia (View team records, export `tia_export`).
+async fn team(app: &TestApp, tia_export: Export) -> Team {
+    let (team, [member, teammate]) = app
+        .team(Plan::M)
+        .member("Max Member", View::Own, Export::On)
+        .member("Tia Teammate", View::Team, tia_export)
+        .build()
         .await;
-    let teammate = members.pop().unwrap();
-    let member = members.pop().unwrap();
     Team {
-        leader,
+        leader: team.leader,
         member,
         teammate,
     }
 }
 
-fn permissions_action(html: &str, nth: usize) -> String {
-    html.split("action=\"")
-        .skip(1)
-        .map(|rest| rest.split('"').next().unwrap().to_string())
-        .filter(|a| a.ends_with("/permissions"))
-        .nth(nth)
-        .unwrap()
-}
-
-fn user_id(app: &TestApp, email: &str) -> i64 {
-    dripteam::db::accounts::user_by_email(&mut app.conn(), email)
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn import_with_private_custom_fields_seen_on_profiles_by_the_team() {
     let app = spawn_app().await;
-    let t = team(&app).await;
+    let t = team(&app, Export::On).await;
     let list = create_list(&t.member, "Fair leads").await;
     let report = import(&t.member, &list, PEOPLE, PEOPLE_MAPPING).await;
     assert!(report.contains("3 prospects imported"), "{report:?}");
 
     // The teammate picks Max on Prospects and opens a profile.
-    let max = user_id(&app, "max@example.com");
+    let max = t.member.id;
     let page = t.teammate.get("/prospects").await;
     assert!(
         page.contains("Max Member") && page.contains("Lena Leader (team leader)"),
@@ -201,15 +166,8 @@ async fn import_with_private_custom_fields_seen_on_profiles_by_the_team() {
 #[tokio::test(flavor = "multi_thread")]
 async fn export_off_means_no_export_at_all() {
     let app = spawn_app().await;
-    let t = team(&app).await;
-    let page = t.leader.get("/account/team").await;
     // Tia: View team records, export off.
-    t.leader
-        .post(
-            &permissions_action(&page.body, 1),
-            &[("records_scope", "team")],
-        )
-        .await;
+    let t = team(&app, Export::Off).await;
     let list = create_list(&t.member, "Leads").await;
     t.member
         .post(&format!("{list}/prospects"), &[("email", "a@acme.example")])
@@ -319,7 +277,7 @@ async fn the_import_report_names_duplicates_and_invalid_rows() {
 #[tokio::test(flavor = "multi_thread")]
 async fn verification_spends_one_shared_credit_per_address() {
     let app = spawn_app().await;
-    let t = team(&app).await;
+    let t = team(&app, Export::On).await;
     let list = create_list(&t.member, "Leads").await;
     let csv =
         "email\nok@acme.example\nx@nomx.test\ny@nowhere.test\nz@mailinator.com\nw@slow.test\n";
@@ -441,9 +399,9 @@ async fn lists_and_prospects_are_created_edited_and_deleted_by_their_owner() {
 #[tokio::test(flavor = "multi_thread")]
 async fn basic_plans_have_no_picker_and_team_urls_answer_404() {
     let app = spawn_app().await;
-    let t = team(&app).await;
+    let t = team(&app, Export::On).await;
     let list = create_list(&t.member, "Leads").await;
-    let max = user_id(&app, "max@example.com");
+    let max = t.member.id;
     t.leader
         .post("/account/billing/plan", &[("plan", "s")])
         .await;
@@ -464,7 +422,21 @@ async fn basic_plans_have_no_picker_and_team_urls_answer_404() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_record_permission_table_holds_over_http() {
     let app = spawn_app().await;
-    let t = team(&app).await;
+    // Extra roles: export off, a former member (Fay, who leaves below), an outsider,
+    // anonymous.
+    let (team, [member, teammate, export_off, former]) = app
+        .team(Plan::M)
+        .member("Max Member", View::Own, Export::On)
+        .member("Tia Teammate", View::Team, Export::On)
+        .member("Eli", View::Team, Export::Off)
+        .member("Fay", View::Team, Export::On)
+        .build()
+        .await;
+    let t = Team {
+        leader: team.leader,
+        member,
+        teammate,
+    };
     let list = create_list(&t.member, "Leads").await;
     let page = t
         .member
@@ -472,35 +444,6 @@ async fn the_record_permission_table_holds_over_http() {
         .await;
     let prospect = prospect_link(&page.body);
 
-    // Extra roles: export off, a former member, an outsider, anonymous.
-    let page = t.leader.get("/account/team").await;
-    let export_off = app.user("Eli", "eli@example.com").await;
-    t.leader
-        .post("/account/team/invitations", &[("email", "eli@example.com")])
-        .await;
-    let acc = export_off.get("/account").await;
-    export_off.post(&form_action(&acc.body, "/join"), &[]).await;
-    drop(page);
-    let page = t.leader.get("/account/team").await;
-    t.leader
-        .post(
-            &permissions_action(&page.body, 2),
-            &[("records_scope", "team")],
-        )
-        .await;
-    let former = app.user("Fay", "fay@example.com").await;
-    t.leader
-        .post("/account/team/invitations", &[("email", "fay@example.com")])
-        .await;
-    let acc = former.get("/account").await;
-    former.post(&form_action(&acc.body, "/join"), &[]).await;
-    let page = t.leader.get("/account/team").await;
-    t.leader
-        .post(
-            &permissions_action(&page.body, 3),
-            &[("records_scope", "team"), ("can_export", "on")],
-        )
-        .await;
     let formers_list = create_list(&former, "Fay's own").await;
     assert_eq!(
         t.leader.get(&formers_list).await.status,
@@ -523,19 +466,19 @@ async fn the_record_permission_table_holds_over_http() {
 
     // (who, view list, view prospect, export, rename, verify) → status
     let table: Vec<(&str, &Browser, [u16; 5])> = vec![
-        ("owner", &t.member, [200, 200, 200, 200, 200]),
+        ("owner", &t.member.browser, [200, 200, 200, 200, 200]),
         ("leader", &t.leader, [200, 200, 200, 403, 403]),
         (
             "member with View team records",
-            &t.teammate,
+            &t.teammate.browser,
             [200, 200, 200, 403, 403],
         ),
         (
             "member with export off",
-            &export_off,
+            &export_off.browser,
             [200, 200, 403, 403, 403],
         ),
-        ("former member", &former, [404, 404, 404, 404, 404]),
+        ("former member", &former.browser, [404, 404, 404, 404, 404]),
         ("outsider", &outsider, [404, 404, 404, 404, 404]),
     ];
     for (who, browser, expected) in &table {

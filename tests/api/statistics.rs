@@ -1,7 +1,7 @@
 //! Team statistics over HTTP, on a small data set made through the domain functions at
 //! known times, checked against figures worked out by hand.
 
-use crate::helpers::{Browser, Options, TestApp, form_action, spawn_app_with};
+use crate::helpers::{Export, Options, Plan, TestApp, View, spawn_app_with};
 use chrono::{Duration, NaiveDateTime};
 use dripteam::db::models::User;
 use dripteam::domain::campaigns::{self, senders, sending};
@@ -20,16 +20,6 @@ fn user(app: &TestApp, email: &str) -> User {
     dripteam::db::accounts::user_by_email(&mut app.conn(), email)
         .unwrap()
         .unwrap()
-}
-
-async fn join(app: &TestApp, leader: &Browser, name: &str, email: &str) -> Browser {
-    leader
-        .post("/account/team/invitations", &[("email", email)])
-        .await;
-    let member = app.user(name, email).await;
-    let page = member.get("/account").await;
-    member.post(&form_action(&page.body, "/join"), &[]).await;
-    member
 }
 
 /// A list of `n` prospects and a launched one-step campaign for `owner`, at `now`.
@@ -143,11 +133,14 @@ fn row(html: &str, name: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
     let app = spawn_app().await;
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    leader.post("/account/billing/plan", &[("plan", "m")]).await;
-    let _max = join(&app, &leader, "Max", "max@example.com").await;
-    let _mia = join(&app, &leader, "Mia", "mia@example.com").await;
-    let fay = join(&app, &leader, "Fay", "fay@example.com").await;
+    let (team, [_max, _mia, fay]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .member("Mia", View::Own, Export::On)
+        .member("Fay", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
     let now = app.clock.now();
     let (max, mia, fay_user) = (
         user(&app, "max@example.com"),
@@ -247,8 +240,8 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
 #[tokio::test(flavor = "multi_thread")]
 async fn events_on_the_first_and_last_second_of_a_period_count() {
     let app = spawn_app().await;
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    leader.post("/account/billing/plan", &[("plan", "m")]).await;
+    let (team, []) = app.team(Plan::M).build().await;
+    let leader = &team.leader;
     let lena = user(&app, "lena@example.com");
     let day = app.clock.now().date() - Duration::days(10);
     let first = day.and_hms_opt(0, 0, 0).unwrap();
@@ -288,7 +281,8 @@ async fn events_on_the_first_and_last_second_of_a_period_count() {
 #[tokio::test(flavor = "multi_thread")]
 async fn members_outsiders_and_basic_plans_are_refused_and_an_empty_team_shows_dashes() {
     let app = spawn_app().await;
-    let leader = app.user("Lena Leader", "lena@example.com").await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
     let page = leader.get("/account/team/statistics").await;
     assert_eq!(page.status, 403);
     assert!(page.contains("Available from plan M"));
@@ -314,7 +308,7 @@ async fn members_outsiders_and_basic_plans_are_refused_and_an_empty_team_shows_d
             .contains("href=\"/account/team/statistics\"")
     );
 
-    let member = join(&app, &leader, "Max", "max@example.com").await;
+    let member = team.join("Max", View::Own, Export::On).await;
     let page = member.get("/account/team/statistics").await;
     assert_eq!(page.status, 403);
     assert!(page.contains("for the team leader"));

@@ -1,35 +1,14 @@
 //! Teamwork over HTTP: My Team, invitations by email, Join team, Leave Team, remove,
 //! permissions, shared units and the locked team.
 
-use crate::helpers::{Browser, PASSWORD, TestApp, form_action, link_href, spawn_app};
-
-async fn leader_on(app: &TestApp, plan: &str) -> Browser {
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    if plan != "free" {
-        let page = leader
-            .post("/account/billing/plan", &[("plan", plan)])
-            .await;
-        assert!(page.contains("You are now on plan"), "{page:?}");
-    }
-    leader
-}
+use crate::helpers::{
+    Browser, Export, PASSWORD, Plan, TestApp, View, form_action, link_href, spawn_app,
+};
 
 async fn invite(leader: &Browser, email: &str) -> crate::helpers::Page {
     leader
         .post("/account/team/invitations", &[("email", email)])
         .await
-}
-
-/// Invites `email`, who signs up and joins with the in-app button.
-async fn member(app: &TestApp, leader: &Browser, name: &str, email: &str) -> Browser {
-    let page = invite(leader, email).await;
-    assert!(page.contains("Invitation sent to"), "{page:?}");
-    let browser = app.user(name, email).await;
-    let team = browser.get("/account/team").await;
-    let join = form_action(&team.body, "/join");
-    let page = browser.post(&join, &[]).await;
-    assert!(page.contains("You joined Lena Leader"), "{page:?}");
-    browser
 }
 
 fn membership_path(my_team_html: &str, nth: usize) -> String {
@@ -45,8 +24,9 @@ fn membership_path(my_team_html: &str, nth: usize) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_seed_flow_invite_by_email_sign_up_from_the_link_and_join() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "m").await;
-    let page = invite(&leader, " Max@Example.com ").await;
+    let (team, []) = app.team(Plan::M).build().await;
+    let leader = &team.leader;
+    let page = invite(leader, " Max@Example.com ").await;
     assert!(
         page.contains(
             "Your future team member will get an invitation email that they need to confirm."
@@ -128,10 +108,11 @@ async fn the_seed_flow_invite_by_email_sign_up_from_the_link_and_join() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_existing_account_logs_in_from_the_link_and_comes_back() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "free").await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
     let mia = app.user("Mia", "mia@example.com").await;
     mia.logout().await;
-    invite(&leader, "mia@example.com").await;
+    invite(leader, "mia@example.com").await;
     let link = app
         .smtp()
         .wait_for("mia@example.com", 1)
@@ -164,9 +145,10 @@ async fn an_existing_account_logs_in_from_the_link_and_comes_back() {
 #[tokio::test(flavor = "multi_thread")]
 async fn join_and_decline_with_the_in_app_buttons() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "free").await;
-    invite(&leader, "max@example.com").await;
-    invite(&leader, "dan@example.com").await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
+    invite(leader, "max@example.com").await;
+    invite(leader, "dan@example.com").await;
 
     let dan = app.user("Dan", "dan@example.com").await;
     let account = dan.get("/account").await;
@@ -179,7 +161,13 @@ async fn join_and_decline_with_the_in_app_buttons() {
     assert!(page.contains("You declined Lena Leader's invitation."));
     assert!(!dan.get("/account").await.contains("Join team"));
 
-    let max = member(&app, &leader, "Max", "max2@example.com").await;
+    // Max signs up with another address and joins from My Team.
+    let page = invite(leader, "max2@example.com").await;
+    assert!(page.contains("Invitation sent to"), "{page:?}");
+    let max = app.user("Max", "max2@example.com").await;
+    let mine = max.get("/account/team").await;
+    let page = max.post(&form_action(&mine.body, "/join"), &[]).await;
+    assert!(page.contains("You joined Lena Leader"), "{page:?}");
     assert!(
         max.get("/account/team")
             .await
@@ -199,15 +187,16 @@ async fn join_and_decline_with_the_in_app_buttons() {
 #[tokio::test(flavor = "multi_thread")]
 async fn resend_kills_the_old_link_and_cancel_kills_the_link() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "free").await;
-    let page = invite(&leader, "max@example.com").await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
+    let page = invite(leader, "max@example.com").await;
     let old_link = app
         .smtp()
         .wait_for("max@example.com", 1)
         .await
         .link("/invitations/");
 
-    let again = invite(&leader, "max@example.com").await;
+    let again = invite(leader, "max@example.com").await;
     assert!(again.contains("already pending. Use Resend"), "{again:?}");
 
     let page = leader.post(&form_action(&page.body, "/resend"), &[]).await;
@@ -240,8 +229,9 @@ async fn resend_kills_the_old_link_and_cancel_kills_the_link() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_invitation_expires_after_seven_days() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "free").await;
-    invite(&leader, "max@example.com").await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
+    invite(leader, "max@example.com").await;
     let link = app
         .smtp()
         .wait_for("max@example.com", 1)
@@ -261,8 +251,9 @@ async fn an_invitation_expires_after_seven_days() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_link_opened_by_another_account_changes_nothing() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "free").await;
-    invite(&leader, "max@example.com").await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
+    invite(leader, "max@example.com").await;
     let link = app
         .smtp()
         .wait_for("max@example.com", 1)
@@ -282,20 +273,21 @@ async fn a_link_opened_by_another_account_changes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn refusals_yourself_members_and_people_in_other_teams() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "free").await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
     assert!(
-        invite(&leader, "LENA@example.com")
+        invite(leader, "LENA@example.com")
             .await
             .contains("You cannot invite yourself.")
     );
     assert!(
-        invite(&leader, "not an address")
+        invite(leader, "not an address")
             .await
             .contains("Enter an email address")
     );
-    let max = member(&app, &leader, "Max", "max@example.com").await;
+    let max = team.join("Max", View::Own, Export::On).await;
     assert!(
-        invite(&leader, "max@example.com")
+        invite(leader, "max@example.com")
             .await
             .contains("already a member of your team")
     );
@@ -339,15 +331,15 @@ async fn refusals_yourself_members_and_people_in_other_teams() {
 #[tokio::test(flavor = "multi_thread")]
 async fn remove_and_leave_keep_history_and_allow_a_new_invitation() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "m").await;
-    let max = member(&app, &leader, "Max", "max@example.com").await;
-    let mia = member(&app, &leader, "Mia", "mia@example.com").await;
+    let (team, [max, mia]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .member("Mia", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
     // Max spends before leaving.
-    let max_user = dripteam::db::accounts::user_by_email(&mut app.conn(), "max@example.com")
-        .unwrap()
-        .unwrap();
-    dripteam::domain::billing::spend_credits(&mut app.conn(), max_user.id, 7, app.clock.now())
-        .unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max.id, 7, app.clock.now()).unwrap();
 
     let page = max.get("/account/team/leave").await;
     assert!(page.contains("Leave your team?"));
@@ -394,8 +386,12 @@ async fn remove_and_leave_keep_history_and_allow_a_new_invitation() {
 #[tokio::test(flavor = "multi_thread")]
 async fn permissions_change_on_m_and_are_refused_on_s() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "m").await;
-    let max = member(&app, &leader, "Max", "max@example.com").await;
+    let (team, [max]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
     let team = leader.get("/account/team").await;
     assert!(!team.contains("Available from plan M"));
     let member_path = membership_path(&team.body, 0);
@@ -446,20 +442,20 @@ async fn permissions_change_on_m_and_are_refused_on_s() {
 #[tokio::test(flavor = "multi_thread")]
 async fn members_see_the_team_figures_and_spend_the_shared_pool() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "s").await;
-    let max = member(&app, &leader, "Max", "max@example.com").await;
+    let (team, [max]) = app
+        .team(Plan::S)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
     let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
         .unwrap()
         .unwrap();
-    let max_user = dripteam::db::accounts::user_by_email(&mut app.conn(), "max@example.com")
-        .unwrap()
-        .unwrap();
     let now = app.clock.now();
-    dripteam::domain::billing::spend_credits(&mut app.conn(), max_user.id, 30, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max.id, 30, now).unwrap();
     dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 12, now).unwrap();
     for address in ["a@x.io", "b@x.io", "a@x.io"] {
-        dripteam::domain::billing::record_recipient(&mut app.conn(), max_user.id, address, now)
-            .unwrap();
+        dripteam::domain::billing::record_recipient(&mut app.conn(), max.id, address, now).unwrap();
     }
 
     let page = max.get("/account/team").await;
@@ -484,7 +480,7 @@ async fn members_see_the_team_figures_and_spend_the_shared_pool() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_exhausted_pool_says_when_it_renews() {
     let app = spawn_app().await;
-    leader_on(&app, "free").await;
+    app.team(Plan::Free).build::<0>().await;
     let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
         .unwrap()
         .unwrap();
@@ -503,25 +499,19 @@ async fn an_exhausted_pool_says_when_it_renews() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lapsed_plan_locks_the_team_until_renewed() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "m").await;
-    let max = member(&app, &leader, "Max", "max@example.com").await;
-    let team = leader.get("/account/team").await;
-    leader
-        .post(
-            &format!("{}/permissions", membership_path(&team.body, 0)),
-            &[("records_scope", "team")],
-        )
+    let (team, [max]) = app
+        .team(Plan::M)
+        .member("Max", View::Team, Export::Off)
+        .build()
         .await;
-    let max_user = dripteam::db::accounts::user_by_email(&mut app.conn(), "max@example.com")
-        .unwrap()
-        .unwrap();
+    let leader = &team.leader;
 
     app.clock.advance(chrono::Duration::days(40));
     let page = max.get("/account/team").await;
     assert!(page.contains("Your team is locked"), "{page:?}");
     assert!(page.contains("Ask your team leader to renew"));
     let refused =
-        dripteam::domain::billing::spend_credits(&mut app.conn(), max_user.id, 1, app.clock.now());
+        dripteam::domain::billing::spend_credits(&mut app.conn(), max.id, 1, app.clock.now());
     assert!(matches!(
         refused,
         Err(dripteam::domain::DomainError::TeamLocked)
@@ -536,8 +526,7 @@ async fn a_lapsed_plan_locks_the_team_until_renewed() {
             .await
             .contains("Your team is locked")
     );
-    dripteam::domain::billing::spend_credits(&mut app.conn(), max_user.id, 1, app.clock.now())
-        .unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max.id, 1, app.clock.now()).unwrap();
     assert!(
         leader
             .get("/account/team")
@@ -550,9 +539,13 @@ async fn a_lapsed_plan_locks_the_team_until_renewed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn foreign_ids_answer_404_and_forms_need_the_csrf_token() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "m").await;
-    member(&app, &leader, "Max", "max@example.com").await;
-    invite(&leader, "pending@example.com").await;
+    let (team, [_max]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
+    invite(leader, "pending@example.com").await;
     let team = leader.get("/account/team").await;
     let member_path = membership_path(&team.body, 0);
     let resend = form_action(&team.body, "/resend");
@@ -639,12 +632,13 @@ async fn leader_on_other(app: &TestApp) -> Browser {
 #[tokio::test(flavor = "multi_thread")]
 async fn invitation_sending_is_throttled_per_team() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "free").await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
     for n in 0..20 {
-        let page = invite(&leader, &format!("person{n}@example.com")).await;
+        let page = invite(leader, &format!("person{n}@example.com")).await;
         assert!(page.contains("Invitation sent"), "#{n}: {page:?}");
     }
-    let page = invite(&leader, "one-too-many@example.com").await;
+    let page = invite(leader, "one-too-many@example.com").await;
     assert!(
         page.contains("Please wait a while before sending more"),
         "{page:?}"
@@ -655,23 +649,15 @@ async fn invitation_sending_is_throttled_per_team() {
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_spends_never_overdraw_the_pool() {
     let app = spawn_app().await;
-    let leader = leader_on(&app, "s").await;
-    let mut members = Vec::new();
-    for n in 0..4 {
-        member(
-            &app,
-            &leader,
-            &format!("M{n}"),
-            &format!("m{n}@example.com"),
-        )
+    let (_team, members) = app
+        .team(Plan::S)
+        .member("M0", View::Own, Export::On)
+        .member("M1", View::Own, Export::On)
+        .member("M2", View::Own, Export::On)
+        .member("M3", View::Own, Export::On)
+        .build()
         .await;
-        members.push(
-            dripteam::db::accounts::user_by_email(&mut app.conn(), &format!("m{n}@example.com"))
-                .unwrap()
-                .unwrap()
-                .id,
-        );
-    }
+    let members: [i64; 4] = members.map(|m| m.id);
     let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
         .unwrap()
         .unwrap();

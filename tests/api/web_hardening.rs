@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use crate::helpers::{
-    Browser, Options, PASSWORD, TestApp, extract_csrf, form_action, spawn_app, spawn_app_with,
+    Export, Member, Options, PASSWORD, Plan, Team, TestApp, View, extract_csrf, form_action,
+    spawn_app, spawn_app_with,
 };
 
 /// A browser that does not follow redirects, so that a `Location` can be read as sent.
@@ -249,33 +250,23 @@ async fn private_pages_and_exports_are_never_cached() {
 }
 
 /// Leader on plan M, one member whose export the leader switched off, and the member's list.
-async fn team_with_export_off(app: &TestApp) -> (Browser, Browser, String) {
-    let leader = app.user("Lena Leader", "lena@example.com").await;
-    leader.post("/account/billing/plan", &[("plan", "m")]).await;
-    leader
-        .post("/account/team/invitations", &[("email", "max@example.com")])
+async fn team_with_export_off(app: &TestApp) -> (Team<'_>, Member, String) {
+    let (team, [member]) = app
+        .team(Plan::M)
+        .member("Max Member", View::Own, Export::Off)
+        .build()
         .await;
-    let member = app.user("Max Member", "max@example.com").await;
-    let page = member.get("/account").await;
-    member.post(&form_action(&page.body, "/join"), &[]).await;
-    let page = leader.get("/account/team").await;
-    let page = leader
-        .post(
-            &form_action(&page.body, "/permissions"),
-            &[("records_scope", "own")],
-        )
-        .await;
-    assert!(page.contains("export off"), "{page:?}");
     let list = member.post("/prospects/lists", &[("name", "Leads")]).await;
     let export = format!("{}/export.csv", list.url.replace(&app.address, ""));
     assert_eq!(member.get(&export).await.status, 403);
-    (leader, member, export)
+    (team, member, export)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_export_switched_off_holds_on_a_basic_plan_until_the_leader_allows_it_again() {
     let app = spawn_app().await;
-    let (leader, member, export) = team_with_export_off(&app).await;
+    let (team, member, export) = team_with_export_off(&app).await;
+    let leader = &team.leader;
 
     leader.post("/account/billing/plan", &[("plan", "s")]).await;
     assert_eq!(
@@ -313,7 +304,8 @@ async fn an_export_switched_off_holds_on_a_basic_plan_until_the_leader_allows_it
 #[tokio::test(flavor = "multi_thread")]
 async fn an_export_switched_off_holds_in_a_locked_team() {
     let app = spawn_app().await;
-    let (leader, member, export) = team_with_export_off(&app).await;
+    let (team, member, export) = team_with_export_off(&app).await;
+    let leader = &team.leader;
     app.clock.advance(chrono::Duration::days(40));
     assert!(member.get("/account").await.contains("locked"));
     assert_eq!(member.get(&export).await.status, 403);

@@ -1,10 +1,13 @@
 //! Test helpers: the real app on port 0 over a fresh database (SQLite by default, a new
 //! PostgreSQL database when TEST_DATABASE_URL is set), a real SMTP server that keeps what
 //! it receives, and a browser-like client (cookie jar, CSRF token read from the page,
-//! redirects followed).
-#![allow(dead_code)]
+//! redirects followed), a team builder (`team`), and the background jobs run one round
+//! at a time (`run_sender_once`, `deliver_outbox`, `poll_replies_once`).
 
 pub mod imap;
+mod team;
+
+pub use team::{Export, Member, Plan, Team, View};
 
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
@@ -18,6 +21,10 @@ use diesel::RunQueryDsl;
 use dripteam::clock::Clock;
 use dripteam::config::Settings;
 use dripteam::db::Pool;
+use dripteam::domain::campaigns::outbound::MailHosts;
+use dripteam::jobs::campaign_sender::{self, Transports};
+use dripteam::jobs::reply_poller::{self, PollSettings};
+use dripteam::mail::deliverer::{self, DeliverySettings};
 use dripteam::startup::Application;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -276,7 +283,8 @@ pub struct TestApp {
     pub pool: Pool,
     pub clock: Clock,
     pub smtp: Option<SmtpCapture>,
-    pub data_dir: tempfile::TempDir,
+    /// DATA_DIR, kept for the app's life.
+    _data_dir: tempfile::TempDir,
     vars: HashMap<String, String>,
     sender_poll: Duration,
     reply_poll: Duration,
@@ -309,6 +317,18 @@ impl Default for Options {
             extra: Vec::new(),
             sender_poll: Duration::from_millis(100),
             reply_poll: Duration::from_millis(200),
+        }
+    }
+}
+
+impl Options {
+    /// The campaign sender and the reply poller wait an hour between rounds: the test runs
+    /// their rounds itself (`run_sender_once`, `poll_replies_once`).
+    pub fn manual_rounds() -> Self {
+        Options {
+            sender_poll: Duration::from_secs(3600),
+            reply_poll: Duration::from_secs(3600),
+            ..Default::default()
         }
     }
 }
@@ -348,7 +368,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         pool: instance.pool.clone(),
         clock: instance.clock.clone(),
         smtp,
-        data_dir,
+        _data_dir: data_dir,
         vars,
         sender_poll: options.sender_poll,
         reply_poll: options.reply_poll,
@@ -358,11 +378,29 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 }
 
 /// One running app process (in this test process) over the test's database.
-pub struct Instance {
-    pub address: String,
-    pub pool: Pool,
-    pub clock: Clock,
+struct Instance {
+    address: String,
+    /// Where its emailed links point (its BASE_URL, or its bound port).
+    base_url: String,
+    pool: Pool,
+    clock: Clock,
     workers: Vec<tokio::task::AbortHandle>,
+    /// The campaign sender's transports between the rounds the test runs, as its job keeps them.
+    transports: tokio::sync::Mutex<Transports>,
+}
+
+/// The app's settings for these variables, with the tests' short job pauses.
+fn test_settings(
+    vars: &HashMap<String, String>,
+    sender_poll: Duration,
+    reply_poll: Duration,
+) -> Settings {
+    let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+    settings.outbox_poll = Duration::from_millis(50);
+    settings.outbox_retry_base = Duration::from_millis(200);
+    settings.sender_poll = sender_poll;
+    settings.reply_poll = reply_poll;
+    settings
 }
 
 fn start_instance(
@@ -371,19 +409,18 @@ fn start_instance(
     sender_poll: Duration,
     reply_poll: Duration,
 ) -> Instance {
-    let mut settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
-    settings.outbox_poll = Duration::from_millis(50);
-    settings.outbox_retry_base = Duration::from_millis(200);
-    settings.sender_poll = sender_poll;
-    settings.reply_poll = reply_poll;
+    let settings = test_settings(vars, sender_poll, reply_poll);
+    let hosts = MailHosts::from_setting(settings.allow_private_mail_hosts);
     let app = Application::build_with_resolver(settings, clock, Arc::new(fake_dns()))
         .expect("app starts");
     let instance = Instance {
         // Where the test connects: the bound port, whatever BASE_URL says.
         address: format!("http://127.0.0.1:{}", app.port),
+        base_url: app.base_url.clone(),
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         workers: app.workers.clone(),
+        transports: tokio::sync::Mutex::new(Transports::new(hosts)),
     };
     tokio::spawn(app.run_until_stopped());
     instance
@@ -403,24 +440,115 @@ impl TestApp {
         address
     }
 
+    /// The settings the app was started with.
+    fn settings(&self) -> Settings {
+        test_settings(&self.vars, self.sender_poll, self.reply_poll)
+    }
+
     pub fn secrets(&self) -> dripteam::crypto::SecretBox {
-        let settings = Settings::from_lookup(|k| self.vars.get(k).cloned()).unwrap();
-        dripteam::crypto::SecretBox::new(settings.secret_key.expose_secret())
+        dripteam::crypto::SecretBox::new(self.settings().secret_key.expose_secret())
     }
 
     /// Which mail server addresses this app allows (its ALLOW_PRIVATE_MAIL_HOSTS).
-    pub fn mail_hosts(&self) -> dripteam::domain::campaigns::outbound::MailHosts {
-        let settings = Settings::from_lookup(|k| self.vars.get(k).cloned()).unwrap();
-        dripteam::domain::campaigns::outbound::MailHosts::from_setting(
-            settings.allow_private_mail_hosts,
+    pub fn mail_hosts(&self) -> MailHosts {
+        MailHosts::from_setting(self.settings().allow_private_mail_hosts)
+    }
+
+    /// Runs one round of the campaign sender (`campaign_sender::tick`) as the app's job
+    /// does, with the transports kept from the previous round; returns how many emails
+    /// went out. The SMTP server has them when this returns. Start the app with
+    /// `Options::manual_rounds` so that its own sender does not claim them first.
+    pub async fn run_sender_once(&self) -> usize {
+        self.sender_round(&self.instances[0]).await
+    }
+
+    /// One round of the campaign sender on every instance at the same time (two app
+    /// processes whose timers fired together); returns how many emails went out in all.
+    pub async fn run_sender_once_everywhere(&self) -> usize {
+        let rounds = self.instances.iter().map(|i| self.sender_round(i));
+        futures_util::future::join_all(rounds).await.iter().sum()
+    }
+
+    async fn sender_round(&self, instance: &Instance) -> usize {
+        let mut transports = instance.transports.lock().await;
+        campaign_sender::tick(
+            &instance.pool,
+            &instance.clock,
+            &self.secrets(),
+            &instance.base_url,
+            &mut transports,
         )
+        .await
+        .expect("the campaign sender's round ends")
+    }
+
+    /// Delivers the outbox: runs the deliverer's round (`deliverer::deliver_due`) until no
+    /// email is due any more, including one the app's own deliverer is sending at that
+    /// moment; returns how many this call sent. Every email due now has been sent (or has
+    /// failed and waits for its retry) when this returns.
+    pub async fn deliver_outbox(&self) -> usize {
+        let settings = self.settings();
+        let delivery = DeliverySettings {
+            smtp_url: settings.smtp_url.expect("app started with SMTP"),
+            from: settings.mail_from,
+            poll_every: settings.outbox_poll,
+            retry_base: settings.outbox_retry_base,
+        };
+        let mailer = deliverer::transport_builder(delivery.smtp_url.expose_secret())
+            .unwrap()
+            .build();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut sent = 0;
+        loop {
+            sent += deliverer::deliver_due(&self.pool, &self.clock, &mailer, &delivery)
+                .await
+                .expect("the deliverer's round ends");
+            if self.outbox_due() == 0 {
+                return sent;
+            }
+            assert!(Instant::now() < deadline, "the outbox did not empty");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Outbox emails due now and not sent (claimed by a deliverer or not).
+    fn outbox_due(&self) -> i64 {
+        use diesel::prelude::*;
+        use dripteam::db::schema::outbox;
+        outbox::table
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::failed_at.is_null())
+            .filter(outbox::next_attempt_at.le(self.clock.now()))
+            .count()
+            .get_result(&mut self.conn())
+            .unwrap()
+    }
+
+    /// Runs one round of the reply poller (`reply_poller::tick`) with the job's settings;
+    /// returns each sender account's outcome. Start the app with `Options::manual_rounds`.
+    pub async fn poll_replies_once(&self) -> Vec<reply_poller::AccountOutcome> {
+        self.poll_replies_once_within(PollSettings::new(self.mail_hosts()).account_timeout)
+            .await
+    }
+
+    /// `poll_replies_once` with a time limit of `account_timeout` for each mailbox.
+    pub async fn poll_replies_once_within(
+        &self,
+        account_timeout: Duration,
+    ) -> Vec<reply_poller::AccountOutcome> {
+        let settings = PollSettings {
+            account_timeout,
+            ..PollSettings::new(self.mail_hosts())
+        };
+        reply_poller::tick(&self.pool, &self.clock, &self.secrets(), &settings)
+            .await
+            .expect("the reply poller's round ends")
     }
 
     /// The settings this app was started with, for starting the real binary beside it.
     pub fn env(&self) -> &HashMap<String, String> {
         &self.vars
     }
-
     pub fn database_url(&self) -> &str {
         &self.db.url
     }
@@ -524,10 +652,6 @@ impl TestApp {
         browser
             .post("/account/email/confirm", &[("token", &token)])
             .await
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.db.admin_url.is_some()
     }
 }
 

@@ -3,7 +3,6 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::models::CampaignMessage;
 use super::schema::{campaign_messages, message_links};
@@ -40,10 +39,10 @@ pub fn claim(conn: &mut AnyConnection, new: &NewClaim) -> Result<Option<i64>, Db
         ))
         .returning(campaign_messages::id)
         .get_result(conn);
-    match inserted {
+    match inserted.map_err(DbError::from) {
         Ok(id) => Ok(Some(id)),
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
-        Err(e) => Err(e.into()),
+        Err(DbError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

@@ -185,7 +185,7 @@ pub fn accept(
     });
     match joined {
         // The one-active-team index caught a join that raced another.
-        Err(e) if crate::domain::team::invitations::is_unique_violation(&e) => {
+        Err(DomainError::Db(crate::db::DbError::Conflict(_))) => {
             invalid("You are already a member of a team.")
         }
         Err(e) => Err(e),

@@ -3,7 +3,6 @@
 //! answer is in `invitation_answers`.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::db::models::{Invitation, Team, User};
 use crate::db::{AnyConnection, DbError, accounts, team as db};
@@ -19,16 +18,6 @@ pub const SENDS_PER_HOUR: i64 = 20;
 pub struct InviteSettings<'a> {
     pub base_url: &'a str,
     pub ttl_days: i64,
-}
-
-pub(super) fn is_unique_violation(e: &DomainError) -> bool {
-    matches!(
-        e,
-        DomainError::Db(DbError::Query(DieselError::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            _
-        )))
-    )
 }
 
 fn send_email(
@@ -109,7 +98,7 @@ pub fn invite(
         send_email(conn, leader, email, &token, expires_at, settings, now)
     });
     match sent {
-        Err(e) if is_unique_violation(&e) => {
+        Err(DomainError::Db(DbError::Conflict(_))) => {
             invalid(format!("An invitation to {email} is already pending."))
         }
         Err(e) => Err(e),

@@ -17,6 +17,7 @@ pub mod statistics;
 pub mod team;
 pub mod transfer;
 pub mod usage;
+pub mod values;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;

@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::models::{Invitation, Team, User};
+use crate::db::values::{ActivityKind, InvitationStatus};
 use crate::db::{AnyConnection, DbError, accounts, team as db};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::accounts::tokens;
@@ -94,7 +95,15 @@ pub fn invite(
                 now,
             },
         )?;
-        db::insert_activity(conn, team.id, leader.id, email, "invited", "", now)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            email,
+            ActivityKind::Invited,
+            "",
+            now,
+        )?;
         send_email(conn, leader, email, &token, expires_at, settings, now)
     });
     match sent {
@@ -117,7 +126,7 @@ fn own_pending(
     let invitation = db::invitation_by_id(conn, invitation_id)?.ok_or(DomainError::NotFound)?;
     let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
     policy::may_manage_team(leader, &team)?;
-    if invitation.status != "pending" {
+    if invitation.status != InvitationStatus::Pending {
         return invalid("This invitation is no longer pending.");
     }
     Ok((team, invitation))
@@ -143,7 +152,7 @@ pub fn resend(
             team.id,
             leader.id,
             &invitation.email,
-            "resent",
+            ActivityKind::Resent,
             "",
             now,
         )?;
@@ -171,7 +180,7 @@ pub fn cancel(
 ) -> DomainResult<String> {
     let (team, invitation) = own_pending(conn, leader, invitation_id)?;
     crate::db::write_transaction(conn, |conn| {
-        if !db::close_invitation(conn, invitation.id, "cancelled", now)? {
+        if !db::close_invitation(conn, invitation.id, InvitationStatus::Cancelled, now)? {
             return invalid("This invitation is no longer pending.");
         }
         db::insert_activity(
@@ -179,7 +188,7 @@ pub fn cancel(
             team.id,
             leader.id,
             &invitation.email,
-            "cancelled",
+            ActivityKind::Cancelled,
             "",
             now,
         )?;

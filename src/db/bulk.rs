@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{campaign_messages, campaign_recipients, memberships, prospects, users};
+use super::values::{MessageStatus, RecipientStatus, RecordsScope};
 use super::{AnyConnection, DbError};
 
 /// Rows per INSERT statement (SQLite allows 32,766 bound values per statement).
@@ -75,7 +76,7 @@ pub fn memberships(
                 (
                     memberships::team_id.eq(team_id),
                     memberships::user_id.eq(id),
-                    memberships::records_scope.eq("team"),
+                    memberships::records_scope.eq(RecordsScope::TeamRecords),
                     memberships::joined_at.eq(now),
                 )
             })
@@ -135,7 +136,7 @@ pub fn finished_recipients(
                     campaign_recipients::campaign_id.eq(campaign_id),
                     campaign_recipients::prospect_id.eq(id),
                     campaign_recipients::email.eq(email),
-                    campaign_recipients::status.eq("finished"),
+                    campaign_recipients::status.eq(RecipientStatus::Finished),
                     campaign_recipients::created_at.eq(now),
                 )
             })
@@ -182,7 +183,7 @@ pub fn sent_emails(conn: &mut AnyConnection, rows: &[SentEmail]) -> Result<(), D
                         campaign_messages::tracking_token.eq(&m.token),
                     ),
                     (
-                        campaign_messages::status.eq("sent"),
+                        campaign_messages::status.eq(MessageStatus::Sent),
                         campaign_messages::attempts.eq(1),
                         campaign_messages::claimed_at.eq(m.sent_at),
                         campaign_messages::sent_at.eq(Some(m.sent_at)),

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::models::{Campaign, CampaignRecipient, CampaignStep};
 use super::schema::{campaign_messages, campaign_recipients, campaign_steps, campaigns, prospects};
+use super::values::{CampaignStatus, RecipientStatus};
 use super::{AnyConnection, DbError};
 
 pub fn insert(
@@ -55,7 +56,7 @@ pub fn count_using_list(conn: &mut AnyConnection, list_id: i64) -> Result<i64, D
 
 pub fn active_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, DbError> {
     Ok(campaigns::table
-        .filter(campaigns::status.eq("active"))
+        .filter(campaigns::status.eq(CampaignStatus::Active))
         .order(campaigns::id)
         .select(campaigns::id)
         .load(conn)?)
@@ -65,8 +66,8 @@ pub fn active_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, DbError> {
 pub fn set_status(
     conn: &mut AnyConnection,
     id: i64,
-    from: &[&str],
-    to: &str,
+    from: &[CampaignStatus],
+    to: CampaignStatus,
     reason: &str,
 ) -> Result<bool, DbError> {
     let changed = diesel::update(
@@ -196,7 +197,7 @@ pub fn due_recipients(
 ) -> Result<Vec<CampaignRecipient>, DbError> {
     Ok(campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
-        .filter(campaign_recipients::status.eq("active"))
+        .filter(campaign_recipients::status.eq(RecipientStatus::Active))
         .filter(campaign_recipients::next_due_at.le(now))
         .order(campaign_recipients::id)
         .limit(limit)
@@ -235,7 +236,11 @@ pub fn advance_recipient(
     next_step: i32,
     due: Option<NaiveDateTime>,
 ) -> Result<(), DbError> {
-    let status = if due.is_some() { "active" } else { "finished" };
+    let status = if due.is_some() {
+        RecipientStatus::Active
+    } else {
+        RecipientStatus::Finished
+    };
     diesel::update(campaign_recipients::table.find(id))
         .set((
             campaign_recipients::next_step.eq(next_step),
@@ -246,8 +251,12 @@ pub fn advance_recipient(
     Ok(())
 }
 
-/// Stops the recipient's later steps (`replied`, `failed`, `unconfirmed`).
-pub fn stop_recipient(conn: &mut AnyConnection, id: i64, status: &str) -> Result<(), DbError> {
+/// Stops the recipient's later steps (`Replied`, `Failed`, `Unconfirmed`).
+pub fn stop_recipient(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: RecipientStatus,
+) -> Result<(), DbError> {
     diesel::update(campaign_recipients::table.find(id))
         .set((
             campaign_recipients::status.eq(status),
@@ -261,12 +270,12 @@ pub fn stop_recipient(conn: &mut AnyConnection, id: i64, status: &str) -> Result
 pub fn recipient_counts(
     conn: &mut AnyConnection,
     campaign_id: i64,
-) -> Result<HashMap<String, i64>, DbError> {
+) -> Result<HashMap<RecipientStatus, i64>, DbError> {
     Ok(campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .group_by(campaign_recipients::status)
         .select((campaign_recipients::status, count_star()))
-        .load::<(String, i64)>(conn)?
+        .load::<(RecipientStatus, i64)>(conn)?
         .into_iter()
         .collect())
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::models::Import;
 use super::schema::imports;
+use super::values::ImportStatus;
 use super::{AnyConnection, DbError};
 
 pub fn insert(
@@ -22,7 +23,7 @@ pub fn insert(
             imports::owner_id.eq(owner_id),
             imports::file_name.eq(file_name),
             imports::content.eq(content),
-            imports::status.eq("uploaded"),
+            imports::status.eq(ImportStatus::Uploaded),
             imports::total_rows.eq(total_rows),
             imports::created_at.eq(now),
             imports::updated_at.eq(now),
@@ -43,8 +44,8 @@ pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Import>, DbErro
 pub fn transition(
     conn: &mut AnyConnection,
     id: i64,
-    from: &str,
-    to: &str,
+    from: ImportStatus,
+    to: ImportStatus,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let changed = diesel::update(imports::table.find(id).filter(imports::status.eq(from)))
@@ -63,10 +64,10 @@ pub fn queue(
     let changed = diesel::update(
         imports::table
             .find(id)
-            .filter(imports::status.eq("uploaded")),
+            .filter(imports::status.eq(ImportStatus::Uploaded)),
     )
     .set((
-        imports::status.eq("queued"),
+        imports::status.eq(ImportStatus::Queued),
         imports::mapping.eq(mapping),
         imports::updated_at.eq(now),
     ))
@@ -74,8 +75,8 @@ pub fn queue(
     Ok(changed == 1)
 }
 
-/// Ids of the imports waiting in `status` (queued), oldest first.
-pub fn ids_in_status(conn: &mut AnyConnection, status: &str) -> Result<Vec<i64>, DbError> {
+/// Ids of the imports in `status` (queued), oldest first.
+pub fn ids_in_status(conn: &mut AnyConnection, status: ImportStatus) -> Result<Vec<i64>, DbError> {
     Ok(imports::table
         .filter(imports::status.eq(status))
         .order(imports::id)
@@ -100,7 +101,7 @@ pub fn set_checked(
 
 /// How an import ended: its final status, the counts and the report shown on its page.
 pub struct Outcome<'a> {
-    pub status: &'a str,
+    pub status: ImportStatus,
     pub imported: i32,
     pub duplicates: i32,
     pub report: &'a str,
@@ -111,7 +112,7 @@ pub struct Outcome<'a> {
 pub fn finish(
     conn: &mut AnyConnection,
     id: i64,
-    from: &str,
+    from: ImportStatus,
     outcome: &Outcome,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {

@@ -3,11 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::models::CampaignMessage;
 use super::schema::{campaign_messages, message_links};
 pub use super::statistics::Event;
+use super::values::MessageStatus;
 use super::{AnyConnection, DbError};
 
 pub struct NewClaim<'a> {
@@ -35,15 +35,15 @@ pub fn claim(conn: &mut AnyConnection, new: &NewClaim) -> Result<Option<i64>, Db
             campaign_messages::recipient_email.eq(new.email),
             campaign_messages::message_id.eq(new.message_id),
             campaign_messages::tracking_token.eq(new.tracking_token),
-            campaign_messages::status.eq("claimed"),
+            campaign_messages::status.eq(MessageStatus::Claimed),
             campaign_messages::claimed_at.eq(new.now),
         ))
         .returning(campaign_messages::id)
         .get_result(conn);
-    match inserted {
+    match inserted.map_err(DbError::from) {
         Ok(id) => Ok(Some(id)),
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
-        Err(e) => Err(e.into()),
+        Err(DbError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -76,7 +76,7 @@ pub fn by_message_ids(
         .load(conn)?)
 }
 
-pub fn set_status(conn: &mut AnyConnection, id: i64, status: &str) -> Result<(), DbError> {
+pub fn set_status(conn: &mut AnyConnection, id: i64, status: MessageStatus) -> Result<(), DbError> {
     diesel::update(campaign_messages::table.find(id))
         .set(campaign_messages::status.eq(status))
         .execute(conn)?;
@@ -86,7 +86,7 @@ pub fn set_status(conn: &mut AnyConnection, id: i64, status: &str) -> Result<(),
 pub fn mark_sent(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(campaign_messages::table.find(id))
         .set((
-            campaign_messages::status.eq("sent"),
+            campaign_messages::status.eq(MessageStatus::Sent),
             campaign_messages::sent_at.eq(now),
             campaign_messages::attempts.eq(campaign_messages::attempts + 1),
             campaign_messages::last_error.eq(""),
@@ -95,7 +95,7 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Resul
     Ok(())
 }
 
-/// A failed attempt: `retry` at `retry_at`, or `failed` for good when `retry_at` is None.
+/// A failed attempt: `Retry` at `retry_at`, or `Failed` for good when `retry_at` is None.
 pub fn mark_attempt_failed(
     conn: &mut AnyConnection,
     id: i64,
@@ -103,9 +103,9 @@ pub fn mark_attempt_failed(
     retry_at: Option<NaiveDateTime>,
 ) -> Result<(), DbError> {
     let status = if retry_at.is_some() {
-        "retry"
+        MessageStatus::Retry
     } else {
-        "failed"
+        MessageStatus::Failed
     };
     diesel::update(campaign_messages::table.find(id))
         .set((
@@ -123,7 +123,7 @@ pub fn release(conn: &mut AnyConnection, id: i64) -> Result<(), DbError> {
     diesel::delete(
         campaign_messages::table
             .find(id)
-            .filter(campaign_messages::status.eq("claimed")),
+            .filter(campaign_messages::status.eq(MessageStatus::Claimed)),
     )
     .execute(conn)?;
     Ok(())
@@ -135,7 +135,7 @@ pub fn due_retries(
     limit: i64,
 ) -> Result<Vec<CampaignMessage>, DbError> {
     Ok(campaign_messages::table
-        .filter(campaign_messages::status.eq("retry"))
+        .filter(campaign_messages::status.eq(MessageStatus::Retry))
         .filter(campaign_messages::next_attempt_at.le(now))
         .order(campaign_messages::id)
         .limit(limit)
@@ -148,10 +148,10 @@ pub fn reclaim(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<
     let changed = diesel::update(
         campaign_messages::table
             .find(id)
-            .filter(campaign_messages::status.eq("retry")),
+            .filter(campaign_messages::status.eq(MessageStatus::Retry)),
     )
     .set((
-        campaign_messages::status.eq("claimed"),
+        campaign_messages::status.eq(MessageStatus::Claimed),
         campaign_messages::claimed_at.eq(now),
     ))
     .execute(conn)?;
@@ -164,7 +164,7 @@ pub fn stale_claims(
     before: NaiveDateTime,
 ) -> Result<Vec<CampaignMessage>, DbError> {
     Ok(campaign_messages::table
-        .filter(campaign_messages::status.eq("claimed"))
+        .filter(campaign_messages::status.eq(MessageStatus::Claimed))
         .filter(campaign_messages::claimed_at.lt(before))
         .select(CampaignMessage::as_select())
         .load(conn)?)
@@ -179,7 +179,7 @@ pub fn sent_by_sender_since(
     Ok(campaign_messages::table
         .filter(campaign_messages::sender_id.eq(sender_id))
         .filter(campaign_messages::claimed_at.ge(since))
-        .filter(campaign_messages::status.ne("failed"))
+        .filter(campaign_messages::status.ne(MessageStatus::Failed))
         .count()
         .get_result(conn)?)
 }
@@ -265,16 +265,18 @@ pub fn campaign_counts(
             count(campaign_messages::replied_at),
         ))
         .first(conn)?;
-    let by_status: Vec<(String, i64)> = campaign_messages::table
+    let by_status: Vec<(MessageStatus, i64)> = campaign_messages::table
         .filter(campaign_messages::campaign_id.eq(campaign_id))
-        .filter(campaign_messages::status.eq_any(["failed", "unconfirmed"]))
+        .filter(
+            campaign_messages::status.eq_any([MessageStatus::Failed, MessageStatus::Unconfirmed]),
+        )
         .group_by(campaign_messages::status)
         .select((campaign_messages::status, count_star()))
         .load(conn)?;
-    let of = |s: &str| {
+    let of = |s: MessageStatus| {
         by_status
             .iter()
-            .find(|(status, _)| status == s)
+            .find(|(status, _)| *status == s)
             .map_or(0, |(_, n)| *n)
     };
     Ok(CampaignCounts {
@@ -282,8 +284,8 @@ pub fn campaign_counts(
         opened,
         clicked,
         replied,
-        failed: of("failed"),
-        unconfirmed: of("unconfirmed"),
+        failed: of(MessageStatus::Failed),
+        unconfirmed: of(MessageStatus::Unconfirmed),
     })
 }
 

@@ -17,6 +17,7 @@ pub mod statistics;
 pub mod team;
 pub mod transfer;
 pub mod usage;
+pub mod values;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
@@ -35,11 +36,17 @@ pub enum AnyConnection {
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
 
-/// Errors of the database layer: the query failed or no connection could be had.
+/// Errors of the database layer: a write conflicted with a unique index, the query failed,
+/// or no connection could be had.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
+    /// A write broke a unique index (two requests racing for one address, one pending
+    /// invitation, one active membership): the caller decides what the user is told. Carries
+    /// the database's message for the log.
+    #[error("conflicts with an existing row: {0}")]
+    Conflict(String),
     #[error("query failed: {0}")]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
     #[error("no database connection: {0}")]
     Pool(#[from] r2d2::PoolError),
     #[error("cannot open the database: {0}")]
@@ -48,6 +55,19 @@ pub enum DbError {
     Migration(String),
     #[error("database task failed: {0}")]
     Task(String),
+}
+
+/// The one place that tells a unique-index violation from other failures.
+impl From<diesel::result::Error> for DbError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                info,
+            ) => DbError::Conflict(info.message().to_string()),
+            other => DbError::Query(other),
+        }
+    }
 }
 
 /// Which backend a `DATABASE_URL` names, and what to hand to that backend's driver.
@@ -254,14 +274,16 @@ pub fn write_transaction<T, E>(
     body: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
-    E: From<diesel::result::Error>,
+    E: From<DbError>,
 {
     match conn {
         AnyConnection::Sqlite(lite) => {
-            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?
+            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
+                .map_err(DbError::from)?
         }
         AnyConnection::Postgresql(_) => {
-            <AnyConnection as Connection>::TransactionManager::begin_transaction(conn)?
+            <AnyConnection as Connection>::TransactionManager::begin_transaction(conn)
+                .map_err(DbError::from)?
         }
     }
     let outcome = body(conn);
@@ -270,15 +292,17 @@ where
 
 fn finish_transaction<T, E>(conn: &mut AnyConnection, outcome: Result<T, E>) -> Result<T, E>
 where
-    E: From<diesel::result::Error>,
+    E: From<DbError>,
 {
     match outcome {
         Ok(value) => {
-            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)
+                .map_err(DbError::from)?;
             Ok(value)
         }
         Err(e) => {
-            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)
+                .map_err(DbError::from)?;
             Err(e)
         }
     }
@@ -293,21 +317,24 @@ pub fn locked_transaction<T, E>(
     body: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
-    E: From<diesel::result::Error>,
+    E: From<DbError>,
 {
     match conn {
         AnyConnection::Sqlite(lite) => {
-            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
+            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
+                .map_err(DbError::from)?;
         }
         AnyConnection::Postgresql(_) => {
-            <AnyConnection as Connection>::TransactionManager::begin_transaction(conn)?;
+            <AnyConnection as Connection>::TransactionManager::begin_transaction(conn)
+                .map_err(DbError::from)?;
             let lock = diesel::sql_query(format!(
                 "SELECT id FROM users WHERE id = {lock_user_id} FOR UPDATE"
             ))
             .execute(conn);
             if let Err(e) = lock {
-                <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
-                return Err(e.into());
+                <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)
+                    .map_err(DbError::from)?;
+                return Err(DbError::from(e).into());
             }
         }
     }

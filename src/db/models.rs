@@ -4,6 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::*;
+use super::values::{
+    ActivityKind, CampaignStatus, ImportStatus, InvitationStatus, MembershipEnd, MessageStatus,
+    RecipientStatus, RecordsScope, Verdict,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -118,10 +122,10 @@ pub struct Membership {
     pub team_id: i64,
     pub user_id: i64,
     pub can_export: bool,
-    pub records_scope: String,
+    pub records_scope: RecordsScope,
     pub joined_at: NaiveDateTime,
     pub ended_at: Option<NaiveDateTime>,
-    pub end_reason: Option<String>,
+    pub end_reason: Option<MembershipEnd>,
     pub credit_cap: Option<i32>,
     pub recipient_cap: Option<i32>,
 }
@@ -133,7 +137,7 @@ pub struct Invitation {
     pub team_id: i64,
     pub email: String,
     pub token_hash: String,
-    pub status: String,
+    pub status: InvitationStatus,
     pub expires_at: NaiveDateTime,
     pub last_sent_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -148,7 +152,7 @@ pub struct ActivityRow {
     pub team_id: i64,
     pub actor_id: i64,
     pub subject_email: String,
-    pub action: String,
+    pub action: ActivityKind,
     pub detail: String,
     pub created_at: NaiveDateTime,
 }
@@ -173,7 +177,7 @@ pub struct Prospect {
     pub last_name: String,
     pub company: String,
     pub position: String,
-    pub verification: Option<String>,
+    pub verification: Option<Verdict>,
     pub verification_detail: String,
     pub verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -207,7 +211,7 @@ pub struct Import {
     pub owner_id: i64,
     pub file_name: String,
     pub content: String,
-    pub status: String,
+    pub status: ImportStatus,
     pub total_rows: i32,
     pub checked_rows: i32,
     pub imported: i32,
@@ -276,7 +280,7 @@ pub struct Campaign {
     pub name: String,
     pub sender_id: i64,
     pub list_id: i64,
-    pub status: String,
+    pub status: CampaignStatus,
     pub status_reason: String,
     pub created_at: NaiveDateTime,
     pub launched_at: Option<NaiveDateTime>,
@@ -302,7 +306,7 @@ pub struct CampaignRecipient {
     pub email: String,
     pub next_step: i32,
     pub next_due_at: Option<NaiveDateTime>,
-    pub status: String,
+    pub status: RecipientStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -318,7 +322,7 @@ pub struct CampaignMessage {
     pub recipient_email: String,
     pub message_id: String,
     pub tracking_token: String,
-    pub status: String,
+    pub status: MessageStatus,
     pub attempts: i32,
     pub last_error: String,
     pub claimed_at: NaiveDateTime,

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::models::{CustomField, Prospect, ProspectFields, ProspectList};
 use super::schema::{custom_fields, prospect_field_values, prospect_lists, prospects};
+use super::values::Verdict;
 use super::{AnyConnection, DbError};
 
 pub fn insert_list(
@@ -148,7 +149,7 @@ pub fn delete_prospect(conn: &mut AnyConnection, id: i64) -> Result<(), DbError>
 pub fn set_verification(
     conn: &mut AnyConnection,
     id: i64,
-    result: &str,
+    result: Verdict,
     detail: &str,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {

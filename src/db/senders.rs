@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::models::{SenderAccount, SenderSettings};
 use super::schema::{campaigns, sender_accounts};
+use super::values::CampaignStatus;
 use super::{AnyConnection, DbError};
 
 pub fn insert(
@@ -117,7 +118,7 @@ pub fn advance_imap_uid(conn: &mut AnyConnection, id: i64, uid: i64) -> Result<(
 pub fn count_campaigns_using(
     conn: &mut AnyConnection,
     id: i64,
-    statuses: &[&str],
+    statuses: &[CampaignStatus],
 ) -> Result<i64, DbError> {
     Ok(campaigns::table
         .filter(campaigns::sender_id.eq(id))

@@ -8,6 +8,7 @@ use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
 
 use super::schema::{campaign_messages, prospects, usage_ledger};
+use super::values::Unit;
 use super::{AnyConnection, DbError};
 
 /// Per owner: emails sent in the range and the distinct recipients they went to.
@@ -97,8 +98,8 @@ pub fn units_used(
     payer_id: i64,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> Result<Vec<(i64, String, i64)>, DbError> {
-    let rows: Vec<(i64, String, Option<i64>)> = usage_ledger::table
+) -> Result<Vec<(i64, Unit, i64)>, DbError> {
+    let rows: Vec<(i64, Unit, Option<i64>)> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
         .filter(usage_ledger::created_at.ge(from))
         .filter(usage_ledger::created_at.lt(to))

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::models::{ActivityRow, Invitation, Membership, Team, User};
 use super::schema::{invitations, memberships, team_activity, teams, users};
+use super::values::{ActivityKind, InvitationStatus, MembershipEnd, RecordsScope};
 use super::{AnyConnection, DbError};
 
 pub fn team_by_leader(conn: &mut AnyConnection, leader_id: i64) -> Result<Option<Team>, DbError> {
@@ -113,7 +114,7 @@ pub fn insert_membership(
 pub fn end_membership(
     conn: &mut AnyConnection,
     id: i64,
-    reason: &str,
+    reason: MembershipEnd,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let changed = diesel::update(
@@ -133,7 +134,7 @@ pub fn set_member_permissions(
     conn: &mut AnyConnection,
     id: i64,
     can_export: bool,
-    records_scope: &str,
+    records_scope: RecordsScope,
 ) -> Result<(), DbError> {
     diesel::update(memberships::table.find(id))
         .set((
@@ -167,7 +168,7 @@ pub fn invitations_due_a_reminder(
     now: NaiveDateTime,
 ) -> Result<Vec<Invitation>, DbError> {
     Ok(invitations::table
-        .filter(invitations::status.eq("pending"))
+        .filter(invitations::status.eq(InvitationStatus::Pending))
         .filter(invitations::reminders_sent.lt(reminders))
         .filter(invitations::last_sent_at.le(sent_before))
         .filter(invitations::expires_at.gt(now))
@@ -180,7 +181,7 @@ pub fn claim_reminder(conn: &mut AnyConnection, id: i64, reminders: i32) -> Resu
     let changed = diesel::update(
         invitations::table
             .find(id)
-            .filter(invitations::status.eq("pending"))
+            .filter(invitations::status.eq(InvitationStatus::Pending))
             .filter(invitations::reminders_sent.lt(reminders)),
     )
     .set(invitations::reminders_sent.eq(reminders))
@@ -237,7 +238,7 @@ pub fn pending_invitation(
     Ok(invitations::table
         .filter(invitations::team_id.eq(team_id))
         .filter(invitations::email.eq(email))
-        .filter(invitations::status.eq("pending"))
+        .filter(invitations::status.eq(InvitationStatus::Pending))
         .select(Invitation::as_select())
         .first(conn)
         .optional()?)
@@ -249,7 +250,7 @@ pub fn pending_invitations_of_team(
 ) -> Result<Vec<Invitation>, DbError> {
     Ok(invitations::table
         .filter(invitations::team_id.eq(team_id))
-        .filter(invitations::status.eq("pending"))
+        .filter(invitations::status.eq(InvitationStatus::Pending))
         .order(invitations::id)
         .select(Invitation::as_select())
         .load(conn)?)
@@ -263,7 +264,7 @@ pub fn pending_invitations_for(
     Ok(invitations::table
         .inner_join(teams::table.inner_join(users::table))
         .filter(invitations::email.eq(email))
-        .filter(invitations::status.eq("pending"))
+        .filter(invitations::status.eq(InvitationStatus::Pending))
         .order(invitations::id)
         .select((Invitation::as_select(), User::as_select()))
         .load(conn)?)
@@ -273,13 +274,13 @@ pub fn pending_invitations_for(
 pub fn close_invitation(
     conn: &mut AnyConnection,
     id: i64,
-    status: &str,
+    status: InvitationStatus,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let changed = diesel::update(
         invitations::table
             .find(id)
-            .filter(invitations::status.eq("pending")),
+            .filter(invitations::status.eq(InvitationStatus::Pending)),
     )
     .set((
         invitations::status.eq(status),
@@ -300,7 +301,7 @@ pub fn replace_invitation_token(
     let changed = diesel::update(
         invitations::table
             .find(id)
-            .filter(invitations::status.eq("pending")),
+            .filter(invitations::status.eq(InvitationStatus::Pending)),
     )
     .set((
         invitations::token_hash.eq(token_hash),
@@ -316,7 +317,7 @@ pub fn insert_activity(
     team_id: i64,
     actor_id: i64,
     subject_email: &str,
-    action: &str,
+    action: ActivityKind,
     detail: &str,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -356,7 +357,7 @@ pub fn invitations_sent_since(
 ) -> Result<i64, DbError> {
     Ok(team_activity::table
         .filter(team_activity::team_id.eq(team_id))
-        .filter(team_activity::action.eq_any(["invited", "resent"]))
+        .filter(team_activity::action.eq_any([ActivityKind::Invited, ActivityKind::Resent]))
         .filter(team_activity::created_at.gt(since))
         .count()
         .get_result(conn)?)

@@ -4,6 +4,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::schema::{campaigns, prospect_lists, prospects};
+use super::values::CampaignStatus;
 use super::{AnyConnection, DbError};
 
 /// What a user owns: (prospect lists, prospects, campaigns, active campaigns).
@@ -22,7 +23,7 @@ pub fn owned(conn: &mut AnyConnection, owner_id: i64) -> Result<(i64, i64, i64, 
         .first(conn)?;
     let active = campaigns::table
         .filter(campaigns::owner_id.eq(owner_id))
-        .filter(campaigns::status.eq("active"))
+        .filter(campaigns::status.eq(CampaignStatus::Active))
         .select(count_star())
         .first(conn)?;
     Ok((lists, prospects, campaigns_all, active))
@@ -45,10 +46,10 @@ pub fn move_records(
     diesel::update(
         campaigns::table
             .filter(campaigns::owner_id.eq(from))
-            .filter(campaigns::status.eq("active")),
+            .filter(campaigns::status.eq(CampaignStatus::Active)),
     )
     .set((
-        campaigns::status.eq("paused"),
+        campaigns::status.eq(CampaignStatus::Paused),
         campaigns::status_reason.eq(reason),
     ))
     .execute(conn)?;

@@ -5,13 +5,14 @@ use diesel::dsl::sum;
 use diesel::prelude::*;
 
 use super::schema::{usage_alerts, usage_ledger};
+use super::values::{AlertKind, Unit};
 use super::{AnyConnection, DbError};
 
 pub struct NewSpend<'a> {
     pub payer_id: i64,
     pub user_id: i64,
     pub team_id: Option<i64>,
-    pub kind: &'a str,
+    pub kind: Unit,
     pub amount: i32,
     pub recipient_email: Option<&'a str>,
     pub period_start: NaiveDateTime,
@@ -39,7 +40,7 @@ pub fn pool_used(
     conn: &mut AnyConnection,
     payer_id: i64,
     period_start: NaiveDateTime,
-    kind: &str,
+    kind: Unit,
 ) -> Result<i64, DbError> {
     let total: Option<i64> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
@@ -59,7 +60,7 @@ pub fn recipient_counted(
     let found: i64 = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
         .filter(usage_ledger::period_start.eq(period_start))
-        .filter(usage_ledger::kind.eq("recipient"))
+        .filter(usage_ledger::kind.eq(Unit::Recipient))
         .filter(usage_ledger::recipient_email.eq(email))
         .count()
         .get_result(conn)?;
@@ -71,8 +72,8 @@ pub fn pool_used_by_member(
     conn: &mut AnyConnection,
     payer_id: i64,
     period_start: NaiveDateTime,
-) -> Result<Vec<(i64, String, i64)>, DbError> {
-    let rows: Vec<(i64, String, Option<i64>)> = usage_ledger::table
+) -> Result<Vec<(i64, Unit, i64)>, DbError> {
+    let rows: Vec<(i64, Unit, Option<i64>)> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
         .filter(usage_ledger::period_start.eq(period_start))
         .group_by((usage_ledger::user_id, usage_ledger::kind))
@@ -94,7 +95,7 @@ pub fn member_used(
     payer_id: i64,
     user_id: i64,
     period_start: NaiveDateTime,
-    kind: &str,
+    kind: Unit,
 ) -> Result<i64, DbError> {
     let total: Option<i64> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
@@ -111,7 +112,7 @@ pub fn record_alert(
     conn: &mut AnyConnection,
     payer_id: i64,
     user_id: i64,
-    kind: &str,
+    kind: AlertKind,
     period_start: NaiveDateTime,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {

@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 use super::DEMO_PASSWORD;
 use crate::crypto::SecretBox;
 use crate::db::bulk::{self, SentEmail};
+use crate::db::values::CampaignStatus;
 use crate::db::{
     AnyConnection, accounts as db_accounts, campaigns, prospects, senders as sender_db, team,
     write_transaction,
@@ -172,7 +173,13 @@ fn member_history(
             3,
         )?;
     }
-    campaigns::set_status(conn, campaign, &["draft"], "active", "")?;
+    campaigns::set_status(
+        conn,
+        campaign,
+        &[CampaignStatus::Draft],
+        CampaignStatus::Active,
+        "",
+    )?;
     let prospect_rows = bulk::prospects_of_list(conn, list)?;
     let recipients = bulk::finished_recipients(conn, campaign, &prospect_rows, now)?;
     let mut emails = Vec::with_capacity(n_emails);

@@ -81,12 +81,6 @@ impl DomainError {
     }
 }
 
-impl From<diesel::result::Error> for DomainError {
-    fn from(e: diesel::result::Error) -> Self {
-        DomainError::Db(DbError::Query(e))
-    }
-}
-
 impl From<crate::mail::MailError> for DomainError {
     fn from(e: crate::mail::MailError) -> Self {
         match e {

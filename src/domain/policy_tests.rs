@@ -1,6 +1,7 @@
 //! The policy table, decision by decision (unit tests of `domain::policy`).
 
 use super::*;
+use crate::db::values::{InvitationStatus, RecordsScope};
 use chrono::NaiveDateTime;
 
 fn user(id: i64, email: &str) -> User {
@@ -31,7 +32,7 @@ fn membership(team_id: i64, ended: bool) -> Membership {
         team_id,
         user_id: 2,
         can_export: true,
-        records_scope: "own".into(),
+        records_scope: RecordsScope::OwnRecords,
         joined_at: NaiveDateTime::default(),
         ended_at: ended.then(NaiveDateTime::default),
         end_reason: None,
@@ -176,7 +177,7 @@ fn invitation(email: &str) -> Invitation {
         team_id: 10,
         email: email.into(),
         token_hash: String::new(),
-        status: "pending".into(),
+        status: InvitationStatus::Pending,
         expires_at: NaiveDateTime::default(),
         last_sent_at: NaiveDateTime::default(),
         created_at: NaiveDateTime::default(),

@@ -166,10 +166,6 @@ impl ImportTemplate {
     fn problems(import: &Import) -> Vec<&str> {
         import.report.lines().take(200).collect()
     }
-
-    fn status(import: &Import) -> ImportStatus {
-        ImportStatus::of(import)
-    }
 }
 
 #[get("/imports/{id}")]
@@ -183,7 +179,7 @@ async fn import_page(
     let stage = state
         .db(move |conn| {
             let import = csv_import::own_import(conn, &account, id)?;
-            if ImportStatus::of(&import) == ImportStatus::Uploaded {
+            if import.status == ImportStatus::Uploaded {
                 Ok(ImportStage::Mapping(Box::new(csv_import::mapping_view(
                     conn, &account, id,
                 )?)))
@@ -193,7 +189,7 @@ async fn import_page(
         })
         .await?;
     let interrupted = matches!(&stage, ImportStage::Progress(i)
-        if matches!(ImportStatus::of(i), ImportStatus::Running | ImportStatus::Queued)
+        if matches!(i.status, ImportStatus::Running | ImportStatus::Queued)
             && i.updated_at < now - chrono::Duration::minutes(10));
     render(&ImportTemplate {
         ctx: PageContext::new(&session, &state, Some(&user)),

@@ -348,7 +348,8 @@ async fn an_import_that_panics_inside_its_transaction_fails_and_the_next_one_fin
     tokio::task::spawn_blocking(move || {
         dripteam::jobs::imports::run_guarded(&pool, &clock, id, |conn| {
             // Claimed as the job claims an import, then a panic halfway through its writes.
-            dripteam::db::imports::transition(conn, id, "uploaded", "running", clock.now())?;
+            use dripteam::db::values::ImportStatus::{Running, Uploaded};
+            dripteam::db::imports::transition(conn, id, Uploaded, Running, clock.now())?;
             dripteam::db::write_transaction(conn, |conn| {
                 dripteam::db::prospects::insert_field(conn, 1, "Half-written", clock.now())?;
                 if id > 0 {

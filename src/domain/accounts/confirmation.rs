@@ -253,10 +253,9 @@ pub fn follow(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Doma
     });
     match outcome {
         // Two accounts racing for one address: the unique index decides.
-        Err(DomainError::Db(crate::db::DbError::Query(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )))) => invalid("Another account now uses that address, so it cannot become yours."),
+        Err(DomainError::Db(crate::db::DbError::Conflict(_))) => {
+            invalid("Another account now uses that address, so it cannot become yours.")
+        }
         other => other,
     }
 }

@@ -134,10 +134,9 @@ pub fn sign_up(
     });
     match inserted {
         // Two sign-ups racing for one address: the unique index decides.
-        Err(DomainError::Db(crate::db::DbError::Query(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )))) => invalid("An account with this email address already exists."),
+        Err(DomainError::Db(crate::db::DbError::Conflict(_))) => {
+            invalid("An account with this email address already exists.")
+        }
         other => other,
     }
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::pool::{self, Unit};
 use crate::db::models::User;
+use crate::db::values::AlertKind;
 use crate::db::{AnyConnection, accounts, team, usage};
 use crate::domain::{DomainResult, policy};
 use crate::mail::{messages, outbox};
@@ -15,6 +16,24 @@ const WARN_PERCENT: i64 = 80;
 
 fn passed(used: i64, limit: i64) -> bool {
     limit > 0 && used * 100 >= limit * WARN_PERCENT
+}
+
+impl AlertKind {
+    /// A member near their cap of `unit`.
+    fn member(unit: Unit) -> Self {
+        match unit {
+            Unit::Credit => AlertKind::MemberCredit,
+            Unit::Recipient => AlertKind::MemberRecipient,
+        }
+    }
+
+    /// The team's pool of `unit` near its end.
+    fn team(unit: Unit) -> Self {
+        match unit {
+            Unit::Credit => AlertKind::TeamCredit,
+            Unit::Recipient => AlertKind::TeamRecipient,
+        }
+    }
 }
 
 /// Called inside the spend's transaction, with the figures after the spend.
@@ -38,7 +57,7 @@ pub fn after_spend(
             conn,
             payer.id,
             spender_id,
-            &format!("member_{}", unit.code()),
+            AlertKind::member(unit),
             period_start,
             now,
         )?
@@ -63,7 +82,7 @@ pub fn after_spend(
             conn,
             payer.id,
             payer.id,
-            &format!("team_{}", unit.code()),
+            AlertKind::team(unit),
             period_start,
             now,
         )?
@@ -132,7 +151,7 @@ pub fn notices(
     let renews = pool.period.end.format("%Y-%m-%d");
     for (unit, cap) in caps {
         if let Some(cap) = cap {
-            let used = usage::member_used(conn, payer.id, user.id, pool.period.start, unit.code())?;
+            let used = usage::member_used(conn, payer.id, user.id, pool.period.start, unit)?;
             if passed(used, cap as i64) {
                 out.push(format!("You have used {used} of the {cap} {} your cap allows this billing period (renews {renews}).", unit.label()));
             }

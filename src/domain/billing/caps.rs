@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 
 use super::pool;
 use crate::db::models::User;
+use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, team as db};
 use crate::domain::team::managed_member;
 use crate::domain::{DomainResult, policy};
@@ -46,7 +47,7 @@ pub fn set_caps(
             team.id,
             leader.id,
             &member.email,
-            "cap changed",
+            ActivityKind::CapChanged,
             &detail,
             now,
         )?;

@@ -9,20 +9,11 @@ use crate::db::models::User;
 use crate::db::{AnyConnection, usage};
 use crate::domain::DomainResult;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    Credit,
-    Recipient,
-}
+pub use crate::db::values::Unit;
 
+/// What a unit means for a plan and on a page; stored as `db::values::Unit`.
 impl Unit {
-    pub fn code(self) -> &'static str {
-        match self {
-            Unit::Credit => "credit",
-            Unit::Recipient => "recipient",
-        }
-    }
-
+    /// The unit's name in messages: "credits", "recipients".
     pub fn label(self) -> &'static str {
         match self {
             Unit::Credit => "credits",
@@ -89,9 +80,9 @@ pub fn pool_status(
     Ok(PoolStatus {
         plan,
         period,
-        credits_used: usage::pool_used(conn, payer.id, period.start, Unit::Credit.code())?,
+        credits_used: usage::pool_used(conn, payer.id, period.start, Unit::Credit)?,
         credits_total: plan.credits(),
-        recipients_used: usage::pool_used(conn, payer.id, period.start, Unit::Recipient.code())?,
+        recipients_used: usage::pool_used(conn, payer.id, period.start, Unit::Recipient)?,
         recipients_total: plan.recipients(),
     })
 }

@@ -112,7 +112,7 @@ fn spend(
         {
             return Ok(false);
         }
-        let used = usage::pool_used(conn, payer.user.id, period.start, unit.code())?;
+        let used = usage::pool_used(conn, payer.user.id, period.start, unit)?;
         if used + amount > unit.allowance(plan) {
             return Err(DomainError::PoolExhausted {
                 unit: unit.label(),
@@ -121,8 +121,7 @@ fn spend(
         }
         let mine = match payer.cap(unit) {
             Some(cap) => {
-                let mine =
-                    usage::member_used(conn, payer.user.id, user_id, period.start, unit.code())?;
+                let mine = usage::member_used(conn, payer.user.id, user_id, period.start, unit)?;
                 if mine + amount > cap {
                     return Err(DomainError::CapReached {
                         unit: unit.label(),
@@ -140,7 +139,7 @@ fn spend(
                 payer_id: payer.user.id,
                 user_id,
                 team_id: payer.team_id,
-                kind: unit.code(),
+                kind: unit,
                 amount: amount as i32,
                 recipient_email: recipient,
                 period_start: period.start,

@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::placeholders;
 use crate::db::models::{Campaign, CampaignStep, Prospect, User};
+use crate::db::values::CampaignStatus;
 use crate::db::{AnyConnection, campaigns as db, prospects, senders};
 use crate::domain::policy::{self, RecordAction};
 use crate::domain::prospects::Viewer;
@@ -64,10 +65,34 @@ fn owned(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> DomainResult<Cam
     Ok(campaign)
 }
 
+/// What a campaign's status allows; stored as `db::values::CampaignStatus`.
+impl CampaignStatus {
+    /// Steps and settings may change: before the launch, or while paused.
+    pub fn is_editable(self) -> bool {
+        matches!(self, CampaignStatus::Draft | CampaignStatus::Paused)
+    }
+
+    /// Launching, and removing steps (no recipient can be on one yet): a draft only.
+    pub fn is_draft(self) -> bool {
+        self == CampaignStatus::Draft
+    }
+
+    /// Pausing: an active campaign only.
+    pub fn may_pause(self) -> bool {
+        self == CampaignStatus::Active
+    }
+
+    /// Resuming: a paused campaign only.
+    pub fn may_resume(self) -> bool {
+        self == CampaignStatus::Paused
+    }
+}
+
 fn editable(campaign: &Campaign) -> DomainResult<()> {
-    match campaign.status.as_str() {
-        "draft" | "paused" => Ok(()),
-        _ => invalid("Pause the campaign before changing it."),
+    if campaign.status.is_editable() {
+        Ok(())
+    } else {
+        invalid("Pause the campaign before changing it.")
     }
 }
 
@@ -200,7 +225,7 @@ pub fn delete_step(
 ) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let (campaign, step) = own_step(conn, &viewer, id, step_id)?;
-    if campaign.status != "draft" {
+    if !campaign.status.is_draft() {
         return invalid(
             "Steps of a launched campaign can be edited but not removed: recipients may already be on them.",
         );
@@ -217,7 +242,7 @@ pub fn launch(
 ) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
-    if campaign.status != "draft" {
+    if !campaign.status.is_draft() {
         return Err(DomainError::AlreadyUsed(
             "This campaign has already been launched.".into(),
         ));
@@ -230,7 +255,13 @@ pub fn launch(
         if added == 0 {
             return invalid("The campaign's prospect list is empty. Add prospects first.");
         }
-        if !db::set_status(conn, campaign.id, &["draft"], "active", "")? {
+        if !db::set_status(
+            conn,
+            campaign.id,
+            &[CampaignStatus::Draft],
+            CampaignStatus::Active,
+            "",
+        )? {
             return Err(DomainError::AlreadyUsed(
                 "This campaign has already been launched.".into(),
             ));
@@ -250,7 +281,13 @@ pub fn pause(
 ) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
-    if !db::set_status(conn, campaign.id, &["active"], "paused", "Paused by you.")? {
+    if !db::set_status(
+        conn,
+        campaign.id,
+        &[CampaignStatus::Active],
+        CampaignStatus::Paused,
+        "Paused by you.",
+    )? {
         return invalid("Only an active campaign can be paused.");
     }
     Ok("Paused. No more emails go out until you resume.".into())
@@ -272,7 +309,13 @@ pub fn resume(
         return invalid("Choose one of your own sender accounts in the settings before resuming.");
     }
     crate::db::write_transaction(conn, |conn| {
-        if !db::set_status(conn, campaign.id, &["paused"], "active", "")? {
+        if !db::set_status(
+            conn,
+            campaign.id,
+            &[CampaignStatus::Paused],
+            CampaignStatus::Active,
+            "",
+        )? {
             return invalid("Only a paused campaign can be resumed.");
         }
         let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use super::outbound::{self, FailureKind, MailFailure};
 use crate::crypto::SecretBox;
 use crate::db::models::{SenderAccount, SenderSettings, User};
+use crate::db::values::CampaignStatus;
 use crate::db::{AnyConnection, senders as db};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::{DomainError, DomainResult, invalid, policy};
@@ -152,7 +153,7 @@ pub fn update(
 
 pub fn delete(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<String> {
     let sender = own(conn, user, id)?;
-    if db::count_campaigns_using(conn, sender.id, &["active"])? > 0 {
+    if db::count_campaigns_using(conn, sender.id, &[CampaignStatus::Active])? > 0 {
         return invalid(
             "This sender account is used by an active campaign. Pause or finish the campaign first.",
         );

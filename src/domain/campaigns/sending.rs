@@ -14,6 +14,7 @@ use super::senders;
 use crate::crypto::SecretBox;
 use crate::db::messages::{Event, NewClaim};
 use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, SenderAccount};
+use crate::db::values::{CampaignStatus, MessageStatus, RecipientStatus};
 use crate::db::{AnyConnection, campaigns as db, messages, prospects, senders as sender_db};
 use crate::domain::accounts::tokens;
 use crate::domain::billing;
@@ -47,8 +48,8 @@ pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> Doma
     let stale = messages::stale_claims(conn, now - Duration::minutes(STALE_CLAIM_MINUTES))?;
     for message in &stale {
         crate::db::write_transaction(conn, |conn| {
-            messages::set_status(conn, message.id, "unconfirmed")?;
-            db::stop_recipient(conn, message.recipient_id, "unconfirmed")
+            messages::set_status(conn, message.id, MessageStatus::Unconfirmed)?;
+            db::stop_recipient(conn, message.recipient_id, RecipientStatus::Unconfirmed)
         })?;
         log::warn!(
             "campaign email {} was claimed but never confirmed; reported, not resent",
@@ -145,8 +146,8 @@ fn claim_for_campaign(
                 db::set_status(
                     conn,
                     campaign.id,
-                    &["active"],
-                    "paused",
+                    &[CampaignStatus::Active],
+                    CampaignStatus::Paused,
                     &format!("Paused automatically: {e}"),
                 )?;
                 return Ok(());
@@ -267,7 +268,7 @@ pub fn record_sent(
         let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
             return Ok(());
         };
-        if recipient.status != "active" {
+        if recipient.status != RecipientStatus::Active {
             return Ok(());
         }
         let next = message.step_position + 1;
@@ -315,7 +316,7 @@ fn fail_for_good(
 ) -> DomainResult<()> {
     crate::db::write_transaction(conn, |conn| {
         messages::mark_attempt_failed(conn, message.id, error, None)?;
-        db::stop_recipient(conn, message.recipient_id, "failed")
+        db::stop_recipient(conn, message.recipient_id, RecipientStatus::Failed)
     })?;
     Ok(())
 }
@@ -358,7 +359,7 @@ pub fn record_replies(
             crate::db::write_transaction(conn, |conn| {
                 if messages::record_event(conn, ours.id, Event::Replied, now)? {
                     found += 1;
-                    db::stop_recipient(conn, ours.recipient_id, "replied")?;
+                    db::stop_recipient(conn, ours.recipient_id, RecipientStatus::Replied)?;
                 }
                 Ok::<_, DomainError>(())
             })?;

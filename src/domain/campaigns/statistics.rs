@@ -228,7 +228,7 @@ pub fn team_statistics(
     let clicked = db::recipients_with_event(conn, &ids, from, to, Event::Clicked)?;
     let replied = db::recipients_with_event(conn, &ids, from, to, Event::Replied)?;
     let added = db::prospects_added(conn, &ids, from, to)?;
-    let mut used: HashMap<(i64, String), i64> = HashMap::new();
+    let mut used: HashMap<(i64, billing::Unit), i64> = HashMap::new();
     for (user, kind, amount) in db::units_used(conn, leader.id, from, to)? {
         used.insert((user, kind), amount);
     }
@@ -246,12 +246,9 @@ pub fn team_statistics(
             row.clicked = clicked.get(&id).copied().unwrap_or(0);
             row.replied = replied.get(&id).copied().unwrap_or(0);
             row.prospects_added = added.get(&id).copied().unwrap_or(0);
-            row.credits_used = used
-                .get(&(id, billing::Unit::Credit.code().to_string()))
-                .copied()
-                .unwrap_or(0);
+            row.credits_used = used.get(&(id, billing::Unit::Credit)).copied().unwrap_or(0);
             row.contacts_used = used
-                .get(&(id, billing::Unit::Recipient.code().to_string()))
+                .get(&(id, billing::Unit::Recipient))
                 .copied()
                 .unwrap_or(0);
             totals.add(&row);

@@ -11,6 +11,7 @@ use crate::db::messages::CampaignCounts;
 use crate::db::models::{
     Campaign, CampaignMessage, CampaignRecipient, CampaignStep, SenderAccount, User,
 };
+use crate::db::values::{MessageStatus, RecipientStatus};
 use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, senders};
 use crate::domain::policy::RecordAction;
 use crate::domain::prospects::{PickerEntry, Viewer, picker};
@@ -60,7 +61,7 @@ pub fn campaigns_page(
 /// A recipient's row on the campaign page.
 pub struct RecipientRow {
     pub email: String,
-    pub status: String,
+    pub status: RecipientStatus,
     pub emails_sent: usize,
     pub opened: bool,
     pub clicked: bool,
@@ -132,9 +133,9 @@ fn recipient_rows(
                 problem: mine
                     .iter()
                     .rev()
-                    .find(|m| !m.last_error.is_empty() || m.status == "unconfirmed")
+                    .find(|m| !m.last_error.is_empty() || m.status == MessageStatus::Unconfirmed)
                     .map_or(String::new(), |m| {
-                        if m.status == "unconfirmed" {
+                        if m.status == MessageStatus::Unconfirmed {
                             "sending was interrupted; not resent, check the sender's Sent folder"
                                 .into()
                         } else {
@@ -161,7 +162,11 @@ pub fn view(
     let steps = db::steps(conn, campaign.id)?;
     let status_counts = db::recipient_counts(conn, campaign.id)?;
     let recipients_total: i64 = status_counts.values().sum();
-    let recipients_done = recipients_total - status_counts.get("active").copied().unwrap_or(0);
+    let recipients_done = recipients_total
+        - status_counts
+            .get(&RecipientStatus::Active)
+            .copied()
+            .unwrap_or(0);
     let recipients = db::recipients(conn, campaign.id, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);

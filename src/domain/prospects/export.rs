@@ -74,7 +74,7 @@ pub fn export_batch(
                 p.last_name,
                 p.company,
                 p.position,
-                p.verification.unwrap_or_default(),
+                p.verification.map_or_else(String::new, |v| v.to_string()),
             ];
             row.extend(
                 plan.fields

@@ -23,51 +23,14 @@ use crate::domain::{DomainError, DomainResult};
 const MAX_CUSTOM_VALUE_CHARS: usize = 1000;
 const PROGRESS_EVERY: usize = 1000;
 
-/// Where an import is; stored as text in `imports.status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportStatus {
-    /// The file is stored; the mapping page is shown.
-    Uploaded,
-    /// Mapped, waiting for the background job.
-    Queued,
-    /// Claimed by the background job.
-    Running,
-    Done,
-    /// Ended without importing anything; the report says why.
-    Failed,
-}
-
-impl ImportStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportStatus::Uploaded => "uploaded",
-            ImportStatus::Queued => "queued",
-            ImportStatus::Running => "running",
-            ImportStatus::Done => "done",
-            ImportStatus::Failed => "failed",
-        }
-    }
-
-    /// The status of a stored import (an unknown text counts as failed).
-    pub fn of(import: &Import) -> Self {
-        [
-            ImportStatus::Uploaded,
-            ImportStatus::Queued,
-            ImportStatus::Running,
-            ImportStatus::Done,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == import.status)
-        .unwrap_or(ImportStatus::Failed)
-    }
-}
+pub use crate::db::values::ImportStatus;
 
 /// The message of an import that stopped on something the user cannot fix.
 pub const INTERNAL_FAILURE: &str = "the import stopped because of an internal error.";
 
 /// Ids of the imports waiting for the background job, oldest first.
 pub fn queued(conn: &mut AnyConnection) -> DomainResult<Vec<i64>> {
-    Ok(db::ids_in_status(conn, ImportStatus::Queued.as_str())?)
+    Ok(db::ids_in_status(conn, ImportStatus::Queued)?)
 }
 
 /// Runs a queued import to the end. Returns `Ok` when another run claimed it first.
@@ -84,8 +47,8 @@ pub fn run(
     let claimed = db::transition(
         conn,
         import.id,
-        ImportStatus::Queued.as_str(),
-        ImportStatus::Running.as_str(),
+        ImportStatus::Queued,
+        ImportStatus::Running,
         now(),
     )?;
     if !claimed {
@@ -120,18 +83,12 @@ pub fn fail(
 ) -> DomainResult<()> {
     let report = format!("Nothing was imported: {reason}");
     let outcome = Outcome {
-        status: ImportStatus::Failed.as_str(),
+        status: ImportStatus::Failed,
         imported: 0,
         duplicates: 0,
         report: &report,
     };
-    db::finish(
-        conn,
-        import_id,
-        ImportStatus::Running.as_str(),
-        &outcome,
-        now,
-    )?;
+    db::finish(conn, import_id, ImportStatus::Running, &outcome, now)?;
     Ok(())
 }
 
@@ -230,18 +187,12 @@ fn import_rows(
             }
         }
         let outcome = Outcome {
-            status: ImportStatus::Done.as_str(),
+            status: ImportStatus::Done,
             imported,
             duplicates: duplicates + (good.len() as i32 - imported),
             report: &problems.join("\n"),
         };
-        db::finish(
-            conn,
-            import.id,
-            ImportStatus::Running.as_str(),
-            &outcome,
-            now(),
-        )?;
+        db::finish(conn, import.id, ImportStatus::Running, &outcome, now())?;
         Ok::<_, DomainError>(())
     })
 }

@@ -32,22 +32,7 @@ pub trait MxResolver: Send + Sync {
     -> Pin<Box<dyn Future<Output = MxAnswer> + Send + 'a>>;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Valid,
-    Invalid,
-    Unknown,
-}
-
-impl Verdict {
-    pub fn code(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Invalid => "invalid",
-            Verdict::Unknown => "unknown",
-        }
-    }
-}
+pub use crate::db::values::Verdict;
 
 /// Domains of throwaway inboxes.
 const DISPOSABLE_DOMAINS: &[&str] = &[
@@ -246,7 +231,7 @@ pub async fn verify(
         .collect();
     let count = |v: Verdict| results.iter().filter(|r| r.1 == v).count();
     let summary = match target {
-        Target::Prospect(_) => format!("Verified: {} ({}).", results[0].1.code(), results[0].2),
+        Target::Prospect(_) => format!("Verified: {} ({}).", results[0].1, results[0].2),
         Target::List(_) => format!(
             "Verified {} addresses: {} valid, {} invalid, {} unknown. {} credits used.",
             results.len(),
@@ -259,7 +244,7 @@ pub async fn verify(
     blocking(pool, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             for (id, verdict, detail) in &results {
-                db::set_verification(conn, *id, verdict.code(), detail, now)?;
+                db::set_verification(conn, *id, *verdict, detail, now)?;
             }
             Ok::<_, DomainError>(())
         })

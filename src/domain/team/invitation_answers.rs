@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 
 use crate::db::models::{Invitation, Team, User};
+use crate::db::values::{ActivityKind, InvitationStatus};
 use crate::db::{AnyConnection, accounts, team as db};
 use crate::domain::accounts::tokens;
 use crate::domain::policy::AnswerChannel;
@@ -46,7 +47,7 @@ pub fn inspect_link(
     let Some(invitation) = db::invitation_by_token_hash(conn, &tokens::digest(token))? else {
         return Ok(LinkState::Dead);
     };
-    if invitation.status != "pending" {
+    if invitation.status != InvitationStatus::Pending {
         return Ok(LinkState::Dead);
     }
     if invitation.expires_at <= now {
@@ -126,7 +127,7 @@ fn answerable(
     };
     let invitation = invitation.ok_or(DomainError::NotFound)?;
     policy::may_answer_invitation(user, &invitation, channel)?;
-    if invitation.status != "pending" {
+    if invitation.status != InvitationStatus::Pending {
         return invalid(
             "This invitation is no longer valid: it was cancelled, replaced by a newer one, or already answered.",
         );
@@ -164,7 +165,7 @@ pub fn accept(
     policy::may_join(membership.as_ref(), own_members)?;
     let leader = accounts::user_by_id(conn, team.leader_id)?;
     let joined = crate::db::write_transaction(conn, |conn| {
-        if !db::close_invitation(conn, invitation.id, "accepted", now)? {
+        if !db::close_invitation(conn, invitation.id, InvitationStatus::Accepted, now)? {
             return Err(DomainError::AlreadyUsed(
                 "This invitation was already answered.".into(),
             ));
@@ -173,7 +174,15 @@ pub fn accept(
         if proves_address {
             crate::db::confirmations::mark_address_confirmed(conn, user.id, now)?;
         }
-        db::insert_activity(conn, team.id, user.id, &user.email, "joined", "", now)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            user.id,
+            &user.email,
+            ActivityKind::Joined,
+            "",
+            now,
+        )?;
         let notice = format!(
             "{} ({}) accepted your invitation and joined your team.",
             user.name, user.email
@@ -189,7 +198,7 @@ pub fn accept(
     });
     match joined {
         // The one-active-team index caught a join that raced another.
-        Err(e) if crate::domain::team::invitations::is_unique_violation(&e) => {
+        Err(DomainError::Db(crate::db::DbError::Conflict(_))) => {
             invalid("You are already a member of a team.")
         }
         Err(e) => Err(e),
@@ -210,12 +219,20 @@ pub fn decline(
     let (team, invitation) = answerable(conn, user, InvitationRef::Id(invitation_id), now)?;
     let leader = accounts::user_by_id(conn, team.leader_id)?;
     crate::db::write_transaction(conn, |conn| {
-        if !db::close_invitation(conn, invitation.id, "declined", now)? {
+        if !db::close_invitation(conn, invitation.id, InvitationStatus::Declined, now)? {
             return Err(DomainError::AlreadyUsed(
                 "This invitation was already answered.".into(),
             ));
         }
-        db::insert_activity(conn, team.id, user.id, &user.email, "declined", "", now)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            user.id,
+            &user.email,
+            ActivityKind::Declined,
+            "",
+            now,
+        )?;
         let notice = format!("{} ({}) declined your invitation.", user.name, user.email);
         let message = messages::team_notice(
             &leader.name,

@@ -3,9 +3,9 @@
 //! answer is in `invitation_answers`.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::db::models::{Invitation, Team, User};
+use crate::db::values::{ActivityKind, InvitationStatus};
 use crate::db::{AnyConnection, DbError, accounts, team as db};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::accounts::tokens;
@@ -19,16 +19,6 @@ pub const SENDS_PER_HOUR: i64 = 20;
 pub struct InviteSettings<'a> {
     pub base_url: &'a str,
     pub ttl_days: i64,
-}
-
-pub(super) fn is_unique_violation(e: &DomainError) -> bool {
-    matches!(
-        e,
-        DomainError::Db(DbError::Query(DieselError::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            _
-        )))
-    )
 }
 
 fn send_email(
@@ -105,11 +95,19 @@ pub fn invite(
                 now,
             },
         )?;
-        db::insert_activity(conn, team.id, leader.id, email, "invited", "", now)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            email,
+            ActivityKind::Invited,
+            "",
+            now,
+        )?;
         send_email(conn, leader, email, &token, expires_at, settings, now)
     });
     match sent {
-        Err(e) if is_unique_violation(&e) => {
+        Err(DomainError::Db(DbError::Conflict(_))) => {
             invalid(format!("An invitation to {email} is already pending."))
         }
         Err(e) => Err(e),
@@ -128,7 +126,7 @@ fn own_pending(
     let invitation = db::invitation_by_id(conn, invitation_id)?.ok_or(DomainError::NotFound)?;
     let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
     policy::may_manage_team(leader, &team)?;
-    if invitation.status != "pending" {
+    if invitation.status != InvitationStatus::Pending {
         return Err(DomainError::AlreadyUsed(
             "This invitation is no longer pending.".into(),
         ));
@@ -158,7 +156,7 @@ pub fn resend(
             team.id,
             leader.id,
             &invitation.email,
-            "resent",
+            ActivityKind::Resent,
             "",
             now,
         )?;
@@ -186,7 +184,7 @@ pub fn cancel(
 ) -> DomainResult<String> {
     let (team, invitation) = own_pending(conn, leader, invitation_id)?;
     crate::db::write_transaction(conn, |conn| {
-        if !db::close_invitation(conn, invitation.id, "cancelled", now)? {
+        if !db::close_invitation(conn, invitation.id, InvitationStatus::Cancelled, now)? {
             return Err(DomainError::AlreadyUsed(
                 "This invitation is no longer pending.".into(),
             ));
@@ -196,7 +194,7 @@ pub fn cancel(
             team.id,
             leader.id,
             &invitation.email,
-            "cancelled",
+            ActivityKind::Cancelled,
             "",
             now,
         )?;

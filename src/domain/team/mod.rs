@@ -10,7 +10,7 @@ pub mod reminders;
 mod removal;
 
 pub use my_team::{
-    ActivityItem, LeaderView, LockNotice, MemberRow, MemberView, MyTeam, RecordsScope, leave,
-    lock_notice, managed_member, my_team, set_permissions, team_seat,
+    ActivityItem, LeaderView, LockNotice, MemberRow, MemberStatus, MemberView, MyTeam,
+    RecordsScope, leave, lock_notice, managed_member, my_team, set_permissions, team_seat,
 };
 pub use removal::{RecordsGo, RemovalPreview, removal_preview, remove_member};

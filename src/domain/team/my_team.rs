@@ -6,34 +6,18 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 
 use crate::db::models::{Membership, Team, User};
+use crate::db::values::{ActivityKind, MembershipEnd};
 use crate::db::{AnyConnection, accounts, team as db, usage};
 use crate::domain::billing::Plan;
 use crate::domain::billing::{self, PoolStatus, plan_expired};
 use crate::domain::{DomainError, DomainResult, policy};
 use crate::mail::{messages, outbox};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordsScope {
-    OwnRecords,
-    TeamRecords,
-}
+pub use crate::db::values::RecordsScope;
 
+/// A records layer as My Team names it; stored as `db::values::RecordsScope`.
 impl RecordsScope {
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "own" => Some(Self::OwnRecords),
-            "team" => Some(Self::TeamRecords),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::OwnRecords => "own",
-            Self::TeamRecords => "team",
-        }
-    }
-
+    /// The layer's name on My Team and in the activity list.
     pub fn label(self) -> &'static str {
         match self {
             Self::OwnRecords => "Only own records",
@@ -78,13 +62,46 @@ pub fn lock_notice(
     Ok(None)
 }
 
+/// Where someone on My Team's member list is: a member (active or former) or an
+/// invitation (pending or expired). Shown, never stored: it follows from the membership's
+/// end and the invitation's expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberStatus {
+    Active,
+    Former,
+    Pending,
+    Expired,
+}
+
+impl MemberStatus {
+    /// The status as the list shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberStatus::Active => "Active",
+            MemberStatus::Former => "Former member",
+            MemberStatus::Pending => "Pending",
+            MemberStatus::Expired => "Expired",
+        }
+    }
+
+    /// The CSS class of the status badge.
+    pub fn css_class(self) -> &'static str {
+        match self {
+            MemberStatus::Active => "Active",
+            MemberStatus::Former => "Former",
+            MemberStatus::Pending => "Pending",
+            MemberStatus::Expired => "Expired",
+        }
+    }
+}
+
 /// One row of the member list on My Team.
 pub struct MemberRow {
     pub membership_id: Option<i64>,
     pub invitation_id: Option<i64>,
     pub name: String,
     pub email: String,
-    pub status: &'static str,
+    pub status: MemberStatus,
     pub credits_used: i64,
     pub recipients_used: i64,
     pub can_export: bool,
@@ -107,7 +124,7 @@ impl MemberRow {
 pub struct ActivityItem {
     pub at: NaiveDateTime,
     pub actor: String,
-    pub action: String,
+    pub action: ActivityKind,
     pub subject: String,
     pub detail: String,
 }
@@ -157,10 +174,9 @@ fn usage_by_member(
     let mut used: HashMap<i64, (i64, i64)> = HashMap::new();
     for (user_id, kind, amount) in usage::pool_used_by_member(conn, payer.id, period.start)? {
         let entry = used.entry(user_id).or_default();
-        if kind == billing::Unit::Credit.code() {
-            entry.0 += amount;
-        } else {
-            entry.1 += amount;
+        match kind {
+            billing::Unit::Credit => entry.0 += amount,
+            billing::Unit::Recipient => entry.1 += amount,
         }
     }
     Ok(used)
@@ -182,8 +198,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             my_credits_used,
             my_recipients_used,
             can_export: membership.can_export,
-            scope: RecordsScope::parse(&membership.records_scope)
-                .unwrap_or(RecordsScope::OwnRecords),
+            scope: membership.records_scope,
         }));
     }
     let plan = billing::effective_plan(user, now);
@@ -212,15 +227,14 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             name: member.name,
             email: member.email,
             status: if membership.ended_at.is_some() {
-                "Former member"
+                MemberStatus::Former
             } else {
-                "Active"
+                MemberStatus::Active
             },
             credits_used,
             recipients_used,
             can_export: membership.can_export,
-            scope: RecordsScope::parse(&membership.records_scope)
-                .unwrap_or(RecordsScope::OwnRecords),
+            scope: membership.records_scope,
             since: membership.ended_at.unwrap_or(membership.joined_at),
             expires_at: None,
             credit_cap: membership.credit_cap,
@@ -244,9 +258,9 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             invitation_id: Some(invitation.id),
             name: String::new(),
             status: if invitation.expires_at <= now {
-                "Expired"
+                MemberStatus::Expired
             } else {
-                "Pending"
+                MemberStatus::Pending
             },
             email: invitation.email,
             credits_used: 0,
@@ -305,8 +319,7 @@ pub fn set_permissions(
     let (team, membership, member) = managed_member(conn, leader, membership_id)?;
     let current = policy::MemberPermissions {
         can_export: membership.can_export,
-        sees_team_records: RecordsScope::parse(&membership.records_scope)
-            == Some(RecordsScope::TeamRecords),
+        sees_team_records: membership.records_scope == RecordsScope::TeamRecords,
     };
     let wanted = policy::MemberPermissions {
         can_export,
@@ -325,13 +338,13 @@ pub fn set_permissions(
         scope.label()
     );
     crate::db::write_transaction(conn, |conn| {
-        db::set_member_permissions(conn, membership.id, can_export, scope.code())?;
+        db::set_member_permissions(conn, membership.id, can_export, scope)?;
         db::insert_activity(
             conn,
             team.id,
             leader.id,
             &member.email,
-            "permission changed",
+            ActivityKind::PermissionChanged,
             &detail,
             now,
         )?;
@@ -350,12 +363,20 @@ pub fn leave(
     let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
     let leader = accounts::user_by_id(conn, team.leader_id)?;
     crate::db::write_transaction(conn, |conn| {
-        if !db::end_membership(conn, membership.id, "left", now)? {
+        if !db::end_membership(conn, membership.id, MembershipEnd::Left, now)? {
             return Err(DomainError::Invalid(
                 "You are not a member of a team.".into(),
             ));
         }
-        db::insert_activity(conn, team.id, member.id, &member.email, "left", "", now)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            member.id,
+            &member.email,
+            ActivityKind::Left,
+            "",
+            now,
+        )?;
         let notice = format!(
             "{} ({}) left your team. Their records stay with them.",
             member.name, member.email
@@ -395,9 +416,9 @@ pub fn team_seat(
     Ok(Some(policy::TeamSeat {
         leader_id: leader.id,
         is_leader: membership.is_none(),
-        sees_team_records: membership.as_ref().is_some_and(|m| {
-            RecordsScope::parse(&m.records_scope) == Some(RecordsScope::TeamRecords)
-        }),
+        sees_team_records: membership
+            .as_ref()
+            .is_some_and(|m| m.records_scope == RecordsScope::TeamRecords),
         can_export: membership.as_ref().is_none_or(|m| m.can_export),
         locked: plan_expired(&leader, now),
         full_teamwork: billing::effective_plan(&leader, now).has_full_teamwork(),

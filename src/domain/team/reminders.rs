@@ -3,6 +3,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::models::Invitation;
+use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, accounts, team as db};
 use crate::domain::{DomainError, DomainResult, policy};
 use crate::mail::{messages, outbox};
@@ -97,7 +98,7 @@ pub fn record_failure(
                 team.id,
                 team.leader_id,
                 &invitation.email,
-                "reminder not sent",
+                ActivityKind::ReminderNotSent,
                 &reason,
                 now,
             )?;

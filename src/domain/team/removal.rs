@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::managed_member;
 use crate::db::models::User;
+use crate::db::values::{ActivityKind, MembershipEnd};
 use crate::db::{AnyConnection, accounts, team as db};
 use crate::domain::{DomainError, DomainResult};
 
@@ -29,10 +30,18 @@ pub fn remove_member(
 ) -> DomainResult<String> {
     let (team, membership, member) = managed_member(conn, leader, membership_id)?;
     crate::db::write_transaction(conn, |conn| {
-        if !db::end_membership(conn, membership.id, "removed", now)? {
+        if !db::end_membership(conn, membership.id, MembershipEnd::Removed, now)? {
             return Err(DomainError::NotFound);
         }
-        db::insert_activity(conn, team.id, leader.id, &member.email, "removed", "", now)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            &member.email,
+            ActivityKind::Removed,
+            "",
+            now,
+        )?;
         let RecordsGo::To(heir_id) = records else {
             return Ok(format!(
                 "{} was removed from your team. Their records stay with them.",
@@ -58,7 +67,7 @@ pub fn remove_member(
             team.id,
             leader.id,
             &member.email,
-            "records transferred",
+            ActivityKind::RecordsTransferred,
             &detail,
             now,
         )?;

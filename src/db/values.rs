@@ -1,0 +1,274 @@
+//! Values stored in text columns. Each enum below is declared once with its variants and
+//! their stored text: that list is the one mapping, to the column (`as_str`, diesel's
+//! `ToSql`) and back (`parse`, diesel's `FromSql`), and `Display` shows the same text on
+//! pages. A text the mapping does not know makes the query fail instead of being guessed.
+//! The rules about these values (which status may change to which) are in `domain`.
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
+
+/// Declares an enum stored as text, with its one mapping (see the module comment).
+macro_rules! stored_as_text {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident => $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow,
+        )]
+        #[diesel(sql_type = Text)]
+        pub enum $name {
+            $( $(#[$variant_meta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in the order declared.
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
+
+            /// The text stored for this value.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text, )+
+                }
+            }
+
+            /// The value stored as `text`; `None` for a text of no value.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $( $text => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl<DB: Backend> ToSql<Text, DB> for $name
+        where
+            str: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                self.as_str().to_sql(out)
+            }
+        }
+
+        impl<DB: Backend> FromSql<Text, DB> for $name
+        where
+            String: FromSql<Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                let text = String::from_sql(bytes)?;
+                Self::parse(&text).ok_or_else(|| {
+                    format!("{text:?} is no {} known to dripteam", stringify!($name)).into()
+                })
+            }
+        }
+    };
+}
+
+stored_as_text! {
+    /// Where a team invitation is (`invitations.status`). Only a pending one can be
+    /// answered, resent or cancelled; its expiry is a date, not a status.
+    InvitationStatus {
+        Pending => "pending",
+        Accepted => "accepted",
+        Declined => "declined",
+        Cancelled => "cancelled",
+    }
+}
+
+stored_as_text! {
+    /// Why a membership ended (`memberships.end_reason`; an active membership has none).
+    MembershipEnd {
+        /// The leader removed the member.
+        Removed => "removed",
+        /// The member left.
+        Left => "left",
+    }
+}
+
+stored_as_text! {
+    /// A member's records layer (`memberships.records_scope`); also the form's values.
+    RecordsScope {
+        /// "Only own records".
+        OwnRecords => "own",
+        /// "View team records".
+        TeamRecords => "team",
+    }
+}
+
+stored_as_text! {
+    /// What happened in a team, as its activity list shows it (`team_activity.action`).
+    ActivityKind {
+        Invited => "invited",
+        Resent => "resent",
+        Cancelled => "cancelled",
+        Joined => "joined",
+        Declined => "declined",
+        Left => "left",
+        Removed => "removed",
+        PermissionChanged => "permission changed",
+        CapChanged => "cap changed",
+        RecordsTransferred => "records transferred",
+        ReminderNotSent => "reminder not sent",
+    }
+}
+
+stored_as_text! {
+    /// A unit drawn from a pool (`usage_ledger.kind`).
+    Unit {
+        Credit => "credit",
+        Recipient => "recipient",
+    }
+}
+
+stored_as_text! {
+    /// A usage warning given once per billing period (`usage_alerts.kind`): a member near
+    /// their cap, or the team's pool near its end, per unit.
+    AlertKind {
+        MemberCredit => "member_credit",
+        MemberRecipient => "member_recipient",
+        TeamCredit => "team_credit",
+        TeamRecipient => "team_recipient",
+    }
+}
+
+stored_as_text! {
+    /// Where a CSV import is (`imports.status`).
+    ImportStatus {
+        /// The file is stored; the mapping page is shown.
+        Uploaded => "uploaded",
+        /// Mapped, waiting for the background job.
+        Queued => "queued",
+        /// Claimed by the background job.
+        Running => "running",
+        Done => "done",
+        /// Ended without importing anything; the report says why.
+        Failed => "failed",
+    }
+}
+
+stored_as_text! {
+    /// The result of an address's verification (`prospects.verification`; `None` until
+    /// verified).
+    Verdict {
+        Valid => "valid",
+        Invalid => "invalid",
+        /// DNS did not answer: nothing could be concluded.
+        Unknown => "unknown",
+    }
+}
+
+stored_as_text! {
+    /// Where a campaign is (`campaigns.status`).
+    CampaignStatus {
+        /// Being written; never sent.
+        Draft => "draft",
+        /// Launched: the sender sends its due emails.
+        Active => "active",
+        /// Launched, stopped by its owner, a removal or an exhausted pool.
+        Paused => "paused",
+    }
+}
+
+stored_as_text! {
+    /// Where one recipient of a campaign is (`campaign_recipients.status`).
+    RecipientStatus {
+        /// Has steps still to come.
+        Active => "active",
+        /// Got every step.
+        Finished => "finished",
+        /// Answered: later steps are not sent.
+        Replied => "replied",
+        /// An email to them could not be sent: later steps are not sent.
+        Failed => "failed",
+        /// An email to them may or may not have gone out (its sender died mid-send).
+        Unconfirmed => "unconfirmed",
+    }
+}
+
+stored_as_text! {
+    /// Where one campaign email is (`campaign_messages.status`).
+    MessageStatus {
+        /// Claimed by a sender, before its SMTP call.
+        Claimed => "claimed",
+        Sent => "sent",
+        /// An SMTP attempt failed; tried again at `next_attempt_at`.
+        Retry => "retry",
+        /// Given up: never sent.
+        Failed => "failed",
+        /// Claimed by a process that died: reported, never sent blindly again.
+        Unconfirmed => "unconfirmed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_parses_back_from_its_text() {
+        fn round_trip<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            as_str: fn(T) -> &'static str,
+            parse: fn(&str) -> Option<T>,
+        ) {
+            for &value in all {
+                assert_eq!(parse(as_str(value)), Some(value));
+            }
+            assert_eq!(parse("no such value"), None);
+        }
+        round_trip(
+            &InvitationStatus::ALL,
+            InvitationStatus::as_str,
+            InvitationStatus::parse,
+        );
+        round_trip(
+            &MembershipEnd::ALL,
+            MembershipEnd::as_str,
+            MembershipEnd::parse,
+        );
+        round_trip(
+            &RecordsScope::ALL,
+            RecordsScope::as_str,
+            RecordsScope::parse,
+        );
+        round_trip(
+            &ActivityKind::ALL,
+            ActivityKind::as_str,
+            ActivityKind::parse,
+        );
+        round_trip(&Unit::ALL, Unit::as_str, Unit::parse);
+        round_trip(&AlertKind::ALL, AlertKind::as_str, AlertKind::parse);
+        round_trip(
+            &ImportStatus::ALL,
+            ImportStatus::as_str,
+            ImportStatus::parse,
+        );
+        round_trip(&Verdict::ALL, Verdict::as_str, Verdict::parse);
+        round_trip(
+            &CampaignStatus::ALL,
+            CampaignStatus::as_str,
+            CampaignStatus::parse,
+        );
+        round_trip(
+            &RecipientStatus::ALL,
+            RecipientStatus::as_str,
+            RecipientStatus::parse,
+        );
+        round_trip(
+            &MessageStatus::ALL,
+            MessageStatus::as_str,
+            MessageStatus::parse,
+        );
+    }
+}

@@ -193,6 +193,7 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
         .unwrap_or_default();
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(crate::web::error_pages::error_pages())
             .wrap(security_headers(secure))
             .wrap(
                 SessionMiddleware::builder(CookieSessionStore::default(), key.clone())

@@ -205,6 +205,7 @@ struct TokenQuery {
 async fn confirm_form(
     state: web::Data<AppState>,
     session: Session,
+    viewer: Option<CurrentUser>,
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = query.token.clone().unwrap_or_default();
@@ -215,7 +216,7 @@ async fn confirm_form(
             .await,
     )?;
     render(&ConfirmPage {
-        ctx: PageContext::new(&session, &state, None),
+        ctx: PageContext::new(&session, &state, viewer.as_ref()),
         token,
         link,
     })

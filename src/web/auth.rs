@@ -70,10 +70,11 @@ impl LoginPage {
 async fn signup_form(
     state: web::Data<AppState>,
     session: Session,
+    viewer: Option<CurrentUser>,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
     render(&SignupPage {
-        ctx: PageContext::new(&session, &state, None),
+        ctx: PageContext::new(&session, &state, viewer.as_ref()),
         next: safe_next(query.next.as_deref()),
         name: String::new(),
         email: query.email.clone().unwrap_or_default(),
@@ -210,9 +211,10 @@ struct ForgotPage {
 async fn forgot_form(
     state: web::Data<AppState>,
     session: Session,
+    viewer: Option<CurrentUser>,
 ) -> Result<HttpResponse, AppError> {
     render(&ForgotPage {
-        ctx: PageContext::new(&session, &state, None),
+        ctx: PageContext::new(&session, &state, viewer.as_ref()),
     })
 }
 
@@ -266,6 +268,7 @@ struct TokenQuery {
 async fn reset_form(
     state: web::Data<AppState>,
     session: Session,
+    viewer: Option<CurrentUser>,
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = query.token.clone().unwrap_or_default();
@@ -277,7 +280,7 @@ async fn reset_form(
     )?
     .err();
     render(&ResetPage {
-        ctx: PageContext::new(&session, &state, None),
+        ctx: PageContext::new(&session, &state, viewer.as_ref()),
         token,
         problem,
     })

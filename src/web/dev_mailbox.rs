@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 
 use super::errors::AppError;
-use super::extract::AppState;
+use super::extract::{AppState, CurrentUser};
 use super::page::PageContext;
 use super::respond::render;
 use crate::db::models::OutboxEmail;
@@ -54,6 +54,7 @@ async fn mailbox(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
+    viewer: Option<CurrentUser>,
 ) -> Result<HttpResponse, AppError> {
     if !state.settings.dev_mailbox_allowed() || came_through_a_proxy(&req) {
         return Err(AppError::NotFound);
@@ -63,7 +64,7 @@ async fn mailbox(
         .await?;
     let emails = emails.into_iter().map(MailView::from).collect();
     render(&MailboxPage {
-        ctx: PageContext::new(&session, &state, None),
+        ctx: PageContext::new(&session, &state, viewer.as_ref()),
         emails,
     })
 }

@@ -88,14 +88,28 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (title, message) = match self {
-            AppError::LoginRequired { next } => {
-                let target = format!("/login?next={}", url_escape(next));
-                return HttpResponse::SeeOther()
-                    .insert_header(("Location", target))
-                    .finish();
-            }
-            AppError::NotFound => ("Page not found", "There is nothing here, or it is not yours to see.".to_string()),
+        if let AppError::LoginRequired { next } = self {
+            let target = format!("/login?next={}", url_escape(next));
+            return HttpResponse::SeeOther()
+                .insert_header(("Location", target))
+                .finish();
+        }
+        if let AppError::Internal(cause) = self {
+            log::error!("internal error: {cause}");
+        }
+        let (title, message) = self.page();
+        error_page(self.status_code(), title, message, PageContext::bare())
+    }
+}
+
+impl AppError {
+    /// The error page's title and message: what the user may read (never an internal cause).
+    pub fn page(&self) -> (&'static str, String) {
+        match self {
+            AppError::NotFound | AppError::LoginRequired { .. } => (
+                "Page not found",
+                "There is nothing here, or it is not yours to see.".to_string(),
+            ),
             AppError::Forbidden(m) => ("Not allowed", m.clone()),
             AppError::Csrf => (
                 "Form expired",
@@ -103,23 +117,33 @@ impl ResponseError for AppError {
             ),
             AppError::BadRequest(m) => ("That did not work", m.clone()),
             AppError::Gone(m) => ("No longer valid", m.clone()),
-            AppError::Internal(cause) => {
-                log::error!("internal error: {cause}");
-                ("Something went wrong", "We could not complete this request. Please try again in a moment.".to_string())
-            }
-        };
-        let page = ErrorPage {
-            ctx: PageContext::bare(),
-            title,
-            message,
-        };
-        let body = page
-            .render()
-            .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><h1>{title}</h1>"));
-        HttpResponse::build(self.status_code())
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+            AppError::Internal(_) => (
+                "Something went wrong",
+                "We could not complete this request. Please try again in a moment.".to_string(),
+            ),
+        }
     }
+}
+
+/// An error page with `status`, under the header `ctx` gives (bare here; the viewer's own
+/// where `error_pages` could load them).
+pub fn error_page(
+    status: StatusCode,
+    title: &'static str,
+    message: String,
+    ctx: PageContext,
+) -> HttpResponse {
+    let page = ErrorPage {
+        ctx,
+        title,
+        message,
+    };
+    let body = page
+        .render()
+        .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><h1>{title}</h1>"));
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 /// Percent-encodes a path for a query parameter.

@@ -27,13 +27,13 @@ async fn follow_link(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let viewer = viewer.map(|v| v.user);
     let (checked, now) = (token.clone(), state.clock.now());
+    let user = viewer.as_ref().map(|v| v.user.clone());
     let link_state = state
-        .db(move |conn| invitation_answers::inspect_link(conn, &checked, viewer.as_ref(), now))
+        .db(move |conn| invitation_answers::inspect_link(conn, &checked, user.as_ref(), now))
         .await?;
     render(&LinkPage {
-        ctx: PageContext::new(&session, &state, None),
+        ctx: PageContext::new(&session, &state, viewer.as_ref()),
         here: url_escape(&format!("/invitations/{token}")),
         token,
         state: link_state,

@@ -8,6 +8,7 @@ pub mod billing;
 pub mod campaigns;
 pub mod csv_download;
 pub mod dev_mailbox;
+pub mod error_pages;
 pub mod errors;
 pub mod extract;
 pub mod home;

@@ -12,6 +12,7 @@ mod foundation;
 mod headers_and_jobs;
 mod outbound;
 mod prospects;
+mod same_header;
 mod replicas_and_throttle;
 mod sessions_and_accounts;
 mod statistics;

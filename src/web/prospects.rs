@@ -14,11 +14,11 @@ use crate::db::models::ProspectList;
 use crate::domain::prospects::csv_cells;
 use crate::domain::prospects::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
-use crate::domain::{DomainError, DomainResult};
+use crate::domain::{DomainError, DomainResult, UserId};
 
 #[derive(Deserialize)]
 struct MemberQuery {
-    member: Option<i64>,
+    member: Option<UserId>,
 }
 
 #[derive(Template)]

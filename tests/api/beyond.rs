@@ -21,7 +21,7 @@ async fn join(app: &TestApp, leader: &Browser, name: &str, email: &str) -> Brows
     member
 }
 
-fn user_id(app: &TestApp, email: &str) -> i64 {
+fn user_id(app: &TestApp, email: &str) -> dripteam::domain::UserId {
     dripteam::db::accounts::user_by_email(&mut app.conn(), email)
         .unwrap()
         .unwrap()

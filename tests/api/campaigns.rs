@@ -14,7 +14,7 @@ struct Setup {
     campaign: String,
 }
 
-fn user_id(app: &TestApp, email: &str) -> i64 {
+fn user_id(app: &TestApp, email: &str) -> dripteam::domain::UserId {
     dripteam::db::accounts::user_by_email(&mut app.conn(), email)
         .unwrap()
         .unwrap()

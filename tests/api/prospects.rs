@@ -108,7 +108,7 @@ fn permissions_action(html: &str, nth: usize) -> String {
         .unwrap()
 }
 
-fn user_id(app: &TestApp, email: &str) -> i64 {
+fn user_id(app: &TestApp, email: &str) -> dripteam::domain::UserId {
     dripteam::db::accounts::user_by_email(&mut app.conn(), email)
         .unwrap()
         .unwrap()

@@ -75,6 +75,8 @@ pub struct MemberStats {
     pub name: String,
     pub email: String,
     pub role: &'static str,
+    /// A former member: the row is shown greyed.
+    pub former: bool,
     pub prospects_added: i64,
     pub emails_sent: i64,
     pub recipients: i64,
@@ -223,6 +225,7 @@ pub fn team_statistics(
                     } else {
                         MemberStatus::Former.label()
                     },
+                    former: !active,
                     ..Default::default()
                 },
             ));

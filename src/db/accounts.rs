@@ -3,26 +3,27 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::models::{NewUser, PasswordReset, User};
 use super::schema::{login_failures, password_resets, users};
 use super::{AnyConnection, DbError};
 
 pub fn insert_user(conn: &mut AnyConnection, new: &NewUser) -> Result<User, DbError> {
-    let id: i64 = diesel::insert_into(users::table)
+    let id: UserId = diesel::insert_into(users::table)
         .values(new)
         .returning(users::id)
         .get_result(conn)?;
     user_by_id(conn, id)
 }
 
-pub fn user_by_id(conn: &mut AnyConnection, id: i64) -> Result<User, DbError> {
+pub fn user_by_id(conn: &mut AnyConnection, id: UserId) -> Result<User, DbError> {
     Ok(users::table
         .find(id)
         .select(User::as_select())
         .first(conn)?)
 }
 
-pub fn find_user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>, DbError> {
+pub fn find_user(conn: &mut AnyConnection, id: UserId) -> Result<Option<User>, DbError> {
     Ok(users::table
         .find(id)
         .select(User::as_select())
@@ -31,7 +32,10 @@ pub fn find_user(conn: &mut AnyConnection, id: i64) -> Result<Option<User>, DbEr
 }
 
 /// (id, name) of these users, in id order.
-pub fn names_of(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, String)>, DbError> {
+pub fn names_of(
+    conn: &mut AnyConnection,
+    ids: &[UserId],
+) -> Result<Vec<(UserId, String)>, DbError> {
     Ok(users::table
         .filter(users::id.eq_any(ids))
         .order(users::id)
@@ -49,7 +53,7 @@ pub fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<Use
 
 pub fn set_plan(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     plan: &str,
     paid_until: Option<NaiveDateTime>,
 ) -> Result<(), DbError> {
@@ -61,7 +65,7 @@ pub fn set_plan(
 
 pub fn set_password_hash(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     hash: &str,
 ) -> Result<(), DbError> {
     diesel::update(users::table.find(user_id))
@@ -72,7 +76,7 @@ pub fn set_password_hash(
 
 pub fn insert_password_reset(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     token_hash: &str,
     expires_at: NaiveDateTime,
     now: NaiveDateTime,

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::{TeamId, UserId};
 use super::schema::{campaign_messages, campaign_recipients, memberships, prospects, users};
 use super::values::{MessageStatus, RecipientStatus, RecordsScope};
 use super::{AnyConnection, DbError};
@@ -55,7 +56,7 @@ pub fn users(
 pub fn user_ids_by_email_prefix(
     conn: &mut AnyConnection,
     prefix: &str,
-) -> Result<Vec<i64>, DbError> {
+) -> Result<Vec<UserId>, DbError> {
     Ok(users::table
         .filter(users::email.like(format!("{prefix}%")))
         .order(users::id)
@@ -65,8 +66,8 @@ pub fn user_ids_by_email_prefix(
 
 pub fn memberships(
     conn: &mut AnyConnection,
-    team_id: i64,
-    user_ids: &[i64],
+    team_id: TeamId,
+    user_ids: &[UserId],
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     for chunk in user_ids.chunks(BATCH) {
@@ -87,7 +88,7 @@ pub fn memberships(
 }
 
 /// (list id, owner id, email, first name, company, created at)
-pub type ProspectRow = (i64, i64, String, String, String, NaiveDateTime);
+pub type ProspectRow = (i64, UserId, String, String, String, NaiveDateTime);
 
 pub fn prospects(conn: &mut AnyConnection, rows: &[ProspectRow]) -> Result<(), DbError> {
     for chunk in rows.chunks(BATCH) {
@@ -154,7 +155,7 @@ pub fn finished_recipients(
 pub struct SentEmail {
     pub campaign_id: i64,
     pub recipient_id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub sender_id: i64,
     pub step: i32,
     pub email: String,

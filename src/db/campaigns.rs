@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::models::{Campaign, CampaignRecipient, CampaignStep};
 use super::schema::{campaign_messages, campaign_recipients, campaign_steps, campaigns, prospects};
 use super::values::{CampaignStatus, RecipientStatus};
@@ -13,7 +14,7 @@ use super::{AnyConnection, DbError};
 
 pub fn insert(
     conn: &mut AnyConnection,
-    owner_id: i64,
+    owner_id: UserId,
     name: &str,
     sender_id: i64,
     list_id: i64,
@@ -39,7 +40,7 @@ pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Campaign>, DbEr
         .optional()?)
 }
 
-pub fn of_owner(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<Campaign>, DbError> {
+pub fn of_owner(conn: &mut AnyConnection, owner_id: UserId) -> Result<Vec<Campaign>, DbError> {
     Ok(campaigns::table
         .filter(campaigns::owner_id.eq(owner_id))
         .order(campaigns::id.desc())

@@ -3,13 +3,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::models::EmailConfirmation;
 use super::schema::{email_confirmations, users};
 use super::{AnyConnection, DbError};
 
 /// What a new confirmation row holds; `token_hash` is the SHA-256 of the emailed token.
 pub struct NewConfirmation<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: &'a str,
     pub purpose: &'a str,
     pub token_hash: &'a str,
@@ -57,7 +58,7 @@ pub fn mark_used(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Resul
 /// Ends the user's unused links of this purpose (a newer one replaces them).
 pub fn retire_unused(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     purpose: &str,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -75,7 +76,7 @@ pub fn retire_unused(
 /// How many links of this purpose the user was sent since `since` (for the resend limit).
 pub fn sent_since(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     purpose: &str,
     since: NaiveDateTime,
 ) -> Result<i64, DbError> {
@@ -90,7 +91,7 @@ pub fn sent_since(
 /// Records that the user's current address is proven (kept when it already was).
 pub fn mark_address_confirmed(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::update(
@@ -106,7 +107,7 @@ pub fn mark_address_confirmed(
 /// Replaces the user's address with a proven new one.
 pub fn set_confirmed_email(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     email: &str,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::models::Import;
 use super::schema::imports;
 use super::values::ImportStatus;
@@ -11,7 +12,7 @@ use super::{AnyConnection, DbError};
 pub fn insert(
     conn: &mut AnyConnection,
     list_id: i64,
-    owner_id: i64,
+    owner_id: UserId,
     file_name: &str,
     content: &str,
     total_rows: i32,

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::models::CampaignMessage;
 use super::schema::{campaign_messages, message_links};
 pub use super::statistics::Event;
@@ -13,7 +14,7 @@ use super::{AnyConnection, DbError};
 pub struct NewClaim<'a> {
     pub campaign_id: i64,
     pub recipient_id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub sender_id: i64,
     pub step_position: i32,
     pub email: &'a str,

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod bulk;
 pub mod campaigns;
 pub mod confirmations;
+pub mod ids;
 pub mod imports;
 pub mod messages;
 pub mod models;
@@ -313,7 +314,7 @@ where
 /// user on PostgreSQL. Concurrent spends on the same pool are therefore serialised.
 pub fn locked_transaction<T, E>(
     conn: &mut AnyConnection,
-    lock_user_id: i64,
+    lock_user_id: ids::UserId,
     body: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where

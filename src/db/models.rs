@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::{MembershipId, TeamId, UserId};
 use super::schema::*;
 use super::values::{
     ActivityKind, CampaignStatus, ImportStatus, InvitationStatus, MembershipEnd, MessageStatus,
@@ -12,7 +13,7 @@ use super::values::{
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub password_hash: String,
@@ -43,7 +44,7 @@ pub struct NewUser<'a> {
 #[diesel(table_name = sessions)]
 pub struct SessionRow {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub token_hash: String,
     /// A short description of the browser (its User-Agent, checked and truncated).
     pub client: String,
@@ -57,7 +58,7 @@ pub struct SessionRow {
 #[diesel(table_name = email_confirmations)]
 pub struct EmailConfirmation {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     /// `confirm` or `change` (`domain::accounts::confirmation::Purpose`).
     pub purpose: String,
@@ -71,7 +72,7 @@ pub struct EmailConfirmation {
 #[diesel(table_name = password_resets)]
 pub struct PasswordReset {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub token_hash: String,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
@@ -110,17 +111,17 @@ pub struct NewOutboxEmail<'a> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = teams)]
 pub struct Team {
-    pub id: i64,
-    pub leader_id: i64,
+    pub id: TeamId,
+    pub leader_id: UserId,
     pub created_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = memberships)]
 pub struct Membership {
-    pub id: i64,
-    pub team_id: i64,
-    pub user_id: i64,
+    pub id: MembershipId,
+    pub team_id: TeamId,
+    pub user_id: UserId,
     pub can_export: bool,
     pub records_scope: RecordsScope,
     pub joined_at: NaiveDateTime,
@@ -134,7 +135,7 @@ pub struct Membership {
 #[diesel(table_name = invitations)]
 pub struct Invitation {
     pub id: i64,
-    pub team_id: i64,
+    pub team_id: TeamId,
     pub email: String,
     pub token_hash: String,
     pub status: InvitationStatus,
@@ -149,8 +150,8 @@ pub struct Invitation {
 #[diesel(table_name = team_activity)]
 pub struct ActivityRow {
     pub id: i64,
-    pub team_id: i64,
-    pub actor_id: i64,
+    pub team_id: TeamId,
+    pub actor_id: UserId,
     pub subject_email: String,
     pub action: ActivityKind,
     pub detail: String,
@@ -161,7 +162,7 @@ pub struct ActivityRow {
 #[diesel(table_name = prospect_lists)]
 pub struct ProspectList {
     pub id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub name: String,
     pub created_at: NaiveDateTime,
 }
@@ -171,7 +172,7 @@ pub struct ProspectList {
 pub struct Prospect {
     pub id: i64,
     pub list_id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -198,7 +199,7 @@ pub struct ProspectFields {
 #[diesel(table_name = custom_fields)]
 pub struct CustomField {
     pub id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub name: String,
     pub created_at: NaiveDateTime,
 }
@@ -208,7 +209,7 @@ pub struct CustomField {
 pub struct Import {
     pub id: i64,
     pub list_id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub file_name: String,
     pub content: String,
     pub status: ImportStatus,
@@ -226,7 +227,7 @@ pub struct Import {
 #[diesel(table_name = sender_accounts)]
 pub struct SenderAccount {
     pub id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub email: String,
     pub display_name: String,
     pub smtp_host: String,
@@ -276,7 +277,7 @@ pub struct SenderSettings {
 #[diesel(table_name = campaigns)]
 pub struct Campaign {
     pub id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub name: String,
     pub sender_id: i64,
     pub list_id: i64,
@@ -316,7 +317,7 @@ pub struct CampaignMessage {
     pub id: i64,
     pub campaign_id: i64,
     pub recipient_id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub sender_id: i64,
     pub step_position: i32,
     pub recipient_email: String,

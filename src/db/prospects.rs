@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::models::{CustomField, Prospect, ProspectFields, ProspectList};
 use super::schema::{custom_fields, prospect_field_values, prospect_lists, prospects};
 use super::values::Verdict;
@@ -13,7 +14,7 @@ use super::{AnyConnection, DbError};
 
 pub fn insert_list(
     conn: &mut AnyConnection,
-    owner_id: i64,
+    owner_id: UserId,
     name: &str,
     now: NaiveDateTime,
 ) -> Result<i64, DbError> {
@@ -38,7 +39,7 @@ pub fn list_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<ProspectLi
 /// The owner's lists, newest first, each with its number of prospects.
 pub fn lists_of(
     conn: &mut AnyConnection,
-    owner_id: i64,
+    owner_id: UserId,
 ) -> Result<Vec<(ProspectList, i64)>, DbError> {
     let lists: Vec<ProspectList> = prospect_lists::table
         .filter(prospect_lists::owner_id.eq(owner_id))
@@ -115,7 +116,7 @@ pub fn emails_in_list(conn: &mut AnyConnection, list_id: i64) -> Result<Vec<Stri
 pub fn insert_prospect(
     conn: &mut AnyConnection,
     list_id: i64,
-    owner_id: i64,
+    owner_id: UserId,
     fields: &ProspectFields,
     now: NaiveDateTime,
 ) -> Result<i64, DbError> {
@@ -163,7 +164,7 @@ pub fn set_verification(
     Ok(())
 }
 
-pub fn fields_of(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<CustomField>, DbError> {
+pub fn fields_of(conn: &mut AnyConnection, owner_id: UserId) -> Result<Vec<CustomField>, DbError> {
     Ok(custom_fields::table
         .filter(custom_fields::owner_id.eq(owner_id))
         .order(custom_fields::name)
@@ -181,7 +182,7 @@ pub fn field_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<CustomFie
 
 pub fn insert_field(
     conn: &mut AnyConnection,
-    owner_id: i64,
+    owner_id: UserId,
     name: &str,
     now: NaiveDateTime,
 ) -> Result<i64, DbError> {

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::models::{SenderAccount, SenderSettings};
 use super::schema::{campaigns, sender_accounts};
 use super::values::CampaignStatus;
@@ -10,7 +11,7 @@ use super::{AnyConnection, DbError};
 
 pub fn insert(
     conn: &mut AnyConnection,
-    owner_id: i64,
+    owner_id: UserId,
     settings: &SenderSettings,
     now: NaiveDateTime,
 ) -> Result<i64, DbError> {
@@ -43,7 +44,7 @@ pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<SenderAccount>,
         .optional()?)
 }
 
-pub fn of_owner(conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<SenderAccount>, DbError> {
+pub fn of_owner(conn: &mut AnyConnection, owner_id: UserId) -> Result<Vec<SenderAccount>, DbError> {
     Ok(sender_accounts::table
         .filter(sender_accounts::owner_id.eq(owner_id))
         .order(sender_accounts::id)

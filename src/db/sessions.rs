@@ -3,13 +3,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::models::{SessionRow, User};
 use super::schema::{sessions, users};
 use super::{AnyConnection, DbError};
 
 pub fn insert(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     token_hash: &str,
     client: &str,
     now: NaiveDateTime,
@@ -65,7 +66,7 @@ pub fn revoke_by_hash(
 /// Revokes every live session of the user except `keep` (a session id); how many ended.
 pub fn revoke_all_of(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     keep: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<usize, DbError> {
@@ -81,7 +82,7 @@ pub fn revoke_all_of(
 /// The user's live sessions seen after `seen_after`, most recently seen first.
 pub fn live_of(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     seen_after: NaiveDateTime,
 ) -> Result<Vec<SessionRow>, DbError> {
     Ok(sessions::table

@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::schema::{campaign_messages, prospects, usage_ledger};
 use super::values::Unit;
 use super::{AnyConnection, DbError};
@@ -14,10 +15,10 @@ use super::{AnyConnection, DbError};
 /// Per owner: emails sent in the range and the distinct recipients they went to.
 pub fn sent_by_owner(
     conn: &mut AnyConnection,
-    owners: &[i64],
+    owners: &[UserId],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> Result<HashMap<i64, (i64, i64)>, DbError> {
+) -> Result<HashMap<UserId, (i64, i64)>, DbError> {
     Ok(campaign_messages::table
         .filter(campaign_messages::owner_id.eq_any(owners))
         .filter(campaign_messages::sent_at.ge(from))
@@ -28,7 +29,7 @@ pub fn sent_by_owner(
             count_star(),
             count(campaign_messages::recipient_id).aggregate_distinct(),
         ))
-        .load::<(i64, i64, i64)>(conn)?
+        .load::<(UserId, i64, i64)>(conn)?
         .into_iter()
         .map(|(owner, emails, recipients)| (owner, (emails, recipients)))
         .collect())
@@ -45,11 +46,11 @@ pub enum Event {
 /// Per owner: distinct recipients of emails sent in the range that show the event.
 pub fn recipients_with_event(
     conn: &mut AnyConnection,
-    owners: &[i64],
+    owners: &[UserId],
     from: NaiveDateTime,
     to: NaiveDateTime,
     event: Event,
-) -> Result<HashMap<i64, i64>, DbError> {
+) -> Result<HashMap<UserId, i64>, DbError> {
     // One statement whichever event; the macro only spares writing it three times.
     macro_rules! distinct_recipients_where_set {
         ($column:expr) => {
@@ -63,7 +64,7 @@ pub fn recipients_with_event(
                     campaign_messages::owner_id,
                     count(campaign_messages::recipient_id).aggregate_distinct(),
                 ))
-                .load::<(i64, i64)>(conn)?
+                .load::<(UserId, i64)>(conn)?
         };
     }
     let rows = match event {
@@ -77,17 +78,17 @@ pub fn recipients_with_event(
 /// Per owner: prospects created in the range.
 pub fn prospects_added(
     conn: &mut AnyConnection,
-    owners: &[i64],
+    owners: &[UserId],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> Result<HashMap<i64, i64>, DbError> {
+) -> Result<HashMap<UserId, i64>, DbError> {
     Ok(prospects::table
         .filter(prospects::owner_id.eq_any(owners))
         .filter(prospects::created_at.ge(from))
         .filter(prospects::created_at.lt(to))
         .group_by(prospects::owner_id)
         .select((prospects::owner_id, count_star()))
-        .load::<(i64, i64)>(conn)?
+        .load::<(UserId, i64)>(conn)?
         .into_iter()
         .collect())
 }
@@ -95,11 +96,11 @@ pub fn prospects_added(
 /// Per spender and kind: units drawn from `payer_id`'s pool in the range.
 pub fn units_used(
     conn: &mut AnyConnection,
-    payer_id: i64,
+    payer_id: UserId,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> Result<Vec<(i64, Unit, i64)>, DbError> {
-    let rows: Vec<(i64, Unit, Option<i64>)> = usage_ledger::table
+) -> Result<Vec<(UserId, Unit, i64)>, DbError> {
+    let rows: Vec<(UserId, Unit, Option<i64>)> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
         .filter(usage_ledger::created_at.ge(from))
         .filter(usage_ledger::created_at.lt(to))

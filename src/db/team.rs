@@ -3,12 +3,16 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::{MembershipId, TeamId, UserId};
 use super::models::{ActivityRow, Invitation, Membership, Team, User};
 use super::schema::{invitations, memberships, team_activity, teams, users};
 use super::values::{ActivityKind, InvitationStatus, MembershipEnd, RecordsScope};
 use super::{AnyConnection, DbError};
 
-pub fn team_by_leader(conn: &mut AnyConnection, leader_id: i64) -> Result<Option<Team>, DbError> {
+pub fn team_by_leader(
+    conn: &mut AnyConnection,
+    leader_id: UserId,
+) -> Result<Option<Team>, DbError> {
     Ok(teams::table
         .filter(teams::leader_id.eq(leader_id))
         .select(Team::as_select())
@@ -16,7 +20,7 @@ pub fn team_by_leader(conn: &mut AnyConnection, leader_id: i64) -> Result<Option
         .optional()?)
 }
 
-pub fn team_by_id(conn: &mut AnyConnection, team_id: i64) -> Result<Option<Team>, DbError> {
+pub fn team_by_id(conn: &mut AnyConnection, team_id: TeamId) -> Result<Option<Team>, DbError> {
     Ok(teams::table
         .find(team_id)
         .select(Team::as_select())
@@ -27,13 +31,13 @@ pub fn team_by_id(conn: &mut AnyConnection, team_id: i64) -> Result<Option<Team>
 /// The leader's team, created on first use.
 pub fn ensure_team(
     conn: &mut AnyConnection,
-    leader_id: i64,
+    leader_id: UserId,
     now: NaiveDateTime,
 ) -> Result<Team, DbError> {
     if let Some(team) = team_by_leader(conn, leader_id)? {
         return Ok(team);
     }
-    let id: i64 = diesel::insert_into(teams::table)
+    let id: TeamId = diesel::insert_into(teams::table)
         .values((teams::leader_id.eq(leader_id), teams::created_at.eq(now)))
         .returning(teams::id)
         .get_result(conn)?;
@@ -46,7 +50,7 @@ pub fn ensure_team(
 
 pub fn active_membership_of(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<Membership>, DbError> {
     Ok(memberships::table
         .filter(memberships::user_id.eq(user_id))
@@ -56,7 +60,10 @@ pub fn active_membership_of(
         .optional()?)
 }
 
-pub fn membership_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Membership>, DbError> {
+pub fn membership_by_id(
+    conn: &mut AnyConnection,
+    id: MembershipId,
+) -> Result<Option<Membership>, DbError> {
     Ok(memberships::table
         .find(id)
         .select(Membership::as_select())
@@ -67,7 +74,7 @@ pub fn membership_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Memb
 /// Every membership of the team, active and former, with the member, oldest first.
 pub fn memberships_with_users(
     conn: &mut AnyConnection,
-    team_id: i64,
+    team_id: TeamId,
 ) -> Result<Vec<(Membership, User)>, DbError> {
     Ok(memberships::table
         .inner_join(users::table)
@@ -77,7 +84,10 @@ pub fn memberships_with_users(
         .load(conn)?)
 }
 
-pub fn active_member_ids(conn: &mut AnyConnection, team_id: i64) -> Result<Vec<i64>, DbError> {
+pub fn active_member_ids(
+    conn: &mut AnyConnection,
+    team_id: TeamId,
+) -> Result<Vec<UserId>, DbError> {
     Ok(memberships::table
         .filter(memberships::team_id.eq(team_id))
         .filter(memberships::ended_at.is_null())
@@ -86,7 +96,7 @@ pub fn active_member_ids(conn: &mut AnyConnection, team_id: i64) -> Result<Vec<i
         .load(conn)?)
 }
 
-pub fn count_active_members(conn: &mut AnyConnection, team_id: i64) -> Result<i64, DbError> {
+pub fn count_active_members(conn: &mut AnyConnection, team_id: TeamId) -> Result<i64, DbError> {
     Ok(memberships::table
         .filter(memberships::team_id.eq(team_id))
         .filter(memberships::ended_at.is_null())
@@ -96,8 +106,8 @@ pub fn count_active_members(conn: &mut AnyConnection, team_id: i64) -> Result<i6
 
 pub fn insert_membership(
     conn: &mut AnyConnection,
-    team_id: i64,
-    user_id: i64,
+    team_id: TeamId,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::insert_into(memberships::table)
@@ -113,7 +123,7 @@ pub fn insert_membership(
 /// Ends an active membership; false when it had already ended.
 pub fn end_membership(
     conn: &mut AnyConnection,
-    id: i64,
+    id: MembershipId,
     reason: MembershipEnd,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
@@ -132,7 +142,7 @@ pub fn end_membership(
 
 pub fn set_member_permissions(
     conn: &mut AnyConnection,
-    id: i64,
+    id: MembershipId,
     can_export: bool,
     records_scope: RecordsScope,
 ) -> Result<(), DbError> {
@@ -147,7 +157,7 @@ pub fn set_member_permissions(
 
 pub fn set_member_caps(
     conn: &mut AnyConnection,
-    id: i64,
+    id: MembershipId,
     credit_cap: Option<i32>,
     recipient_cap: Option<i32>,
 ) -> Result<(), DbError> {
@@ -190,7 +200,7 @@ pub fn claim_reminder(conn: &mut AnyConnection, id: i64, reminders: i32) -> Resu
 }
 
 pub struct NewInvitation<'a> {
-    pub team_id: i64,
+    pub team_id: TeamId,
     pub email: &'a str,
     pub token_hash: &'a str,
     pub expires_at: NaiveDateTime,
@@ -232,7 +242,7 @@ pub fn invitation_by_token_hash(
 
 pub fn pending_invitation(
     conn: &mut AnyConnection,
-    team_id: i64,
+    team_id: TeamId,
     email: &str,
 ) -> Result<Option<Invitation>, DbError> {
     Ok(invitations::table
@@ -246,7 +256,7 @@ pub fn pending_invitation(
 
 pub fn pending_invitations_of_team(
     conn: &mut AnyConnection,
-    team_id: i64,
+    team_id: TeamId,
 ) -> Result<Vec<Invitation>, DbError> {
     Ok(invitations::table
         .filter(invitations::team_id.eq(team_id))
@@ -314,8 +324,8 @@ pub fn replace_invitation_token(
 
 pub fn insert_activity(
     conn: &mut AnyConnection,
-    team_id: i64,
-    actor_id: i64,
+    team_id: TeamId,
+    actor_id: UserId,
     subject_email: &str,
     action: ActivityKind,
     detail: &str,
@@ -337,7 +347,7 @@ pub fn insert_activity(
 /// The newest activity first, with the actor's name.
 pub fn recent_activity(
     conn: &mut AnyConnection,
-    team_id: i64,
+    team_id: TeamId,
     limit: i64,
 ) -> Result<Vec<(ActivityRow, String)>, DbError> {
     Ok(team_activity::table
@@ -352,7 +362,7 @@ pub fn recent_activity(
 /// Invitations sent or resent by the team since `since` (the sending throttle).
 pub fn invitations_sent_since(
     conn: &mut AnyConnection,
-    team_id: i64,
+    team_id: TeamId,
     since: NaiveDateTime,
 ) -> Result<i64, DbError> {
     Ok(team_activity::table

@@ -3,12 +3,13 @@
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+use super::ids::UserId;
 use super::schema::{campaigns, prospect_lists, prospects};
 use super::values::CampaignStatus;
 use super::{AnyConnection, DbError};
 
 /// What a user owns: (prospect lists, prospects, campaigns, active campaigns).
-pub fn owned(conn: &mut AnyConnection, owner_id: i64) -> Result<(i64, i64, i64, i64), DbError> {
+pub fn owned(conn: &mut AnyConnection, owner_id: UserId) -> Result<(i64, i64, i64, i64), DbError> {
     let lists = prospect_lists::table
         .filter(prospect_lists::owner_id.eq(owner_id))
         .select(count_star())
@@ -33,8 +34,8 @@ pub fn owned(conn: &mut AnyConnection, owner_id: i64) -> Result<(i64, i64, i64, 
 /// are paused with `reason`. Sent emails keep their owner, so statistics history stays.
 pub fn move_records(
     conn: &mut AnyConnection,
-    from: i64,
-    to: i64,
+    from: UserId,
+    to: UserId,
     reason: &str,
 ) -> Result<(), DbError> {
     diesel::update(prospect_lists::table.filter(prospect_lists::owner_id.eq(from)))

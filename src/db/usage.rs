@@ -4,14 +4,15 @@ use chrono::NaiveDateTime;
 use diesel::dsl::sum;
 use diesel::prelude::*;
 
+use super::ids::{TeamId, UserId};
 use super::schema::{usage_alerts, usage_ledger};
 use super::values::{AlertKind, Unit};
 use super::{AnyConnection, DbError};
 
 pub struct NewSpend<'a> {
-    pub payer_id: i64,
-    pub user_id: i64,
-    pub team_id: Option<i64>,
+    pub payer_id: UserId,
+    pub user_id: UserId,
+    pub team_id: Option<TeamId>,
     pub kind: Unit,
     pub amount: i32,
     pub recipient_email: Option<&'a str>,
@@ -38,7 +39,7 @@ pub fn insert_spend(conn: &mut AnyConnection, spend: &NewSpend) -> Result<(), Db
 /// Units of `kind` spent from `payer_id`'s pool in the period starting at `period_start`.
 pub fn pool_used(
     conn: &mut AnyConnection,
-    payer_id: i64,
+    payer_id: UserId,
     period_start: NaiveDateTime,
     kind: Unit,
 ) -> Result<i64, DbError> {
@@ -53,7 +54,7 @@ pub fn pool_used(
 
 pub fn recipient_counted(
     conn: &mut AnyConnection,
-    payer_id: i64,
+    payer_id: UserId,
     period_start: NaiveDateTime,
     email: &str,
 ) -> Result<bool, DbError> {
@@ -70,10 +71,10 @@ pub fn recipient_counted(
 /// Per spender: (user id, kind, units) from `payer_id`'s pool in the period.
 pub fn pool_used_by_member(
     conn: &mut AnyConnection,
-    payer_id: i64,
+    payer_id: UserId,
     period_start: NaiveDateTime,
-) -> Result<Vec<(i64, Unit, i64)>, DbError> {
-    let rows: Vec<(i64, Unit, Option<i64>)> = usage_ledger::table
+) -> Result<Vec<(UserId, Unit, i64)>, DbError> {
+    let rows: Vec<(UserId, Unit, Option<i64>)> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
         .filter(usage_ledger::period_start.eq(period_start))
         .group_by((usage_ledger::user_id, usage_ledger::kind))
@@ -92,8 +93,8 @@ pub fn pool_used_by_member(
 /// Units of `kind` that `user_id` drew from `payer_id`'s pool in the period.
 pub fn member_used(
     conn: &mut AnyConnection,
-    payer_id: i64,
-    user_id: i64,
+    payer_id: UserId,
+    user_id: UserId,
     period_start: NaiveDateTime,
     kind: Unit,
 ) -> Result<i64, DbError> {
@@ -110,8 +111,8 @@ pub fn member_used(
 /// Records an alert once per period; false when it was already given.
 pub fn record_alert(
     conn: &mut AnyConnection,
-    payer_id: i64,
-    user_id: i64,
+    payer_id: UserId,
+    user_id: UserId,
     kind: AlertKind,
     period_start: NaiveDateTime,
     now: NaiveDateTime,

@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 use super::DEMO_PASSWORD;
 use crate::crypto::SecretBox;
 use crate::db::bulk::{self, SentEmail};
+use crate::db::ids::UserId;
 use crate::db::values::CampaignStatus;
 use crate::db::{
     AnyConnection, accounts as db_accounts, campaigns, prospects, senders as sender_db, team,
@@ -113,7 +114,7 @@ pub fn build(
 fn member_history(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
-    owner: i64,
+    owner: UserId,
     index: usize,
     n_prospects: usize,
     n_emails: usize,

@@ -19,7 +19,7 @@ use crate::domain::prospects::csv_import;
 use crate::domain::prospects::verification;
 use crate::domain::team::invitation_answers::{self, InvitationRef};
 use crate::domain::team::invitations::{self, InviteSettings};
-use crate::domain::{DomainError, DomainResult};
+use crate::domain::{DomainError, DomainResult, UserId};
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 
@@ -202,7 +202,7 @@ pub async fn verify_lists(pool: &crate::db::Pool, now: NaiveDateTime) -> DomainR
         default: crate::domain::prospects::verification::MxAnswer::Found,
     };
     let blocking_pool = pool.clone();
-    let lists = tokio::task::spawn_blocking(move || -> DomainResult<Vec<(i64, i64)>> {
+    let lists = tokio::task::spawn_blocking(move || -> DomainResult<Vec<(UserId, i64)>> {
         let mut conn = blocking_pool.get().map_err(crate::db::DbError::from)?;
         let max = db_accounts::user_by_email(&mut conn, "max@demo.dripteam.test")?
             .ok_or(DomainError::NotFound)?;

@@ -11,6 +11,7 @@ pub mod team;
 use chrono::NaiveDateTime;
 
 use crate::db::DbError;
+pub use crate::db::ids::{MembershipId, TeamId, UserId};
 
 /// Errors of the domain layer. Every variant but `Db` and `Internal` carries a message
 /// written for the user (its `Display`); `Db` and `Internal` carry causes for the log only.

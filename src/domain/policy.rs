@@ -3,7 +3,7 @@
 //! or invitation is `NotFound`, never a hint that it exists.
 
 use super::billing::Plan;
-use super::{DomainError, DomainResult};
+use super::{DomainError, DomainResult, TeamId, UserId};
 use crate::db::models::{Invitation, Membership, Team, User};
 
 /// The message of every full-Teamwork control on a basic plan.
@@ -185,7 +185,7 @@ pub enum RecordAction {
 /// The viewer's place in a team, loaded once per request for record decisions.
 #[derive(Debug, Clone)]
 pub struct TeamSeat {
-    pub leader_id: i64,
+    pub leader_id: UserId,
     pub is_leader: bool,
     /// The member's records layer ("View team records"); the leader sees all regardless.
     pub sees_team_records: bool,
@@ -196,7 +196,7 @@ pub struct TeamSeat {
     /// The leader's plan has full Teamwork (M and up).
     pub full_teamwork: bool,
     /// The leader and every active member.
-    pub people: Vec<i64>,
+    pub people: Vec<UserId>,
 }
 
 impl TeamSeat {
@@ -216,9 +216,9 @@ impl TeamSeat {
 /// records of people the viewer may not see answer `NotFound` whatever the action (so no
 /// caller checks `View` first); seen but not allowed, `Forbidden` with the reason.
 pub fn may_access_record(
-    viewer_id: i64,
+    viewer_id: UserId,
     seat: Option<&TeamSeat>,
-    owner_id: i64,
+    owner_id: UserId,
     action: RecordAction,
 ) -> DomainResult<()> {
     if viewer_id == owner_id {
@@ -270,7 +270,7 @@ pub fn may_view_statistics(
 /// a person in a form and for the campaign sender, which passes the campaign owner's id
 /// (a campaign moved to another member never sends from the former owner's account).
 /// Someone else's account is `NotFound`.
-pub fn may_use_sender(actor_id: i64, sender_owner_id: i64) -> DomainResult<()> {
+pub fn may_use_sender(actor_id: UserId, sender_owner_id: UserId) -> DomainResult<()> {
     if actor_id == sender_owner_id {
         Ok(())
     } else {
@@ -280,7 +280,7 @@ pub fn may_use_sender(actor_id: i64, sender_owner_id: i64) -> DomainResult<()> {
 
 /// A campaign's prospect list must be its owner's own list (team records are read only).
 /// Someone else's list is `NotFound`.
-pub fn may_use_list(actor_id: i64, list_owner_id: i64) -> DomainResult<()> {
+pub fn may_use_list(actor_id: UserId, list_owner_id: UserId) -> DomainResult<()> {
     if actor_id == list_owner_id {
         Ok(())
     } else {
@@ -290,7 +290,7 @@ pub fn may_use_list(actor_id: i64, list_owner_id: i64) -> DomainResult<()> {
 
 /// An import (its mapping page, its start, its report) is its importer's alone; anyone
 /// else gets `NotFound`.
-pub fn may_use_import(actor_id: i64, import_owner_id: i64) -> DomainResult<()> {
+pub fn may_use_import(actor_id: UserId, import_owner_id: UserId) -> DomainResult<()> {
     if actor_id == import_owner_id {
         Ok(())
     } else {
@@ -304,9 +304,9 @@ pub fn may_use_import(actor_id: i64, import_owner_id: i64) -> DomainResult<()> {
 /// the message for the removal form; nothing is changed.
 pub fn may_inherit_records(
     team: &Team,
-    removed_member_id: i64,
-    heir_id: i64,
-    heir_team_id: Option<i64>,
+    removed_member_id: UserId,
+    heir_id: UserId,
+    heir_team_id: Option<TeamId>,
 ) -> DomainResult<()> {
     let in_team = heir_id == team.leader_id || heir_team_id == Some(team.id);
     if in_team && heir_id != removed_member_id {
@@ -334,7 +334,7 @@ pub fn permissions_open(leader_plan: Plan) -> bool {
 /// Custom fields are private to their creator: only they may map an import column to one
 /// (when the import is queued and again when the background job runs it). Someone else's
 /// field is `NotFound`.
-pub fn may_use_custom_field(actor_id: i64, field_owner_id: i64) -> DomainResult<()> {
+pub fn may_use_custom_field(actor_id: UserId, field_owner_id: UserId) -> DomainResult<()> {
     if actor_id == field_owner_id {
         Ok(())
     } else {

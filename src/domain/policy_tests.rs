@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 fn user(id: i64, email: &str) -> User {
     User {
-        id,
+        id: id.into(),
         email: email.into(),
         name: "x".into(),
         password_hash: String::new(),
@@ -20,17 +20,17 @@ fn user(id: i64, email: &str) -> User {
 
 fn team(leader_id: i64) -> Team {
     Team {
-        id: 10,
-        leader_id,
+        id: 10.into(),
+        leader_id: leader_id.into(),
         created_at: NaiveDateTime::default(),
     }
 }
 
 fn membership(team_id: i64, ended: bool) -> Membership {
     Membership {
-        id: 5,
-        team_id,
-        user_id: 2,
+        id: 5.into(),
+        team_id: team_id.into(),
+        user_id: 2.into(),
         can_export: true,
         records_scope: RecordsScope::OwnRecords,
         joined_at: NaiveDateTime::default(),
@@ -88,14 +88,24 @@ fn removal_only_of_active_members_of_own_team() {
 
 fn seat(is_leader: bool, team_records: bool, can_export: bool) -> TeamSeat {
     TeamSeat {
-        leader_id: 1,
+        leader_id: 1.into(),
         is_leader,
         sees_team_records: team_records,
         can_export,
         locked: false,
         full_teamwork: true,
-        people: vec![1, 2, 3],
+        people: [1, 2, 3].map(UserId::from).to_vec(),
     }
+}
+
+/// `may_access_record` with the table's plain numbers for the viewer and the owner.
+fn access(
+    viewer: i64,
+    seat: Option<&TeamSeat>,
+    owner: i64,
+    action: RecordAction,
+) -> DomainResult<()> {
+    may_access_record(viewer.into(), seat, owner.into(), action)
 }
 
 #[test]
@@ -117,42 +127,37 @@ fn record_access_table() {
         ..leader.clone()
     };
     // (viewer, seat, owner, action) → outcome
-    assert!(allowed(may_access_record(1, Some(&leader), 2, View)));
-    assert!(allowed(may_access_record(1, Some(&leader), 2, Export)));
-    assert!(forbidden(may_access_record(1, Some(&leader), 2, Edit)));
-    assert!(forbidden(may_access_record(1, Some(&leader), 2, Verify)));
+    assert!(allowed(access(1, Some(&leader), 2, View)));
+    assert!(allowed(access(1, Some(&leader), 2, Export)));
+    assert!(forbidden(access(1, Some(&leader), 2, Edit)));
+    assert!(forbidden(access(1, Some(&leader), 2, Verify)));
     assert!(
-        not_found(may_access_record(1, Some(&leader), 9, View)),
+        not_found(access(1, Some(&leader), 9, View)),
         "outsider's records"
     );
-    assert!(not_found(may_access_record(2, Some(&own_only), 3, View)));
-    assert!(not_found(may_access_record(2, Some(&own_only), 1, View)));
-    assert!(allowed(may_access_record(2, Some(&own_only), 2, Edit)));
-    assert!(allowed(may_access_record(2, Some(&team_viewer), 1, View)));
-    assert!(allowed(may_access_record(2, Some(&team_viewer), 3, Export)));
-    assert!(forbidden(may_access_record(2, Some(&team_viewer), 3, Edit)));
-    assert!(forbidden(may_access_record(
-        2,
-        Some(&export_off),
-        3,
-        Export
-    )));
+    assert!(not_found(access(2, Some(&own_only), 3, View)));
+    assert!(not_found(access(2, Some(&own_only), 1, View)));
+    assert!(allowed(access(2, Some(&own_only), 2, Edit)));
+    assert!(allowed(access(2, Some(&team_viewer), 1, View)));
+    assert!(allowed(access(2, Some(&team_viewer), 3, Export)));
+    assert!(forbidden(access(2, Some(&team_viewer), 3, Edit)));
+    assert!(forbidden(access(2, Some(&export_off), 3, Export)));
     assert!(
-        forbidden(may_access_record(2, Some(&export_off), 2, Export)),
+        forbidden(access(2, Some(&export_off), 2, Export)),
         "export off means nothing"
     );
-    assert!(allowed(may_access_record(2, Some(&export_off), 3, View)));
-    assert!(not_found(may_access_record(2, Some(&locked), 1, View)));
+    assert!(allowed(access(2, Some(&export_off), 3, View)));
+    assert!(not_found(access(2, Some(&locked), 1, View)));
     assert!(
-        allowed(may_access_record(2, Some(&locked), 2, View)),
+        allowed(access(2, Some(&locked), 2, View)),
         "own records stay"
     );
     assert!(
-        not_found(may_access_record(1, Some(&basic), 2, View)),
+        not_found(access(1, Some(&basic), 2, View)),
         "basic Teamwork"
     );
-    assert!(not_found(may_access_record(9, None, 2, View)), "outsider");
-    assert!(allowed(may_access_record(9, None, 9, Export)));
+    assert!(not_found(access(9, None, 2, View)), "outsider");
+    assert!(allowed(access(9, None, 9, Export)));
     for lapsed in [
         TeamSeat {
             locked: true,
@@ -165,7 +170,7 @@ fn record_access_table() {
         },
     ] {
         assert!(
-            forbidden(may_access_record(2, Some(&lapsed), 2, Export)),
+            forbidden(access(2, Some(&lapsed), 2, Export)),
             "export off holds in a locked team and on a basic plan"
         );
     }
@@ -174,7 +179,7 @@ fn record_access_table() {
 fn invitation(email: &str) -> Invitation {
     Invitation {
         id: 1,
-        team_id: 10,
+        team_id: 10.into(),
         email: email.into(),
         token_hash: String::new(),
         status: InvitationStatus::Pending,
@@ -222,26 +227,44 @@ fn one_team_per_user() {
 
 #[test]
 fn senders_lists_and_imports_are_their_owners_alone() {
-    assert!(may_use_sender(4, 4).is_ok());
-    assert!(matches!(may_use_sender(4, 5), Err(DomainError::NotFound)));
-    assert!(may_use_list(4, 4).is_ok());
-    assert!(matches!(may_use_list(4, 5), Err(DomainError::NotFound)));
-    assert!(may_use_import(4, 4).is_ok());
-    assert!(matches!(may_use_import(4, 5), Err(DomainError::NotFound)));
+    assert!(may_use_sender(4.into(), 4.into()).is_ok());
+    assert!(matches!(
+        may_use_sender(4.into(), 5.into()),
+        Err(DomainError::NotFound)
+    ));
+    assert!(may_use_list(4.into(), 4.into()).is_ok());
+    assert!(matches!(
+        may_use_list(4.into(), 5.into()),
+        Err(DomainError::NotFound)
+    ));
+    assert!(may_use_import(4.into(), 4.into()).is_ok());
+    assert!(matches!(
+        may_use_import(4.into(), 5.into()),
+        Err(DomainError::NotFound)
+    ));
 }
 
 #[test]
 fn records_go_to_the_leader_or_an_active_member_of_the_same_team() {
     let t = team(1);
-    assert!(may_inherit_records(&t, 2, 1, None).is_ok(), "the leader");
+    let (removed, leader, teammate) = (2.into(), 1.into(), 3.into());
+    let other_team = Some(TeamId::from(t.id.get() + 1));
     assert!(
-        may_inherit_records(&t, 2, 3, Some(t.id)).is_ok(),
+        may_inherit_records(&t, removed, leader, None).is_ok(),
+        "the leader"
+    );
+    assert!(
+        may_inherit_records(&t, removed, teammate, Some(t.id)).is_ok(),
         "a teammate"
     );
-    for (heir, heir_team) in [(2, Some(t.id)), (3, None), (3, Some(t.id + 1))] {
+    for (heir, heir_team) in [
+        (removed, Some(t.id)),
+        (teammate, None),
+        (teammate, other_team),
+    ] {
         assert!(
             matches!(
-                may_inherit_records(&t, 2, heir, heir_team),
+                may_inherit_records(&t, removed, heir, heir_team),
                 Err(DomainError::Invalid(_))
             ),
             "{heir} {heir_team:?}"

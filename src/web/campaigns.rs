@@ -11,11 +11,11 @@ use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::{FlashKind, PageContext};
 use super::respond::{finish, flash, refused, render};
 use crate::domain::campaigns::{self, CampaignName, CampaignView, CampaignsPage, StepInput};
-use crate::domain::{DomainError, DomainResult};
+use crate::domain::{DomainError, DomainResult, UserId};
 
 #[derive(Deserialize)]
 struct MemberQuery {
-    member: Option<i64>,
+    member: Option<UserId>,
 }
 
 #[derive(Template)]

@@ -18,9 +18,9 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::models::User;
 use crate::db::{AnyConnection, DbError, Pool};
-use crate::domain::DomainError;
 use crate::domain::prospects::verification::MxResolver;
 use crate::domain::team;
+use crate::domain::{DomainError, UserId};
 
 pub struct AppState {
     pub pool: Pool,
@@ -68,7 +68,7 @@ pub async fn log_in_session(
     req: &HttpRequest,
     session: &Session,
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(), AppError> {
     let client = crate::domain::accounts::sessions::describe_client(
         req.headers()
@@ -112,7 +112,7 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn id(&self) -> i64 {
+    pub fn id(&self) -> UserId {
         self.user.id
     }
 

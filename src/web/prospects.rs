@@ -13,11 +13,11 @@ use super::respond::{finish, flash, refused, render};
 use crate::db::models::ProspectList;
 use crate::domain::prospects::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
-use crate::domain::{DomainError, DomainResult};
+use crate::domain::{DomainError, DomainResult, UserId};
 
 #[derive(Deserialize)]
 struct MemberQuery {
-    member: Option<i64>,
+    member: Option<UserId>,
 }
 
 #[derive(Template)]

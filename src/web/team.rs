@@ -16,7 +16,7 @@ use crate::domain::policy::FULL_TEAMWORK_NEEDED;
 use crate::domain::team::invitation_answers::{self, InvitationCard};
 use crate::domain::team::invitations::{self, InviteSettings};
 use crate::domain::team::{self, MemberRow, MyTeam, RecordsGo, RecordsScope, RemovalPreview};
-use crate::domain::{DomainResult, invalid};
+use crate::domain::{DomainResult, MembershipId, invalid};
 
 const MY_TEAM: &str = "/account/team";
 
@@ -150,7 +150,7 @@ async fn set_permissions(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
-    path: web::Path<i64>,
+    path: web::Path<MembershipId>,
     CsrfForm(form): CsrfForm<PermissionsForm>,
 ) -> Result<HttpResponse, AppError> {
     let outcome: DomainResult<String> = match RecordsScope::parse(&form.records_scope) {
@@ -181,7 +181,7 @@ async fn set_caps(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
-    path: web::Path<i64>,
+    path: web::Path<MembershipId>,
     CsrfForm(form): CsrfForm<CapsForm>,
 ) -> Result<HttpResponse, AppError> {
     let caps = billing::parse_cap(&form.credit_cap, "credit")
@@ -199,7 +199,7 @@ async fn set_caps(
 #[template(path = "team/confirm_remove.html")]
 struct ConfirmRemovePage {
     ctx: PageContext,
-    membership_id: i64,
+    membership_id: MembershipId,
     preview: RemovalPreview,
 }
 
@@ -208,7 +208,7 @@ async fn confirm_remove(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
-    path: web::Path<i64>,
+    path: web::Path<MembershipId>,
 ) -> Result<HttpResponse, AppError> {
     let (leader, membership_id) = (user.user.clone(), path.into_inner());
     let preview = state
@@ -233,7 +233,7 @@ async fn remove(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
-    path: web::Path<i64>,
+    path: web::Path<MembershipId>,
     CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let records = match form.records.as_str() {

@@ -11,7 +11,7 @@ async fn spawn_app() -> TestApp {
     .await
 }
 
-fn user_id(app: &TestApp, email: &str) -> i64 {
+fn user_id(app: &TestApp, email: &str) -> dripteam::domain::UserId {
     dripteam::db::accounts::user_by_email(&mut app.conn(), email)
         .unwrap()
         .unwrap()

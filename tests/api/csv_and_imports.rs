@@ -35,7 +35,7 @@ async fn import(browser: &Browser, list: &str, csv: &[u8], mapping: &[(&str, &st
     browser.wait_for_import(&page.url).await
 }
 
-fn user_id(app: &TestApp, email: &str) -> i64 {
+fn user_id(app: &TestApp, email: &str) -> dripteam::domain::UserId {
     dripteam::db::accounts::user_by_email(&mut app.conn(), email)
         .unwrap()
         .unwrap()
@@ -263,7 +263,13 @@ async fn a_mapping_that_used_to_panic_the_job_is_refused_and_the_import_still_ru
 }
 
 /// Plants an import as data from an older version would be: queued, with `mapping`.
-fn plant_queued_import(app: &TestApp, list: &str, owner: i64, content: &str, mapping: &str) -> i64 {
+fn plant_queued_import(
+    app: &TestApp,
+    list: &str,
+    owner: dripteam::domain::UserId,
+    content: &str,
+    mapping: &str,
+) -> i64 {
     let now = app.clock.now();
     diesel::insert_into(imports::table)
         .values((
@@ -351,7 +357,7 @@ async fn an_import_that_panics_inside_its_transaction_fails_and_the_next_one_fin
             use dripteam::db::values::ImportStatus::{Running, Uploaded};
             dripteam::db::imports::transition(conn, id, Uploaded, Running, clock.now())?;
             dripteam::db::write_transaction(conn, |conn| {
-                dripteam::db::prospects::insert_field(conn, 1, "Half-written", clock.now())?;
+                dripteam::db::prospects::insert_field(conn, 1.into(), "Half-written", clock.now())?;
                 if id > 0 {
                     panic!("a poisoned import");
                 }

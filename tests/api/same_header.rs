@@ -12,9 +12,18 @@ fn assert_logged_in_header(page: &Page, what: &str) {
         .next()
         .unwrap_or_default()
         .to_string();
-    assert!(header.contains("/logout"), "{what}: no log-out button in\n{header}");
-    assert!(header.contains("href=\"/prospects\""), "{what}: no navigation in\n{header}");
-    assert!(!header.contains("href=\"/login\""), "{what}: logged-out header in\n{header}");
+    assert!(
+        header.contains("/logout"),
+        "{what}: no log-out button in\n{header}"
+    );
+    assert!(
+        header.contains("href=\"/prospects\""),
+        "{what}: no navigation in\n{header}"
+    );
+    assert!(
+        !header.contains("href=\"/login\""),
+        "{what}: logged-out header in\n{header}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

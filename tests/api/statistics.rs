@@ -75,7 +75,7 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
 }
 
 /// Sends every due email (without SMTP) at `now`; returns (owner, message row) pairs.
-fn send_all(app: &TestApp, now: NaiveDateTime) -> Vec<(i64, i64)> {
+fn send_all(app: &TestApp, now: NaiveDateTime) -> Vec<(dripteam::domain::UserId, i64)> {
     let conn = &mut app.conn();
     let due = sending::claim_due(conn, &app.secrets(), &app.address, now).unwrap();
     due.iter()
@@ -153,7 +153,7 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
     dripteam::domain::billing::spend_credits(&mut app.conn(), max.id, 4, now).unwrap();
     let sent = send_all(&app, now);
     assert_eq!(sent.len(), 6);
-    let of = |owner: i64| {
+    let of = |owner: dripteam::domain::UserId| {
         sent.iter()
             .filter(|(o, _)| *o == owner)
             .map(|(_, m)| *m)

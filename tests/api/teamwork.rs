@@ -657,7 +657,7 @@ async fn concurrent_spends_never_overdraw_the_pool() {
         .member("M3", View::Own, Export::On)
         .build()
         .await;
-    let members: [i64; 4] = members.map(|m| m.id);
+    let members: [dripteam::domain::UserId; 4] = members.map(|m| m.id);
     let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
         .unwrap()
         .unwrap();

@@ -9,6 +9,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::tokens;
+use crate::db::ids::UserId;
 use crate::db::models::{SessionRow, User};
 use crate::db::{AnyConnection, sessions as db};
 use crate::domain::DomainResult;
@@ -48,7 +49,7 @@ pub fn describe_client(user_agent: Option<&str>) -> String {
 /// stored).
 pub fn start(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     client: &str,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
@@ -83,7 +84,7 @@ pub fn end(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> DomainR
 /// Ends every session of the user but `keep`; returns how many ended.
 pub fn end_all_of(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     keep: Option<i64>,
     now: NaiveDateTime,
 ) -> DomainResult<usize> {

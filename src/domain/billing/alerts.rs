@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 
 use super::pool::{self, Unit};
+use crate::db::ids::UserId;
 use crate::db::models::User;
 use crate::db::values::AlertKind;
 use crate::db::{AnyConnection, accounts, team, usage};
@@ -41,7 +42,7 @@ impl AlertKind {
 pub fn after_spend(
     conn: &mut AnyConnection,
     payer: &User,
-    spender_id: i64,
+    spender_id: UserId,
     unit: Unit,
     (pool_used, pool_limit): (i64, i64),
     member: Option<(i64, i64)>,

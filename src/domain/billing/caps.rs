@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 
 use super::pool;
+use crate::db::ids::MembershipId;
 use crate::db::models::User;
 use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, team as db};
@@ -27,7 +28,7 @@ pub fn parse_cap(raw: &str, label: &str) -> DomainResult<Option<i32>> {
 pub fn set_caps(
     conn: &mut AnyConnection,
     leader: &User,
-    membership_id: i64,
+    membership_id: MembershipId,
     credit_cap: Option<i32>,
     recipient_cap: Option<i32>,
     now: NaiveDateTime,

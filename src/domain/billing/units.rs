@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::alerts;
 use super::pool::{PoolStatus, Unit, current_period, effective_plan, plan_expired, pool_status};
+use crate::db::ids::{TeamId, UserId};
 use crate::db::models::User;
 use crate::db::usage::{self, NewSpend};
 use crate::db::{AnyConnection, accounts, locked_transaction, team};
@@ -17,7 +18,7 @@ use crate::domain::{DomainError, DomainResult, policy};
 /// The figures of the pool `user_id` spends from (their team's, or their own).
 pub fn pool_for(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> DomainResult<PoolStatus> {
     let payer = resolve_payer(conn, user_id, now)?;
@@ -27,7 +28,7 @@ pub fn pool_for(
 /// Whose pool a user's spends draw on, and the member's caps on it.
 struct Payer {
     user: User,
-    team_id: Option<i64>,
+    team_id: Option<TeamId>,
     credit_cap: Option<i32>,
     recipient_cap: Option<i32>,
 }
@@ -44,7 +45,7 @@ impl Payer {
 
 fn resolve_payer(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> DomainResult<Payer> {
     if let Some(membership) = team::active_membership_of(conn, user_id)? {
@@ -74,7 +75,7 @@ fn resolve_payer(
 /// Spends `amount` credits for `user_id` from the pool they draw on.
 pub fn spend_credits(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     amount: i64,
     now: NaiveDateTime,
 ) -> DomainResult<()> {
@@ -88,7 +89,7 @@ pub fn spend_credits(
 /// Returns whether this call counted it (false: already counted this period).
 pub fn record_recipient(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     email: &str,
     now: NaiveDateTime,
 ) -> DomainResult<bool> {
@@ -97,7 +98,7 @@ pub fn record_recipient(
 
 fn spend(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     unit: Unit,
     amount: i64,
     recipient: Option<&str>,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 
 use super::placeholders;
+use crate::db::ids::UserId;
 use crate::db::models::{Campaign, CampaignStep, Prospect, User};
 use crate::db::values::CampaignStatus;
 use crate::db::{AnyConnection, campaigns as db, prospects, senders};
@@ -99,7 +100,7 @@ fn editable(campaign: &Campaign) -> DomainResult<()> {
 /// Placeholders must be standard or one of the owner's custom fields.
 fn check_placeholders(
     conn: &mut AnyConnection,
-    owner_id: i64,
+    owner_id: UserId,
     step: &StepInput,
 ) -> DomainResult<()> {
     let fields = prospects::fields_of(conn, owner_id)?;

@@ -9,11 +9,13 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
+use crate::db::ids::UserId;
 use crate::db::models::User;
 use crate::db::statistics::{self as db, Event};
 use crate::db::{AnyConnection, team};
 use crate::domain::billing;
 use crate::domain::billing::period_containing;
+use crate::domain::team::MemberStatus;
 use crate::domain::{DomainResult, invalid, policy};
 
 /// The period the page shows, as chosen in the URL.
@@ -73,6 +75,8 @@ pub struct MemberStats {
     pub name: String,
     pub email: String,
     pub role: &'static str,
+    /// A former member: the row is shown greyed.
+    pub former: bool,
     pub prospects_added: i64,
     pub emails_sent: i64,
     pub recipients: i64,
@@ -191,7 +195,7 @@ pub fn team_statistics(
         billing::effective_plan(leader, now),
     )?;
     let (from, to) = range(choice, leader, now);
-    let mut people: Vec<(i64, MemberStats)> = vec![(
+    let mut people: Vec<(UserId, MemberStats)> = vec![(
         leader.id,
         MemberStats {
             name: leader.name.clone(),
@@ -204,7 +208,7 @@ pub fn team_statistics(
         let mut memberships = team::memberships_with_users(conn, team.id)?;
         // A member who left and came back has several rows: the latest one decides.
         memberships.sort_by_key(|(m, _)| m.id);
-        let mut latest: HashMap<i64, (bool, User)> = HashMap::new();
+        let mut latest: HashMap<UserId, (bool, User)> = HashMap::new();
         for (membership, user) in memberships {
             latest.insert(user.id, (membership.ended_at.is_none(), user));
         }
@@ -216,19 +220,24 @@ pub fn team_statistics(
                 MemberStats {
                     name: user.name,
                     email: user.email,
-                    role: if active { "Active" } else { "Former member" },
+                    role: if active {
+                        MemberStatus::Active.label()
+                    } else {
+                        MemberStatus::Former.label()
+                    },
+                    former: !active,
                     ..Default::default()
                 },
             ));
         }
     }
-    let ids: Vec<i64> = people.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<UserId> = people.iter().map(|(id, _)| *id).collect();
     let sent = db::sent_by_owner(conn, &ids, from, to)?;
     let opened = db::recipients_with_event(conn, &ids, from, to, Event::Opened)?;
     let clicked = db::recipients_with_event(conn, &ids, from, to, Event::Clicked)?;
     let replied = db::recipients_with_event(conn, &ids, from, to, Event::Replied)?;
     let added = db::prospects_added(conn, &ids, from, to)?;
-    let mut used: HashMap<(i64, billing::Unit), i64> = HashMap::new();
+    let mut used: HashMap<(UserId, billing::Unit), i64> = HashMap::new();
     for (user, kind, amount) in db::units_used(conn, leader.id, from, to)? {
         used.insert((user, kind), amount);
     }

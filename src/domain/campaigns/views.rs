@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::editor::values_for;
 use super::placeholders;
+use crate::db::ids::UserId;
 use crate::db::messages::CampaignCounts;
 use crate::db::models::{
     Campaign, CampaignMessage, CampaignRecipient, CampaignStep, SenderAccount, User,
@@ -30,7 +31,7 @@ pub struct CampaignsPage {
 pub fn campaigns_page(
     conn: &mut AnyConnection,
     user: &User,
-    member: Option<i64>,
+    member: Option<UserId>,
     now: NaiveDateTime,
 ) -> DomainResult<CampaignsPage> {
     let viewer = Viewer::load(conn, user, now)?;

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::db::ids::UserId;
 use crate::db::models::CustomField;
 use crate::db::{AnyConnection, prospects};
 use crate::domain::{DomainError, DomainResult, invalid, policy};
@@ -87,7 +88,7 @@ pub fn decode(stored: &str) -> Option<Vec<Column>> {
 /// `NotFound` when a field is not the importer's (`policy::may_use_custom_field`).
 pub fn check(
     conn: &mut AnyConnection,
-    importer_id: i64,
+    importer_id: UserId,
     header_count: usize,
     columns: Vec<Column>,
 ) -> DomainResult<Vec<Column>> {
@@ -177,9 +178,9 @@ mod tests {
 
     #[test]
     fn custom_fields_are_their_creators_only() {
-        assert!(policy::may_use_custom_field(7, 7).is_ok());
+        assert!(policy::may_use_custom_field(7.into(), 7.into()).is_ok());
         assert!(matches!(
-            policy::may_use_custom_field(7, 1),
+            policy::may_use_custom_field(7.into(), 1.into()),
             Err(DomainError::NotFound)
         ));
     }

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 
+use crate::db::ids::UserId;
 use crate::db::models::{Prospect, ProspectFields, ProspectList, User};
 use crate::db::{AnyConnection, accounts, prospects as db};
 use crate::domain::accounts::EmailAddress;
@@ -73,18 +74,18 @@ impl Viewer {
         })
     }
 
-    pub fn may(&self, owner_id: i64, action: RecordAction) -> DomainResult<()> {
+    pub fn may(&self, owner_id: UserId, action: RecordAction) -> DomainResult<()> {
         policy::may_access_record(self.user.id, self.seat.as_ref(), owner_id, action)
     }
 
-    pub fn allowed(&self, owner_id: i64, action: RecordAction) -> bool {
+    pub fn allowed(&self, owner_id: UserId, action: RecordAction) -> bool {
         self.may(owner_id, action).is_ok()
     }
 }
 
 /// One entry of the member picker.
 pub struct PickerEntry {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub selected: bool,
 }
@@ -94,7 +95,7 @@ pub struct PickerEntry {
 pub fn picker(
     conn: &mut AnyConnection,
     viewer: &Viewer,
-    selected: i64,
+    selected: UserId,
 ) -> DomainResult<Vec<PickerEntry>> {
     let Some(seat) = viewer.seat.as_ref().filter(|s| s.sees_others()) else {
         return Ok(Vec::new());
@@ -104,7 +105,7 @@ pub fn picker(
         name: "My records".into(),
         selected: selected == viewer.user.id,
     }];
-    let others: Vec<i64> = seat
+    let others: Vec<UserId> = seat
         .people
         .iter()
         .copied()
@@ -126,7 +127,7 @@ pub fn picker(
 }
 
 pub struct ListsPage {
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub owner_name: String,
     /// Policy's answer: the viewer may change these records (their own); else read only.
     pub may_edit: bool,
@@ -138,7 +139,7 @@ pub struct ListsPage {
 pub fn lists_page(
     conn: &mut AnyConnection,
     user: &User,
-    member: Option<i64>,
+    member: Option<UserId>,
     now: NaiveDateTime,
 ) -> DomainResult<ListsPage> {
     let viewer = Viewer::load(conn, user, now)?;

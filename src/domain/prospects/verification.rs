@@ -9,6 +9,7 @@ use std::pin::Pin;
 use chrono::NaiveDateTime;
 use futures_util::StreamExt;
 
+use crate::db::ids::UserId;
 use crate::db::{AnyConnection, DbError, Pool, prospects as db};
 use crate::domain::billing;
 use crate::domain::policy::RecordAction;
@@ -166,7 +167,7 @@ async fn blocking<T: Send + 'static>(
 /// Checks the user may verify the target, then spends one credit per address at once.
 fn claim(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     target: Target,
     now: NaiveDateTime,
 ) -> DomainResult<Vec<(i64, String)>> {
@@ -217,7 +218,7 @@ fn claim(
 pub async fn verify(
     pool: &Pool,
     resolver: &dyn MxResolver,
-    user_id: i64,
+    user_id: UserId,
     target: Target,
     now: NaiveDateTime,
 ) -> DomainResult<String> {

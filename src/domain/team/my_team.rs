@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
+use crate::db::ids::{MembershipId, UserId};
 use crate::db::models::{Membership, Team, User};
 use crate::db::values::{ActivityKind, MembershipEnd};
 use crate::db::{AnyConnection, accounts, team as db, usage};
@@ -97,7 +98,7 @@ impl MemberStatus {
 
 /// One row of the member list on My Team.
 pub struct MemberRow {
-    pub membership_id: Option<i64>,
+    pub membership_id: Option<MembershipId>,
     pub invitation_id: Option<i64>,
     pub name: String,
     pub email: String,
@@ -169,9 +170,9 @@ fn usage_by_member(
     conn: &mut AnyConnection,
     payer: &User,
     now: NaiveDateTime,
-) -> DomainResult<HashMap<i64, (i64, i64)>> {
+) -> DomainResult<HashMap<UserId, (i64, i64)>> {
     let period = billing::current_period(payer, now);
-    let mut used: HashMap<i64, (i64, i64)> = HashMap::new();
+    let mut used: HashMap<UserId, (i64, i64)> = HashMap::new();
     for (user_id, kind, amount) in usage::pool_used_by_member(conn, payer.id, period.start)? {
         let entry = used.entry(user_id).or_default();
         match kind {
@@ -299,7 +300,7 @@ fn own_team(conn: &mut AnyConnection, leader: &User) -> DomainResult<Team> {
 pub fn managed_member(
     conn: &mut AnyConnection,
     leader: &User,
-    membership_id: i64,
+    membership_id: MembershipId,
 ) -> DomainResult<(Team, Membership, User)> {
     let team = own_team(conn, leader)?;
     let membership = db::membership_by_id(conn, membership_id)?.ok_or(DomainError::NotFound)?;
@@ -311,7 +312,7 @@ pub fn managed_member(
 pub fn set_permissions(
     conn: &mut AnyConnection,
     leader: &User,
-    membership_id: i64,
+    membership_id: MembershipId,
     can_export: bool,
     scope: RecordsScope,
     now: NaiveDateTime,

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::managed_member;
+use crate::db::ids::{MembershipId, UserId};
 use crate::db::models::User;
 use crate::db::values::{ActivityKind, MembershipEnd};
 use crate::db::{AnyConnection, accounts, team as db};
@@ -15,7 +16,7 @@ pub enum RecordsGo {
     /// They stay with the member (the default).
     StayWithMember,
     /// They move to this user: the leader or another active member.
-    To(i64),
+    To(UserId),
 }
 
 /// Ends the membership. By default the former member keeps every record; with a transfer
@@ -24,7 +25,7 @@ pub enum RecordsGo {
 pub fn remove_member(
     conn: &mut AnyConnection,
     leader: &User,
-    membership_id: i64,
+    membership_id: MembershipId,
     records: RecordsGo,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
@@ -86,18 +87,18 @@ pub struct RemovalPreview {
     pub campaigns: i64,
     pub active_campaigns: i64,
     /// (user id, name) of the leader and the other active members.
-    pub heirs: Vec<(i64, String)>,
+    pub heirs: Vec<(UserId, String)>,
 }
 
 pub fn removal_preview(
     conn: &mut AnyConnection,
     leader: &User,
-    membership_id: i64,
+    membership_id: MembershipId,
 ) -> DomainResult<RemovalPreview> {
     let (team, _, member) = managed_member(conn, leader, membership_id)?;
     let (lists, prospects, campaigns, active_campaigns) =
         crate::db::transfer::owned(conn, member.id)?;
-    let others: Vec<i64> = db::active_member_ids(conn, team.id)?
+    let others: Vec<UserId> = db::active_member_ids(conn, team.id)?
         .into_iter()
         .filter(|id| *id != member.id)
         .collect();

@@ -65,7 +65,7 @@ pub struct Member {
     /// `<first word of the name, lower case>@example.com`.
     pub email: String,
     /// The user id.
-    pub id: i64,
+    pub id: dripteam::domain::UserId,
     /// Logged in as the member.
     pub browser: Browser,
 }

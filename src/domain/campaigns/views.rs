@@ -18,6 +18,8 @@ use crate::domain::policy::RecordAction;
 use crate::domain::prospects::{PickerEntry, Viewer, picker};
 use crate::domain::{DomainError, DomainResult};
 
+/// The campaign list of `owner` (the viewer or a teammate whose records they may see), with
+/// the viewer's own senders and lists for the "New campaign" form when they may edit.
 pub struct CampaignsPage {
     pub owner_name: String,
     /// Policy's answer: the viewer may change this campaign (their own); else read only.
@@ -28,6 +30,8 @@ pub struct CampaignsPage {
     pub lists: Vec<(i64, String)>,
 }
 
+/// The campaign list of `member` (default: the viewer). Refusal: `NotFound` when the viewer
+/// may not see that member's records.
 pub fn campaigns_page(
     conn: &mut AnyConnection,
     user: &User,
@@ -70,6 +74,8 @@ pub struct RecipientRow {
     pub problem: String,
 }
 
+/// A campaign's page: settings, steps, counts, the first recipients, a preview for the first
+/// prospect (owner only), and the owner's senders and lists for the settings form.
 pub struct CampaignView {
     pub campaign: Campaign,
     pub owner_name: String,
@@ -92,6 +98,7 @@ pub struct CampaignView {
 }
 
 impl CampaignView {
+    /// `part` as a whole percentage of the emails sent ("—" before any was sent).
     pub fn rate(&self, part: &i64) -> String {
         if self.counts.sent == 0 {
             "—".into()
@@ -100,6 +107,7 @@ impl CampaignView {
         }
     }
 
+    /// Recipients finished, as a whole percentage of all recipients (0 without recipients).
     pub fn progress_percent(&self) -> i64 {
         if self.recipients_total == 0 {
             0
@@ -150,6 +158,8 @@ fn recipient_rows(
         .collect()
 }
 
+/// Campaign `id` as the viewer may see it. Refusal: `NotFound` for a campaign the viewer may
+/// not see (or none).
 pub fn view(
     conn: &mut AnyConnection,
     user: &User,

@@ -69,6 +69,7 @@ const DISPOSABLE_DOMAINS: &[&str] = &[
     "trash-mail.com",
 ];
 
+/// Whether `domain` (lower case) is, or is under, a known disposable-mail domain.
 pub fn is_disposable(domain: &str) -> bool {
     DISPOSABLE_DOMAINS
         .iter()

@@ -90,6 +90,8 @@ pub struct RemovalPreview {
     pub heirs: Vec<(UserId, String)>,
 }
 
+/// What removing member `membership_id` would move: their lists, prospects and campaigns,
+/// and who may receive them. Refusal: `NotFound` for a membership the leader does not manage.
 pub fn removal_preview(
     conn: &mut AnyConnection,
     leader: &User,

@@ -42,25 +42,31 @@ pub fn campaigns_page(
     let owner_id = member.unwrap_or(user.id);
     viewer.may(owner_id, RecordAction::View)?;
     let may_edit = viewer.allowed(owner_id, RecordAction::Edit);
+    let (senders, lists) = choices(conn, user, may_edit)?;
     Ok(CampaignsPage {
         owner_name: accounts::user_by_id(conn, owner_id)?.name,
         picker: picker(conn, &viewer, owner_id)?,
         campaigns: db::of_owner(conn, owner_id)?,
-        senders: if may_edit {
-            senders::of_owner(conn, user.id)?
-        } else {
-            Vec::new()
-        },
-        lists: if may_edit {
-            prospects::lists_of(conn, user.id)?
-                .into_iter()
-                .map(|(l, _)| (l.id, l.name))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        senders,
+        lists,
         may_edit,
     })
+}
+
+/// A settings form's choices: the user's own sender accounts, and their lists as (id, name).
+type Choices = (Vec<SenderAccount>, Vec<(i64, String)>);
+
+/// The user's own sender accounts and lists for a campaign's settings form, when they may
+/// edit the campaigns shown; nothing otherwise.
+fn choices(conn: &mut AnyConnection, user: &User, may_edit: bool) -> DomainResult<Choices> {
+    if !may_edit {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let lists = prospects::lists_of(conn, user.id)?
+        .into_iter()
+        .map(|(l, _)| (l.id, l.name))
+        .collect();
+    Ok((senders::of_owner(conn, user.id)?, lists))
 }
 
 /// A recipient's row on the campaign page.
@@ -170,6 +176,7 @@ pub fn view(
     let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
     viewer.may(campaign.owner_id, RecordAction::View)?;
     let may_edit = viewer.allowed(campaign.owner_id, RecordAction::Edit);
+    let (my_senders, my_lists) = choices(conn, user, may_edit)?;
     let steps = db::steps(conn, campaign.id)?;
     let status_counts = db::recipient_counts(conn, campaign.id)?;
     let recipients_total: i64 = status_counts.values().sum();
@@ -209,19 +216,8 @@ pub fn view(
         list_name: prospects::list_by_id(conn, campaign.list_id)?
             .map_or_else(|| "(deleted list)".into(), |l| l.name),
         counts: messages::campaign_counts(conn, campaign.id)?,
-        my_senders: if may_edit {
-            senders::of_owner(conn, user.id)?
-        } else {
-            Vec::new()
-        },
-        my_lists: if may_edit {
-            prospects::lists_of(conn, user.id)?
-                .into_iter()
-                .map(|(l, _)| (l.id, l.name))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        my_senders,
+        my_lists,
         may_edit,
         steps,
         recipients_total,

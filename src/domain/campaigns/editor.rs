@@ -1,6 +1,7 @@
 //! Email drip campaigns: create, steps, launch, pause, resume; the pages that show them.
 //! Only the owner changes a campaign; the team sees it read only, without sender details.
 
+use crate::text::count;
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -290,7 +291,8 @@ pub fn launch(
         }
         db::set_launched(conn, campaign.id, now)?;
         Ok(format!(
-            "Launched: {added} recipients. Emails go out in the background."
+            "Launched: {}. Emails go out in the background.",
+            count(added, "recipient", "recipients")
         ))
     })
 }

@@ -1,6 +1,7 @@
 //! Sender email accounts: private to the user who added them, passwords encrypted at rest
 //! and never shown again.
 
+use crate::text::count;
 use chrono::NaiveDateTime;
 
 use super::outbound::{self, FailureKind, MailFailure};
@@ -171,7 +172,8 @@ pub fn delete(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<St
     let campaigns = db::count_campaigns(conn, sender.id)?;
     if campaigns > 0 {
         return invalid(format!(
-            "This sender account is used by {campaigns} campaign(s), which keep their history. Choose another sender for them first."
+            "This sender account is used by {}, which keep their history. Choose another sender for them first.",
+            count(campaigns, "campaign", "campaigns")
         ));
     }
     db::delete(conn, sender.id)?;

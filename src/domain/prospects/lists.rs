@@ -1,6 +1,7 @@
 //! Prospect lists and prospects: create, edit and delete your own; view team records
 //! through the member picker when policy allows; export a list as CSV.
 
+use crate::text::count;
 use chrono::NaiveDateTime;
 
 use crate::db::ids::UserId;
@@ -264,17 +265,19 @@ pub fn delete_list(
     list_id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let (list, count) = list_to_delete(conn, user, list_id, now)?;
+    let (list, prospects) = list_to_delete(conn, user, list_id, now)?;
     let campaigns = crate::db::campaigns::count_using_list(conn, list.id)?;
     if campaigns > 0 {
         return invalid(format!(
-            "This list is used by {campaigns} campaign(s), which keep their recipients and history. It cannot be deleted."
+            "This list is used by {}, which keep their recipients and history. It cannot be deleted.",
+            count(campaigns, "campaign", "campaigns")
         ));
     }
     db::delete_list(conn, list.id)?;
     Ok(format!(
-        "Deleted the list “{}” and its {count} prospects.",
-        list.name
+        "Deleted the list “{}” and its {}.",
+        list.name,
+        count(prospects, "prospect", "prospects")
     ))
 }
 

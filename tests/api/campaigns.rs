@@ -720,3 +720,59 @@ async fn holds_count_against_a_members_recipient_cap() {
     let page = s.max.get(&s.campaign).await;
     assert!(page.contains("Paused automatically"), "{page:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_campaign_moved_by_a_removal_retries_only_from_its_new_owners_account() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 2).await;
+    let leader = &s.team.leader;
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 1);
+
+    // Max is removed and his records go to Lena: the campaign pauses, its retries wait.
+    let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
+        .unwrap()
+        .unwrap();
+    let team = leader.get("/account/team").await;
+    let remove = crate::helpers::link_href(&team.body, "/remove");
+    let lena_id = lena.id.to_string();
+    let page = leader.post(&remove, &[("records", &lena_id)]).await;
+    assert!(page.contains("Max Member was removed"), "{page:?}");
+    app.smtp().refuse(false);
+    app.clock.advance(chrono::Duration::minutes(30));
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(
+        app.smtp().attempts_to("ann@acme.example"),
+        1,
+        "no retry over the former owner's account"
+    );
+
+    // Lena chooses her own sender account and resumes: the retries go from it.
+    let page = add_sender(&app, leader, 1, app.smtp().port).await;
+    assert!(page.contains("added"), "{page:?}");
+    let page = leader.get(&s.campaign).await;
+    let sender_id = option_value(&page.body, "sender_id");
+    let list_id = option_value(&page.body, "list_id");
+    let page = leader
+        .post(
+            &format!("{}/settings", s.campaign),
+            &[
+                ("name", "Fair follow-up"),
+                ("sender_id", &sender_id),
+                ("list_id", &list_id),
+            ],
+        )
+        .await;
+    assert!(page.contains("saved"), "{page:?}");
+    let page = leader.post(&format!("{}/resume", s.campaign), &[]).await;
+    assert!(page.contains("Resumed"), "{page:?}");
+    assert_eq!(app.run_sender_once().await, 2);
+    let sent: Vec<i64> = dripteam::db::messages::for_recipients(&mut app.conn(), &[1, 2])
+        .unwrap()
+        .iter()
+        .map(|m| m.sender_id)
+        .collect();
+    assert_eq!(sent, [sender_id.parse::<i64>().unwrap(); 2]);
+}

@@ -5,8 +5,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::ids::{TeamId, UserId};
-use super::schema::{campaign_messages, campaign_recipients, memberships, prospects, users};
-use super::values::{MessageStatus, RecipientStatus, RecordsScope};
+use super::schema::{
+    campaign_messages, campaign_recipients, memberships, prospects, usage_ledger, users,
+};
+use super::values::{MessageStatus, RecipientStatus, RecordsScope, Unit};
 use super::{AnyConnection, DbError};
 
 /// Rows per INSERT statement (SQLite allows 32,766 bound values per statement).
@@ -196,6 +198,39 @@ pub fn sent_emails(conn: &mut AnyConnection, rows: &[SentEmail]) -> Result<(), D
             })
             .collect();
         insert_batch!(&mut *conn, campaign_messages::table, values)?;
+    }
+    Ok(())
+}
+
+/// A recipient spent from the pool of `payer_id` by `user_id` in the period starting at
+/// `period_start`, first emailed (accepted) at `at`.
+pub struct RecipientSpend {
+    pub payer_id: UserId,
+    pub user_id: UserId,
+    pub team_id: TeamId,
+    pub email: String,
+    pub period_start: NaiveDateTime,
+    pub at: NaiveDateTime,
+}
+
+pub fn recipient_spends(conn: &mut AnyConnection, rows: &[RecipientSpend]) -> Result<(), DbError> {
+    for chunk in rows.chunks(BATCH) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    usage_ledger::payer_id.eq(r.payer_id),
+                    usage_ledger::user_id.eq(r.user_id),
+                    usage_ledger::team_id.eq(Some(r.team_id)),
+                    usage_ledger::kind.eq(Unit::Recipient),
+                    usage_ledger::amount.eq(1),
+                    usage_ledger::recipient_email.eq(Some(&r.email)),
+                    usage_ledger::period_start.eq(r.period_start),
+                    usage_ledger::created_at.eq(r.at),
+                )
+            })
+            .collect();
+        insert_batch!(&mut *conn, usage_ledger::table, values)?;
     }
     Ok(())
 }

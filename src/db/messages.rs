@@ -3,12 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 
 use super::ids::UserId;
 use super::models::CampaignMessage;
-use super::schema::{campaign_messages, message_links};
+use super::schema::{campaign_messages, campaigns, message_links};
 pub use super::statistics::Event;
-use super::values::MessageStatus;
+use super::values::{CampaignStatus, MessageStatus};
 use super::{AnyConnection, DbError};
 
 pub struct NewClaim<'a> {
@@ -23,26 +24,55 @@ pub struct NewClaim<'a> {
     pub now: NaiveDateTime,
 }
 
-/// Records the email as claimed, before any SMTP call. `None` when this recipient's step
-/// was already claimed (by this or another process).
+/// The ids of active campaigns, as a subquery: an email is claimed only while its campaign
+/// is active, decided by the statement that claims it.
+fn active_campaign_ids() -> diesel::dsl::Select<
+    diesel::dsl::Filter<campaigns::table, diesel::dsl::Eq<campaigns::status, CampaignStatus>>,
+    campaigns::id,
+> {
+    campaigns::table
+        .filter(campaigns::status.eq(CampaignStatus::Active))
+        .select(campaigns::id)
+}
+
+/// Records the email as claimed, before any SMTP call, in one statement that also checks
+/// that the campaign is active at that moment. `None` when the campaign is no longer active
+/// or this recipient's step was already claimed (by this or another process).
 pub fn claim(conn: &mut AnyConnection, new: &NewClaim) -> Result<Option<i64>, DbError> {
+    let row = campaigns::table
+        .filter(campaigns::id.eq(new.campaign_id))
+        .filter(campaigns::status.eq(CampaignStatus::Active))
+        .select((
+            campaigns::id,
+            new.recipient_id.into_sql::<BigInt>(),
+            new.owner_id.into_sql::<BigInt>(),
+            new.sender_id.into_sql::<BigInt>(),
+            new.step_position.into_sql::<Integer>(),
+            new.email.into_sql::<Text>(),
+            new.message_id.into_sql::<Text>(),
+            new.tracking_token.into_sql::<Text>(),
+            MessageStatus::Claimed.into_sql::<Text>(),
+            new.now.into_sql::<Timestamp>(),
+        ));
     let inserted = diesel::insert_into(campaign_messages::table)
-        .values((
-            campaign_messages::campaign_id.eq(new.campaign_id),
-            campaign_messages::recipient_id.eq(new.recipient_id),
-            campaign_messages::owner_id.eq(new.owner_id),
-            campaign_messages::sender_id.eq(new.sender_id),
-            campaign_messages::step_position.eq(new.step_position),
-            campaign_messages::recipient_email.eq(new.email),
-            campaign_messages::message_id.eq(new.message_id),
-            campaign_messages::tracking_token.eq(new.tracking_token),
-            campaign_messages::status.eq(MessageStatus::Claimed),
-            campaign_messages::claimed_at.eq(new.now),
+        .values(row)
+        .into_columns((
+            campaign_messages::campaign_id,
+            campaign_messages::recipient_id,
+            campaign_messages::owner_id,
+            campaign_messages::sender_id,
+            campaign_messages::step_position,
+            campaign_messages::recipient_email,
+            campaign_messages::message_id,
+            campaign_messages::tracking_token,
+            campaign_messages::status,
+            campaign_messages::claimed_at,
         ))
         .returning(campaign_messages::id)
-        .get_result(conn);
+        .get_result(conn)
+        .optional();
     match inserted.map_err(DbError::from) {
-        Ok(id) => Ok(Some(id)),
+        Ok(id) => Ok(id),
         Err(DbError::Conflict(_)) => Ok(None),
         Err(e) => Err(e),
     }
@@ -130,6 +160,25 @@ pub fn release(conn: &mut AnyConnection, id: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Gives back a claim whose SMTP call must not happen now (its campaign stopped being
+/// active): a first attempt is removed, so its recipient is claimed afresh on resume; a
+/// retry waits again as it did. Returns whether the row was removed.
+pub fn unclaim(conn: &mut AnyConnection, message: &CampaignMessage) -> Result<bool, DbError> {
+    if message.attempts == 0 {
+        release(conn, message.id)?;
+        return Ok(true);
+    }
+    diesel::update(
+        campaign_messages::table
+            .find(message.id)
+            .filter(campaign_messages::status.eq(MessageStatus::Claimed)),
+    )
+    .set(campaign_messages::status.eq(MessageStatus::Retry))
+    .execute(conn)?;
+    Ok(false)
+}
+
+/// Due retries of active campaigns only: a paused campaign's retries wait for its resume.
 pub fn due_retries(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
@@ -138,25 +187,45 @@ pub fn due_retries(
     Ok(campaign_messages::table
         .filter(campaign_messages::status.eq(MessageStatus::Retry))
         .filter(campaign_messages::next_attempt_at.le(now))
+        .filter(campaign_messages::campaign_id.eq_any(active_campaign_ids()))
         .order(campaign_messages::id)
         .limit(limit)
         .select(CampaignMessage::as_select())
         .load(conn)?)
 }
 
-/// Takes a due retry for this worker; false when another worker took it.
-pub fn reclaim(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
+/// Takes a due retry for this worker, to be sent from `sender_id` (the campaign's sender
+/// account now), in one statement that also checks that its campaign is still active;
+/// false when another worker took it or the campaign is no longer active.
+pub fn reclaim(
+    conn: &mut AnyConnection,
+    id: i64,
+    sender_id: i64,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
     let changed = diesel::update(
         campaign_messages::table
             .find(id)
-            .filter(campaign_messages::status.eq(MessageStatus::Retry)),
+            .filter(campaign_messages::status.eq(MessageStatus::Retry))
+            .filter(campaign_messages::campaign_id.eq_any(active_campaign_ids())),
     )
     .set((
         campaign_messages::status.eq(MessageStatus::Claimed),
         campaign_messages::claimed_at.eq(now),
+        campaign_messages::sender_id.eq(sender_id),
     ))
     .execute(conn)?;
     Ok(changed == 1)
+}
+
+/// Whether the campaign of this claimed email is active now (asked just before its SMTP call).
+pub fn campaign_active(conn: &mut AnyConnection, message_row: i64) -> Result<bool, DbError> {
+    let found: i64 = campaign_messages::table
+        .find(message_row)
+        .filter(campaign_messages::campaign_id.eq_any(active_campaign_ids()))
+        .count()
+        .get_result(conn)?;
+    Ok(found == 1)
 }
 
 /// Claims older than `before` that never got an outcome: the process died mid-send.

@@ -125,6 +125,7 @@ diesel::table! {
         recipient_email -> Nullable<Text>,
         period_start -> Timestamp,
         created_at -> Timestamp,
+        hold_message_id -> Nullable<BigInt>,
     }
 }
 

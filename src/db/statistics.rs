@@ -93,7 +93,7 @@ pub fn prospects_added(
         .collect())
 }
 
-/// Per spender and kind: units drawn from `payer_id`'s pool in the range.
+/// Per spender and kind: units spent from `payer_id`'s pool in the range (holds not included).
 pub fn units_used(
     conn: &mut AnyConnection,
     payer_id: UserId,
@@ -102,6 +102,7 @@ pub fn units_used(
 ) -> Result<Vec<(UserId, Unit, i64)>, DbError> {
     let rows: Vec<(UserId, Unit, Option<i64>)> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::hold_message_id.is_null())
         .filter(usage_ledger::created_at.ge(from))
         .filter(usage_ledger::created_at.lt(to))
         .group_by((usage_ledger::user_id, usage_ledger::kind))

@@ -1,4 +1,5 @@
-//! Queries on the usage ledger: every spend of credits and recipients, per pool and member.
+//! Queries on the usage ledger: every spend of credits and recipients, per pool and member,
+//! and the recipients held by campaign emails in flight (a hold names its email, a spend none).
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sum;
@@ -21,6 +22,24 @@ pub struct NewSpend<'a> {
 }
 
 pub fn insert_spend(conn: &mut AnyConnection, spend: &NewSpend) -> Result<(), DbError> {
+    insert(conn, spend, None)
+}
+
+/// Holds the recipient of `spend` for the campaign email `message_id` until it is accepted
+/// (`spend_hold`) or given up (`delete_hold`).
+pub fn insert_hold(
+    conn: &mut AnyConnection,
+    spend: &NewSpend,
+    message_id: i64,
+) -> Result<(), DbError> {
+    insert(conn, spend, Some(message_id))
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    spend: &NewSpend,
+    hold_message_id: Option<i64>,
+) -> Result<(), DbError> {
     diesel::insert_into(usage_ledger::table)
         .values((
             usage_ledger::payer_id.eq(spend.payer_id),
@@ -31,12 +50,69 @@ pub fn insert_spend(conn: &mut AnyConnection, spend: &NewSpend) -> Result<(), Db
             usage_ledger::recipient_email.eq(spend.recipient_email),
             usage_ledger::period_start.eq(spend.period_start),
             usage_ledger::created_at.eq(spend.now),
+            usage_ledger::hold_message_id.eq(hold_message_id),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Units of `kind` spent from `payer_id`'s pool in the period starting at `period_start`.
+/// The hold placed by the campaign email `message_id`: (payer, period start), if any.
+pub fn hold_of(
+    conn: &mut AnyConnection,
+    message_id: i64,
+) -> Result<Option<(UserId, NaiveDateTime)>, DbError> {
+    Ok(usage_ledger::table
+        .filter(usage_ledger::hold_message_id.eq(message_id))
+        .select((usage_ledger::payer_id, usage_ledger::period_start))
+        .first(conn)
+        .optional()?)
+}
+
+/// Removes the hold of the campaign email `message_id` (none: nothing changes).
+pub fn delete_hold(conn: &mut AnyConnection, message_id: i64) -> Result<(), DbError> {
+    diesel::delete(usage_ledger::table.filter(usage_ledger::hold_message_id.eq(message_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Units of `kind` held (not yet spent) on `payer_id`'s pool in the period.
+pub fn pool_held(
+    conn: &mut AnyConnection,
+    payer_id: UserId,
+    period_start: NaiveDateTime,
+    kind: Unit,
+) -> Result<i64, DbError> {
+    let total: Option<i64> = usage_ledger::table
+        .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::period_start.eq(period_start))
+        .filter(usage_ledger::kind.eq(kind))
+        .filter(usage_ledger::hold_message_id.is_not_null())
+        .select(sum(usage_ledger::amount))
+        .first(conn)?;
+    Ok(total.unwrap_or(0))
+}
+
+/// Units of `kind` that `user_id` holds (not yet spent) on `payer_id`'s pool in the period.
+pub fn member_held(
+    conn: &mut AnyConnection,
+    payer_id: UserId,
+    user_id: UserId,
+    period_start: NaiveDateTime,
+    kind: Unit,
+) -> Result<i64, DbError> {
+    let total: Option<i64> = usage_ledger::table
+        .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::user_id.eq(user_id))
+        .filter(usage_ledger::period_start.eq(period_start))
+        .filter(usage_ledger::kind.eq(kind))
+        .filter(usage_ledger::hold_message_id.is_not_null())
+        .select(sum(usage_ledger::amount))
+        .first(conn)?;
+    Ok(total.unwrap_or(0))
+}
+
+/// Units of `kind` spent from `payer_id`'s pool in the period starting at `period_start`
+/// (holds not included).
 pub fn pool_used(
     conn: &mut AnyConnection,
     payer_id: UserId,
@@ -47,11 +123,13 @@ pub fn pool_used(
         .filter(usage_ledger::payer_id.eq(payer_id))
         .filter(usage_ledger::period_start.eq(period_start))
         .filter(usage_ledger::kind.eq(kind))
+        .filter(usage_ledger::hold_message_id.is_null())
         .select(sum(usage_ledger::amount))
         .first(conn)?;
     Ok(total.unwrap_or(0))
 }
 
+/// Whether `email` was spent (not only held) as a recipient of the pool in the period.
 pub fn recipient_counted(
     conn: &mut AnyConnection,
     payer_id: UserId,
@@ -60,6 +138,7 @@ pub fn recipient_counted(
 ) -> Result<bool, DbError> {
     let found: i64 = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::hold_message_id.is_null())
         .filter(usage_ledger::period_start.eq(period_start))
         .filter(usage_ledger::kind.eq(Unit::Recipient))
         .filter(usage_ledger::recipient_email.eq(email))
@@ -68,7 +147,7 @@ pub fn recipient_counted(
     Ok(found > 0)
 }
 
-/// Per spender: (user id, kind, units) from `payer_id`'s pool in the period.
+/// Per spender: (user id, kind, units) spent from `payer_id`'s pool in the period.
 pub fn pool_used_by_member(
     conn: &mut AnyConnection,
     payer_id: UserId,
@@ -76,6 +155,7 @@ pub fn pool_used_by_member(
 ) -> Result<Vec<(UserId, Unit, i64)>, DbError> {
     let rows: Vec<(UserId, Unit, Option<i64>)> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::hold_message_id.is_null())
         .filter(usage_ledger::period_start.eq(period_start))
         .group_by((usage_ledger::user_id, usage_ledger::kind))
         .select((
@@ -90,7 +170,8 @@ pub fn pool_used_by_member(
         .collect())
 }
 
-/// Units of `kind` that `user_id` drew from `payer_id`'s pool in the period.
+/// Units of `kind` that `user_id` spent from `payer_id`'s pool in the period (holds not
+/// included).
 pub fn member_used(
     conn: &mut AnyConnection,
     payer_id: UserId,
@@ -100,6 +181,7 @@ pub fn member_used(
 ) -> Result<i64, DbError> {
     let total: Option<i64> = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
+        .filter(usage_ledger::hold_message_id.is_null())
         .filter(usage_ledger::user_id.eq(user_id))
         .filter(usage_ledger::period_start.eq(period_start))
         .filter(usage_ledger::kind.eq(kind))

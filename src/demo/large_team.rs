@@ -1,14 +1,17 @@
 //! `dripteam demo --members N --prospects N --emails N`: one leader on plan XXL with a
 //! large team, prospects spread over the last 90 days and a history of sent emails with
 //! opens, clicks and replies, written in batches so that 1,000 members, 100,000 prospects
-//! and 1,000,000 emails take minutes.
+//! and 1,000,000 emails take minutes. The leader has paid for 90 days, and the pool's usage
+//! is what those emails spent: each address once per billing period in which it was sent to.
+
+use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
 
 use super::DEMO_PASSWORD;
 use crate::crypto::SecretBox;
-use crate::db::bulk::{self, SentEmail};
-use crate::db::ids::UserId;
+use crate::db::bulk::{self, RecipientSpend, SentEmail};
+use crate::db::ids::{TeamId, UserId};
 use crate::db::values::CampaignStatus;
 use crate::db::{
     AnyConnection, accounts as db_accounts, campaigns, prospects, senders as sender_db, team,
@@ -64,10 +67,15 @@ pub fn build(
         },
         AddressProof::Operator,
         bcrypt_cost,
-        now,
+        now - Duration::seconds(NINETY_DAYS),
     )?;
     billing::change_plan(conn, &leader, Plan::Xxl, now)?;
     let team = team::ensure_team(conn, leader.id, now)?;
+    let pool = Pool {
+        payer: leader.id,
+        team: team.id,
+        anchor: leader.period_anchor,
+    };
     let hash = bcrypt::hash(DEMO_PASSWORD, bcrypt_cost)
         .map_err(|e| DomainError::Internal(e.to_string()))?;
     let people: Vec<(String, String)> = (0..sizes.members)
@@ -94,7 +102,8 @@ pub fn build(
             |total: usize| total / sizes.members + usize::from(index < total % sizes.members);
         let (n_prospects, n_emails) = (share(sizes.prospects), share(sizes.emails));
         write_transaction(conn, |conn| -> DomainResult<()> {
-            member_history(conn, secrets, owner, index, n_prospects, n_emails, now)
+            let sizes = (n_prospects, n_emails);
+            member_history(conn, secrets, &pool, owner, index, sizes, now)
         })?;
         prospects_done += n_prospects;
         emails_done += n_emails;
@@ -111,13 +120,20 @@ pub fn build(
     Ok(LEADER_EMAIL.to_string())
 }
 
+/// The leader's pool: who pays, for which team, and where their billing periods start.
+struct Pool {
+    payer: UserId,
+    team: TeamId,
+    anchor: NaiveDateTime,
+}
+
 fn member_history(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
+    pool: &Pool,
     owner: UserId,
     index: usize,
-    n_prospects: usize,
-    n_emails: usize,
+    (n_prospects, n_emails): (usize, usize),
     now: NaiveDateTime,
 ) -> DomainResult<()> {
     let list = prospects::insert_list(conn, owner, "Imported leads", now)?;
@@ -209,5 +225,26 @@ fn member_history(
         }
     }
     bulk::sent_emails(conn, &emails)?;
+    // Each address counts once per billing period, from its first accepted email in it.
+    let mut first_sent: HashMap<(NaiveDateTime, &str), NaiveDateTime> = HashMap::new();
+    for email in &emails {
+        let period = billing::period_containing(pool.anchor, email.sent_at).start;
+        first_sent
+            .entry((period, &email.email))
+            .and_modify(|at| *at = (*at).min(email.sent_at))
+            .or_insert(email.sent_at);
+    }
+    let spends: Vec<RecipientSpend> = first_sent
+        .into_iter()
+        .map(|((period_start, address), at)| RecipientSpend {
+            payer_id: pool.payer,
+            user_id: owner,
+            team_id: pool.team,
+            email: address.to_string(),
+            period_start,
+            at,
+        })
+        .collect();
+    bulk::recipient_spends(conn, &spends)?;
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! `dripteam demo`: a demo leader on plan M with two members and some usage, so every
-//! page has something to show. Safe to run twice: existing demo accounts are kept.
+//! page has something to show. Safe to run twice: existing demo accounts are kept. The
+//! recipients used are the addresses its campaign emails went to, spent as the real sender
+//! spends them (held at the claim, spent on acceptance).
 
 pub mod large_team;
 
@@ -99,17 +101,6 @@ pub fn run(
                 invitation_answers::accept(conn, &member, InvitationRef::Id(id), base_url, now)?;
             }
             billing::spend_credits(conn, member.id, credits, now)?;
-            for n in 0..credits / 2 {
-                billing::record_recipient(
-                    conn,
-                    member.id,
-                    &format!(
-                        "prospect{n}@{}.example",
-                        name.to_lowercase().replace(' ', "-")
-                    ),
-                    now,
-                )?;
-            }
         }
         logins.push(DemoLogin {
             role: "team member",

@@ -150,7 +150,8 @@ enum Outcome {
     Unsendable(String),
 }
 
-/// Sends one email and records the outcome; true when it went out. A panic while building
+/// Sends one email and records the outcome; true when it went out. Nothing is sent when its
+/// campaign is no longer active (`sending::still_sendable`). A panic while building
 /// or sending this email is caught and recorded as this email's failure, so its claim is
 /// not left behind and the other emails of the round go on.
 async fn deliver(
@@ -160,6 +161,15 @@ async fn deliver(
     transport: Result<AsyncSmtpTransport<Tokio1Executor>, String>,
 ) -> bool {
     let row = outgoing.message_row;
+    // The campaign may have been paused (or moved, or locked) since the claim: no SMTP call then.
+    match blocking(pool, move |conn| sending::still_sendable(conn, row)).await {
+        Ok(true) => {}
+        Ok(false) => return false,
+        Err(e) => {
+            log::error!("campaign email {row}: whether it may still go out is unknown: {e}");
+            return false;
+        }
+    }
     let attempt = async {
         match transport {
             Ok(transport) => send(&transport, &outgoing).await,

@@ -512,3 +512,267 @@ async fn teammates_see_campaigns_by_their_records_layer() {
         403
     );
 }
+
+/// The pool figure on the leader's Billing page: "used / total".
+async fn billing_recipients(leader: &Browser) -> String {
+    let page = leader.get("/account/billing").await;
+    let at = page
+        .body
+        .find("Recipients (unique contacts) this period")
+        .expect("recipients figure");
+    let rest = &page.body[at..];
+    let big = rest.find("<div class=\"big\">").unwrap() + 17;
+    let left = rest.find("left").unwrap();
+    let end = rest[left..].find("</div>").unwrap() + left;
+    format!(
+        "{} | {}",
+        rest[big..].split('<').next().unwrap(),
+        &rest[rest[..left].rfind('>').unwrap() + 1..end]
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paused_campaign_makes_no_smtp_call_until_resumed() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 2).await;
+    let leader = &s.team.leader;
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 1);
+    assert_eq!(app.smtp().attempts_to("bob@globex.example"), 1);
+    // Held while they wait for their retry, not used.
+    assert_eq!(
+        billing_recipients(leader).await,
+        "0 / 10000 | 9998 left · 2 on hold (emails being sent or retried)"
+    );
+
+    let page = s.max.post(&format!("{}/pause", s.campaign), &[]).await;
+    assert!(page.contains("Paused. No more emails go out"), "{page:?}");
+    app.clock.advance(chrono::Duration::minutes(30));
+    app.smtp().refuse(false);
+    assert_eq!(app.run_sender_once().await, 0);
+    app.clock.advance(chrono::Duration::hours(3));
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(
+        app.smtp().attempts_to("ann@acme.example"),
+        1,
+        "no SMTP call while paused"
+    );
+    assert_eq!(app.smtp().attempts_to("bob@globex.example"), 1);
+
+    // Resume: the due retries go, and each accepted email spends its recipient.
+    let page = s.max.post(&format!("{}/resume", s.campaign), &[]).await;
+    assert!(page.contains("Resumed."), "{page:?}");
+    assert_eq!(app.run_sender_once().await, 2);
+    assert_eq!(app.smtp().to("ann@acme.example").len(), 1);
+    assert_eq!(app.smtp().to("bob@globex.example").len(), 1);
+    assert_eq!(billing_recipients(leader).await, "2 / 10000 | 9998 left");
+    let team = s.max.get("/account/team").await;
+    assert!(team.contains("2 used · 9998 unused"), "{team:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_campaign_paused_between_claim_and_send_is_not_sent() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 2).await;
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    // A worker claims both emails; the owner pauses before its SMTP calls.
+    let claimed = dripteam::domain::campaigns::sending::claim_due(
+        &mut app.conn(),
+        &app.secrets(),
+        &app.address,
+        app.clock.now(),
+    )
+    .unwrap();
+    assert_eq!(claimed.len(), 2);
+    s.max.post(&format!("{}/pause", s.campaign), &[]).await;
+    for outgoing in &claimed {
+        assert!(
+            !dripteam::domain::campaigns::sending::still_sendable(
+                &mut app.conn(),
+                outgoing.message_row
+            )
+            .unwrap(),
+            "the worker asks just before its SMTP call"
+        );
+    }
+    assert_eq!(
+        billing_recipients(&s.team.leader).await,
+        "0 / 10000 | 10000 left",
+        "the claims' holds are released"
+    );
+    s.max.post(&format!("{}/resume", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 2);
+    assert_eq!(app.smtp().to("ann@acme.example").len(), 1);
+    let page = s.max.get(&s.campaign).await;
+    assert!(!page.contains("interrupted"), "{page:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_teams_campaign_makes_no_smtp_call() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 2).await;
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 1);
+    // The leader's plan lapses: the team is locked while the retries fall due.
+    app.clock.advance(chrono::Duration::days(40));
+    app.smtp().refuse(false);
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 1);
+    assert_eq!(app.smtp().attempts_to("bob@globex.example"), 1);
+    let page = s.max.get(&s.campaign).await;
+    assert!(page.contains("Paused automatically"), "{page:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_failed_sends_use_no_recipients() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 4).await;
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    for _ in 0..3 {
+        assert_eq!(app.run_sender_once().await, 0);
+        app.clock.advance(chrono::Duration::minutes(20));
+    }
+    let page = s.max.get(&s.campaign).await;
+    assert!(page.contains("emails failed after retries"), "{page:?}");
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 3);
+    assert_eq!(
+        billing_recipients(&s.team.leader).await,
+        "0 / 10000 | 10000 left",
+        "no email was accepted, no hold is left"
+    );
+    let team = s.max.get("/account/team").await;
+    assert!(team.contains("0 used · 10000 unused"), "{team:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn holds_and_spends_together_reach_the_pool() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::Free, 1, 3).await;
+    for i in 0..98 {
+        dripteam::domain::billing::record_recipient(
+            &mut app.conn(),
+            s.max.id,
+            &format!("earlier{i}@x.example"),
+            app.clock.now(),
+        )
+        .unwrap();
+    }
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 0);
+    // Two holds fill the pool of 100: the third recipient is not claimed, and the next
+    // round pauses the campaign.
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 1);
+    assert_eq!(app.smtp().attempts_to("bob@globex.example"), 1);
+    assert_eq!(app.smtp().attempts_to("p2@prospect.example"), 0);
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(app.smtp().attempts_to("p2@prospect.example"), 0);
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("recipients for this billing period are used up"),
+        "{page:?}"
+    );
+    let refused = dripteam::domain::billing::record_recipient(
+        &mut app.conn(),
+        s.max.id,
+        "one-more@x.example",
+        app.clock.now(),
+    );
+    assert!(
+        matches!(
+            refused,
+            Err(dripteam::domain::DomainError::PoolExhausted { .. })
+        ),
+        "holds count against the pool: {refused:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn holds_count_against_a_members_recipient_cap() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 2).await;
+    let team = s.team.leader.get("/account/team").await;
+    let page = s
+        .team
+        .leader
+        .post(
+            &form_action(&team.body, "/caps"),
+            &[("credit_cap", ""), ("recipient_cap", "1")],
+        )
+        .await;
+    assert!(page.contains("recipients 1"), "{page:?}");
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 1);
+    assert_eq!(
+        app.smtp().attempts_to("bob@globex.example"),
+        0,
+        "the hold on Ann fills Max's cap of 1"
+    );
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(app.smtp().attempts_to("bob@globex.example"), 0);
+    let page = s.max.get(&s.campaign).await;
+    assert!(page.contains("Paused automatically"), "{page:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_campaign_moved_by_a_removal_retries_only_from_its_new_owners_account() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 2).await;
+    let leader = &s.team.leader;
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 1);
+
+    // Max is removed and his records go to Lena: the campaign pauses, its retries wait.
+    let lena = dripteam::db::accounts::user_by_email(&mut app.conn(), "lena@example.com")
+        .unwrap()
+        .unwrap();
+    let team = leader.get("/account/team").await;
+    let remove = crate::helpers::link_href(&team.body, "/remove");
+    let lena_id = lena.id.to_string();
+    let page = leader.post(&remove, &[("records", &lena_id)]).await;
+    assert!(page.contains("Max Member was removed"), "{page:?}");
+    app.smtp().refuse(false);
+    app.clock.advance(chrono::Duration::minutes(30));
+    assert_eq!(app.run_sender_once().await, 0);
+    assert_eq!(
+        app.smtp().attempts_to("ann@acme.example"),
+        1,
+        "no retry over the former owner's account"
+    );
+
+    // Lena chooses her own sender account and resumes: the retries go from it.
+    let page = add_sender(&app, leader, 1, app.smtp().port).await;
+    assert!(page.contains("added"), "{page:?}");
+    let page = leader.get(&s.campaign).await;
+    let sender_id = option_value(&page.body, "sender_id");
+    let list_id = option_value(&page.body, "list_id");
+    let page = leader
+        .post(
+            &format!("{}/settings", s.campaign),
+            &[
+                ("name", "Fair follow-up"),
+                ("sender_id", &sender_id),
+                ("list_id", &list_id),
+            ],
+        )
+        .await;
+    assert!(page.contains("saved"), "{page:?}");
+    let page = leader.post(&format!("{}/resume", s.campaign), &[]).await;
+    assert!(page.contains("Resumed"), "{page:?}");
+    assert_eq!(app.run_sender_once().await, 2);
+    let sent: Vec<i64> = dripteam::db::messages::for_recipients(&mut app.conn(), &[1, 2])
+        .unwrap()
+        .iter()
+        .map(|m| m.sender_id)
+        .collect();
+    assert_eq!(sent, [sender_id.parse::<i64>().unwrap(); 2]);
+}

@@ -359,4 +359,73 @@ async fn the_large_demo_team_builds_on_this_database_and_its_statistics_add_up()
             .count()
             == 4
     );
+    // The pool's usage is what those emails spent: each address once per billing period.
+    let bea = user(&app, &leader);
+    let sent: Vec<(String, Option<NaiveDateTime>)> = {
+        use diesel::prelude::*;
+        use dripteam::db::schema::campaign_messages as m;
+        m::table
+            .filter(m::sent_at.is_not_null())
+            .select((m::recipient_email, m::sent_at))
+            .load(&mut app.conn())
+            .unwrap()
+    };
+    let period_of = |at| dripteam::domain::billing::period_containing(bea.period_anchor, at).start;
+    let current = period_of(app.clock.now());
+    let per_period: std::collections::HashSet<_> = sent
+        .iter()
+        .map(|(email, at)| (period_of(at.unwrap()), email))
+        .collect();
+    let this_period = per_period.iter().filter(|(p, _)| *p == current).count();
+    assert!(this_period > 0 && per_period.len() > this_period);
+    assert_eq!(
+        row(&page.body, "Total").last().unwrap(),
+        &per_period.len().to_string(),
+        "unique contacts over 90 days"
+    );
+    let billing = browser.get("/account/billing").await;
+    assert!(
+        billing.contains(&format!("{this_period} / 100000")),
+        "{this_period}: {billing:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_uses_the_recipients_its_emails_went_to() {
+    let app = spawn_app().await;
+    dripteam::demo::run(
+        &mut app.conn(),
+        &app.secrets(),
+        &app.address,
+        4,
+        app.clock.now(),
+    )
+    .unwrap();
+    for email in ["max@demo.dripteam.test", "mia@demo.dripteam.test"] {
+        let member = user(&app, email);
+        let sent_to: std::collections::HashSet<String> = {
+            use diesel::prelude::*;
+            use dripteam::db::schema::campaign_messages as m;
+            m::table
+                .filter(m::owner_id.eq(member.id))
+                .filter(m::sent_at.is_not_null())
+                .select(m::recipient_email)
+                .load(&mut app.conn())
+                .unwrap()
+                .into_iter()
+                .collect()
+        };
+        assert!(!sent_to.is_empty());
+        let browser = app.browser();
+        browser.login(email, dripteam::demo::DEMO_PASSWORD).await;
+        let page = browser.get("/account/team").await;
+        let recipients = &page.body[page
+            .body
+            .find("<div class=\"muted\">Recipients</div>")
+            .unwrap()..];
+        assert!(
+            recipients.contains(&format!("you used {}</div>", sent_to.len())),
+            "{email}: {sent_to:?} {page:?}"
+        );
+    }
 }

@@ -16,4 +16,7 @@ pub use caps::{parse_cap, set_caps};
 pub use plan_changes::{BillingView, change_plan, renew, view};
 pub use plans::{Period, Plan, period_containing};
 pub use pool::{PoolStatus, Unit, current_period, effective_plan, plan_expired, pool_status};
-pub use units::{pool_for, record_recipient, spend_credits};
+pub use units::{
+    hold_recipient, pool_for, record_recipient, release_held_recipient, spend_credits,
+    spend_held_recipient,
+};

@@ -1,6 +1,6 @@
 //! A pool's figures: the units a plan allows per billing period, the plan in force at an
-//! instant (UTC), and what has been spent from the pool in the current period. Read only;
-//! spending is `units`.
+//! instant (UTC), and what has been spent (and held) from the pool in the current period.
+//! Read only; spending is `units`.
 
 use chrono::NaiveDateTime;
 
@@ -57,7 +57,10 @@ pub struct PoolStatus {
     pub period: Period,
     pub credits_used: i64,
     pub credits_total: i64,
+    /// Recipients spent: an email to them was accepted by the SMTP server.
     pub recipients_used: i64,
+    /// Recipients held by campaign emails being sent or waiting for a retry.
+    pub recipients_held: i64,
     pub recipients_total: i64,
 }
 
@@ -67,9 +70,9 @@ impl PoolStatus {
         (self.credits_total - self.credits_used).max(0)
     }
 
-    /// Recipients left this period (never below 0).
+    /// Recipients neither spent nor held this period (never below 0).
     pub fn recipients_left(&self) -> i64 {
-        (self.recipients_total - self.recipients_used).max(0)
+        (self.recipients_total - self.recipients_used - self.recipients_held).max(0)
     }
 }
 
@@ -87,6 +90,7 @@ pub fn pool_status(
         credits_used: usage::pool_used(conn, payer.id, period.start, Unit::Credit)?,
         credits_total: plan.credits(),
         recipients_used: usage::pool_used(conn, payer.id, period.start, Unit::Recipient)?,
+        recipients_held: usage::pool_held(conn, payer.id, period.start, Unit::Recipient)?,
         recipients_total: plan.recipients(),
     })
 }

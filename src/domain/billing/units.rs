@@ -4,6 +4,11 @@
 //! their own. Every spend is a ledger row naming the payer, the spender and the period,
 //! written inside a transaction that holds the payer's lock, so concurrent spends by many
 //! members never take a pool below zero.
+//!
+//! A recipient is held, not spent, while a campaign email to it is claimed or waits for a
+//! retry: the hold counts against the pool and the member's cap like a spend, so concurrent
+//! claims cannot go below zero either. The SMTP server's acceptance turns the hold into a
+//! spend (`spend_held_recipient`); a final failure releases it (`release_held_recipient`).
 
 use chrono::NaiveDateTime;
 
@@ -43,33 +48,48 @@ impl Payer {
     }
 }
 
+/// The payer of a user who may spend now: refused (`TeamLocked`) for a member of a team
+/// whose leader's plan has expired.
 fn resolve_payer(
     conn: &mut AnyConnection,
     user_id: UserId,
     now: NaiveDateTime,
 ) -> DomainResult<Payer> {
+    let (payer, locked) = payer_of(conn, user_id, now)?;
+    if locked {
+        return Err(DomainError::TeamLocked);
+    }
+    Ok(payer)
+}
+
+/// Whose pool a user draws on, and whether that team is locked (its leader's plan expired).
+fn payer_of(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    now: NaiveDateTime,
+) -> DomainResult<(Payer, bool)> {
     if let Some(membership) = team::active_membership_of(conn, user_id)? {
         let team = team::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
         let leader = accounts::user_by_id(conn, team.leader_id)?;
-        if plan_expired(&leader, now) {
-            return Err(DomainError::TeamLocked);
-        }
+        let locked = plan_expired(&leader, now);
         let full = policy::caps_apply(effective_plan(&leader, now));
-        return Ok(Payer {
+        let payer = Payer {
             user: leader,
             team_id: Some(team.id),
             credit_cap: membership.credit_cap.filter(|_| full),
             recipient_cap: membership.recipient_cap.filter(|_| full),
-        });
+        };
+        return Ok((payer, locked));
     }
     let user = accounts::user_by_id(conn, user_id)?;
     let team_id = team::team_by_leader(conn, user_id)?.map(|t| t.id);
-    Ok(Payer {
+    let payer = Payer {
         user,
         team_id,
         credit_cap: None,
         recipient_cap: None,
-    })
+    };
+    Ok((payer, false))
 }
 
 /// Spends `amount` credits for `user_id` from the pool they draw on.
@@ -96,6 +116,129 @@ pub fn record_recipient(
     spend(conn, user_id, Unit::Recipient, 1, Some(email), now)
 }
 
+/// Holds `email` as a recipient of `user_id`'s pool for the campaign email `message_row`,
+/// before its SMTP call: refused like a spend (`PoolExhausted`, `CapReached`, `TeamLocked`)
+/// when spends and holds would pass the pool or the member's cap. No hold is needed for an
+/// address already spent this period; a hold from an earlier period is placed again in this one.
+pub fn hold_recipient(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    email: &str,
+    message_row: i64,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let payer = resolve_payer(conn, user_id, now)?;
+    let plan = effective_plan(&payer.user, now);
+    let period = current_period(&payer.user, now);
+    let unit = Unit::Recipient;
+    locked_transaction(conn, payer.user.id, |conn| {
+        let held = usage::hold_of(conn, message_row)?;
+        if held == Some((payer.user.id, period.start)) {
+            return Ok(());
+        }
+        usage::delete_hold(conn, message_row)?;
+        if usage::recipient_counted(conn, payer.user.id, period.start, email)? {
+            return Ok(());
+        }
+        let taken = usage::pool_used(conn, payer.user.id, period.start, unit)?
+            + usage::pool_held(conn, payer.user.id, period.start, unit)?;
+        if taken + 1 > unit.allowance(plan) {
+            return Err(DomainError::PoolExhausted {
+                unit: unit.label(),
+                renews_at: period.end,
+            });
+        }
+        if let Some(cap) = payer.cap(unit) {
+            let mine = usage::member_used(conn, payer.user.id, user_id, period.start, unit)?
+                + usage::member_held(conn, payer.user.id, user_id, period.start, unit)?;
+            if mine + 1 > cap {
+                return Err(DomainError::CapReached {
+                    unit: unit.label(),
+                    cap,
+                    renews_at: period.end,
+                });
+            }
+        }
+        usage::insert_hold(
+            conn,
+            &NewSpend {
+                payer_id: payer.user.id,
+                user_id,
+                team_id: payer.team_id,
+                kind: unit,
+                amount: 1,
+                recipient_email: Some(email),
+                period_start: period.start,
+                now,
+            },
+            message_row,
+        )?;
+        Ok(())
+    })
+}
+
+/// The SMTP server accepted the campaign email `message_row` to `email`: its hold (if any)
+/// ends and the address counts as spent for `user_id`'s pool this period, once. Never
+/// refused: the email went out, so the ledger records it even when the team is now locked.
+pub fn spend_held_recipient(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    email: &str,
+    message_row: i64,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let (payer, _) = payer_of(conn, user_id, now)?;
+    let plan = effective_plan(&payer.user, now);
+    let period = current_period(&payer.user, now);
+    let unit = Unit::Recipient;
+    locked_transaction(conn, payer.user.id, |conn| {
+        usage::delete_hold(conn, message_row)?;
+        if usage::recipient_counted(conn, payer.user.id, period.start, email)? {
+            return Ok(());
+        }
+        usage::insert_spend(
+            conn,
+            &NewSpend {
+                payer_id: payer.user.id,
+                user_id,
+                team_id: payer.team_id,
+                kind: unit,
+                amount: 1,
+                recipient_email: Some(email),
+                period_start: period.start,
+                now,
+            },
+        )?;
+        let used = usage::pool_used(conn, payer.user.id, period.start, unit)?;
+        let mine = match payer.cap(unit) {
+            Some(cap) => Some((
+                usage::member_used(conn, payer.user.id, user_id, period.start, unit)?,
+                cap,
+            )),
+            None => None,
+        };
+        alerts::after_spend(
+            conn,
+            &payer.user,
+            user_id,
+            unit,
+            (used, unit.allowance(plan)),
+            mine,
+            period.start,
+            period.end,
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// The campaign email `message_row` will not go out (it failed for good, or its fate is
+/// unknown): the recipient it held is free again.
+pub fn release_held_recipient(conn: &mut AnyConnection, message_row: i64) -> DomainResult<()> {
+    usage::delete_hold(conn, message_row)?;
+    Ok(())
+}
+
 fn spend(
     conn: &mut AnyConnection,
     user_id: UserId,
@@ -114,7 +257,8 @@ fn spend(
             return Ok(false);
         }
         let used = usage::pool_used(conn, payer.user.id, period.start, unit)?;
-        if used + amount > unit.allowance(plan) {
+        let held = usage::pool_held(conn, payer.user.id, period.start, unit)?;
+        if used + held + amount > unit.allowance(plan) {
             return Err(DomainError::PoolExhausted {
                 unit: unit.label(),
                 renews_at: period.end,
@@ -123,7 +267,8 @@ fn spend(
         let mine = match payer.cap(unit) {
             Some(cap) => {
                 let mine = usage::member_used(conn, payer.user.id, user_id, period.start, unit)?;
-                if mine + amount > cap {
+                let held = usage::member_held(conn, payer.user.id, user_id, period.start, unit)?;
+                if mine + held + amount > cap {
                     return Err(DomainError::CapReached {
                         unit: unit.label(),
                         cap,

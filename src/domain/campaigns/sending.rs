@@ -1,7 +1,8 @@
 //! Sending campaign emails, as rules: which emails are due, claiming each one before the
-//! SMTP call, spending the recipient from the pool, what a success or failure changes,
-//! and tracking events (opens, clicks, replies). The job in `jobs::campaign_sender` does
-//! the SMTP calls between these functions.
+//! SMTP call (only while its campaign is active), holding its recipient on the pool until
+//! the SMTP server accepts it (then spent) or it fails for good (then released), what a
+//! success or failure changes, and tracking events (opens, clicks, replies). The job in
+//! `jobs::campaign_sender` does the SMTP calls between these functions.
 
 use std::collections::HashMap;
 
@@ -43,13 +44,16 @@ pub struct Outgoing {
 }
 
 /// Marks claims left by a dead process `unconfirmed` and stops those recipients: such an
-/// email may or may not have gone out, so it is reported and never sent blindly again.
+/// email may or may not have gone out, so it is reported and never sent blindly again. Its
+/// recipient's hold is released: only an acceptance the SMTP server confirmed is spent.
 pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> DomainResult<usize> {
     let stale = messages::stale_claims(conn, now - Duration::minutes(STALE_CLAIM_MINUTES))?;
     for message in &stale {
         crate::db::write_transaction(conn, |conn| {
             messages::set_status(conn, message.id, MessageStatus::Unconfirmed)?;
-            db::stop_recipient(conn, message.recipient_id, RecipientStatus::Unconfirmed)
+            billing::release_held_recipient(conn, message.id)?;
+            db::stop_recipient(conn, message.recipient_id, RecipientStatus::Unconfirmed)?;
+            Ok::<_, DomainError>(())
         })?;
         log::warn!(
             "campaign email {} was claimed but never confirmed; reported, not resent",
@@ -59,9 +63,12 @@ pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> Doma
     Ok(stale.len())
 }
 
-/// Claims the due emails of every active campaign (and due retries) for this worker.
-/// An email that cannot be built is failed at once with its reason; a campaign whose
-/// claiming fails is logged and skipped until the next round, the others go on.
+/// Claims the due retries and due emails of every active campaign for this worker; a
+/// paused (or moved, or locked) campaign's emails and retries wait. Each claim is taken by
+/// a statement that checks the campaign is active, and holds its recipient on the pool
+/// (`billing::hold_recipient`). An email that cannot be built is failed at once with its
+/// reason; a campaign whose claiming fails is logged and skipped until the next round, the
+/// others go on.
 pub fn claim_due(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -70,11 +77,11 @@ pub fn claim_due(
 ) -> DomainResult<Vec<Outgoing>> {
     let mut out = Vec::new();
     for message in messages::due_retries(conn, now, 50)? {
-        if messages::reclaim(conn, message.id, now)? {
-            match rebuild(conn, secrets, base_url, &message) {
-                Ok(outgoing) => out.push(outgoing),
-                Err(e) => fail_for_good(conn, &message, &unsendable(message.id, &e))?,
-            }
+        if let Err(e) = claim_retry(conn, secrets, base_url, &message, now, &mut out) {
+            log::error!(
+                "campaign email {}: its retry could not be claimed: {e}",
+                message.id
+            );
         }
     }
     for campaign_id in db::active_ids(conn)? {
@@ -89,6 +96,95 @@ pub fn claim_due(
     Ok(out)
 }
 
+/// The campaign's sender account, when it is its owner's: never send from another's.
+fn usable_sender(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+) -> DomainResult<Option<SenderAccount>> {
+    let Some(sender) = sender_db::by_id(conn, campaign.sender_id)? else {
+        return Ok(None);
+    };
+    Ok(
+        crate::domain::policy::may_use_sender(campaign.owner_id, sender.owner_id)
+            .is_ok()
+            .then_some(sender),
+    )
+}
+
+/// A due retry goes out from the campaign's sender account as it is now (after a record
+/// transfer and resume: the new owner's), and only while the campaign is active.
+fn claim_retry(
+    conn: &mut AnyConnection,
+    secrets: &SecretBox,
+    base_url: &str,
+    message: &CampaignMessage,
+    now: NaiveDateTime,
+    out: &mut Vec<Outgoing>,
+) -> DomainResult<()> {
+    let Some(campaign) = db::by_id(conn, message.campaign_id)? else {
+        return Ok(());
+    };
+    let Some(sender) = usable_sender(conn, &campaign)? else {
+        return Ok(());
+    };
+    if !messages::reclaim(conn, message.id, sender.id, now)? {
+        return Ok(());
+    }
+    let message = messages::by_id(conn, message.id)?.ok_or(DomainError::NotFound)?;
+    if !hold(conn, &campaign, &message, true, now)? {
+        return Ok(());
+    }
+    match rebuild(conn, secrets, base_url, &message) {
+        Ok(outgoing) => out.push(outgoing),
+        Err(e) => fail_for_good(conn, &message, &unsendable(message.id, &e))?,
+    }
+    Ok(())
+}
+
+/// Holds the claimed email's recipient on the owner's pool. When the pool, the owner's cap
+/// or a locked team refuses, the claim is given back (false) and, when `pause`, the
+/// campaign is paused with the reason; any other error gives the claim back too.
+fn hold(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+    message: &CampaignMessage,
+    pause: bool,
+    now: NaiveDateTime,
+) -> DomainResult<bool> {
+    let held = billing::hold_recipient(
+        conn,
+        campaign.owner_id,
+        &message.recipient_email,
+        message.id,
+        now,
+    );
+    match held {
+        Ok(()) => Ok(true),
+        Err(
+            e @ (DomainError::PoolExhausted { .. }
+            | DomainError::CapReached { .. }
+            | DomainError::TeamLocked),
+        ) => {
+            messages::unclaim(conn, message)?;
+            if pause {
+                db::set_status(
+                    conn,
+                    campaign.id,
+                    &[CampaignStatus::Active],
+                    CampaignStatus::Paused,
+                    &format!("Paused automatically: {e}"),
+                )?;
+            }
+            Ok(false)
+        }
+        Err(e) => {
+            // Not sent and never will be by this claim: free it for the next round.
+            messages::unclaim(conn, message)?;
+            Err(e)
+        }
+    }
+}
+
 fn claim_for_campaign(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -97,19 +193,16 @@ fn claim_for_campaign(
     now: NaiveDateTime,
     out: &mut Vec<Outgoing>,
 ) -> DomainResult<()> {
-    let Some(sender) = sender_db::by_id(conn, campaign.sender_id)? else {
+    let Some(sender) = usable_sender(conn, campaign)? else {
         return Ok(());
     };
-    // Never send from an account that is not the campaign owner's.
-    if crate::domain::policy::may_use_sender(campaign.owner_id, sender.owner_id).is_err() {
-        return Ok(());
-    }
     let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;
     let room = (sender.daily_limit as i64 - sent_today).min(PER_CAMPAIGN_BATCH);
     if room <= 0 {
         return Ok(());
     }
     let steps = db::steps(conn, campaign.id)?;
+    let mut claimed = 0;
     for recipient in db::due_recipients(conn, campaign.id, now, room)? {
         let Some(step) = steps.iter().find(|s| s.position == recipient.next_step) else {
             db::advance_recipient(conn, recipient.id, recipient.next_step, None)?;
@@ -135,36 +228,38 @@ fn claim_for_campaign(
         let Some(row) = messages::claim(conn, &claim)? else {
             continue;
         };
-        match billing::record_recipient(conn, campaign.owner_id, &recipient.email, now) {
-            Ok(_) => {}
-            Err(
-                e @ (DomainError::PoolExhausted { .. }
-                | DomainError::CapReached { .. }
-                | DomainError::TeamLocked),
-            ) => {
-                messages::release(conn, row)?;
-                db::set_status(
-                    conn,
-                    campaign.id,
-                    &[CampaignStatus::Active],
-                    CampaignStatus::Paused,
-                    &format!("Paused automatically: {e}"),
-                )?;
-                return Ok(());
-            }
-            Err(e) => {
-                // Not sent and never will be by this claim: free it for the next round.
-                messages::release(conn, row)?;
-                return Err(e);
-            }
-        }
         let message = messages::by_id(conn, row)?.ok_or(DomainError::NotFound)?;
+        // The emails held before the pool ran out still go; the next round pauses the
+        // campaign (pausing now would hold them back too, and resuming would repeat this).
+        if !hold(conn, campaign, &message, claimed == 0, now)? {
+            return Ok(());
+        }
+        claimed += 1;
         match build(conn, secrets, base_url, &sender, &recipient, &message) {
             Ok(outgoing) => out.push(outgoing),
             Err(e) => fail_for_good(conn, &message, &unsendable(message.id, &e))?,
         }
     }
     Ok(())
+}
+
+/// Asked just before the SMTP call: whether the claimed email's campaign is still active.
+/// When it is not (paused, moved or locked since the claim), the claim is given back
+/// (`messages::unclaim`; a first attempt's hold is released) and nothing is sent.
+pub fn still_sendable(conn: &mut AnyConnection, message_row: i64) -> DomainResult<bool> {
+    if messages::campaign_active(conn, message_row)? {
+        return Ok(true);
+    }
+    crate::db::write_transaction(conn, |conn| {
+        if let Some(message) = messages::by_id(conn, message_row)?
+            && message.status == MessageStatus::Claimed
+            && messages::unclaim(conn, &message)?
+        {
+            billing::release_held_recipient(conn, message.id)?;
+        }
+        Ok::<_, DomainError>(())
+    })?;
+    Ok(false)
 }
 
 /// Why an email could not be built, for the campaign page: the refusal's own message, or
@@ -256,20 +351,21 @@ fn build(
     })
 }
 
-/// The email went out: record it and schedule the recipient's next step.
+/// The email went out (the SMTP server accepted it): record it, schedule the recipient's
+/// next step, and spend the recipient its claim held (`billing::spend_held_recipient`).
 pub fn record_sent(
     conn: &mut AnyConnection,
     message_row: i64,
     now: NaiveDateTime,
 ) -> DomainResult<()> {
-    crate::db::write_transaction(conn, |conn| {
+    let message = crate::db::write_transaction(conn, |conn| {
         let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
         messages::mark_sent(conn, message.id, now)?;
         let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
-            return Ok(());
+            return Ok::<_, DomainError>(message);
         };
         if recipient.status != RecipientStatus::Active {
-            return Ok(());
+            return Ok(message);
         }
         let next = message.step_position + 1;
         let due = db::steps(conn, message.campaign_id)?
@@ -277,8 +373,11 @@ pub fn record_sent(
             .find(|s| s.position == next)
             .map(|s| now + Duration::days(s.delay_days as i64));
         db::advance_recipient(conn, recipient.id, next, due)?;
-        Ok(())
-    })
+        Ok(message)
+    })?;
+    // The campaign's owner now: after a record transfer, the pool they draw on.
+    let owner = db::by_id(conn, message.campaign_id)?.map_or(message.owner_id, |c| c.owner_id);
+    billing::spend_held_recipient(conn, owner, &message.recipient_email, message.id, now)
 }
 
 /// The SMTP call failed: retry with backoff, or give up after `MAX_ATTEMPTS`.
@@ -316,7 +415,9 @@ fn fail_for_good(
 ) -> DomainResult<()> {
     crate::db::write_transaction(conn, |conn| {
         messages::mark_attempt_failed(conn, message.id, error, None)?;
-        db::stop_recipient(conn, message.recipient_id, RecipientStatus::Failed)
+        billing::release_held_recipient(conn, message.id)?;
+        db::stop_recipient(conn, message.recipient_id, RecipientStatus::Failed)?;
+        Ok::<_, DomainError>(())
     })?;
     Ok(())
 }

@@ -69,6 +69,7 @@ impl ReceivedEmail {
 struct CaptureHandler {
     inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
     refuse: Arc<AtomicBool>,
+    attempts: Arc<Mutex<Vec<Vec<String>>>>,
     current_to: Vec<String>,
     current: Vec<u8>,
 }
@@ -81,6 +82,7 @@ impl mailin_embedded::Handler for CaptureHandler {
         _is8bit: bool,
         to: &[String],
     ) -> mailin_embedded::Response {
+        self.attempts.lock().unwrap().push(to.to_vec());
         if self.refuse.load(Ordering::SeqCst) {
             return mailin_embedded::response::INTERNAL_ERROR;
         }
@@ -108,6 +110,7 @@ pub struct SmtpCapture {
     pub port: u16,
     inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
     refuse: Arc<AtomicBool>,
+    attempts: Arc<Mutex<Vec<Vec<String>>>>,
 }
 
 impl SmtpCapture {
@@ -116,9 +119,11 @@ impl SmtpCapture {
         let port = listener.local_addr().unwrap().port();
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let refuse = Arc::new(AtomicBool::new(false));
+        let attempts = Arc::new(Mutex::new(Vec::new()));
         let handler = CaptureHandler {
             inbox: inbox.clone(),
             refuse: refuse.clone(),
+            attempts: attempts.clone(),
             current_to: Vec::new(),
             current: Vec::new(),
         };
@@ -136,12 +141,23 @@ impl SmtpCapture {
             port,
             inbox,
             refuse,
+            attempts,
         }
     }
 
     /// While refusing, every message gets a 451 and is not kept.
     pub fn refuse(&self, refuse: bool) {
         self.refuse.store(refuse, Ordering::SeqCst);
+    }
+
+    /// How many messages to `address` were offered (DATA asked), accepted or refused.
+    pub fn attempts_to(&self, address: &str) -> usize {
+        self.attempts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|to| to.iter().any(|t| t == address))
+            .count()
     }
 
     pub fn all(&self) -> Vec<ReceivedEmail> {

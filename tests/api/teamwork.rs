@@ -2,7 +2,7 @@
 //! permissions, shared units and the locked team.
 
 use crate::helpers::{
-    Browser, Export, PASSWORD, Plan, TestApp, View, form_action, link_href, spawn_app,
+    Browser, Export, PASSWORD, Plan, TestApp, View, extract_csrf, form_action, link_href, spawn_app,
 };
 
 async fn invite(leader: &Browser, email: &str) -> crate::helpers::Page {
@@ -270,6 +270,104 @@ async fn a_link_opened_by_another_account_changes_nothing() {
     assert!(leader.get("/account/team").await.contains(">Pending<"));
 }
 
+/// The leader's page and the invitation email after inviting `address`, with everything
+/// that names the inviter, the address or the invitation replaced by placeholders; and the
+/// emailed link.
+async fn invitation_as_the_leader_sees_it(
+    app: &TestApp,
+    n: usize,
+    address: &str,
+) -> (Vec<String>, String) {
+    let inviter = format!("ivan{n}@example.com");
+    let ivan = app.user("Ivan Inviter", &inviter).await;
+    let page = invite(&ivan, address).await;
+    let invitation = form_action(&page.body, "/resend").replace("resend", "");
+    let email = app.smtp().take(address, "Ivan Inviter invited you").await;
+    let link = email.link("/invitations/");
+    let normal = |text: &str| {
+        text.replace(&link, "LINK")
+            .replace(&invitation, "INVITATION")
+            .replace(&extract_csrf(&page.body), "CSRF")
+            .replace(&inviter, "INVITER")
+            .replace(address, "ADDRESS")
+    };
+    let mut seen = vec![normal(&page.body), normal(&email.subject())];
+    seen.extend(
+        email
+            .body()
+            .lines()
+            .filter(|line| line.contains("invite") || line.contains("expires"))
+            .map(normal),
+    );
+    (seen, link)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inviting_tells_the_leader_nothing_about_the_other_account() {
+    let app = spawn_app().await;
+    let (team, [max]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let fred = app.user("Fred Free", "fred@example.com").await;
+    let addresses = [
+        "lena@example.com",
+        "max@example.com",
+        "nobody@example.com",
+        "fred@example.com",
+    ];
+    let (mut seen, mut links) = (Vec::new(), Vec::new());
+    for (n, address) in addresses.iter().enumerate() {
+        let (got, link) = invitation_as_the_leader_sees_it(&app, n, address).await;
+        seen.push(got);
+        links.push(link);
+    }
+    assert!(
+        seen[0][0].contains("Invitation sent to ADDRESS") && seen[0][0].contains(">Pending<"),
+        "{:?}",
+        seen[0][0]
+    );
+    for (address, got) in addresses.iter().zip(&seen).skip(1) {
+        assert_eq!(got.len(), seen[0].len(), "{address}: {got:?}");
+        for (text, first) in got.iter().zip(&seen[0]) {
+            for (line, first_line) in text.lines().zip(first.lines()) {
+                assert_eq!(line, first_line, "the leader's view of {address} differs");
+            }
+            assert_eq!(text, first, "the leader's view of {address} differs");
+        }
+    }
+
+    // The invited people learn why they cannot join yet, on the link and in the account.
+    for (browser, link, reason) in [
+        (
+            &team.leader,
+            &links[0],
+            "You lead a team that has members. Remove them",
+        ),
+        (
+            &max.browser,
+            &links[1],
+            "You are already a member of a team. Leave it first",
+        ),
+    ] {
+        let page = browser.get(link).await;
+        assert!(
+            page.contains("You cannot join yet. ") && page.contains(reason),
+            "{page:?}"
+        );
+        assert!(page.contains("disabled>Join team"), "{page:?}");
+        let account = browser.get("/account").await;
+        assert!(
+            account.contains("You cannot join yet.") && account.contains(reason),
+            "{account:?}"
+        );
+    }
+    assert!(!fred.get(&links[3]).await.contains("You cannot join yet."));
+    let account = fred.get("/account").await;
+    assert!(account.contains("Ivan Inviter") && !account.contains("You cannot join yet."));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn refusals_yourself_members_and_people_in_other_teams() {
     let app = spawn_app().await;
@@ -292,16 +390,18 @@ async fn refusals_yourself_members_and_people_in_other_teams() {
             .contains("already a member of your team")
     );
 
+    // Someone in another team is invited like anyone (issue 13 fault 7: see
+    // `inviting_tells_the_leader_nothing_about_the_other_account`).
     let other = app.user("Olga Other", "olga@example.com").await;
     assert!(
         invite(&other, "max@example.com")
             .await
-            .contains("already a member of another team")
+            .contains("Invitation sent to max@example.com")
     );
     assert!(
         invite(&other, "lena@example.com")
             .await
-            .contains("leads a team with members")
+            .contains("Invitation sent to lena@example.com")
     );
 
     // A member cannot invite.

@@ -185,6 +185,39 @@ async fn join_and_decline_with_the_in_app_buttons() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn inviting_an_address_whose_invitation_expired_sends_it_again() {
+    let app = spawn_app().await;
+    let (team, []) = app.team(Plan::Free).build().await;
+    let leader = &team.leader;
+    invite(leader, "max@example.com").await;
+    let old_link = app
+        .smtp()
+        .wait_for("max@example.com", 1)
+        .await
+        .link("/invitations/");
+    app.clock.advance(chrono::Duration::days(8));
+    assert!(leader.get("/account/team").await.contains(">Expired<"));
+
+    let page = invite(leader, "max@example.com").await;
+    assert!(
+        page.contains(
+            "The invitation to max@example.com had expired, so it was sent again with a new link."
+        ),
+        "{page:?}"
+    );
+    assert!(page.contains(">Pending<") && !page.contains(">Expired<"));
+    assert!(page.contains("<strong>resent</strong> max@example.com"));
+    let new_link = app
+        .smtp()
+        .wait_for("max@example.com", 2)
+        .await
+        .link("/invitations/");
+    assert_ne!(old_link, new_link);
+    let max = app.user("Max", "max@example.com").await;
+    assert!(max.get(&new_link).await.contains("Join team"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn resend_kills_the_old_link_and_cancel_kills_the_link() {
     let app = spawn_app().await;
     let (team, []) = app.team(Plan::Free).build().await;

@@ -79,8 +79,10 @@ async fn a_member_capped_at_20_credits_is_warned_at_17_and_refused_at_21() {
     let four = list_of(&max, 4, "b").await;
     let page = max.post(&format!("{four}/verify"), &[]).await;
     assert!(
-        page.contains("You have reached the cap of 20 credits"),
-        "{page:?}"
+        page.contains(
+            "This needs 4 credits, but only 3 are left of the cap of 20 credits your team leader set for you this billing period."
+        ),
+        "3 left and 4 asked, said as such (issue 13 fault 8): {page:?}"
     );
     let three = list_of(&max, 3, "c").await;
     assert!(

@@ -618,7 +618,16 @@ async fn an_exhausted_pool_says_when_it_renews() {
         .unwrap()
         .unwrap();
     let now = app.clock.now();
-    dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 50, now).unwrap();
+    dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 48, now).unwrap();
+    let short =
+        dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 4, now).unwrap_err();
+    assert!(
+        short.to_string().starts_with(
+            "This needs 4 credits, but only 2 are left of your team's credits for this billing period. They renew on"
+        ),
+        "{short}"
+    );
+    dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 2, now).unwrap();
     let refused =
         dripteam::domain::billing::spend_credits(&mut app.conn(), lena.id, 1, now).unwrap_err();
     let message = refused.to_string();

@@ -117,6 +117,8 @@ fn spend(
         if used + amount > unit.allowance(plan) {
             return Err(DomainError::PoolExhausted {
                 unit: unit.label(),
+                asked: amount,
+                left: unit.allowance(plan) - used,
                 renews_at: period.end,
             });
         }
@@ -126,6 +128,8 @@ fn spend(
                 if mine + amount > cap {
                     return Err(DomainError::CapReached {
                         unit: unit.label(),
+                        asked: amount,
+                        left: cap - mine,
                         cap,
                         renews_at: period.end,
                     });

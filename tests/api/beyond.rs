@@ -383,3 +383,55 @@ async fn removing_a_member_can_move_their_lists_and_campaigns_to_the_leader() {
     .owner_id;
     assert_eq!(mias_owner, mia.id);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_sees_their_caps_and_saving_unchanged_settings_changes_nothing() {
+    let app = spawn_app().await;
+    let (team, [max]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
+    let mine = max.get("/account/team").await;
+    assert!(!mine.contains("Your caps"), "no caps, none shown");
+
+    let team = leader.get("/account/team").await;
+    let caps = form_action(&team.body, "/caps");
+    let page = leader
+        .post(&caps, &[("credit_cap", "20"), ("recipient_cap", "")])
+        .await;
+    assert!(page.contains("Caps of Max saved"), "{page:?}");
+    let three = list_of(&max, 3, "a").await;
+    max.post(&format!("{three}/verify"), &[]).await;
+    let mine = max.get("/account/team").await;
+    assert!(
+        mine.contains("Your caps this billing period")
+            && mine.contains("3 / 20 credits")
+            && mine.contains("Recipients: no cap"),
+        "the member sees their own cap: {mine:?}"
+    );
+
+    let page = leader
+        .post(&caps, &[("credit_cap", "20"), ("recipient_cap", " ")])
+        .await;
+    assert!(
+        page.contains(
+            "Nothing changed: the caps of Max are already credits 20, recipients no cap per billing period."
+        ),
+        "{page:?}"
+    );
+    assert_eq!(page.body.matches("<strong>cap changed</strong>").count(), 1);
+
+    let page = leader
+        .post(
+            &form_action(&page.body, "/permissions"),
+            &[("records_scope", "own"), ("can_export", "on")],
+        )
+        .await;
+    assert!(
+        page.contains("Nothing changed: Max already has export on, Only own records."),
+        "{page:?}"
+    );
+    assert!(!page.contains("<strong>permission changed</strong>"));
+}

@@ -611,6 +611,28 @@ async fn members_see_the_team_figures_and_spend_the_shared_pool() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_members_billing_shows_the_team_pool_they_spend() {
+    let app = spawn_app().await;
+    let (_team, [max]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    dripteam::domain::billing::spend_credits(&mut app.conn(), max.id, 12, app.clock.now()).unwrap();
+    let page = max.get("/account/billing").await;
+    assert!(
+        page.contains("As a member of <strong>Lena Leader</strong>'s team you spend the team's shared pool (plan M)"),
+        "{page:?}"
+    );
+    assert!(page.contains("Team credits used this period"));
+    assert!(
+        page.contains("12 / 5000") && !page.contains("0 / 50<"),
+        "{page:?}"
+    );
+    assert!(page.contains("Your plan: <strong>Free</strong>"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_exhausted_pool_says_when_it_renews() {
     let app = spawn_app().await;
     app.team(Plan::Free).build::<0>().await;

@@ -37,14 +37,20 @@ pub enum DomainError {
     /// Too many attempts in a window; the message says when to try again.
     #[error("{0}")]
     Throttled(String),
-    #[error("Your team's {unit} for this billing period are used up. They renew on {}.", .renews_at.format("%Y-%m-%d"))]
+    /// The pool the user spends from cannot cover the `asked` units: `left` remain.
+    #[error("{}", pool_shortfall(unit, *asked, *left, *renews_at))]
     PoolExhausted {
         unit: &'static str,
+        asked: i64,
+        left: i64,
         renews_at: NaiveDateTime,
     },
-    #[error("You have reached the cap of {cap} {unit} your team leader set for you this billing period. It renews on {}.", .renews_at.format("%Y-%m-%d"))]
+    /// The member's cap cannot cover the `asked` units: `left` of `cap` remain.
+    #[error("{}", cap_shortfall(unit, *asked, *left, *cap, *renews_at))]
     CapReached {
         unit: &'static str,
+        asked: i64,
+        left: i64,
         cap: i64,
         renews_at: NaiveDateTime,
     },
@@ -58,6 +64,38 @@ pub enum DomainError {
     /// A fault that is not the user's (a failed task, a bad stored value): for the log only.
     #[error("{0}")]
     Internal(String),
+}
+
+/// `PoolExhausted` as said to the user: used up, or what is left and what was asked.
+fn pool_shortfall(unit: &str, asked: i64, left: i64, renews_at: NaiveDateTime) -> String {
+    let renews = renews_at.format("%Y-%m-%d");
+    if left <= 0 {
+        format!("Your team's {unit} for this billing period are used up. They renew on {renews}.")
+    } else {
+        format!(
+            "This needs {asked} {unit}, but only {left} {} left of your team's {unit} for this billing period. They renew on {renews}.",
+            is_or_are(left)
+        )
+    }
+}
+
+/// `CapReached` as said to the user: reached, or what is left and what was asked.
+fn cap_shortfall(unit: &str, asked: i64, left: i64, cap: i64, renews_at: NaiveDateTime) -> String {
+    let renews = renews_at.format("%Y-%m-%d");
+    if left <= 0 {
+        format!(
+            "You have reached the cap of {cap} {unit} your team leader set for you this billing period. It renews on {renews}."
+        )
+    } else {
+        format!(
+            "This needs {asked} {unit}, but only {left} {} left of the cap of {cap} {unit} your team leader set for you this billing period. It renews on {renews}.",
+            is_or_are(left)
+        )
+    }
+}
+
+fn is_or_are(count: i64) -> &'static str {
+    if count == 1 { "is" } else { "are" }
 }
 
 impl DomainError {

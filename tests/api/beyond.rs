@@ -79,8 +79,10 @@ async fn a_member_capped_at_20_credits_is_warned_at_17_and_refused_at_21() {
     let four = list_of(&max, 4, "b").await;
     let page = max.post(&format!("{four}/verify"), &[]).await;
     assert!(
-        page.contains("You have reached the cap of 20 credits"),
-        "{page:?}"
+        page.contains(
+            "This needs 4 credits, but only 3 are left of the cap of 20 credits your team leader set for you this billing period."
+        ),
+        "3 left and 4 asked, said as such (issue 13 fault 8): {page:?}"
     );
     let three = list_of(&max, 3, "c").await;
     assert!(
@@ -380,4 +382,56 @@ async fn removing_a_member_can_move_their_lists_and_campaigns_to_the_leader() {
     .unwrap()
     .owner_id;
     assert_eq!(mias_owner, mia.id);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_sees_their_caps_and_saving_unchanged_settings_changes_nothing() {
+    let app = spawn_app().await;
+    let (team, [max]) = app
+        .team(Plan::M)
+        .member("Max", View::Own, Export::On)
+        .build()
+        .await;
+    let leader = &team.leader;
+    let mine = max.get("/account/team").await;
+    assert!(!mine.contains("Your caps"), "no caps, none shown");
+
+    let team = leader.get("/account/team").await;
+    let caps = form_action(&team.body, "/caps");
+    let page = leader
+        .post(&caps, &[("credit_cap", "20"), ("recipient_cap", "")])
+        .await;
+    assert!(page.contains("Caps of Max saved"), "{page:?}");
+    let three = list_of(&max, 3, "a").await;
+    max.post(&format!("{three}/verify"), &[]).await;
+    let mine = max.get("/account/team").await;
+    assert!(
+        mine.contains("Your caps this billing period")
+            && mine.contains("3 / 20 credits")
+            && mine.contains("Recipients: no cap"),
+        "the member sees their own cap: {mine:?}"
+    );
+
+    let page = leader
+        .post(&caps, &[("credit_cap", "20"), ("recipient_cap", " ")])
+        .await;
+    assert!(
+        page.contains(
+            "Nothing changed: the caps of Max are already credits 20, recipients no cap per billing period."
+        ),
+        "{page:?}"
+    );
+    assert_eq!(page.body.matches("<strong>cap changed</strong>").count(), 1);
+
+    let page = leader
+        .post(
+            &form_action(&page.body, "/permissions"),
+            &[("records_scope", "own"), ("can_export", "on")],
+        )
+        .await;
+    assert!(
+        page.contains("Nothing changed: Max already has export on, Only own records."),
+        "{page:?}"
+    );
+    assert!(!page.contains("<strong>permission changed</strong>"));
 }

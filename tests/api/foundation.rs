@@ -242,6 +242,35 @@ async fn billing_changes_plan_at_once_and_renews() {
     assert!(!page.contains(">Renew<"), "Free does not renew");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn renew_pays_at_most_one_period_ahead() {
+    let app = spawn_app().await;
+    let browser = app.user("Ann", "ann@example.com").await;
+    browser
+        .post("/account/billing/plan", &[("plan", "m")])
+        .await;
+    let page = browser.post("/account/billing/renew", &[]).await;
+    assert!(page.contains("Renewed"), "{page:?}");
+    let until = paid_until(&page.body);
+    assert!(page.contains("disabled>Renew<"), "{page:?}");
+
+    let page = browser.post("/account/billing/renew", &[]).await;
+    assert!(
+        page.contains(&format!(
+            "Your plan is already paid until {until}, one billing period ahead."
+        )),
+        "{page:?}"
+    );
+    assert!(!page.contains("Renewed"));
+    assert_eq!(paid_until(&page.body), until, "unchanged");
+
+    // Once the next period starts, renewing works again.
+    app.clock.advance(chrono::Duration::days(31));
+    let page = browser.post("/account/billing/renew", &[]).await;
+    assert!(page.contains("Renewed"), "{page:?}");
+    assert!(paid_until(&page.body) > until);
+}
+
 fn paid_until(html: &str) -> String {
     let start = html.find("paid until ").expect("a paid-until date") + "paid until ".len();
     html[start..start + 10].to_string()

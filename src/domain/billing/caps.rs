@@ -24,7 +24,10 @@ pub fn parse_cap(raw: &str, label: &str) -> DomainResult<Option<i32>> {
     }
 }
 
-/// Sets a member's caps per billing period (full Teamwork), recorded in Team activity.
+/// Sets a member's caps per billing period (full Teamwork), recorded in Team activity;
+/// caps saved unchanged record nothing and say "Nothing changed". Returns the flash.
+/// Refusals: `NotFound` for a membership the leader does not manage; `Forbidden` on a
+/// basic plan (`policy::may_set_caps`).
 pub fn set_caps(
     conn: &mut AnyConnection,
     leader: &User,
@@ -41,6 +44,12 @@ pub fn set_caps(
         show(credit_cap),
         show(recipient_cap)
     );
+    if (membership.credit_cap, membership.recipient_cap) == (credit_cap, recipient_cap) {
+        return Ok(format!(
+            "Nothing changed: the caps of {} are already {detail} per billing period.",
+            member.name
+        ));
+    }
     crate::db::write_transaction(conn, |conn| {
         db::set_member_caps(conn, membership.id, credit_cap, recipient_cap)?;
         db::insert_activity(

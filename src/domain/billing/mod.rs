@@ -13,7 +13,7 @@ mod units;
 
 pub use alerts::notices;
 pub use caps::{parse_cap, set_caps};
-pub use plan_changes::{BillingView, change_plan, renew, view};
+pub use plan_changes::{BillingView, TeamPool, change_plan, renew, view};
 pub use plans::{Period, Plan, period_containing};
 pub use pool::{PoolStatus, Unit, current_period, effective_plan, plan_expired, pool_status};
 pub use units::{

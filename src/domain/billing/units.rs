@@ -145,6 +145,8 @@ pub fn hold_recipient(
         if taken + 1 > unit.allowance(plan) {
             return Err(DomainError::PoolExhausted {
                 unit: unit.label(),
+                asked: 1,
+                left: (unit.allowance(plan) - taken).max(0),
                 renews_at: period.end,
             });
         }
@@ -154,6 +156,8 @@ pub fn hold_recipient(
             if mine + 1 > cap {
                 return Err(DomainError::CapReached {
                     unit: unit.label(),
+                    asked: 1,
+                    left: (cap - mine).max(0),
                     cap,
                     renews_at: period.end,
                 });
@@ -261,6 +265,8 @@ fn spend(
         if used + held + amount > unit.allowance(plan) {
             return Err(DomainError::PoolExhausted {
                 unit: unit.label(),
+                asked: amount,
+                left: unit.allowance(plan) - used,
                 renews_at: period.end,
             });
         }
@@ -271,6 +277,8 @@ fn spend(
                 if mine + held + amount > cap {
                     return Err(DomainError::CapReached {
                         unit: unit.label(),
+                        asked: amount,
+                        left: cap - mine,
                         cap,
                         renews_at: period.end,
                     });

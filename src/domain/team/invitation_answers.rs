@@ -19,6 +19,9 @@ pub struct InvitationCard {
     pub leader_name: String,
     pub leader_email: String,
     pub expires_at: NaiveDateTime,
+    /// Why the invited person cannot join yet and what to do first (leave their team, or
+    /// remove their members), from `policy::may_join`; `None` when they can join now.
+    pub cannot_join_yet: Option<String>,
 }
 
 /// What following an emailed link leads to.
@@ -69,11 +72,15 @@ pub fn inspect_link(
                 invited: invitation.email,
             })
         }
-        Some(_) => Ok(LinkState::Ready(card(conn, invitation)?)),
+        Some(user) => Ok(LinkState::Ready(card(conn, user, invitation)?)),
     }
 }
 
-fn card(conn: &mut AnyConnection, invitation: Invitation) -> DomainResult<InvitationCard> {
+fn card(
+    conn: &mut AnyConnection,
+    user: &User,
+    invitation: Invitation,
+) -> DomainResult<InvitationCard> {
     let team = db::team_by_id(conn, invitation.team_id)?.ok_or(DomainError::NotFound)?;
     let leader = accounts::user_by_id(conn, team.leader_id)?;
     Ok(InvitationCard {
@@ -82,11 +89,24 @@ fn card(conn: &mut AnyConnection, invitation: Invitation) -> DomainResult<Invita
         leader_name: leader.name,
         leader_email: leader.email,
         expires_at: invitation.expires_at,
+        cannot_join_yet: may_join_now(conn, user)?.err().map(|e| e.to_string()),
     })
+}
+
+/// Whether `user` may join a team now (`policy::may_join`): not while a member of a team,
+/// nor while leading one with members. The refusal says what to do first.
+fn may_join_now(conn: &mut AnyConnection, user: &User) -> DomainResult<DomainResult<()>> {
+    let membership = db::active_membership_of(conn, user.id)?;
+    let own_members = match db::team_by_leader(conn, user.id)? {
+        Some(own) => db::count_active_members(conn, own.id)?,
+        None => 0,
+    };
+    Ok(policy::may_join(membership.as_ref(), own_members))
 }
 
 /// Unexpired pending invitations addressed to the user, for "Join team" in their account;
 /// none while the user's address is unconfirmed (`policy::may_see_invitations_to_address`).
+/// Each card says why the user cannot join yet, if they cannot.
 pub fn pending_for(
     conn: &mut AnyConnection,
     user: &User,
@@ -95,6 +115,7 @@ pub fn pending_for(
     if policy::may_see_invitations_to_address(user).is_err() {
         return Ok(Vec::new());
     }
+    let cannot_join_yet = may_join_now(conn, user)?.err().map(|e| e.to_string());
     Ok(db::pending_invitations_for(conn, &user.email)?
         .into_iter()
         .filter(|(invitation, _)| invitation.expires_at > now)
@@ -104,6 +125,7 @@ pub fn pending_for(
             leader_name: leader.name,
             leader_email: leader.email,
             expires_at: invitation.expires_at,
+            cannot_join_yet: cannot_join_yet.clone(),
         })
         .collect())
 }
@@ -160,12 +182,7 @@ pub fn accept(
 ) -> DomainResult<String> {
     let proves_address = matches!(which, InvitationRef::Token(_));
     let (team, invitation) = answerable(conn, user, which, now)?;
-    let membership = db::active_membership_of(conn, user.id)?;
-    let own_members = match db::team_by_leader(conn, user.id)? {
-        Some(own) => db::count_active_members(conn, own.id)?,
-        None => 0,
-    };
-    policy::may_join(membership.as_ref(), own_members)?;
+    may_join_now(conn, user)??;
     let leader = accounts::user_by_id(conn, team.leader_id)?;
     let joined = crate::db::write_transaction(conn, |conn| {
         if !db::close_invitation(conn, invitation.id, InvitationStatus::Accepted, now)? {

@@ -46,9 +46,17 @@ fn check_throttle(conn: &mut AnyConnection, team: &Team, now: NaiveDateTime) -> 
 }
 
 /// Invites `email` to the leader's team (creating the team on the first invitation) and
-/// emails the link; returns the flash message. Refusals: `Forbidden` for a member of another
-/// team, `Invalid` for the leader's own address or one already in the team or pending,
-/// `Throttled` past `SENDS_PER_HOUR`.
+/// emails the link. Returns the flash for the leader.
+///
+/// The leader learns nothing about the address beyond their own team: an address whose
+/// account leads a team with members or belongs to another team is invited like any other
+/// (same message, same email), and its holder is told on the link and in their account why
+/// they cannot join yet (`invitation_answers`). An address whose invitation expired gets it
+/// again at once, as with Resend.
+///
+/// Refusals: `Forbidden` for a team member (`policy::may_invite`); `Invalid` for one's own
+/// address, a member of this team or an invitation still pending; `Throttled` past
+/// `SENDS_PER_HOUR`.
 pub fn invite(
     conn: &mut AnyConnection,
     leader: &User,
@@ -62,27 +70,20 @@ pub fn invite(
         return invalid("You cannot invite yourself.");
     }
     let team = db::ensure_team(conn, leader.id, now)?;
-    if let Some(invitee) = accounts::user_by_email(conn, email)? {
-        if let Some(membership) = db::active_membership_of(conn, invitee.id)? {
-            return if membership.team_id == team.id {
-                invalid(format!("{email} is already a member of your team."))
-            } else {
-                invalid(format!(
-                    "{email} is already a member of another team. They must leave it before they can join yours."
-                ))
-            };
-        }
-        if let Some(their_team) = db::team_by_leader(conn, invitee.id)?
-            && db::count_active_members(conn, their_team.id)? > 0
-        {
+    if let Some(invitee) = accounts::user_by_email(conn, email)?
+        && db::active_membership_of(conn, invitee.id)?.is_some_and(|m| m.team_id == team.id)
+    {
+        return invalid(format!("{email} is already a member of your team."));
+    }
+    if let Some(pending) = db::pending_invitation(conn, team.id, email)? {
+        if pending.expires_at > now {
             return invalid(format!(
-                "{email} leads a team with members. They must empty their team before they can join yours."
+                "An invitation to {email} is already pending. Use Resend in the list below to send it again."
             ));
         }
-    }
-    if db::pending_invitation(conn, team.id, email)?.is_some() {
-        return invalid(format!(
-            "An invitation to {email} is already pending. Use Resend in the list below to send it again."
+        resend(conn, leader, pending.id, settings, now)?;
+        return Ok(format!(
+            "The invitation to {email} had expired, so it was sent again with a new link. The earlier link no longer works."
         ));
     }
     check_throttle(conn, &team, now)?;

@@ -162,6 +162,10 @@ pub struct MemberView {
     /// Policy's answer: the member's permissions are in force and shown — on full Teamwork,
     /// or when export is switched off, which holds on every plan.
     pub shows_permissions: bool,
+    /// The caps the leader set for this member, when they apply (`policy::caps_apply`);
+    /// `None` for no cap.
+    pub credit_cap: Option<i32>,
+    pub recipient_cap: Option<i32>,
 }
 
 /// My Team as the viewer sees it: a member's view or a leader's.
@@ -195,11 +199,14 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         let leader = accounts::user_by_id(conn, team.leader_id)?;
         let used = usage_by_member(conn, &leader, now)?;
         let (my_credits_used, my_recipients_used) = used.get(&user.id).copied().unwrap_or_default();
+        let leader_plan = billing::effective_plan(&leader, now);
+        let caps_apply = policy::caps_apply(leader_plan);
         return Ok(MyTeam::Member(MemberView {
             pool: billing::pool_status(conn, &leader, now)?,
             locked: plan_expired(&leader, now),
-            shows_permissions: policy::permissions_open(billing::effective_plan(&leader, now))
-                || !membership.can_export,
+            shows_permissions: policy::permissions_open(leader_plan) || !membership.can_export,
+            credit_cap: membership.credit_cap.filter(|_| caps_apply),
+            recipient_cap: membership.recipient_cap.filter(|_| caps_apply),
             leader_name: leader.name,
             leader_email: leader.email,
             my_credits_used,
@@ -315,8 +322,9 @@ pub fn managed_member(
     Ok((team, membership, member))
 }
 
-/// Sets a member's export switch and records layer; returns the flash message. Refusals:
-/// `NotFound` for a membership the leader does not manage, `Forbidden` for a change the
+/// Sets a member's export toggle and records layer, recorded in Team activity; a form saved
+/// unchanged records nothing and says "Nothing changed". Returns the flash. Refusals:
+/// `NotFound` for a membership the leader does not manage; `Forbidden` for a change a basic
 /// plan does not allow (`policy::may_change_permissions`).
 pub fn set_permissions(
     conn: &mut AnyConnection,
@@ -347,6 +355,12 @@ pub fn set_permissions(
         if can_export { "on" } else { "off" },
         scope.label()
     );
+    if wanted == current {
+        return Ok(format!(
+            "Nothing changed: {} already has {detail}.",
+            member.name
+        ));
+    }
     crate::db::write_transaction(conn, |conn| {
         db::set_member_permissions(conn, membership.id, can_export, scope)?;
         db::insert_activity(

@@ -760,6 +760,7 @@ impl Browser {
             .unwrap();
         let form = reqwest::multipart::Form::new()
             .text("csrf_token", token)
+            .text("form_token", fresh_form_token())
             .part("file", part);
         let response = self
             .client

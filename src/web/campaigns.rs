@@ -179,6 +179,15 @@ impl CampaignTemplate {
             .map(|r| r.message.as_str())
     }
 
+    /// A refusal of a step or settings form the page no longer shows (the campaign was
+    /// launched meanwhile): shown at the top instead, never lost.
+    fn unplaced_refusal(&self) -> Option<&str> {
+        let forms_shown = self.view.may_edit && self.view.campaign.status.is_editable();
+        let step = self.draft.as_ref().map(|r| r.message.as_str());
+        let chosen = self.settings_refused.as_ref().map(|r| r.message.as_str());
+        step.or(chosen).filter(|_| !forms_shown)
+    }
+
     /// The name in the settings form: as typed before a refusal, else the campaign's.
     fn settings_name(&self) -> &str {
         self.settings_refused

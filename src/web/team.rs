@@ -77,6 +77,26 @@ impl MyTeamPage {
     fn caps_error(&self, row: &MemberRow) -> Option<&str> {
         self.caps_refused(row).map(|r| r.message.as_str())
     }
+
+    /// A refusal whose form the page does not show (a member's invitation, caps of a row
+    /// without its form): shown at the top of the page instead, never lost.
+    fn unplaced_refusal(&self) -> Option<&str> {
+        let (invite_shown, caps_shown) = match &self.team {
+            MyTeam::Leader(v) => (
+                true,
+                self.refused.caps.as_ref().is_some_and(|(id, _)| {
+                    v.may_change_permissions
+                        && v.rows.iter().any(|row| row.membership_id == Some(*id))
+                }),
+            ),
+            MyTeam::Member(_) => (false, false),
+        };
+        let address = self.refused.invite.as_ref().filter(|_| !invite_shown);
+        let limits = self.refused.caps.as_ref().filter(|_| !caps_shown);
+        address
+            .map(|r| r.message.as_str())
+            .or(limits.map(|(_, r)| r.message.as_str()))
+    }
 }
 
 async fn team_answer(

@@ -376,7 +376,22 @@ async fn refused_caps_rename_and_forgot_password_keep_what_was_typed() {
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.contains("value=\"12x\""), "{page:?}");
     assert!(page.contains("value=\"40\""), "{page:?}");
-    let _ = max;
+
+    // A member may not invite: the refusal is shown although the page has no invite form.
+    let before = rows!(app, invitations);
+    let page = max
+        .browser
+        .post(
+            "/account/team/invitations",
+            &[("email", "olga@example.com")],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(
+        page.contains("class=\"flash error\" role=\"alert\""),
+        "{page:?}"
+    );
+    assert_eq!(rows!(app, invitations), before);
 
     let page = lena.post("/prospects/lists", &[("name", "Leads")]).await;
     let list = path_of(&page);

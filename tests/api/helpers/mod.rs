@@ -807,9 +807,10 @@ impl Browser {
     }
 }
 
-/// A new one-time form token, as a page would render into a creating form.
+/// A new one-time form token, as a page would render into a creating form (random and
+/// URL-safe, like the app's own).
 pub fn fresh_form_token() -> String {
-    dripteam::domain::submissions::FormToken::fresh()
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// The one-time form token of the first creating form in a page.

@@ -12,4 +12,5 @@ pub mod jobs;
 pub mod mail;
 pub mod mailboxes;
 pub mod startup;
+pub mod text;
 pub mod web;

@@ -92,6 +92,7 @@ impl From<crate::mail::MailError> for DomainError {
     }
 }
 
+/// The result of every domain function.
 pub type DomainResult<T> = Result<T, DomainError>;
 
 /// `Invalid` with a message, the common refusal of bad input.

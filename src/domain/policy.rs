@@ -6,8 +6,11 @@ use super::billing::Plan;
 use super::{DomainError, DomainResult, TeamId, UserId};
 use crate::db::models::{Invitation, Membership, Team, User};
 
-/// The message of every full-Teamwork control on a basic plan.
+/// The hint on every full-Teamwork control on a basic plan (starts a sentence).
 pub const FULL_TEAMWORK_NEEDED: &str = "Available from plan M";
+
+/// The same inside a sentence.
+pub const FULL_TEAMWORK_FROM: &str = "available from plan M";
 
 /// Managing a team (invitations, members): its leader only.
 pub fn may_manage_team(actor: &User, team: &Team) -> DomainResult<()> {
@@ -260,7 +263,7 @@ pub fn may_view_statistics(
     }
     if !actor_plan.has_full_teamwork() {
         return Err(DomainError::Forbidden(format!(
-            "Team statistics are {FULL_TEAMWORK_NEEDED}: upgrade on Billing to see them."
+            "Team statistics are {FULL_TEAMWORK_FROM}: upgrade on Billing to see them."
         )));
     }
     Ok(())

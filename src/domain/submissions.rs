@@ -31,8 +31,8 @@ impl FormToken {
         tokens::generate().0
     }
 
-    /// The token a form sent; refused when missing or not one of ours in shape (a page
-    /// from before tokens, a hand-made request).
+    /// The token a form sent. Refuses (`DomainError::Invalid`) a token that is missing or
+    /// not one of ours in shape (a page from before tokens, a hand-made request).
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let raw = raw.trim();
         let shaped = !raw.is_empty()

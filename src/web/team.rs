@@ -12,7 +12,7 @@ use super::page::PageContext;
 use super::respond::{Refused, already_sent, finish, refused, render};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::billing;
-use crate::domain::policy::FULL_TEAMWORK_NEEDED;
+use crate::domain::policy::{FULL_TEAMWORK_FROM, FULL_TEAMWORK_NEEDED};
 use crate::domain::submissions::{self, FormKind, FormToken, Submission};
 use crate::domain::team::invitation_answers::{self, InvitationCard};
 use crate::domain::team::invitations::{self, InviteSettings};
@@ -30,6 +30,7 @@ struct MyTeamPage {
     /// The user's address while it is unconfirmed, for the banner.
     unconfirmed_email: Option<String>,
     full_teamwork_needed: &'static str,
+    full_teamwork_from: &'static str,
     refused: TeamRefusal,
 }
 
@@ -119,6 +120,7 @@ async fn team_answer(
         invitations,
         unconfirmed_email: user.unconfirmed_email(),
         full_teamwork_needed: FULL_TEAMWORK_NEEDED,
+        full_teamwork_from: FULL_TEAMWORK_FROM,
         refused,
     })
 }

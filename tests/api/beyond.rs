@@ -328,7 +328,7 @@ async fn removing_a_member_can_move_their_lists_and_campaigns_to_the_leader() {
     let remove = crate::helpers::link_href(&team.body, "/remove");
     let page = leader.get(&remove).await;
     assert!(
-        page.contains("They own 1 prospect lists (3 prospects) and 1 campaigns, 1 of them active"),
+        page.contains("They own 1 prospect list (3 prospects) and 1 campaign, 1 of them active"),
         "{page:?}"
     );
     // A transfer to someone outside the team changes nothing.
@@ -347,7 +347,7 @@ async fn removing_a_member_can_move_their_lists_and_campaigns_to_the_leader() {
     let lena = user_id(&app, "lena@example.com").to_string();
     let page = leader.post(&remove, &[("records", &lena)]).await;
     assert!(
-        page.contains("1 prospect lists (3 prospects) and 1 campaigns to lena@example.com"),
+        page.contains("Moved 1 prospect list (3 prospects) and 1 campaign to lena@example.com"),
         "{page:?}"
     );
     assert!(page.contains("<strong>records transferred</strong> max@example.com"));

@@ -259,7 +259,7 @@ async fn a_mapping_that_used_to_panic_the_job_is_refused_and_the_import_still_ru
         )
         .await;
     let report = ann.wait_for_import(&page.url).await;
-    assert!(report.contains("1 prospects imported"), "{report:?}");
+    assert!(report.contains("1 prospect imported"), "{report:?}");
 }
 
 /// Plants an import as data from an older version would be: queued, with `mapping`.
@@ -332,7 +332,7 @@ async fn a_poisoned_import_fails_with_a_reason_and_the_next_one_finishes() {
         &[("col_0", "email")],
     )
     .await;
-    assert!(report.contains("1 prospects imported"), "{report:?}");
+    assert!(report.contains("1 prospect imported"), "{report:?}");
     for id in [old, foreign] {
         let page = ann.wait_for_import(&format!("/imports/{id}")).await;
         assert!(page.contains("Nothing was imported: "), "{page:?}");
@@ -380,7 +380,7 @@ async fn an_import_that_panics_inside_its_transaction_fails_and_the_next_one_fin
         &[("col_0", "email")],
     )
     .await;
-    assert!(report.contains("1 prospects imported"), "{report:?}");
+    assert!(report.contains("1 prospect imported"), "{report:?}");
     let fields: i64 = custom_fields::table
         .count()
         .get_result(&mut app.conn())
@@ -409,13 +409,13 @@ async fn two_imports_started_at_once_into_one_list_both_finish() {
     assert!(
         reports
             .iter()
-            .any(|r| r.contains("3000 prospects imported, 0 duplicates")),
+            .any(|r| r.contains("3,000 prospects imported, 0 duplicates")),
         "{reports:?}"
     );
     assert!(
         reports
             .iter()
-            .any(|r| r.contains("0 prospects imported, 3000 duplicates")),
+            .any(|r| r.contains("0 prospects imported, 3,000 duplicates")),
         "{reports:?}"
     );
     assert!(ann.get(&list).await.contains("3000 prospects"));
@@ -449,4 +449,28 @@ async fn line_numbers_in_import_errors_are_right_for_crlf_files() {
         "the bad address is on line 4: {report:?}"
     );
     assert!(report.contains("2 prospects imported"), "{report:?}");
+}
+
+/// Issue 13, fault 9: counts agree with their noun ("1 duplicate", not "1 duplicates"), on
+/// the import report, the list's delete confirmation and a refusal that counts campaigns.
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_on_reports_and_confirmations_agree_with_their_noun() {
+    let app = spawn_app().await;
+    let ann = app.user("Ann", "ann@example.com").await;
+    let list = create_list(&ann, "Fair").await;
+    let report = import(
+        &ann,
+        &list,
+        b"email\nbob@example.com\nBOB@example.com\n",
+        &[("col_0", "email")],
+    )
+    .await;
+    assert!(
+        report.contains(
+            "1 prospect imported, 1 duplicate within the list skipped, 0 invalid rows skipped"
+        ),
+        "{report:?}"
+    );
+    let page = ann.get(&format!("{list}/delete")).await;
+    assert!(page.contains("The list and its 1 prospect,"), "{page:?}");
 }

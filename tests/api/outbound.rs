@@ -257,7 +257,7 @@ async fn launch_campaign(olga: &Browser, sender_id: i64) -> String {
         assert!(page.contains("added"), "{page:?}");
     }
     let page = olga.post(&format!("{campaign}/launch"), &[]).await;
-    assert!(page.contains("Launched: 1 recipients"), "{page:?}");
+    assert!(page.contains("Launched: 1 recipient."), "{page:?}");
     campaign
 }
 

@@ -261,7 +261,7 @@ async fn the_import_report_names_duplicates_and_invalid_rows() {
     .await;
     assert!(
         report.contains(
-            "1 prospects imported, 2 duplicates within the list skipped, 2 invalid rows skipped"
+            "1 prospect imported, 2 duplicates within the list skipped, 2 invalid rows skipped"
         ),
         "{report:?}"
     );

@@ -285,7 +285,7 @@ async fn members_outsiders_and_basic_plans_are_refused_and_an_empty_team_shows_d
     let leader = &team.leader;
     let page = leader.get("/account/team/statistics").await;
     assert_eq!(page.status, 403);
-    assert!(page.contains("Available from plan M"));
+    assert!(page.contains("Team statistics are available from plan M"));
     assert!(
         leader
             .get("/account/team")

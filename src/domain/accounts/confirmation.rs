@@ -33,6 +33,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    /// The value stored for the purpose.
     pub fn code(self) -> &'static str {
         match self {
             Purpose::Confirm => "confirm",

@@ -16,6 +16,8 @@ use crate::mail::{messages, outbox};
 pub struct EmailAddress(String);
 
 impl EmailAddress {
+    /// Parses an address as typed. Refusal: `Invalid` ("Enter an email address like
+    /// name@example.com.").
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let email = raw.trim().to_lowercase();
         let Some((local, domain)) = email.split_once('@') else {
@@ -36,6 +38,7 @@ impl EmailAddress {
         Ok(Self(email))
     }
 
+    /// The address as stored.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -45,8 +48,10 @@ impl EmailAddress {
 pub struct NewPassword(String);
 
 impl NewPassword {
+    /// The shortest password accepted, in characters.
     pub const MIN_CHARS: usize = 10;
 
+    /// Parses a new password. Refusal: `Invalid` under `MIN_CHARS` or over 200 characters.
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let chars = raw.chars().count();
         if chars < Self::MIN_CHARS {
@@ -66,9 +71,13 @@ impl NewPassword {
     }
 }
 
+/// A person's name as typed: trimmed, 1–100 characters, no line breaks (it goes into email
+/// subjects).
 pub struct PersonName(String);
 
 impl PersonName {
+    /// Parses a name as typed. Refusal: `Invalid` when empty, over 100 characters or holding
+    /// a line break or another control character.
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let name = raw.trim();
         if name.is_empty() {
@@ -83,6 +92,7 @@ impl PersonName {
     }
 }
 
+/// A sign-up form, parsed.
 pub struct SignUp {
     pub name: PersonName,
     pub email: EmailAddress,
@@ -230,6 +240,9 @@ pub fn check_reset_token(
     }
 }
 
+/// Sets a new password with a reset link's token, ends every session of the account and
+/// confirms its address (the link proved it); returns the account. Refusals: `Expired` for
+/// an unknown or expired token, `AlreadyUsed` when two uses race and this one lost.
 pub fn reset_password(
     conn: &mut AnyConnection,
     token: &str,
@@ -242,9 +255,10 @@ pub fn reset_password(
         let reset = match db::password_reset_by_hash(conn, &tokens::digest(token))? {
             Some(reset) if reset.used_at.is_none() && reset.expires_at > now => reset,
             _ => {
-                return invalid(
-                    "This password reset link has expired or was already used. Ask for a new one.",
-                );
+                return Err(DomainError::Expired(
+                    "This password reset link has expired or was already used. Ask for a new one."
+                        .into(),
+                ));
             }
         };
         if !db::use_password_reset(conn, reset.id, now)? {

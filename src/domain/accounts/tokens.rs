@@ -14,6 +14,7 @@ pub fn generate() -> (String, String) {
     (token, hash)
 }
 
+/// The SHA-256 of `token`, hex: what the database keeps and looks tokens up by.
 pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

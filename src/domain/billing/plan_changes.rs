@@ -17,6 +17,8 @@ pub struct BillingView {
     pub pool: PoolStatus,
 }
 
+/// The Billing page of `user`: plan in force, paid-until date, whether it expired, and the
+/// pool. Refusal: `Db` only.
 pub fn view(
     conn: &mut AnyConnection,
     user: &User,

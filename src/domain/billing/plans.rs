@@ -2,6 +2,8 @@
 
 use chrono::{Months, NaiveDateTime};
 
+/// A plan: its credits and recipients per billing period and whether Teamwork is full (M and
+/// above) or basic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Plan {
     Free,
@@ -13,8 +15,10 @@ pub enum Plan {
 }
 
 impl Plan {
+    /// Every plan, cheapest first.
     pub const ALL: [Plan; 6] = [Plan::Free, Plan::S, Plan::M, Plan::L, Plan::Xl, Plan::Xxl];
 
+    /// The plan stored or sent as `code` ("free", "s", "m", "l", "xl", "xxl"); `None` otherwise.
     pub fn parse(code: &str) -> Option<Plan> {
         Plan::ALL.into_iter().find(|p| p.code() == code)
     }
@@ -31,6 +35,7 @@ impl Plan {
         }
     }
 
+    /// The plan's name for people ("Free", "S", … "XXL").
     pub fn label(self) -> &'static str {
         match self {
             Plan::Free => "Free",
@@ -42,6 +47,7 @@ impl Plan {
         }
     }
 
+    /// Credits per billing period.
     pub fn credits(self) -> i64 {
         match self {
             Plan::Free => 50,
@@ -75,6 +81,7 @@ impl Plan {
         self != Plan::Free
     }
 
+    /// Order from cheapest (0) to dearest, to tell an upgrade from a downgrade.
     pub fn rank(self) -> usize {
         Plan::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }

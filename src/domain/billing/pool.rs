@@ -45,6 +45,7 @@ pub fn plan_expired(user: &User, now: NaiveDateTime) -> bool {
     plan.is_paid() && user.paid_until.is_none_or(|until| until <= now)
 }
 
+/// The billing period of `user`'s anchor that contains `now` (UTC).
 pub fn current_period(user: &User, now: NaiveDateTime) -> Period {
     period_containing(user.period_anchor, now)
 }
@@ -61,15 +62,18 @@ pub struct PoolStatus {
 }
 
 impl PoolStatus {
+    /// Credits left this period (never below 0).
     pub fn credits_left(&self) -> i64 {
         (self.credits_total - self.credits_used).max(0)
     }
 
+    /// Recipients left this period (never below 0).
     pub fn recipients_left(&self) -> i64 {
         (self.recipients_total - self.recipients_used).max(0)
     }
 }
 
+/// The figures of `payer`'s pool for the period containing `now`. Refusal: `Db` only.
 pub fn pool_status(
     conn: &mut AnyConnection,
     payer: &User,

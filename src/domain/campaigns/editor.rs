@@ -1,6 +1,7 @@
 //! Email drip campaigns: create, steps, launch, pause, resume; the pages that show them.
 //! Only the owner changes a campaign; the team sees it read only, without sender details.
 
+use crate::text::count;
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -15,9 +16,11 @@ use crate::domain::prospects::Viewer;
 use crate::domain::{DomainError, DomainResult, invalid};
 use crate::mail::header_text;
 
+/// A campaign name as typed: trimmed, 1–100 characters.
 pub struct CampaignName(String);
 
 impl CampaignName {
+    /// Parses a campaign name. Refusal: `Invalid` when it is empty or over 100 characters.
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let name = raw.trim();
         if name.is_empty() || name.chars().count() > 100 {
@@ -37,6 +40,10 @@ pub struct CampaignSettings {
 }
 
 impl CampaignSettings {
+    /// The settings from the form's text. Refuses (`DomainError::Invalid`) a name as
+    /// `CampaignName::parse` does, and a sender or list choice that is missing or not an
+    /// id; whether the chosen ones are the owner's is checked by `create` and
+    /// `update_settings`.
     pub fn parse(name: &str, sender_id: &str, list_id: &str) -> DomainResult<Self> {
         let name = CampaignName::parse(name)?;
         let Ok(sender_id) = sender_id.trim().parse::<i64>() else {
@@ -158,6 +165,10 @@ fn own_sender_and_list(
         .map_err(|_| DomainError::Invalid("Choose one of your prospect lists.".into()))
 }
 
+/// Creates a draft campaign of `user` from one of their sender accounts and one of their lists;
+/// returns its id. Refusal: `Invalid` ("Choose one of your sender accounts / prospect
+/// lists") for a sender or list that is missing or not the user's own
+/// (`policy::may_use_sender`, `may_use_list` decide).
 pub fn create(
     conn: &mut AnyConnection,
     user: &User,
@@ -171,6 +182,10 @@ pub fn create(
     Ok(db::insert(conn, user.id, &name.0, sender_id, list_id, now)?)
 }
 
+/// Renames a campaign and changes its sender and list; returns the flash message. Refusals:
+/// `NotFound` (not the viewer's to know), `Forbidden` (a team record, read only), `Invalid`
+/// while the campaign is active (pause it first) or for a sender or list that is not the
+/// user's own.
 pub fn update_settings(
     conn: &mut AnyConnection,
     user: &User,
@@ -188,6 +203,9 @@ pub fn update_settings(
     Ok("Campaign saved.".into())
 }
 
+/// Adds a step (subject, body, delay in days after the previous step) at the end; returns
+/// the flash message. Refusals: as `update_settings`, and `Invalid` for an unknown
+/// placeholder (neither standard nor one of the owner's custom fields).
 pub fn add_step(
     conn: &mut AnyConnection,
     user: &User,
@@ -227,6 +245,8 @@ fn own_step(
     Ok((campaign, step))
 }
 
+/// Changes step `step_id`; returns the flash message. Refusals: as `add_step`, and
+/// `NotFound` for a step of another campaign.
 pub fn update_step(
     conn: &mut AnyConnection,
     user: &User,
@@ -243,6 +263,8 @@ pub fn update_step(
     Ok(format!("Step {} saved.", step.position + 1))
 }
 
+/// Removes a step of a draft; returns the flash message. Refusals: as `update_settings`, and
+/// `Invalid` once the campaign was launched (recipients may be on the step).
 pub fn delete_step(
     conn: &mut AnyConnection,
     user: &User,
@@ -261,6 +283,10 @@ pub fn delete_step(
     Ok("Step removed.".into())
 }
 
+/// Launches a draft: every prospect of its list becomes a recipient due now; returns the
+/// flash message. Refusals: `AlreadyUsed` when it was launched before (also when two clicks
+/// race: the status change decides), `Invalid` without steps or with an empty list, and the
+/// access refusals of `update_settings`.
 pub fn launch(
     conn: &mut AnyConnection,
     user: &User,
@@ -295,11 +321,15 @@ pub fn launch(
         }
         db::set_launched(conn, campaign.id, now)?;
         Ok(format!(
-            "Launched: {added} recipients. Emails go out in the background."
+            "Launched: {}. Emails go out in the background.",
+            count(added, "recipient", "recipients")
         ))
     })
 }
 
+/// Pauses an active campaign: no email of it is claimed until `resume`; returns the flash
+/// message. Refusals: `Invalid` when it is not active, and the access refusals of
+/// `update_settings`.
 pub fn pause(
     conn: &mut AnyConnection,
     user: &User,

@@ -1,6 +1,7 @@
 //! Sender email accounts: private to the user who added them, passwords encrypted at rest
 //! and never shown again.
 
+use crate::text::count;
 use chrono::NaiveDateTime;
 
 use super::outbound::{self, FailureKind, MailFailure};
@@ -115,6 +116,9 @@ fn settings(
     })
 }
 
+/// Adds a sender account of `user` (passwords sealed with `secrets`); returns the flash
+/// message. Refusal: `Invalid` for a field as typed (address, port 1–65535, security, host,
+/// daily limit, a name with a line break), with the reason.
 pub fn add(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -134,10 +138,14 @@ pub fn own(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<Sende
     Ok(sender)
 }
 
+/// The user's own sender accounts (no one else's, ever). Refusal: `Db` only.
 pub fn list(conn: &mut AnyConnection, user: &User) -> DomainResult<Vec<SenderAccount>> {
     Ok(db::of_owner(conn, user.id)?)
 }
 
+/// Saves one of the user's sender accounts as edited (an empty password field keeps the
+/// stored one); returns the flash message. Refusals: `NotFound` for someone else's account
+/// (or none), `Invalid` for a field as typed.
 pub fn update(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -151,6 +159,9 @@ pub fn update(
     Ok(format!("Sender account {} saved.", settings.email))
 }
 
+/// Deletes one of the user's sender accounts; returns the flash message. Refusals:
+/// `NotFound` for someone else's account (or none), `Invalid` while a campaign uses it
+/// (campaigns keep their history).
 pub fn delete(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<String> {
     let sender = own(conn, user, id)?;
     if db::count_campaigns_using(conn, sender.id, &[CampaignStatus::Active])? > 0 {
@@ -161,7 +172,8 @@ pub fn delete(conn: &mut AnyConnection, user: &User, id: i64) -> DomainResult<St
     let campaigns = db::count_campaigns(conn, sender.id)?;
     if campaigns > 0 {
         return invalid(format!(
-            "This sender account is used by {campaigns} campaign(s), which keep their history. Choose another sender for them first."
+            "This sender account is used by {}, which keep their history. Choose another sender for them first.",
+            count(campaigns, "campaign", "campaigns")
         ));
     }
     db::delete(conn, sender.id)?;

@@ -60,6 +60,7 @@ impl PeriodChoice {
         }
     }
 
+    /// The period's value in the statistics form: "billing", a number of days or "range".
     pub fn code(&self) -> String {
         match self {
             PeriodChoice::BillingPeriod => "billing".into(),
@@ -96,14 +97,17 @@ impl MemberStats {
         }
     }
 
+    /// Opened recipients as a percentage (one decimal) of those emailed ("—" for none).
     pub fn open_rate(&self) -> String {
         self.rate(self.opened)
     }
 
+    /// Clicking recipients as a percentage (one decimal) of those emailed ("—" for none).
     pub fn click_rate(&self) -> String {
         self.rate(self.clicked)
     }
 
+    /// Replying recipients as a percentage (one decimal) of those emailed ("—" for none).
     pub fn reply_rate(&self) -> String {
         self.rate(self.replied)
     }
@@ -136,6 +140,7 @@ impl MemberStats {
     }
 }
 
+/// The header record of the statistics CSV download, one column per `MemberStats::csv_fields`.
 pub const CSV_HEADER: [&str; 10] = [
     "member",
     "email",
@@ -149,6 +154,8 @@ pub const CSV_HEADER: [&str; 10] = [
     "unique contacts used",
 ];
 
+/// Team statistics for one period (UTC days from `from` up to `to`, exclusive): a row per
+/// member and the totals.
 pub struct TeamStatistics {
     pub choice: PeriodChoice,
     pub from: NaiveDateTime,

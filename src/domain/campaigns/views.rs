@@ -18,6 +18,8 @@ use crate::domain::policy::RecordAction;
 use crate::domain::prospects::{PickerEntry, Viewer, picker};
 use crate::domain::{DomainError, DomainResult};
 
+/// The campaign list of `owner` (the viewer or a teammate whose records they may see), with
+/// the viewer's own senders and lists for the "New campaign" form when they may edit.
 pub struct CampaignsPage {
     pub owner_name: String,
     /// Policy's answer: the viewer may change this campaign (their own); else read only.
@@ -28,6 +30,8 @@ pub struct CampaignsPage {
     pub lists: Vec<(i64, String)>,
 }
 
+/// The campaign list of `member` (default: the viewer). Refusal: `NotFound` when the viewer
+/// may not see that member's records.
 pub fn campaigns_page(
     conn: &mut AnyConnection,
     user: &User,
@@ -38,25 +42,31 @@ pub fn campaigns_page(
     let owner_id = member.unwrap_or(user.id);
     viewer.may(owner_id, RecordAction::View)?;
     let may_edit = viewer.allowed(owner_id, RecordAction::Edit);
+    let (senders, lists) = choices(conn, user, may_edit)?;
     Ok(CampaignsPage {
         owner_name: accounts::user_by_id(conn, owner_id)?.name,
         picker: picker(conn, &viewer, owner_id)?,
         campaigns: db::of_owner(conn, owner_id)?,
-        senders: if may_edit {
-            senders::of_owner(conn, user.id)?
-        } else {
-            Vec::new()
-        },
-        lists: if may_edit {
-            prospects::lists_of(conn, user.id)?
-                .into_iter()
-                .map(|(l, _)| (l.id, l.name))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        senders,
+        lists,
         may_edit,
     })
+}
+
+/// A settings form's choices: the user's own sender accounts, and their lists as (id, name).
+type Choices = (Vec<SenderAccount>, Vec<(i64, String)>);
+
+/// The user's own sender accounts and lists for a campaign's settings form, when they may
+/// edit the campaigns shown; nothing otherwise.
+fn choices(conn: &mut AnyConnection, user: &User, may_edit: bool) -> DomainResult<Choices> {
+    if !may_edit {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let lists = prospects::lists_of(conn, user.id)?
+        .into_iter()
+        .map(|(l, _)| (l.id, l.name))
+        .collect();
+    Ok((senders::of_owner(conn, user.id)?, lists))
 }
 
 /// A recipient's row on the campaign page.
@@ -70,6 +80,8 @@ pub struct RecipientRow {
     pub problem: String,
 }
 
+/// A campaign's page: settings, steps, counts, the first recipients, a preview for the first
+/// prospect (owner only), and the owner's senders and lists for the settings form.
 pub struct CampaignView {
     pub campaign: Campaign,
     pub owner_name: String,
@@ -92,6 +104,7 @@ pub struct CampaignView {
 }
 
 impl CampaignView {
+    /// `part` as a whole percentage of the emails sent ("—" before any was sent).
     pub fn rate(&self, part: &i64) -> String {
         if self.counts.sent == 0 {
             "—".into()
@@ -100,6 +113,7 @@ impl CampaignView {
         }
     }
 
+    /// Recipients finished, as a whole percentage of all recipients (0 without recipients).
     pub fn progress_percent(&self) -> i64 {
         if self.recipients_total == 0 {
             0
@@ -150,6 +164,8 @@ fn recipient_rows(
         .collect()
 }
 
+/// Campaign `id` as the viewer may see it. Refusal: `NotFound` for a campaign the viewer may
+/// not see (or none).
 pub fn view(
     conn: &mut AnyConnection,
     user: &User,
@@ -160,6 +176,7 @@ pub fn view(
     let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
     viewer.may(campaign.owner_id, RecordAction::View)?;
     let may_edit = viewer.allowed(campaign.owner_id, RecordAction::Edit);
+    let (my_senders, my_lists) = choices(conn, user, may_edit)?;
     let steps = db::steps(conn, campaign.id)?;
     let status_counts = db::recipient_counts(conn, campaign.id)?;
     let recipients_total: i64 = status_counts.values().sum();
@@ -199,19 +216,8 @@ pub fn view(
         list_name: prospects::list_by_id(conn, campaign.list_id)?
             .map_or_else(|| "(deleted list)".into(), |l| l.name),
         counts: messages::campaign_counts(conn, campaign.id)?,
-        my_senders: if may_edit {
-            senders::of_owner(conn, user.id)?
-        } else {
-            Vec::new()
-        },
-        my_lists: if may_edit {
-            prospects::lists_of(conn, user.id)?
-                .into_iter()
-                .map(|(l, _)| (l.id, l.name))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        my_senders,
+        my_lists,
         may_edit,
         steps,
         recipients_total,

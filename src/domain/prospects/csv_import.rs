@@ -17,6 +17,7 @@ use crate::domain::policy::RecordAction;
 use crate::domain::prospects::Viewer;
 use crate::domain::{DomainError, DomainResult, invalid};
 
+/// Rows of the file shown under each column on the mapping page.
 pub const PREVIEW_ROWS: usize = 5;
 const MAX_COLUMNS: usize = 100;
 
@@ -188,6 +189,8 @@ pub fn own_import(conn: &mut AnyConnection, user: &User, import_id: i64) -> Doma
     Ok(import)
 }
 
+/// The mapping page of an uploaded import: its columns, a preview, the importer's custom
+/// fields and each column's choice.
 pub struct MappingView {
     pub import: Import,
     pub headers: Vec<String>,
@@ -199,6 +202,8 @@ pub struct MappingView {
     pub names: Vec<String>,
 }
 
+/// The mapping page of import `import_id`. Refusals: `NotFound` for someone else's import
+/// (or none), `Invalid` when the stored file no longer parses.
 pub fn mapping_view(
     conn: &mut AnyConnection,
     user: &User,

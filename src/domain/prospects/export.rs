@@ -17,6 +17,8 @@ pub struct ExportPlan {
 }
 
 impl ExportPlan {
+    /// The CSV header: the standard columns, the verification result, then the owner's custom
+    /// fields by name.
     pub fn header(&self) -> Vec<String> {
         let mut header: Vec<String> = [
             "email",
@@ -33,6 +35,8 @@ impl ExportPlan {
     }
 }
 
+/// What an export of list `list_id` writes. Refusals: `NotFound` for a list the viewer may not
+/// see (or none), `Forbidden` when their team leader switched their export off.
 pub fn plan_export(
     conn: &mut AnyConnection,
     user: &User,
@@ -47,6 +51,7 @@ pub fn plan_export(
     })
 }
 
+/// Prospects read per batch of an export (bounds its memory).
 pub const EXPORT_BATCH: i64 = 1000;
 
 /// The next batch of CSV records after prospect `after`, and the id to continue after.

@@ -1,6 +1,7 @@
 //! Prospect lists and prospects: create, edit and delete your own; view team records
 //! through the member picker when policy allows; export a list as CSV.
 
+use crate::text::count;
 use chrono::NaiveDateTime;
 
 use crate::db::ids::UserId;
@@ -16,6 +17,8 @@ use crate::mail::header_text;
 pub struct ListName(String);
 
 impl ListName {
+    /// Parses a list name as typed (trimmed). Refusal: `Invalid` when empty or over 100
+    /// characters.
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let name = raw.trim();
         if name.is_empty() {
@@ -67,6 +70,7 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// Loads the viewer's team seat (one query set per request). Refusal: `Db` only.
     pub fn load(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> DomainResult<Self> {
         Ok(Viewer {
             seat: team::team_seat(conn, user, now)?,
@@ -74,10 +78,14 @@ impl Viewer {
         })
     }
 
+    /// Policy's answer for `action` on a record of `owner_id`
+    /// (`policy::may_access_record`): `NotFound` for people the viewer may not see,
+    /// `Forbidden` with the reason for a seen record the action is not allowed on.
     pub fn may(&self, owner_id: UserId, action: RecordAction) -> DomainResult<()> {
         policy::may_access_record(self.user.id, self.seat.as_ref(), owner_id, action)
     }
 
+    /// `may` as a yes or no, for what a page shows.
     pub fn allowed(&self, owner_id: UserId, action: RecordAction) -> bool {
         self.may(owner_id, action).is_ok()
     }
@@ -126,6 +134,7 @@ pub fn picker(
     Ok(entries)
 }
 
+/// The Prospects page: whose lists, the member picker and the lists with their sizes.
 pub struct ListsPage {
     pub owner_id: UserId,
     pub owner_name: String,
@@ -155,8 +164,10 @@ pub fn lists_page(
     })
 }
 
+/// Prospects shown per page of a list.
 pub const PAGE_SIZE: i64 = 100;
 
+/// One list's page: its prospects a page at a time (keyset: `after` a prospect id).
 pub struct ListPage {
     pub list: ProspectList,
     pub owner_name: String,
@@ -180,6 +191,8 @@ pub(super) fn list_for(
     Ok(list)
 }
 
+/// One page of list `list_id`: the `PAGE_SIZE` prospects after prospect id `after`.
+/// Refusal: `NotFound` for a list the viewer may not see (or none).
 pub fn list_page(
     conn: &mut AnyConnection,
     user: &User,
@@ -205,6 +218,7 @@ pub fn list_page(
     })
 }
 
+/// Creates an empty list of `user`; returns its id. Refusal: `Db` only (the name was parsed).
 pub fn create_list(
     conn: &mut AnyConnection,
     user: &User,
@@ -214,6 +228,8 @@ pub fn create_list(
     Ok(db::insert_list(conn, user.id, &name.0, now)?)
 }
 
+/// Renames one of the user's lists; returns the flash message. Refusals: `NotFound` for a record
+/// the viewer may not see (or none), `Forbidden` for a team record (read only).
 pub fn rename_list(
     conn: &mut AnyConnection,
     user: &User,
@@ -240,26 +256,34 @@ pub fn list_to_delete(
     Ok((list, count))
 }
 
+/// Deletes a list with its prospects; returns the flash message. Refusals: `NotFound` for a record
+/// the viewer may not see (or none), `Forbidden` for a team record (read only), `Invalid` while a
+/// campaign uses the list.
 pub fn delete_list(
     conn: &mut AnyConnection,
     user: &User,
     list_id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let (list, count) = list_to_delete(conn, user, list_id, now)?;
+    let (list, prospects) = list_to_delete(conn, user, list_id, now)?;
     let campaigns = crate::db::campaigns::count_using_list(conn, list.id)?;
     if campaigns > 0 {
         return invalid(format!(
-            "This list is used by {campaigns} campaign(s), which keep their recipients and history. It cannot be deleted."
+            "This list is used by {}, which keep their recipients and history. It cannot be deleted.",
+            count(campaigns, "campaign", "campaigns")
         ));
     }
     db::delete_list(conn, list.id)?;
     Ok(format!(
-        "Deleted the list “{}” and its {count} prospects.",
-        list.name
+        "Deleted the list “{}” and its {}.",
+        list.name,
+        count(prospects, "prospect", "prospects")
     ))
 }
 
+/// Adds a prospect to one of the user's lists; returns the flash message. Refusals: `NotFound` for
+/// a record the viewer may not see (or none), `Forbidden` for a team record (read only), `Invalid`
+/// for an address already in the list.
 pub fn add_prospect(
     conn: &mut AnyConnection,
     user: &User,
@@ -276,6 +300,7 @@ pub fn add_prospect(
     Ok(format!("Added {}.", fields.email))
 }
 
+/// A prospect's page: the prospect, its list, its owner and its custom values.
 pub struct Profile {
     pub prospect: Prospect,
     pub list: ProspectList,
@@ -297,6 +322,8 @@ fn prospect_for(
     Ok(prospect)
 }
 
+/// The profile of prospect `prospect_id`. Refusal: `NotFound` for a prospect the viewer may
+/// not see (or none).
 pub fn profile(
     conn: &mut AnyConnection,
     user: &User,
@@ -315,6 +342,9 @@ pub fn profile(
     })
 }
 
+/// Saves a prospect as edited; returns the flash message. Refusals: `NotFound` for a record the
+/// viewer may not see (or none), `Forbidden` for a team record (read only), `Invalid` for an
+/// address another prospect of the list has.
 pub fn update_prospect(
     conn: &mut AnyConnection,
     user: &User,

@@ -2,6 +2,7 @@
 //! disposable-domain list. One credit per address, from the pool the user draws on, spent
 //! up front for the whole request: a list is verified entirely or not at all.
 
+use crate::text::{count, number};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -69,6 +70,7 @@ const DISPOSABLE_DOMAINS: &[&str] = &[
     "trash-mail.com",
 ];
 
+/// Whether `domain` (lower case) is, or is under, a known disposable-mail domain.
 pub fn is_disposable(domain: &str) -> bool {
     DISPOSABLE_DOMAINS
         .iter()
@@ -204,8 +206,9 @@ fn claim(
         Err(DomainError::PoolExhausted { renews_at, .. }) => {
             let left = billing::pool_for(conn, user_id, now)?.credits_left();
             invalid(format!(
-                "Verifying needs {needed} credit{}, but only {left} {} left this billing period. Nothing was verified. Credits renew on {}.",
-                if needed == 1 { "" } else { "s" },
+                "Verifying needs {}, but only {} {} left this billing period. Nothing was verified. Credits renew on {}.",
+                count(needed, "credit", "credits"),
+                number(left),
                 if left == 1 { "is" } else { "are" },
                 renews_at.format("%Y-%m-%d")
             ))

@@ -38,6 +38,9 @@ pub enum LinkState {
     Dead,
 }
 
+/// What the invitation link with `token` shows `viewer` (logged in or not): joinable, for
+/// another address, expired, or dead (cancelled, replaced, used, never issued). Never a
+/// refusal but `Db`: every state is a page.
 pub fn inspect_link(
     conn: &mut AnyConnection,
     token: &str,
@@ -209,6 +212,9 @@ pub fn accept(
     }
 }
 
+/// Declines invitation `invitation_id` in the account (the leader is told by email); returns
+/// the flash message. Refusals: `NotFound` for an invitation to another address (or none),
+/// `Forbidden` until the address is confirmed, `Expired`, `AlreadyUsed` when it was answered.
 pub fn decline(
     conn: &mut AnyConnection,
     user: &User,

@@ -45,6 +45,10 @@ fn check_throttle(conn: &mut AnyConnection, team: &Team, now: NaiveDateTime) -> 
     Ok(())
 }
 
+/// Invites `email` to the leader's team (creating the team on the first invitation) and
+/// emails the link; returns the flash message. Refusals: `Forbidden` for a member of another
+/// team, `Invalid` for the leader's own address or one already in the team or pending,
+/// `Throttled` past `SENDS_PER_HOUR`.
 pub fn invite(
     conn: &mut AnyConnection,
     leader: &User,
@@ -134,6 +138,9 @@ fn own_pending(
     Ok((team, invitation))
 }
 
+/// Sends a pending or expired invitation again with a new link (the old one dies) and a new
+/// expiry; returns the flash message. Refusals: `NotFound` for another team's invitation,
+/// `AlreadyUsed` when it was answered or cancelled, `Throttled` past `SENDS_PER_HOUR`.
 pub fn resend(
     conn: &mut AnyConnection,
     leader: &User,
@@ -176,6 +183,8 @@ pub fn resend(
     })
 }
 
+/// Cancels a pending invitation (its link dies); returns the flash message. Refusals:
+/// `NotFound` for another team's invitation, `AlreadyUsed` when it is no longer pending.
 pub fn cancel(
     conn: &mut AnyConnection,
     leader: &User,

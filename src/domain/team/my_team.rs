@@ -122,6 +122,7 @@ impl MemberRow {
     }
 }
 
+/// One line of Team activity: when, who did it, what (its kind) and the detail.
 pub struct ActivityItem {
     pub at: NaiveDateTime,
     pub actor: String,
@@ -130,6 +131,8 @@ pub struct ActivityItem {
     pub detail: String,
 }
 
+/// My Team for a leader (or someone who may become one): plan, pool, members with their
+/// usage and permissions, invitations, activity, and policy's answers on what may be changed.
 pub struct LeaderView {
     pub plan: Plan,
     /// For the "Available from plan M" hint only; what may be done is in the `may_` fields.
@@ -146,6 +149,7 @@ pub struct LeaderView {
     pub activity: Vec<ActivityItem>,
 }
 
+/// My Team for a member: the leader, the shared pool, their own usage and permissions.
 pub struct MemberView {
     pub leader_name: String,
     pub leader_email: String,
@@ -160,6 +164,7 @@ pub struct MemberView {
     pub shows_permissions: bool,
 }
 
+/// My Team as the viewer sees it: a member's view or a leader's.
 pub enum MyTeam {
     Leader(LeaderView),
     Member(MemberView),
@@ -183,6 +188,7 @@ fn usage_by_member(
     Ok(used)
 }
 
+/// My Team of `user`. Refusal: `Db` only.
 pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> DomainResult<MyTeam> {
     if let Some(membership) = db::active_membership_of(conn, user.id)? {
         let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
@@ -309,6 +315,9 @@ pub fn managed_member(
     Ok((team, membership, member))
 }
 
+/// Sets a member's export switch and records layer; returns the flash message. Refusals:
+/// `NotFound` for a membership the leader does not manage, `Forbidden` for a change the
+/// plan does not allow (`policy::may_change_permissions`).
 pub fn set_permissions(
     conn: &mut AnyConnection,
     leader: &User,
@@ -353,6 +362,8 @@ pub fn set_permissions(
     })
 }
 
+/// Ends the user's membership (their lists and campaigns stay theirs; the leader is told);
+/// returns the flash message. Refusal: `Invalid` for someone in no team.
 pub fn leave(
     conn: &mut AnyConnection,
     member: &User,

@@ -31,10 +31,10 @@ pub fn due(conn: &mut AnyConnection, now: NaiveDateTime) -> DomainResult<Vec<Due
     Ok(found)
 }
 
-/// Queues one reminder email. It is claimed by a conditional update in the same
-/// transaction, so it goes out once even with several app processes; false when another
-/// process had it, or when the address's account is unconfirmed
-/// (`policy::may_remind_to_log_in`). Errors (e.g. a leader name that cannot go into a subject) change nothing.
+/// Queues one reminder email. It is claimed by a conditional update in the same transaction, so it
+/// goes out once even with several app processes; false when another process had it, or when the
+/// address's account is unconfirmed (`policy::may_remind_to_log_in`). Errors (e.g. a leader name
+/// that cannot go into a subject) change nothing.
 pub fn send_one(
     conn: &mut AnyConnection,
     due: &DueReminder,

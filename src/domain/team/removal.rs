@@ -1,6 +1,7 @@
 //! Removing a member: the confirmation's preview of what they own, and the removal with an
 //! optional move of their prospect lists and campaigns to the leader or another member.
 
+use crate::text::count;
 use chrono::NaiveDateTime;
 
 use super::managed_member;
@@ -60,7 +61,10 @@ pub fn remove_member(
         let (lists, prospects, campaigns, _) = crate::db::transfer::owned(conn, member.id)?;
         crate::db::transfer::move_records(conn, member.id, heir.id, &reason)?;
         let detail = format!(
-            "{lists} prospect lists ({prospects} prospects) and {campaigns} campaigns to {}",
+            "{} ({}) and {} to {}",
+            count(lists, "prospect list", "prospect lists"),
+            count(prospects, "prospect", "prospects"),
+            count(campaigns, "campaign", "campaigns"),
             heir.email
         );
         db::insert_activity(
@@ -73,7 +77,7 @@ pub fn remove_member(
             now,
         )?;
         Ok(format!(
-            "{} was removed from your team; {detail}.",
+            "{} was removed from your team. Moved {detail}.",
             member.name
         ))
     })
@@ -90,6 +94,8 @@ pub struct RemovalPreview {
     pub heirs: Vec<(UserId, String)>,
 }
 
+/// What removing member `membership_id` would move: their lists, prospects and campaigns,
+/// and who may receive them. Refusal: `NotFound` for a membership the leader does not manage.
 pub fn removal_preview(
     conn: &mut AnyConnection,
     leader: &User,

@@ -15,6 +15,7 @@ pub mod schema;
 pub mod senders;
 pub mod sessions;
 pub mod statistics;
+pub mod submissions;
 pub mod team;
 pub mod transfer;
 pub mod usage;

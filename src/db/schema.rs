@@ -40,6 +40,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    form_submissions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        form -> Text,
+        token_hash -> Text,
+        created_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     password_resets (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -144,6 +155,7 @@ diesel::table! {
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(email_confirmations -> users (user_id));
+diesel::joinable!(form_submissions -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> teams (team_id));
 diesel::joinable!(invitations -> teams (team_id));
@@ -353,4 +365,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     usage_alerts,
     sessions,
     email_confirmations,
+    form_submissions,
 );

@@ -197,6 +197,19 @@ stored_as_text! {
 }
 
 stored_as_text! {
+    /// Which creating form a one-time form token was sent with (`form_submissions.form`).
+    FormKind {
+        List => "list",
+        Campaign => "campaign",
+        Prospect => "prospect",
+        Sender => "sender",
+        Step => "step",
+        Invitation => "invitation",
+        Upload => "upload",
+    }
+}
+
+stored_as_text! {
     /// Where one campaign email is (`campaign_messages.status`).
     MessageStatus {
         /// Claimed by a sender, before its SMTP call.
@@ -270,5 +283,6 @@ mod tests {
             MessageStatus::as_str,
             MessageStatus::parse,
         );
+        round_trip(&FormKind::ALL, FormKind::as_str, FormKind::parse);
     }
 }

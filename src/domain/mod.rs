@@ -6,6 +6,7 @@ pub mod billing;
 pub mod campaigns;
 pub mod policy;
 pub mod prospects;
+pub mod submissions;
 pub mod team;
 
 use chrono::NaiveDateTime;

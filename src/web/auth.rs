@@ -205,6 +205,9 @@ async fn logout(
 #[template(path = "auth/forgot.html")]
 struct ForgotPage {
     ctx: PageContext,
+    /// The address as typed, and why it was refused.
+    email: String,
+    error: Option<String>,
 }
 
 #[get("/password/forgot")]
@@ -215,11 +218,14 @@ async fn forgot_form(
 ) -> Result<HttpResponse, AppError> {
     render(&ForgotPage {
         ctx: PageContext::new(&session, &state, viewer.as_ref()),
+        email: String::new(),
+        error: None,
     })
 }
 
 #[derive(Deserialize)]
 struct ForgotForm {
+    #[serde(default)]
     email: String,
 }
 
@@ -227,13 +233,17 @@ struct ForgotForm {
 async fn forgot(
     state: web::Data<AppState>,
     session: Session,
+    viewer: Option<CurrentUser>,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
-    let email = match EmailAddress::parse(&form.email) {
+    let email = match refused(EmailAddress::parse(&form.email))? {
         Ok(email) => email,
-        Err(e) => {
-            flash(&session, FlashKind::Error, e.to_string());
-            return Ok(redirect("/password/forgot"));
+        Err(message) => {
+            return render(&ForgotPage {
+                ctx: PageContext::new(&session, &state, viewer.as_ref()),
+                email: form.email,
+                error: Some(message),
+            });
         }
     };
     let (base_url, now) = (state.settings.base_url.clone(), state.clock.now());

@@ -8,9 +8,10 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
-use super::page::{FlashKind, PageContext};
-use super::respond::{finish, flash, refused, render};
-use crate::domain::campaigns::{self, CampaignName, CampaignView, CampaignsPage, StepInput};
+use super::page::PageContext;
+use super::respond::{Refused, already_sent, finish, refused, render};
+use crate::domain::campaigns::{self, CampaignSettings, CampaignView, CampaignsPage, StepInput};
+use crate::domain::submissions::{self, FormKind, FormToken, Submission};
 use crate::domain::{DomainError, DomainResult, UserId};
 
 #[derive(Deserialize)]
@@ -23,6 +24,45 @@ struct MemberQuery {
 struct ListTemplate {
     ctx: PageContext,
     page: CampaignsPage,
+    /// The new campaign's form as typed, when it was refused.
+    refused: Option<Refused<SettingsForm>>,
+}
+
+impl ListTemplate {
+    fn typed_name(&self) -> &str {
+        self.refused.as_ref().map_or("", |r| r.typed.name.as_str())
+    }
+
+    /// Whether the new campaign's form shows sender `id` chosen (as typed, else the first).
+    fn sender_chosen(&self, id: &i64) -> bool {
+        self.refused
+            .as_ref()
+            .is_some_and(|r| r.typed.sender_id == id.to_string())
+    }
+
+    fn list_chosen(&self, id: &i64) -> bool {
+        self.refused
+            .as_ref()
+            .is_some_and(|r| r.typed.list_id == id.to_string())
+    }
+}
+
+async fn list_answer(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    member: Option<UserId>,
+    refused: Option<Refused<SettingsForm>>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let page = state
+        .db(move |conn| campaigns::campaigns_page(conn, &account, member, now))
+        .await?;
+    render(&ListTemplate {
+        ctx: PageContext::new(session, state, Some(user)),
+        page,
+        refused,
+    })
 }
 
 #[get("/campaigns")]
@@ -32,21 +72,28 @@ async fn list(
     user: CurrentUser,
     query: web::Query<MemberQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (account, now, member) = (user.user.clone(), state.clock.now(), query.member);
-    let page = state
-        .db(move |conn| campaigns::campaigns_page(conn, &account, member, now))
-        .await?;
-    render(&ListTemplate {
-        ctx: PageContext::new(&session, &state, Some(&user)),
-        page,
-    })
+    list_answer(&state, &session, &user, query.member, None).await
 }
 
+/// A campaign's settings as typed: every field text, so that a missing or malformed
+/// choice is refused by the domain with a message and the form comes back as typed.
 #[derive(Deserialize)]
 struct SettingsForm {
+    #[serde(default)]
     name: String,
-    sender_id: i64,
-    list_id: i64,
+    #[serde(default)]
+    sender_id: String,
+    #[serde(default)]
+    list_id: String,
+    /// The one-time token of the new campaign's form (`domain::submissions`).
+    #[serde(default)]
+    form_token: String,
+}
+
+impl SettingsForm {
+    fn parse(&self) -> DomainResult<CampaignSettings> {
+        CampaignSettings::parse(&self.name, &self.sender_id, &self.list_id)
+    }
 }
 
 #[post("/campaigns")]
@@ -56,19 +103,44 @@ async fn create(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (account, now) = (user.user, state.clock.now());
-    let outcome: DomainResult<i64> = state
-        .run(CampaignName::parse(&form.name), move |conn, name| {
-            campaigns::create(conn, &account, name, form.sender_id, form.list_id, now)
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let parsed = form
+        .parse()
+        .and_then(|chosen| Ok((chosen, FormToken::parse(&form.form_token)?)));
+    let outcome = state
+        .run(parsed, move |conn, (chosen, token)| {
+            submissions::once(
+                conn,
+                account.id,
+                FormKind::Campaign,
+                &token,
+                now,
+                |conn| {
+                    let CampaignSettings {
+                        name,
+                        sender_id,
+                        list_id,
+                    } = chosen;
+                    campaigns::create(conn, &account, name, sender_id, list_id, now)
+                },
+                |id| Some(*id),
+            )
         })
         .await;
-    match outcome {
-        Ok(id) => finish(
+    match refused(outcome)? {
+        Ok(Submission::Done(id)) => finish(
             &session,
             Ok("Campaign created. Add its steps, then launch it.".into()),
-            &format!("/campaigns/{id}"),
+            &back(id),
         ),
-        Err(e) => finish(&session, Err(e), "/campaigns"),
+        Ok(Submission::AlreadySent { created_id }) => Ok(already_sent(
+            &session,
+            &created_id.map_or("/campaigns".into(), back),
+        )),
+        Err(message) => {
+            let refused = Some(Refused::new(form, message));
+            list_answer(&state, &session, &user, None, refused).await
+        }
     }
 }
 
@@ -78,7 +150,9 @@ struct CampaignTemplate {
     ctx: PageContext,
     view: CampaignView,
     /// A step form that was refused, shown again as typed.
-    draft: Option<StepDraft>,
+    draft: Option<Refused<StepDraft>>,
+    /// The settings form as typed, when it was refused.
+    settings_refused: Option<Refused<SettingsForm>>,
 }
 
 /// A step as typed: `step_id` is the edited step, `None` for a new one.
@@ -91,7 +165,50 @@ struct StepDraft {
 
 impl CampaignTemplate {
     fn typed(&self, step_id: Option<i64>) -> Option<&StepDraft> {
-        self.draft.as_ref().filter(|d| d.step_id == step_id)
+        self.draft
+            .as_ref()
+            .map(|r| &r.typed)
+            .filter(|d| d.step_id == step_id)
+    }
+
+    /// The refusal of the step form of `step_id` (`None`: the new step's form).
+    fn step_error(&self, step_id: Option<i64>) -> Option<&str> {
+        self.draft
+            .as_ref()
+            .filter(|r| r.typed.step_id == step_id)
+            .map(|r| r.message.as_str())
+    }
+
+    /// A refusal of a step or settings form the page no longer shows (the campaign was
+    /// launched meanwhile): shown at the top instead, never lost.
+    fn unplaced_refusal(&self) -> Option<&str> {
+        let forms_shown = self.view.may_edit && self.view.campaign.status.is_editable();
+        let step = self.draft.as_ref().map(|r| r.message.as_str());
+        let chosen = self.settings_refused.as_ref().map(|r| r.message.as_str());
+        step.or(chosen).filter(|_| !forms_shown)
+    }
+
+    /// The name in the settings form: as typed before a refusal, else the campaign's.
+    fn settings_name(&self) -> &str {
+        self.settings_refused
+            .as_ref()
+            .map_or(self.view.campaign.name.as_str(), |r| r.typed.name.as_str())
+    }
+
+    fn settings_sender_chosen(&self, id: &i64) -> bool {
+        self.settings_refused
+            .as_ref()
+            .map_or(*id == self.view.campaign.sender_id, |r| {
+                r.typed.sender_id == id.to_string()
+            })
+    }
+
+    fn settings_list_chosen(&self, id: &i64) -> bool {
+        self.settings_refused
+            .as_ref()
+            .map_or(*id == self.view.campaign.list_id, |r| {
+                r.typed.list_id == id.to_string()
+            })
     }
 
     /// The subject shown in the form of step `step_id` (`None`: the new step's form).
@@ -115,14 +232,27 @@ async fn campaign_page(
     user: CurrentUser,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (account, now, id) = (user.user.clone(), state.clock.now(), path.into_inner());
+    campaign_answer(&state, &session, &user, path.into_inner(), None, None).await
+}
+
+/// The campaign page, with a refused form shown again.
+async fn campaign_answer(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    id: i64,
+    draft: Option<Refused<StepDraft>>,
+    settings_refused: Option<Refused<SettingsForm>>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user.clone(), state.clock.now());
     let view = state
         .db(move |conn| campaigns::view(conn, &account, id, now))
         .await?;
     render(&CampaignTemplate {
-        ctx: PageContext::new(&session, &state, Some(&user)),
+        ctx: PageContext::new(session, state, Some(user)),
         view,
-        draft: None,
+        draft,
+        settings_refused,
     })
 }
 
@@ -136,20 +266,13 @@ async fn answer_step(
     outcome: Result<String, DomainError>,
     draft: StepDraft,
 ) -> Result<HttpResponse, AppError> {
-    let reason = match refused(outcome)? {
-        Ok(message) => return finish(session, Ok(message), &back(id)),
-        Err(reason) => reason,
-    };
-    let (account, now) = (user.user.clone(), state.clock.now());
-    let view = state
-        .db(move |conn| campaigns::view(conn, &account, id, now))
-        .await?;
-    flash(session, FlashKind::Error, reason);
-    render(&CampaignTemplate {
-        ctx: PageContext::new(session, state, Some(user)),
-        view,
-        draft: Some(draft),
-    })
+    match refused(outcome)? {
+        Ok(message) => finish(session, Ok(message), &back(id)),
+        Err(reason) => {
+            let draft = Some(Refused::new(draft, reason));
+            campaign_answer(state, session, user, id, draft, None).await
+        }
+    }
 }
 
 fn back(id: i64) -> String {
@@ -165,20 +288,37 @@ async fn settings(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (account, now) = (user.user, state.clock.now());
+    let (account, now) = (user.user.clone(), state.clock.now());
     let outcome = state
-        .run(CampaignName::parse(&form.name), move |conn, name| {
-            campaigns::update_settings(conn, &account, id, name, form.sender_id, form.list_id, now)
+        .run(form.parse(), move |conn, chosen| {
+            let CampaignSettings {
+                name,
+                sender_id,
+                list_id,
+            } = chosen;
+            campaigns::update_settings(conn, &account, id, name, sender_id, list_id, now)
         })
         .await;
-    finish(&session, outcome, &back(id))
+    match refused(outcome)? {
+        Ok(message) => finish(&session, Ok(message), &back(id)),
+        Err(message) => {
+            let refused = Some(Refused::new(form, message));
+            campaign_answer(&state, &session, &user, id, None, refused).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
 struct StepForm {
+    #[serde(default)]
     subject: String,
+    #[serde(default)]
     body: String,
+    #[serde(default)]
     delay_days: String,
+    /// The one-time token of the new step's form (`domain::submissions`).
+    #[serde(default)]
+    form_token: String,
 }
 
 impl StepForm {
@@ -202,13 +342,26 @@ async fn add_step(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (account, now) = (user.user.clone(), state.clock.now());
+    let parsed = StepInput::parse(&form.subject, &form.body, &form.delay_days)
+        .and_then(|step| Ok((step, FormToken::parse(&form.form_token)?)));
     let outcome = state
-        .run(
-            StepInput::parse(&form.subject, &form.body, &form.delay_days),
-            move |conn, step| campaigns::add_step(conn, &account, id, step, now),
-        )
+        .run(parsed, move |conn, (step, token)| {
+            submissions::once(
+                conn,
+                account.id,
+                FormKind::Step,
+                &token,
+                now,
+                |conn| campaigns::add_step(conn, &account, id, step, now),
+                |_| None,
+            )
+        })
         .await;
-    answer_step(&state, &session, &user, id, outcome, form.draft(None)).await
+    match outcome {
+        Ok(Submission::Done(message)) => finish(&session, Ok(message), &back(id)),
+        Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, &back(id))),
+        Err(e) => answer_step(&state, &session, &user, id, Err(e), form.draft(None)).await,
+    }
 }
 
 #[post("/campaigns/{id}/steps/{step}")]

@@ -178,6 +178,7 @@ impl PageContext {
         PageContext {
             user_name: user.map(|u| u.user.name.clone()),
             csrf_token: csrf_token(session),
+            form_token: crate::domain::submissions::FormToken::fresh(),
             flash,
             dev_mailbox: user.is_some() && state.settings.dev_mailbox_allowed(),
             lock_notice: user.and_then(|u| u.lock_notice.clone()),

@@ -13,9 +13,10 @@ use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, check_csrf};
 use super::navigation::redirect;
 use super::page::{FlashKind, PageContext};
-use super::respond::{finish, flash, render};
+use super::respond::{already_sent, finish, flash, refused, render};
 use crate::db::models::Import;
 use crate::domain::prospects::csv_import::{self, Column, ImportStatus, MappingView};
+use crate::domain::submissions::{self, FormKind, FormToken, Submission};
 use crate::domain::{DomainError, DomainResult, invalid};
 use crate::jobs;
 
@@ -25,6 +26,8 @@ struct UploadTemplate {
     ctx: PageContext,
     list_id: i64,
     max_mb: usize,
+    /// Why the upload was refused (a file cannot be kept: it is chosen again).
+    error: Option<String>,
 }
 
 #[get("/prospects/lists/{id}/import")]
@@ -42,15 +45,23 @@ async fn upload_form(
         ctx: PageContext::new(&session, &state, Some(&user)),
         list_id,
         max_mb: state.settings.import_max_bytes / (1024 * 1024),
+        error: None,
     })
 }
 
-/// The file and the CSRF token from a multipart body, refusing a file over `max_bytes`.
-async fn read_upload(
-    mut body: Multipart,
-    max_bytes: usize,
-) -> Result<(String, String, DomainResult<Vec<u8>>), AppError> {
-    let (mut token, mut file_name, mut content) = (String::new(), String::new(), Ok(Vec::new()));
+/// What an upload form sent: its CSRF token, its one-time form token, the file's name and
+/// its content (refused when over the limit).
+struct Upload {
+    csrf_token: String,
+    form_token: String,
+    file_name: String,
+    content: DomainResult<Vec<u8>>,
+}
+
+/// The file and the tokens from a multipart body, refusing a file over `max_bytes`.
+async fn read_upload(mut body: Multipart, max_bytes: usize) -> Result<Upload, AppError> {
+    let (mut token, mut form_token, mut file_name, mut content) =
+        (String::new(), String::new(), String::new(), Ok(Vec::new()));
     while let Some(field) = body.next().await {
         let mut field = field
             .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
@@ -73,6 +84,7 @@ async fn read_upload(
         }
         match name.as_str() {
             "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
+            "form_token" => form_token = String::from_utf8_lossy(&bytes).into_owned(),
             "file" if content.is_ok() => {
                 file_name = field
                     .content_disposition()
@@ -84,7 +96,12 @@ async fn read_upload(
             _ => {}
         }
     }
-    Ok((token, file_name, content))
+    Ok(Upload {
+        csrf_token: token,
+        form_token,
+        file_name,
+        content,
+    })
 }
 
 #[post("/prospects/lists/{id}/import")]
@@ -96,26 +113,46 @@ async fn upload(
     body: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let list_id = path.into_inner();
-    let back = format!("/prospects/lists/{list_id}/import");
-    let (token, file_name, content) = read_upload(body, state.settings.import_max_bytes).await?;
-    check_csrf(&session, &token)?;
-    let content = content.and_then(|bytes| {
-        if bytes.is_empty() {
-            invalid("Choose a CSV file to upload.")
-        } else {
-            Ok(bytes)
-        }
-    });
-    let (account, now) = (user.user, state.clock.now());
+    let upload = read_upload(body, state.settings.import_max_bytes).await?;
+    check_csrf(&session, &upload.csrf_token)?;
+    let parsed = upload
+        .content
+        .and_then(|bytes| {
+            if bytes.is_empty() {
+                invalid("Choose a CSV file to upload.")
+            } else {
+                Ok(bytes)
+            }
+        })
+        .and_then(|bytes| Ok((bytes, FormToken::parse(&upload.form_token)?)));
+    let (account, now, file_name) = (user.user.clone(), state.clock.now(), upload.file_name);
     let outcome = state
-        .run(content, move |conn, bytes| {
-            csv_import::upload(conn, &account, list_id, &file_name, &bytes, now)
+        .run(parsed, move |conn, (bytes, token)| {
+            submissions::once(
+                conn,
+                account.id,
+                FormKind::Upload,
+                &token,
+                now,
+                |conn| csv_import::upload(conn, &account, list_id, &file_name, &bytes, now),
+                |id| Some(*id),
+            )
         })
         .await;
-    match outcome {
-        Ok(import_id) => Ok(redirect(&format!("/imports/{import_id}"))),
-        Err(DomainError::NotFound) => Err(AppError::NotFound),
-        Err(e) => finish(&session, Err(e), &back),
+    match refused(outcome)? {
+        Ok(Submission::Done(import_id)) => Ok(redirect(&format!("/imports/{import_id}"))),
+        Ok(Submission::AlreadySent { created_id }) => Ok(already_sent(
+            &session,
+            &created_id.map_or(format!("/prospects/lists/{list_id}"), |id| {
+                format!("/imports/{id}")
+            }),
+        )),
+        Err(message) => render(&UploadTemplate {
+            ctx: PageContext::new(&session, &state, Some(&user)),
+            list_id,
+            max_mb: state.settings.import_max_bytes / (1024 * 1024),
+            error: Some(message),
+        }),
     }
 }
 

@@ -30,6 +30,8 @@ impl Flash {
 pub struct PageContext {
     pub user_name: Option<String>,
     pub csrf_token: String,
+    /// A fresh one-time token for the page's creating forms (`domain::submissions`).
+    pub form_token: String,
     pub flash: Option<Flash>,
     pub dev_mailbox: bool,
     pub lock_notice: Option<team::LockNotice>,
@@ -42,6 +44,7 @@ impl PageContext {
         PageContext {
             user_name: None,
             csrf_token: String::new(),
+            form_token: String::new(),
             flash: None,
             dev_mailbox: false,
             lock_notice: None,

@@ -8,11 +8,12 @@ use serde::Deserialize;
 use super::csv_download;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
-use super::page::{FlashKind, PageContext};
-use super::respond::{finish, flash, refused, render};
+use super::page::PageContext;
+use super::respond::{Refused, already_sent, finish, refused, render};
 use crate::db::models::ProspectList;
 use crate::domain::prospects::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
+use crate::domain::submissions::{self, FormKind, FormToken, Submission};
 use crate::domain::{DomainError, DomainResult, UserId};
 
 #[derive(Deserialize)]
@@ -25,6 +26,32 @@ struct MemberQuery {
 struct ListsTemplate {
     ctx: PageContext,
     page: ListsPage,
+    /// The new list's name as typed, when it was refused.
+    refused: Option<Refused<String>>,
+}
+
+impl ListsTemplate {
+    fn typed_name(&self) -> &str {
+        self.refused.as_ref().map_or("", |r| r.typed.as_str())
+    }
+}
+
+async fn lists_answer(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    member: Option<UserId>,
+    refused: Option<Refused<String>>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let page = state
+        .db(move |conn| prospects::lists_page(conn, &account, member, now))
+        .await?;
+    render(&ListsTemplate {
+        ctx: PageContext::new(session, state, Some(user)),
+        page,
+        refused,
+    })
 }
 
 #[get("/prospects")]
@@ -34,19 +61,15 @@ async fn lists_page(
     user: CurrentUser,
     query: web::Query<MemberQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (account, now, member) = (user.user.clone(), state.clock.now(), query.member);
-    let page = state
-        .db(move |conn| prospects::lists_page(conn, &account, member, now))
-        .await?;
-    render(&ListsTemplate {
-        ctx: PageContext::new(&session, &state, Some(&user)),
-        page,
-    })
+    lists_answer(&state, &session, &user, query.member, None).await
 }
 
 #[derive(Deserialize)]
 struct ListNameForm {
     name: String,
+    /// The one-time token of a creating form (`domain::submissions`); rename has none.
+    #[serde(default)]
+    form_token: String,
 }
 
 #[post("/prospects/lists")]
@@ -56,19 +79,36 @@ async fn create_list(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<ListNameForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (account, now) = (user.user, state.clock.now());
-    let outcome: DomainResult<i64> = state
-        .run(ListName::parse(&form.name), move |conn, name| {
-            prospects::create_list(conn, &account, name, now)
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let parsed = ListName::parse(&form.name)
+        .and_then(|name| Ok((name, FormToken::parse(&form.form_token)?)));
+    let outcome = state
+        .run(parsed, move |conn, (name, token)| {
+            submissions::once(
+                conn,
+                account.id,
+                FormKind::List,
+                &token,
+                now,
+                |conn| prospects::create_list(conn, &account, name, now),
+                |id| Some(*id),
+            )
         })
         .await;
-    match outcome {
-        Ok(id) => finish(
+    match refused(outcome)? {
+        Ok(Submission::Done(id)) => finish(
             &session,
             Ok("List created. Add prospects or import a CSV file.".into()),
             &format!("/prospects/lists/{id}"),
         ),
-        Err(e) => finish(&session, Err(e), "/prospects"),
+        Ok(Submission::AlreadySent { created_id }) => Ok(already_sent(
+            &session,
+            &created_id.map_or("/prospects".into(), |id| format!("/prospects/lists/{id}")),
+        )),
+        Err(message) => {
+            let refused = Some(Refused::new(form.name, message));
+            lists_answer(&state, &session, &user, None, refused).await
+        }
     }
 }
 
@@ -83,13 +123,17 @@ struct ListTemplate {
     ctx: PageContext,
     page: ListPage,
     /// The add-prospect form as typed, when it was refused.
-    typed: Option<ProspectForm>,
+    typed: Option<Refused<ProspectForm>>,
+    /// The new name as typed, when the rename was refused.
+    renamed: Option<Refused<String>>,
 }
 
 impl ListTemplate {
     /// The add-prospect form's `field` as typed before a refusal; empty otherwise.
     fn typed(&self, field: &str) -> &str {
-        let Some(form) = &self.typed else { return "" };
+        let Some(Refused { typed: form, .. }) = &self.typed else {
+            return "";
+        };
         match field {
             "email" => &form.email,
             "first_name" => &form.first_name,
@@ -99,6 +143,35 @@ impl ListTemplate {
             _ => "",
         }
     }
+
+    /// The name shown in the rename form: as typed before a refusal, else the list's.
+    fn name_in_form(&self) -> &str {
+        self.renamed
+            .as_ref()
+            .map_or(self.page.list.name.as_str(), |r| r.typed.as_str())
+    }
+}
+
+/// The list page, with a refused form shown again.
+async fn list_answer(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    id: i64,
+    after: i64,
+    typed: Option<Refused<ProspectForm>>,
+    renamed: Option<Refused<String>>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let page = state
+        .db(move |conn| prospects::list_page(conn, &account, id, after, now))
+        .await?;
+    render(&ListTemplate {
+        ctx: PageContext::new(session, state, Some(user)),
+        page,
+        typed,
+        renamed,
+    })
 }
 
 #[get("/prospects/lists/{id}")]
@@ -109,20 +182,8 @@ async fn list_page(
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (account, now, id, after) = (
-        user.user.clone(),
-        state.clock.now(),
-        path.into_inner(),
-        query.after.unwrap_or(0),
-    );
-    let page = state
-        .db(move |conn| prospects::list_page(conn, &account, id, after, now))
-        .await?;
-    render(&ListTemplate {
-        ctx: PageContext::new(&session, &state, Some(&user)),
-        page,
-        typed: None,
-    })
+    let (id, after) = (path.into_inner(), query.after.unwrap_or(0));
+    list_answer(&state, &session, &user, id, after, None, None).await
 }
 
 #[post("/prospects/lists/{id}/rename")]
@@ -134,13 +195,19 @@ async fn rename_list(
     CsrfForm(form): CsrfForm<ListNameForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (account, now) = (user.user, state.clock.now());
+    let (account, now) = (user.user.clone(), state.clock.now());
     let outcome = state
         .run(ListName::parse(&form.name), move |conn, name| {
             prospects::rename_list(conn, &account, id, name, now)
         })
         .await;
-    finish(&session, outcome, &format!("/prospects/lists/{id}"))
+    match refused(outcome)? {
+        Ok(message) => finish(&session, Ok(message), &format!("/prospects/lists/{id}")),
+        Err(message) => {
+            let renamed = Some(Refused::new(form.name, message));
+            list_answer(&state, &session, &user, id, 0, None, renamed).await
+        }
+    }
 }
 
 #[derive(Template)]
@@ -198,6 +265,8 @@ pub struct ProspectForm {
     pub company: String,
     #[serde(default)]
     pub position: String,
+    #[serde(default)]
+    pub form_token: String,
 }
 
 impl ProspectForm {
@@ -221,27 +290,33 @@ async fn add_prospect(
     CsrfForm(form): CsrfForm<ProspectForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let back = format!("/prospects/lists/{id}");
     let (account, now) = (user.user.clone(), state.clock.now());
+    let parsed = form
+        .parse()
+        .and_then(|fields| Ok((fields, FormToken::parse(&form.form_token)?)));
     let outcome = state
-        .run(form.parse(), move |conn, fields| {
-            prospects::add_prospect(conn, &account, id, fields, now)
+        .run(parsed, move |conn, (fields, token)| {
+            submissions::once(
+                conn,
+                account.id,
+                FormKind::Prospect,
+                &token,
+                now,
+                |conn| prospects::add_prospect(conn, &account, id, fields, now),
+                |_| None,
+            )
         })
         .await;
     // A refused prospect is shown again as typed, with the reason.
-    let reason = match refused(outcome)? {
-        Ok(message) => return finish(&session, Ok(message), &format!("/prospects/lists/{id}")),
-        Err(reason) => reason,
-    };
-    let (account, now) = (user.user.clone(), state.clock.now());
-    let page = state
-        .db(move |conn| prospects::list_page(conn, &account, id, 0, now))
-        .await?;
-    flash(&session, FlashKind::Error, reason);
-    render(&ListTemplate {
-        ctx: PageContext::new(&session, &state, Some(&user)),
-        page,
-        typed: Some(form),
-    })
+    match refused(outcome)? {
+        Ok(Submission::Done(message)) => finish(&session, Ok(message), &back),
+        Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, &back)),
+        Err(message) => {
+            let typed = Some(Refused::new(form, message));
+            list_answer(&state, &session, &user, id, 0, typed, None).await
+        }
+    }
 }
 
 /// The list as CSV, written in batches so that a large list never sits in memory.

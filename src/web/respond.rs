@@ -10,6 +10,7 @@ use super::extract::SESSION_FLASH;
 use super::navigation::redirect;
 use super::page::{Flash, FlashKind};
 use crate::domain::DomainError;
+use crate::domain::submissions::ALREADY_SENT;
 
 /// Keeps a message for the next page the browser shows (one page only).
 pub fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
@@ -47,6 +48,13 @@ pub fn finish(
     }
 }
 
+/// Ends a creating form sent a second time with the same one-time token: nothing was
+/// created now; the browser goes to what the first POST created (`to`), told so.
+pub fn already_sent(session: &Session, to: &str) -> HttpResponse {
+    flash(session, FlashKind::Success, ALREADY_SENT);
+    redirect(to)
+}
+
 /// Splits an outcome by the error policy: `Ok(Ok(value))` on success, `Ok(Err(message))` for
 /// a refusal the page shows again with what was typed (`DomainError::refusal`), and an
 /// `AppError` page for not found, not allowed and internal failures.
@@ -57,6 +65,19 @@ pub fn refused<T>(outcome: Result<T, DomainError>) -> Result<Result<T, String>, 
             Some(message) => Ok(Err(message)),
             None => Err(e.into()),
         },
+    }
+}
+
+/// A refused form shown again: what was typed (never a password) and the message, shown
+/// at the form.
+pub struct Refused<T> {
+    pub typed: T,
+    pub message: String,
+}
+
+impl<T> Refused<T> {
+    pub fn new(typed: T, message: String) -> Self {
+        Refused { typed, message }
     }
 }
 

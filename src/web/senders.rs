@@ -8,13 +8,14 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
-use super::page::{FlashKind, PageContext};
-use super::respond::{finish, flash, refused, render};
+use super::page::PageContext;
+use super::respond::{already_sent, finish, refused, render};
 use crate::crypto::SecretBox;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
 use crate::domain::campaigns::outbound::MailHosts;
 use crate::domain::campaigns::senders::{self, SenderInput};
+use crate::domain::submissions::{self, FormKind, FormToken, Submission};
 use crate::mailboxes;
 
 const SENDERS: &str = "/senders";
@@ -26,6 +27,8 @@ struct SendersPage {
     /// Each account with the line about its failing mailbox, if it fails.
     senders: Vec<(SenderAccount, Option<String>)>,
     form: SenderDraft,
+    /// Why the form shown again was refused.
+    error: Option<String>,
 }
 
 /// What the sender form shows: an account being edited, what was just typed and refused,
@@ -121,6 +124,7 @@ async fn list(
         ctx: PageContext::new(&session, &state, Some(&user)),
         senders: with_problems(senders),
         form: SenderDraft::blank(),
+        error: None,
     })
 }
 
@@ -144,6 +148,7 @@ async fn edit_form(
         ctx: PageContext::new(&session, &state, Some(&user)),
         senders: with_problems(senders),
         form: SenderDraft::of(&editing),
+        error: None,
     })
 }
 
@@ -162,11 +167,11 @@ async fn answer(
     };
     let account = user.user.clone();
     let senders = state.db(move |conn| senders::list(conn, &account)).await?;
-    flash(session, FlashKind::Error, reason);
     render(&SendersPage {
         ctx: PageContext::new(session, state, Some(user)),
         senders: with_problems(senders),
         form: typed,
+        error: Some(reason),
     })
 }
 
@@ -189,6 +194,9 @@ struct SenderForm {
     #[serde(default)]
     imap_password: String,
     daily_limit: String,
+    /// The one-time token of the add form (`domain::submissions`); edit has none.
+    #[serde(default)]
+    form_token: String,
 }
 
 impl SenderForm {
@@ -225,9 +233,23 @@ async fn add(
     );
     let typed = SenderDraft::typed(&form, None);
     let outcome = state
-        .db(move |conn| senders::add(conn, &secrets, &account, &form.input(), now))
+        .run(FormToken::parse(&form.form_token), move |conn, token| {
+            submissions::once(
+                conn,
+                account.id,
+                FormKind::Sender,
+                &token,
+                now,
+                |conn| senders::add(conn, &secrets, &account, &form.input(), now),
+                |_| None,
+            )
+        })
         .await;
-    answer(&state, &session, &user, outcome, typed).await
+    match outcome {
+        Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, SENDERS)),
+        Ok(Submission::Done(message)) => finish(&session, Ok(message), SENDERS),
+        Err(e) => answer(&state, &session, &user, Err(e), typed).await,
+    }
 }
 
 #[post("/senders/{id}")]

@@ -9,10 +9,11 @@ use serde::Deserialize;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
-use super::respond::{finish, render};
+use super::respond::{Refused, already_sent, finish, refused, render};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::billing;
 use crate::domain::policy::{FULL_TEAMWORK_FROM, FULL_TEAMWORK_NEEDED};
+use crate::domain::submissions::{self, FormKind, FormToken, Submission};
 use crate::domain::team::invitation_answers::{self, InvitationCard};
 use crate::domain::team::invitations::{self, InviteSettings};
 use crate::domain::team::{self, MemberRow, MyTeam, RecordsGo, RecordsScope, RemovalPreview};
@@ -30,13 +31,80 @@ struct MyTeamPage {
     unconfirmed_email: Option<String>,
     full_teamwork_needed: &'static str,
     full_teamwork_from: &'static str,
+    refused: TeamRefusal,
 }
 
-#[get("/account/team")]
-async fn page(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
+/// A refused form of My Team, shown again as typed.
+#[derive(Default)]
+struct TeamRefusal {
+    /// The invitation's address as typed.
+    invite: Option<Refused<String>>,
+    /// A member's caps as typed (credits, recipients).
+    caps: Option<(MembershipId, Refused<(String, String)>)>,
+}
+
+impl MyTeamPage {
+    fn typed_invite(&self) -> &str {
+        self.refused
+            .invite
+            .as_ref()
+            .map_or("", |r| r.typed.as_str())
+    }
+
+    /// The refused caps of the member row `row`, if its form was the one refused.
+    fn caps_refused(&self, row: &MemberRow) -> Option<&Refused<(String, String)>> {
+        self.refused
+            .caps
+            .as_ref()
+            .filter(|(id, _)| Some(*id) == row.membership_id)
+            .map(|(_, r)| r)
+    }
+
+    /// The credit cap shown in `row`'s form: as typed before a refusal, else the stored one.
+    fn credit_cap_text(&self, row: &MemberRow) -> String {
+        self.caps_refused(row).map_or_else(
+            || MemberRow::cap_text(&row.credit_cap),
+            |r| r.typed.0.clone(),
+        )
+    }
+
+    fn recipient_cap_text(&self, row: &MemberRow) -> String {
+        self.caps_refused(row).map_or_else(
+            || MemberRow::cap_text(&row.recipient_cap),
+            |r| r.typed.1.clone(),
+        )
+    }
+
+    fn caps_error(&self, row: &MemberRow) -> Option<&str> {
+        self.caps_refused(row).map(|r| r.message.as_str())
+    }
+
+    /// A refusal whose form the page does not show (a member's invitation, caps of a row
+    /// without its form): shown at the top of the page instead, never lost.
+    fn unplaced_refusal(&self) -> Option<&str> {
+        let (invite_shown, caps_shown) = match &self.team {
+            MyTeam::Leader(v) => (
+                true,
+                self.refused.caps.as_ref().is_some_and(|(id, _)| {
+                    v.may_change_permissions
+                        && v.rows.iter().any(|row| row.membership_id == Some(*id))
+                }),
+            ),
+            MyTeam::Member(_) => (false, false),
+        };
+        let address = self.refused.invite.as_ref().filter(|_| !invite_shown);
+        let limits = self.refused.caps.as_ref().filter(|_| !caps_shown);
+        address
+            .map(|r| r.message.as_str())
+            .or(limits.map(|(_, r)| r.message.as_str()))
+    }
+}
+
+async fn team_answer(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    refused: TeamRefusal,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
     let (team, invitations) = state
@@ -47,18 +115,32 @@ async fn page(
         })
         .await?;
     render(&MyTeamPage {
-        ctx: PageContext::new(&session, &state, Some(&user)),
+        ctx: PageContext::new(session, state, Some(user)),
         team,
         invitations,
         unconfirmed_email: user.unconfirmed_email(),
         full_teamwork_needed: FULL_TEAMWORK_NEEDED,
         full_teamwork_from: FULL_TEAMWORK_FROM,
+        refused,
     })
+}
+
+#[get("/account/team")]
+async fn page(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    team_answer(&state, &session, &user, TeamRefusal::default()).await
 }
 
 #[derive(Deserialize)]
 struct InviteForm {
+    #[serde(default)]
     email: String,
+    /// The one-time token of the invitation form (`domain::submissions`).
+    #[serde(default)]
+    form_token: String,
 }
 
 fn invite_settings(state: &AppState) -> (String, i64) {
@@ -75,23 +157,41 @@ async fn invite(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let ((base_url, ttl_days), now, leader) =
-        (invite_settings(&state), state.clock.now(), user.user);
+    let ((base_url, ttl_days), now, leader) = (
+        invite_settings(&state),
+        state.clock.now(),
+        user.user.clone(),
+    );
+    let parsed = EmailAddress::parse(&form.email)
+        .and_then(|email| Ok((email, FormToken::parse(&form.form_token)?)));
     let outcome = state
-        .run(EmailAddress::parse(&form.email), move |conn, email| {
-            invitations::invite(
+        .run(parsed, move |conn, (email, token)| {
+            let settings = InviteSettings {
+                base_url: &base_url,
+                ttl_days,
+            };
+            submissions::once(
                 conn,
-                &leader,
-                &email,
-                &InviteSettings {
-                    base_url: &base_url,
-                    ttl_days,
-                },
+                leader.id,
+                FormKind::Invitation,
+                &token,
                 now,
+                |conn| invitations::invite(conn, &leader, &email, &settings, now),
+                |_| None,
             )
         })
         .await;
-    finish(&session, outcome, MY_TEAM)
+    match refused(outcome)? {
+        Ok(Submission::Done(message)) => finish(&session, Ok(message), MY_TEAM),
+        Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, MY_TEAM)),
+        Err(message) => {
+            let refused = TeamRefusal {
+                invite: Some(Refused::new(form.email, message)),
+                ..TeamRefusal::default()
+            };
+            team_answer(&state, &session, &user, refused).await
+        }
+    }
 }
 
 #[post("/account/team/invitations/{id}/resend")]
@@ -174,7 +274,9 @@ async fn set_permissions(
 
 #[derive(Deserialize)]
 struct CapsForm {
+    #[serde(default)]
     credit_cap: String,
+    #[serde(default)]
     recipient_cap: String,
 }
 
@@ -188,13 +290,23 @@ async fn set_caps(
 ) -> Result<HttpResponse, AppError> {
     let caps = billing::parse_cap(&form.credit_cap, "credit")
         .and_then(|c| Ok((c, billing::parse_cap(&form.recipient_cap, "recipient")?)));
-    let (now, leader, id) = (state.clock.now(), user.user, path.into_inner());
+    let (now, leader, id) = (state.clock.now(), user.user.clone(), path.into_inner());
     let outcome = state
         .run(caps, move |conn, (credit_cap, recipient_cap)| {
             billing::set_caps(conn, &leader, id, credit_cap, recipient_cap, now)
         })
         .await;
-    finish(&session, outcome, MY_TEAM)
+    match refused(outcome)? {
+        Ok(message) => finish(&session, Ok(message), MY_TEAM),
+        Err(message) => {
+            let typed = (form.credit_cap, form.recipient_cap);
+            let refused = TeamRefusal {
+                caps: Some((id, Refused::new(typed, message))),
+                ..TeamRefusal::default()
+            };
+            team_answer(&state, &session, &user, refused).await
+        }
+    }
 }
 
 #[derive(Template)]

@@ -38,8 +38,10 @@ impl RawBrowser {
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let page = self.get("/password/forgot").await.text().await.unwrap();
         let token = extract_csrf(&page);
+        let fresh = crate::helpers::fresh_form_token();
         let mut all = fields.to_vec();
         all.push(("csrf_token", &token));
+        all.push(("form_token", &fresh));
         self.client
             .post(format!("{}{path}", self.base))
             .form(&all)

@@ -30,6 +30,36 @@ impl CampaignName {
     }
 }
 
+/// A campaign's settings as typed: its name, one of the owner's sender accounts and one of
+/// their prospect lists (ids sent by the form's choices; a missing or malformed choice is
+/// refused with a message, like a foreign one).
+pub struct CampaignSettings {
+    pub name: CampaignName,
+    pub sender_id: i64,
+    pub list_id: i64,
+}
+
+impl CampaignSettings {
+    /// The settings from the form's text. Refuses (`DomainError::Invalid`) a name as
+    /// `CampaignName::parse` does, and a sender or list choice that is missing or not an
+    /// id; whether the chosen ones are the owner's is checked by `create` and
+    /// `update_settings`.
+    pub fn parse(name: &str, sender_id: &str, list_id: &str) -> DomainResult<Self> {
+        let name = CampaignName::parse(name)?;
+        let Ok(sender_id) = sender_id.trim().parse::<i64>() else {
+            return invalid("Choose one of your sender accounts.");
+        };
+        let Ok(list_id) = list_id.trim().parse::<i64>() else {
+            return invalid("Choose one of your prospect lists.");
+        };
+        Ok(CampaignSettings {
+            name,
+            sender_id,
+            list_id,
+        })
+    }
+}
+
 /// A step as typed: subject, body and the delay after the previous step.
 pub struct StepInput {
     pub subject: String,

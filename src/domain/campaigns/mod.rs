@@ -13,7 +13,7 @@ pub mod statistics;
 mod views;
 
 pub use editor::{
-    CampaignName, StepInput, add_step, create, delete_step, launch, pause, resume, update_settings,
-    update_step,
+    CampaignName, CampaignSettings, StepInput, add_step, create, delete_step, launch, pause,
+    resume, update_settings, update_step,
 };
 pub use views::{CampaignView, CampaignsPage, RecipientRow, campaigns_page, view};

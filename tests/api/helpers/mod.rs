@@ -737,11 +737,17 @@ impl Browser {
         extract_csrf(&page.body)
     }
 
-    /// Posts a form with the session's CSRF token.
+    /// Posts a form with the session's CSRF token and, unless `fields` carry one, a fresh
+    /// one-time form token, as a browser sends a form it has just loaded (creating forms
+    /// need it; the others ignore it).
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.csrf_token().await;
+        let fresh = fresh_form_token();
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
+        if !fields.iter().any(|(name, _)| *name == "form_token") {
+            all.push(("form_token", &fresh));
+        }
         self.post_raw(path, &all).await
     }
 
@@ -770,6 +776,7 @@ impl Browser {
             .unwrap();
         let form = reqwest::multipart::Form::new()
             .text("csrf_token", token)
+            .text("form_token", fresh_form_token())
             .part("file", part);
         let response = self
             .client
@@ -814,6 +821,19 @@ impl Browser {
     pub async fn logout(&self) -> Page {
         self.post("/logout", &[]).await
     }
+}
+
+/// A new one-time form token, as a page would render into a creating form (random and
+/// URL-safe, like the app's own).
+pub fn fresh_form_token() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// The one-time form token of the first creating form in a page.
+pub fn extract_form_token(html: &str) -> String {
+    let marker = "name=\"form_token\" value=\"";
+    let start = html.find(marker).expect("a form with a form token") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
 }
 
 pub fn extract_csrf(html: &str) -> String {

@@ -317,7 +317,19 @@ async fn invitation_as_the_leader_sees_it(
     let invitation = form_action(&page.body, "/resend").replace("resend", "");
     let email = app.smtp().take(address, "Ivan Inviter invited you").await;
     let link = email.link("/invitations/");
+    // Each page render carries a fresh one-time form token (double-submit protection).
+    let form_tokens = |text: &str| {
+        text.split("name=\"form_token\" value=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let tokens = form_tokens(&page.body);
     let normal = |text: &str| {
+        let text = tokens.iter().fold(text.to_string(), |text, token| {
+            text.replace(token, "FORM_TOKEN")
+        });
         text.replace(&link, "LINK")
             .replace(&invitation, "INVITATION")
             .replace(&extract_csrf(&page.body), "CSRF")

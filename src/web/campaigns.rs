@@ -11,7 +11,7 @@ use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
 use super::respond::{Refused, already_sent, finish, refused, render};
 use crate::domain::campaigns::{self, CampaignSettings, CampaignView, CampaignsPage, StepInput};
-use crate::domain::submissions::{self, FormKind, FormToken, Submission};
+use crate::domain::submissions::{FormKind, Submission};
 use crate::domain::{DomainError, DomainResult, UserId};
 
 #[derive(Deserialize)]
@@ -104,28 +104,22 @@ async fn create(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
-    let parsed = form
-        .parse()
-        .and_then(|chosen| Ok((chosen, FormToken::parse(&form.form_token)?)));
+    let parsed = (form.parse(), form.form_token.as_str());
     let outcome = state
-        .run(parsed, move |conn, (chosen, token)| {
-            submissions::once(
-                conn,
-                account.id,
-                FormKind::Campaign,
-                &token,
-                now,
-                |conn| {
-                    let CampaignSettings {
-                        name,
-                        sender_id,
-                        list_id,
-                    } = chosen;
-                    campaigns::create(conn, &account, name, sender_id, list_id, now)
-                },
-                |id| Some(*id),
-            )
-        })
+        .create_once(
+            user.id(),
+            FormKind::Campaign,
+            parsed,
+            move |conn, chosen| {
+                let CampaignSettings {
+                    name,
+                    sender_id,
+                    list_id,
+                } = chosen;
+                campaigns::create(conn, &account, name, sender_id, list_id, now)
+            },
+            |id| Some(*id),
+        )
         .await;
     match refused(outcome)? {
         Ok(Submission::Done(id)) => finish(
@@ -342,20 +336,15 @@ async fn add_step(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (account, now) = (user.user.clone(), state.clock.now());
-    let parsed = StepInput::parse(&form.subject, &form.body, &form.delay_days)
-        .and_then(|step| Ok((step, FormToken::parse(&form.form_token)?)));
+    let step = StepInput::parse(&form.subject, &form.body, &form.delay_days);
     let outcome = state
-        .run(parsed, move |conn, (step, token)| {
-            submissions::once(
-                conn,
-                account.id,
-                FormKind::Step,
-                &token,
-                now,
-                |conn| campaigns::add_step(conn, &account, id, step, now),
-                |_| None,
-            )
-        })
+        .create_once(
+            user.id(),
+            FormKind::Step,
+            (step, &form.form_token),
+            move |conn, step| campaigns::add_step(conn, &account, id, step, now),
+            |_| None,
+        )
         .await;
     match outcome {
         Ok(Submission::Done(message)) => finish(&session, Ok(message), &back(id)),

@@ -17,8 +17,10 @@ use super::page::{Flash, PageContext};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::models::User;
+use crate::db::values::FormKind;
 use crate::db::{AnyConnection, DbError, Pool};
 use crate::domain::prospects::verification::MxResolver;
+use crate::domain::submissions::{self, FormToken, Submission};
 use crate::domain::team;
 use crate::domain::{DomainError, UserId};
 
@@ -53,6 +55,34 @@ impl AppState {
     ) -> Result<T, DomainError> {
         let input = parsed?;
         self.db(move |conn| work(conn, input)).await
+    }
+
+    /// `run` for a creating form: parses its one-time `form_token` with the input, then
+    /// runs `create` once per token (`domain::submissions::once`: a second POST with the
+    /// same token creates nothing). `created_id` names what was created, for that second
+    /// POST to be sent to.
+    pub async fn create_once<P: Send + 'static, T: Send + 'static>(
+        &self,
+        user_id: UserId,
+        form: FormKind,
+        (parsed, form_token): (Result<P, DomainError>, &str),
+        create: impl FnOnce(&mut AnyConnection, P) -> Result<T, DomainError> + Send + 'static,
+        created_id: fn(&T) -> Option<i64>,
+    ) -> Result<Submission<T>, DomainError> {
+        let parsed = parsed.and_then(|input| Ok((input, FormToken::parse(form_token)?)));
+        let now = self.clock.now();
+        self.run(parsed, move |conn, (input, token)| {
+            submissions::once(
+                conn,
+                user_id,
+                form,
+                &token,
+                now,
+                |conn| create(conn, input),
+                created_id,
+            )
+        })
+        .await
     }
 }
 

@@ -16,7 +16,7 @@ use super::page::{FlashKind, PageContext};
 use super::respond::{already_sent, finish, flash, refused, render};
 use crate::db::models::Import;
 use crate::domain::prospects::csv_import::{self, Column, ImportStatus, MappingView};
-use crate::domain::submissions::{self, FormKind, FormToken, Submission};
+use crate::domain::submissions::{FormKind, Submission};
 use crate::domain::{DomainError, DomainResult, invalid};
 use crate::jobs;
 
@@ -115,29 +115,22 @@ async fn upload(
     let list_id = path.into_inner();
     let upload = read_upload(body, state.settings.import_max_bytes).await?;
     check_csrf(&session, &upload.csrf_token)?;
-    let parsed = upload
-        .content
-        .and_then(|bytes| {
-            if bytes.is_empty() {
-                invalid("Choose a CSV file to upload.")
-            } else {
-                Ok(bytes)
-            }
-        })
-        .and_then(|bytes| Ok((bytes, FormToken::parse(&upload.form_token)?)));
+    let parsed = upload.content.and_then(|bytes| {
+        if bytes.is_empty() {
+            invalid("Choose a CSV file to upload.")
+        } else {
+            Ok(bytes)
+        }
+    });
     let (account, now, file_name) = (user.user.clone(), state.clock.now(), upload.file_name);
     let outcome = state
-        .run(parsed, move |conn, (bytes, token)| {
-            submissions::once(
-                conn,
-                account.id,
-                FormKind::Upload,
-                &token,
-                now,
-                |conn| csv_import::upload(conn, &account, list_id, &file_name, &bytes, now),
-                |id| Some(*id),
-            )
-        })
+        .create_once(
+            user.id(),
+            FormKind::Upload,
+            (parsed, &upload.form_token),
+            move |conn, bytes| csv_import::upload(conn, &account, list_id, &file_name, &bytes, now),
+            |id| Some(*id),
+        )
         .await;
     match refused(outcome)? {
         Ok(Submission::Done(import_id)) => Ok(redirect(&format!("/imports/{import_id}"))),

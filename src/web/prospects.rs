@@ -13,7 +13,7 @@ use super::respond::{Refused, already_sent, finish, refused, render};
 use crate::db::models::ProspectList;
 use crate::domain::prospects::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
-use crate::domain::submissions::{self, FormKind, FormToken, Submission};
+use crate::domain::submissions::{FormKind, Submission};
 use crate::domain::{DomainError, DomainResult, UserId};
 
 #[derive(Deserialize)]
@@ -80,20 +80,15 @@ async fn create_list(
     CsrfForm(form): CsrfForm<ListNameForm>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
-    let parsed = ListName::parse(&form.name)
-        .and_then(|name| Ok((name, FormToken::parse(&form.form_token)?)));
+    let parsed = (ListName::parse(&form.name), form.form_token.as_str());
     let outcome = state
-        .run(parsed, move |conn, (name, token)| {
-            submissions::once(
-                conn,
-                account.id,
-                FormKind::List,
-                &token,
-                now,
-                |conn| prospects::create_list(conn, &account, name, now),
-                |id| Some(*id),
-            )
-        })
+        .create_once(
+            user.id(),
+            FormKind::List,
+            parsed,
+            move |conn, name| prospects::create_list(conn, &account, name, now),
+            |id| Some(*id),
+        )
         .await;
     match refused(outcome)? {
         Ok(Submission::Done(id)) => finish(
@@ -292,21 +287,14 @@ async fn add_prospect(
     let id = path.into_inner();
     let back = format!("/prospects/lists/{id}");
     let (account, now) = (user.user.clone(), state.clock.now());
-    let parsed = form
-        .parse()
-        .and_then(|fields| Ok((fields, FormToken::parse(&form.form_token)?)));
     let outcome = state
-        .run(parsed, move |conn, (fields, token)| {
-            submissions::once(
-                conn,
-                account.id,
-                FormKind::Prospect,
-                &token,
-                now,
-                |conn| prospects::add_prospect(conn, &account, id, fields, now),
-                |_| None,
-            )
-        })
+        .create_once(
+            user.id(),
+            FormKind::Prospect,
+            (form.parse(), &form.form_token),
+            move |conn, fields| prospects::add_prospect(conn, &account, id, fields, now),
+            |_| None,
+        )
         .await;
     // A refused prospect is shown again as typed, with the reason.
     match refused(outcome)? {

@@ -13,7 +13,7 @@ use super::respond::{Refused, already_sent, finish, refused, render};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::billing;
 use crate::domain::policy::{FULL_TEAMWORK_FROM, FULL_TEAMWORK_NEEDED};
-use crate::domain::submissions::{self, FormKind, FormToken, Submission};
+use crate::domain::submissions::{FormKind, Submission};
 use crate::domain::team::invitation_answers::{self, InvitationCard};
 use crate::domain::team::invitations::{self, InviteSettings};
 use crate::domain::team::{self, MemberRow, MyTeam, RecordsGo, RecordsScope, RemovalPreview};
@@ -162,24 +162,21 @@ async fn invite(
         state.clock.now(),
         user.user.clone(),
     );
-    let parsed = EmailAddress::parse(&form.email)
-        .and_then(|email| Ok((email, FormToken::parse(&form.form_token)?)));
+    let parsed = (EmailAddress::parse(&form.email), form.form_token.as_str());
     let outcome = state
-        .run(parsed, move |conn, (email, token)| {
-            let settings = InviteSettings {
-                base_url: &base_url,
-                ttl_days,
-            };
-            submissions::once(
-                conn,
-                leader.id,
-                FormKind::Invitation,
-                &token,
-                now,
-                |conn| invitations::invite(conn, &leader, &email, &settings, now),
-                |_| None,
-            )
-        })
+        .create_once(
+            user.id(),
+            FormKind::Invitation,
+            parsed,
+            move |conn, email| {
+                let settings = InviteSettings {
+                    base_url: &base_url,
+                    ttl_days,
+                };
+                invitations::invite(conn, &leader, &email, &settings, now)
+            },
+            |_| None,
+        )
         .await;
     match refused(outcome)? {
         Ok(Submission::Done(message)) => finish(&session, Ok(message), MY_TEAM),

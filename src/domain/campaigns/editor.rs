@@ -377,7 +377,10 @@ pub fn resume(
         }
         let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
         Ok(if added > 0 {
-            format!("Resumed, with {added} new recipients.")
+            format!(
+                "Resumed, with {} new.",
+                count(added, "recipient", "recipients")
+            )
         } else {
             "Resumed.".into()
         })

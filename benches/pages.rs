@@ -303,9 +303,11 @@ async fn emails_per_second(count: usize) -> f64 {
             let campaign = campaigns::create(
                 conn,
                 &user,
-                campaigns::CampaignName::parse("Bench").unwrap(),
-                sender.id,
-                list,
+                campaigns::CampaignSettings {
+                    name: campaigns::CampaignName::parse("Bench").unwrap(),
+                    sender_id: sender.id,
+                    list_id: list,
+                },
                 now,
             )
             .unwrap();

@@ -75,57 +75,42 @@ pub fn delete_hold(conn: &mut AnyConnection, message_id: i64) -> Result<(), DbEr
     Ok(())
 }
 
-/// Units of `kind` held (not yet spent) on `payer_id`'s pool in the period.
-pub fn pool_held(
-    conn: &mut AnyConnection,
-    payer_id: UserId,
-    period_start: NaiveDateTime,
-    kind: Unit,
-) -> Result<i64, DbError> {
-    let total: Option<i64> = usage_ledger::table
-        .filter(usage_ledger::payer_id.eq(payer_id))
-        .filter(usage_ledger::period_start.eq(period_start))
-        .filter(usage_ledger::kind.eq(kind))
-        .filter(usage_ledger::hold_message_id.is_not_null())
-        .select(sum(usage_ledger::amount))
-        .first(conn)?;
-    Ok(total.unwrap_or(0))
+/// Which rows of the ledger a sum counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entries {
+    /// Spends: credits used, recipients whose email the SMTP server accepted.
+    Spent,
+    /// Holds: recipients of claimed campaign emails not yet accepted (`insert_hold`).
+    Held,
+    /// Spends and holds: what a new spend or hold must leave room beside.
+    Taken,
 }
 
-/// Units of `kind` that `user_id` holds (not yet spent) on `payer_id`'s pool in the period.
-pub fn member_held(
+/// Units of `kind` of `entries` on `payer_id`'s pool in the period starting at
+/// `period_start`: of the member `member` only, or of the whole pool (`None`).
+pub fn units(
     conn: &mut AnyConnection,
     payer_id: UserId,
-    user_id: UserId,
+    member: Option<UserId>,
     period_start: NaiveDateTime,
     kind: Unit,
+    entries: Entries,
 ) -> Result<i64, DbError> {
-    let total: Option<i64> = usage_ledger::table
-        .filter(usage_ledger::payer_id.eq(payer_id))
-        .filter(usage_ledger::user_id.eq(user_id))
-        .filter(usage_ledger::period_start.eq(period_start))
-        .filter(usage_ledger::kind.eq(kind))
-        .filter(usage_ledger::hold_message_id.is_not_null())
-        .select(sum(usage_ledger::amount))
-        .first(conn)?;
-    Ok(total.unwrap_or(0))
-}
-
-/// Units of `kind` spent from `payer_id`'s pool in the period starting at `period_start`
-/// (holds not included).
-pub fn pool_used(
-    conn: &mut AnyConnection,
-    payer_id: UserId,
-    period_start: NaiveDateTime,
-    kind: Unit,
-) -> Result<i64, DbError> {
-    let total: Option<i64> = usage_ledger::table
+    let mut query = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
         .filter(usage_ledger::period_start.eq(period_start))
         .filter(usage_ledger::kind.eq(kind))
-        .filter(usage_ledger::hold_message_id.is_null())
         .select(sum(usage_ledger::amount))
-        .first(conn)?;
+        .into_boxed();
+    query = match entries {
+        Entries::Spent => query.filter(usage_ledger::hold_message_id.is_null()),
+        Entries::Held => query.filter(usage_ledger::hold_message_id.is_not_null()),
+        Entries::Taken => query,
+    };
+    if let Some(user_id) = member {
+        query = query.filter(usage_ledger::user_id.eq(user_id));
+    }
+    let total: Option<i64> = query.first(conn)?;
     Ok(total.unwrap_or(0))
 }
 
@@ -168,26 +153,6 @@ pub fn pool_used_by_member(
         .into_iter()
         .map(|(user, kind, units)| (user, kind, units.unwrap_or(0)))
         .collect())
-}
-
-/// Units of `kind` that `user_id` spent from `payer_id`'s pool in the period (holds not
-/// included).
-pub fn member_used(
-    conn: &mut AnyConnection,
-    payer_id: UserId,
-    user_id: UserId,
-    period_start: NaiveDateTime,
-    kind: Unit,
-) -> Result<i64, DbError> {
-    let total: Option<i64> = usage_ledger::table
-        .filter(usage_ledger::payer_id.eq(payer_id))
-        .filter(usage_ledger::hold_message_id.is_null())
-        .filter(usage_ledger::user_id.eq(user_id))
-        .filter(usage_ledger::period_start.eq(period_start))
-        .filter(usage_ledger::kind.eq(kind))
-        .select(sum(usage_ledger::amount))
-        .first(conn)?;
-    Ok(total.unwrap_or(0))
 }
 
 /// Records an alert once per period; false when it was already given.

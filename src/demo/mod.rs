@@ -15,7 +15,7 @@ use crate::domain::billing;
 use crate::domain::billing::Plan;
 use crate::domain::campaigns;
 use crate::domain::campaigns::senders;
-use crate::domain::campaigns::sending;
+use crate::domain::campaigns::{events, outcomes, sending};
 use crate::domain::prospects;
 use crate::domain::prospects::csv_import;
 use crate::domain::prospects::verification;
@@ -262,9 +262,11 @@ fn campaign_history(
     let campaign = campaigns::create(
         conn,
         member,
-        campaigns::CampaignName::parse("Trade fair follow-up")?,
-        sender.id,
-        list.id,
+        campaigns::CampaignSettings {
+            name: campaigns::CampaignName::parse("Trade fair follow-up")?,
+            sender_id: sender.id,
+            list_id: list.id,
+        },
         now,
     )?;
     for (subject, body, delay) in [
@@ -290,23 +292,23 @@ fn campaign_history(
     campaigns::launch(conn, member, campaign, now)?;
     let outgoing = sending::claim_due(conn, secrets, base_url, now)?;
     for (n, email) in outgoing.iter().enumerate() {
-        sending::record_sent(conn, email.message_row, now)?;
+        outcomes::record_sent(conn, email.message_row, now)?;
         let message =
             crate::db::messages::by_id(conn, email.message_row)?.ok_or(DomainError::NotFound)?;
         if n % 2 == 0 {
-            sending::record_open(conn, &message.tracking_token, now)?;
+            events::record_open(conn, &message.tracking_token, now)?;
         }
         if n % 3 == 0
             && let Some(link) = crate::db::messages::link_tokens_of(conn, message.id)?.first()
         {
-            sending::record_click(conn, link, now)?;
+            events::record_click(conn, link, now)?;
         }
         if n == 1 {
             let reply = crate::mailboxes::InboxMessage {
                 uid: 1,
                 answers: vec![message.message_id.clone()],
             };
-            sending::record_replies(conn, sender.id, &[reply], now)?;
+            events::record_replies(conn, sender.id, &[reply], now)?;
         }
     }
     Ok(())

@@ -15,6 +15,7 @@ use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::domain::DomainResult;
 use crate::domain::campaigns::outbound::MailHosts;
+use crate::domain::campaigns::outcomes;
 use crate::domain::campaigns::sending::{self, Outgoing};
 use crate::mailboxes;
 
@@ -144,9 +145,9 @@ const CONCURRENT_SENDS: usize = 4;
 /// How one email's attempt ended.
 enum Outcome {
     Sent,
-    /// The SMTP exchange failed: retried with backoff (`sending::record_failure`).
+    /// The SMTP exchange failed: retried with backoff (`outcomes::record_failure`).
     Failed(String),
-    /// The email cannot be sent as it stands: failed at once (`sending::record_unsendable`).
+    /// The email cannot be sent as it stands: failed at once (`outcomes::record_unsendable`).
     Unsendable(String),
 }
 
@@ -193,18 +194,18 @@ async fn deliver(
     // A failure to record the outcome must not strand other claimed emails: the claim
     // stays and is reported as unconfirmed, never sent again.
     let recorded = match outcome {
-        Outcome::Sent => blocking(pool, move |conn| sending::record_sent(conn, row, now)).await,
+        Outcome::Sent => blocking(pool, move |conn| outcomes::record_sent(conn, row, now)).await,
         Outcome::Failed(error) => {
             log::warn!("campaign email {row} to {} failed: {error}", outgoing.to);
             blocking(pool, move |conn| {
-                sending::record_failure(conn, row, &error, now)
+                outcomes::record_failure(conn, row, &error, now)
             })
             .await
         }
         Outcome::Unsendable(reason) => {
             log::warn!("campaign email {row} to {}: {reason}", outgoing.to);
             blocking(pool, move |conn| {
-                sending::record_unsendable(conn, row, &reason)
+                outcomes::record_unsendable(conn, row, &reason)
             })
             .await
         }

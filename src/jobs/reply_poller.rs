@@ -17,9 +17,9 @@ use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainResult;
+use crate::domain::campaigns::events;
 use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
 use crate::domain::campaigns::senders;
-use crate::domain::campaigns::sending;
 use crate::mailboxes;
 
 /// How a round reads mailboxes.
@@ -163,7 +163,7 @@ async fn read_mailbox(
     }
     let now = clock.now();
     blocking(pool, move |conn| {
-        sending::record_replies(conn, id, &inbox, now)
+        events::record_replies(conn, id, &inbox, now)
     })
     .await
     .map_err(|e| {

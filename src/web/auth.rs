@@ -156,6 +156,15 @@ struct LoginForm {
     next: Option<String>,
 }
 
+/// A throttled log-in answers 429 Too Many Requests, with the form; other refusals 200.
+fn refused_login_status(e: &DomainError) -> StatusCode {
+    if matches!(e, DomainError::Throttled(_)) {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::OK
+    }
+}
+
 #[post("/login")]
 async fn login(
     req: HttpRequest,
@@ -179,11 +188,7 @@ async fn login(
             Ok(redirect(&next))
         }
         Err(e) => {
-            // A throttled log-in answers 429 Too Many Requests, with the form.
-            let status = match e {
-                DomainError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::OK,
-            };
+            let status = refused_login_status(&e);
             let error = e.refusal().ok_or(AppError::from(e))?;
             let ctx = PageContext::new(&session, &state, None);
             render_status(status, &LoginPage::typed(ctx, next, form.email, error))

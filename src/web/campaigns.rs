@@ -1,5 +1,6 @@
-//! Email Drip Campaigns: the list with the member picker, a campaign's page, and the
-//! owner's actions (settings, steps, launch, pause, resume).
+//! Email Drip Campaigns: the list with the member picker, a campaign's page, creating a
+//! campaign and its settings. Steps are in `campaign_steps`; launch, pause and resume in
+//! `campaign_lifecycle`.
 
 use actix_session::Session;
 use actix_web::{HttpResponse, get, post, web};
@@ -7,12 +8,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::extract::{AppState, CsrfForm, CurrentUser};
 use super::page::PageContext;
-use super::respond::{Refused, already_sent, finish, refused, render};
-use crate::domain::campaigns::{self, CampaignSettings, CampaignView, CampaignsPage, StepInput};
-use crate::domain::submissions::{FormKind, Submission};
-use crate::domain::{DomainError, DomainResult, UserId};
+use super::respond::{Refused, created, finish, refused, render};
+use crate::domain::campaigns::{self, CampaignSettings, CampaignView, CampaignsPage};
+use crate::domain::submissions::FormKind;
+use crate::domain::{DomainResult, UserId};
 
 #[derive(Deserialize)]
 struct MemberQuery {
@@ -78,7 +79,7 @@ async fn list(
 /// A campaign's settings as typed: every field text, so that a missing or malformed
 /// choice is refused by the domain with a message and the form comes back as typed.
 #[derive(Deserialize)]
-struct SettingsForm {
+pub(super) struct SettingsForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -96,6 +97,8 @@ impl SettingsForm {
     }
 }
 
+const CAMPAIGN_CREATED: &str = "Campaign created. Add its steps, then launch it.";
+
 #[post("/campaigns")]
 async fn create(
     state: web::Data<AppState>,
@@ -110,27 +113,14 @@ async fn create(
             user.id(),
             FormKind::Campaign,
             parsed,
-            move |conn, chosen| {
-                let CampaignSettings {
-                    name,
-                    sender_id,
-                    list_id,
-                } = chosen;
-                campaigns::create(conn, &account, name, sender_id, list_id, now)
-            },
+            move |conn, chosen| campaigns::create(conn, &account, chosen, now),
             |id| Some(*id),
         )
         .await;
-    match refused(outcome)? {
-        Ok(Submission::Done(id)) => finish(
-            &session,
-            Ok("Campaign created. Add its steps, then launch it.".into()),
-            &back(id),
-        ),
-        Ok(Submission::AlreadySent { created_id }) => Ok(already_sent(
-            &session,
-            &created_id.map_or("/campaigns".into(), back),
-        )),
+    let done = |id| finish(&session, Ok(CAMPAIGN_CREATED.into()), &back(id));
+    let again = |id: Option<i64>| id.map_or("/campaigns".into(), back);
+    match created(&session, outcome, done, again)? {
+        Ok(answer) => Ok(answer),
         Err(message) => {
             let refused = Some(Refused::new(form, message));
             list_answer(&state, &session, &user, None, refused).await
@@ -150,11 +140,11 @@ struct CampaignTemplate {
 }
 
 /// A step as typed: `step_id` is the edited step, `None` for a new one.
-struct StepDraft {
-    step_id: Option<i64>,
-    subject: String,
-    body: String,
-    delay_days: String,
+pub(super) struct StepDraft {
+    pub(super) step_id: Option<i64>,
+    pub(super) subject: String,
+    pub(super) body: String,
+    pub(super) delay_days: String,
 }
 
 impl CampaignTemplate {
@@ -230,7 +220,7 @@ async fn campaign_page(
 }
 
 /// The campaign page, with a refused form shown again.
-async fn campaign_answer(
+pub(super) async fn campaign_answer(
     state: &AppState,
     session: &Session,
     user: &CurrentUser,
@@ -250,26 +240,7 @@ async fn campaign_answer(
     })
 }
 
-/// Ends a step form: a refused step is shown again on the campaign page with the reason
-/// and what was typed; anything else is `finish`ed as usual.
-async fn answer_step(
-    state: &AppState,
-    session: &Session,
-    user: &CurrentUser,
-    id: i64,
-    outcome: Result<String, DomainError>,
-    draft: StepDraft,
-) -> Result<HttpResponse, AppError> {
-    match refused(outcome)? {
-        Ok(message) => finish(session, Ok(message), &back(id)),
-        Err(reason) => {
-            let draft = Some(Refused::new(draft, reason));
-            campaign_answer(state, session, user, id, draft, None).await
-        }
-    }
-}
-
-fn back(id: i64) -> String {
+pub(super) fn back(id: i64) -> String {
     format!("/campaigns/{id}")
 }
 
@@ -285,12 +256,7 @@ async fn settings(
     let (account, now) = (user.user.clone(), state.clock.now());
     let outcome = state
         .run(form.parse(), move |conn, chosen| {
-            let CampaignSettings {
-                name,
-                sender_id,
-                list_id,
-            } = chosen;
-            campaigns::update_settings(conn, &account, id, name, sender_id, list_id, now)
+            campaigns::update_settings(conn, &account, id, chosen, now)
         })
         .await;
     match refused(outcome)? {
@@ -300,148 +266,4 @@ async fn settings(
             campaign_answer(&state, &session, &user, id, None, refused).await
         }
     }
-}
-
-#[derive(Deserialize)]
-struct StepForm {
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    delay_days: String,
-    /// The one-time token of the new step's form (`domain::submissions`).
-    #[serde(default)]
-    form_token: String,
-}
-
-impl StepForm {
-    fn draft(&self, step_id: Option<i64>) -> StepDraft {
-        StepDraft {
-            step_id,
-            subject: self.subject.clone(),
-            body: self.body.clone(),
-            delay_days: self.delay_days.clone(),
-        }
-    }
-}
-
-#[post("/campaigns/{id}/steps")]
-async fn add_step(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<StepForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let (account, now) = (user.user.clone(), state.clock.now());
-    let step = StepInput::parse(&form.subject, &form.body, &form.delay_days);
-    let outcome = state
-        .create_once(
-            user.id(),
-            FormKind::Step,
-            (step, &form.form_token),
-            move |conn, step| campaigns::add_step(conn, &account, id, step, now),
-            |_| None,
-        )
-        .await;
-    match outcome {
-        Ok(Submission::Done(message)) => finish(&session, Ok(message), &back(id)),
-        Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, &back(id))),
-        Err(e) => answer_step(&state, &session, &user, id, Err(e), form.draft(None)).await,
-    }
-}
-
-#[post("/campaigns/{id}/steps/{step}")]
-async fn update_step(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<(i64, i64)>,
-    CsrfForm(form): CsrfForm<StepForm>,
-) -> Result<HttpResponse, AppError> {
-    let (id, step_id) = path.into_inner();
-    let (account, now) = (user.user.clone(), state.clock.now());
-    let outcome = state
-        .run(
-            StepInput::parse(&form.subject, &form.body, &form.delay_days),
-            move |conn, step| campaigns::update_step(conn, &account, id, step_id, step, now),
-        )
-        .await;
-    answer_step(
-        &state,
-        &session,
-        &user,
-        id,
-        outcome,
-        form.draft(Some(step_id)),
-    )
-    .await
-}
-
-#[post("/campaigns/{id}/steps/{step}/delete")]
-async fn delete_step(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<(i64, i64)>,
-    _form: CsrfForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    let ((id, step_id), account, now) = (path.into_inner(), user.user, state.clock.now());
-    let outcome = state
-        .db(move |conn| campaigns::delete_step(conn, &account, id, step_id, now))
-        .await;
-    finish(&session, outcome, &back(id))
-}
-
-/// Launch, pause and resume: the owner's buttons.
-async fn transition(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    id: i64,
-    action: fn(
-        &mut crate::db::AnyConnection,
-        &crate::db::models::User,
-        i64,
-        chrono::NaiveDateTime,
-    ) -> Result<String, DomainError>,
-) -> Result<HttpResponse, AppError> {
-    let (account, now) = (user.user, state.clock.now());
-    let outcome = state.db(move |conn| action(conn, &account, id, now)).await;
-    finish(&session, outcome, &back(id))
-}
-
-#[post("/campaigns/{id}/launch")]
-async fn launch(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<i64>,
-    _form: CsrfForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    transition(state, session, user, path.into_inner(), campaigns::launch).await
-}
-
-#[post("/campaigns/{id}/pause")]
-async fn pause(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<i64>,
-    _form: CsrfForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    transition(state, session, user, path.into_inner(), campaigns::pause).await
-}
-
-#[post("/campaigns/{id}/resume")]
-async fn resume(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<i64>,
-    _form: CsrfForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    transition(state, session, user, path.into_inner(), campaigns::resume).await
 }

@@ -13,10 +13,10 @@ use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, check_csrf};
 use super::navigation::redirect;
 use super::page::{FlashKind, PageContext};
-use super::respond::{already_sent, finish, flash, refused, render};
+use super::respond::{created, finish, flash, render};
 use crate::db::models::Import;
 use crate::domain::prospects::csv_import::{self, Column, ImportStatus, MappingView};
-use crate::domain::submissions::{FormKind, Submission};
+use crate::domain::submissions::FormKind;
 use crate::domain::{DomainError, DomainResult, invalid};
 use crate::jobs;
 
@@ -41,16 +41,27 @@ async fn upload_form(
     state
         .db(move |conn| csv_import::importable_list(conn, &account, list_id, now))
         .await?;
+    upload_page(&state, &session, &user, list_id, None)
+}
+
+/// The upload form of list `list_id`, with the refusal of the last upload (`error`).
+fn upload_page(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    list_id: i64,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
     render(&UploadTemplate {
-        ctx: PageContext::new(&session, &state, Some(&user)),
+        ctx: PageContext::new(session, state, Some(user)),
         list_id,
         max_mb: state.settings.import_max_bytes / (1024 * 1024),
-        error: None,
+        error,
     })
 }
 
 /// What an upload form sent: its CSRF token, its one-time form token, the file's name and
-/// its content (refused when over the limit).
+/// its content (refused when missing, empty or over the limit).
 struct Upload {
     csrf_token: String,
     form_token: String,
@@ -96,6 +107,13 @@ async fn read_upload(mut body: Multipart, max_bytes: usize) -> Result<Upload, Ap
             _ => {}
         }
     }
+    let content = content.and_then(|bytes| {
+        if bytes.is_empty() {
+            invalid("Choose a CSV file to upload.")
+        } else {
+            Ok(bytes)
+        }
+    });
     Ok(Upload {
         csrf_token: token,
         form_token,
@@ -115,37 +133,21 @@ async fn upload(
     let list_id = path.into_inner();
     let upload = read_upload(body, state.settings.import_max_bytes).await?;
     check_csrf(&session, &upload.csrf_token)?;
-    let parsed = upload.content.and_then(|bytes| {
-        if bytes.is_empty() {
-            invalid("Choose a CSV file to upload.")
-        } else {
-            Ok(bytes)
-        }
-    });
     let (account, now, file_name) = (user.user.clone(), state.clock.now(), upload.file_name);
     let outcome = state
         .create_once(
             user.id(),
             FormKind::Upload,
-            (parsed, &upload.form_token),
+            (upload.content, &upload.form_token),
             move |conn, bytes| csv_import::upload(conn, &account, list_id, &file_name, &bytes, now),
             |id| Some(*id),
         )
         .await;
-    match refused(outcome)? {
-        Ok(Submission::Done(import_id)) => Ok(redirect(&format!("/imports/{import_id}"))),
-        Ok(Submission::AlreadySent { created_id }) => Ok(already_sent(
-            &session,
-            &created_id.map_or(format!("/prospects/lists/{list_id}"), |id| {
-                format!("/imports/{id}")
-            }),
-        )),
-        Err(message) => render(&UploadTemplate {
-            ctx: PageContext::new(&session, &state, Some(&user)),
-            list_id,
-            max_mb: state.settings.import_max_bytes / (1024 * 1024),
-            error: Some(message),
-        }),
+    let import_url = |id: i64| format!("/imports/{id}");
+    let again = |id: Option<i64>| id.map_or(format!("/prospects/lists/{list_id}"), import_url);
+    match created(&session, outcome, |id| Ok(redirect(&import_url(id))), again)? {
+        Ok(answer) => Ok(answer),
+        Err(message) => upload_page(&state, &session, &user, list_id, Some(message)),
     }
 }
 

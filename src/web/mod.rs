@@ -5,6 +5,8 @@ pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod billing;
+pub mod campaign_lifecycle;
+pub mod campaign_steps;
 pub mod campaigns;
 pub mod csv_download;
 pub mod dev_mailbox;
@@ -92,12 +94,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaigns::create)
         .service(campaigns::campaign_page)
         .service(campaigns::settings)
-        .service(campaigns::add_step)
-        .service(campaigns::update_step)
-        .service(campaigns::delete_step)
-        .service(campaigns::launch)
-        .service(campaigns::pause)
-        .service(campaigns::resume)
+        .service(campaign_steps::add_step)
+        .service(campaign_steps::update_step)
+        .service(campaign_steps::delete_step)
+        .service(campaign_lifecycle::launch)
+        .service(campaign_lifecycle::pause)
+        .service(campaign_lifecycle::resume)
         .service(tracking::open_pixel)
         .service(tracking::click)
         .service(dev_mailbox::mailbox);

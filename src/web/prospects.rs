@@ -9,7 +9,7 @@ use super::csv_download;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
-use super::respond::{Refused, already_sent, finish, refused, render};
+use super::respond::{Refused, already_sent, created, finish, refused, render};
 use crate::db::models::ProspectList;
 use crate::domain::prospects::export as list_export;
 use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
@@ -72,6 +72,8 @@ struct ListNameForm {
     form_token: String,
 }
 
+const LIST_CREATED: &str = "List created. Add prospects or import a CSV file.";
+
 #[post("/prospects/lists")]
 async fn create_list(
     state: web::Data<AppState>,
@@ -90,16 +92,11 @@ async fn create_list(
             |id| Some(*id),
         )
         .await;
-    match refused(outcome)? {
-        Ok(Submission::Done(id)) => finish(
-            &session,
-            Ok("List created. Add prospects or import a CSV file.".into()),
-            &format!("/prospects/lists/{id}"),
-        ),
-        Ok(Submission::AlreadySent { created_id }) => Ok(already_sent(
-            &session,
-            &created_id.map_or("/prospects".into(), |id| format!("/prospects/lists/{id}")),
-        )),
+    let list_url = |id: i64| format!("/prospects/lists/{id}");
+    let done = |id| finish(&session, Ok(LIST_CREATED.into()), &list_url(id));
+    let again = |id: Option<i64>| id.map_or("/prospects".into(), list_url);
+    match created(&session, outcome, done, again)? {
+        Ok(answer) => Ok(answer),
         Err(message) => {
             let refused = Some(Refused::new(form.name, message));
             lists_answer(&state, &session, &user, None, refused).await

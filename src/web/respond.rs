@@ -10,7 +10,7 @@ use super::extract::SESSION_FLASH;
 use super::navigation::redirect;
 use super::page::{Flash, FlashKind};
 use crate::domain::DomainError;
-use crate::domain::submissions::ALREADY_SENT;
+use crate::domain::submissions::{ALREADY_SENT, Submission};
 
 /// Keeps a message for the next page the browser shows (one page only).
 pub fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
@@ -53,6 +53,23 @@ pub fn finish(
 pub fn already_sent(session: &Session, to: &str) -> HttpResponse {
     flash(session, FlashKind::Success, ALREADY_SENT);
     redirect(to)
+}
+
+/// Ends a creating form (`AppState::create_once`): the first POST is answered by `done`; a
+/// second POST with the same token is sent to `again(created_id)`, told so
+/// (`already_sent`); a refusal comes back as `Err(message)` for the page to show the form
+/// again with what was typed; not found, not allowed and failures are `AppError` pages.
+pub fn created<T>(
+    session: &Session,
+    outcome: Result<Submission<T>, DomainError>,
+    done: impl FnOnce(T) -> Result<HttpResponse, AppError>,
+    again: impl FnOnce(Option<i64>) -> String,
+) -> Result<Result<HttpResponse, String>, AppError> {
+    Ok(match refused(outcome)? {
+        Ok(Submission::Done(value)) => Ok(done(value)?),
+        Ok(Submission::AlreadySent { created_id }) => Ok(already_sent(session, &again(created_id))),
+        Err(message) => Err(message),
+    })
 }
 
 /// Splits an outcome by the error policy: `Ok(Ok(value))` on success, `Ok(Err(message))` for

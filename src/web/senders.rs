@@ -15,7 +15,7 @@ use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
 use crate::domain::campaigns::outbound::MailHosts;
 use crate::domain::campaigns::senders::{self, SenderInput};
-use crate::domain::submissions::{self, FormKind, FormToken, Submission};
+use crate::domain::submissions::{FormKind, Submission};
 use crate::mailboxes;
 
 const SENDERS: &str = "/senders";
@@ -232,18 +232,15 @@ async fn add(
         SecretBox::new(state.settings.secret_key.expose_secret()),
     );
     let typed = SenderDraft::typed(&form, None);
+    let form_token = form.form_token.clone();
     let outcome = state
-        .run(FormToken::parse(&form.form_token), move |conn, token| {
-            submissions::once(
-                conn,
-                account.id,
-                FormKind::Sender,
-                &token,
-                now,
-                |conn| senders::add(conn, &secrets, &account, &form.input(), now),
-                |_| None,
-            )
-        })
+        .create_once(
+            user.id(),
+            FormKind::Sender,
+            (Ok(()), &form_token),
+            move |conn, ()| senders::add(conn, &secrets, &account, &form.input(), now),
+            |_| None,
+        )
         .await;
     match outcome {
         Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, SENDERS)),

@@ -4,16 +4,19 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
-use super::respond::{Refused, already_sent, finish, refused, render};
+use super::respond::{Refused, created, finish, refused, render};
+use crate::db::AnyConnection;
+use crate::db::models::User;
 use crate::domain::accounts::EmailAddress;
 use crate::domain::billing;
 use crate::domain::policy::{FULL_TEAMWORK_FROM, FULL_TEAMWORK_NEEDED};
-use crate::domain::submissions::{FormKind, Submission};
+use crate::domain::submissions::FormKind;
 use crate::domain::team::invitation_answers::{self, InvitationCard};
 use crate::domain::team::invitations::{self, InviteSettings};
 use crate::domain::team::{self, MemberRow, MyTeam, RecordsGo, RecordsScope, RemovalPreview};
@@ -150,6 +153,21 @@ fn invite_settings(state: &AppState) -> (String, i64) {
     )
 }
 
+/// Sends an invitation to `email` from `leader` (`invitations::invite`).
+fn invite_once(
+    (base_url, ttl_days): (String, i64),
+    leader: User,
+    now: NaiveDateTime,
+) -> impl FnOnce(&mut AnyConnection, EmailAddress) -> DomainResult<String> {
+    move |conn, email| {
+        let settings = InviteSettings {
+            base_url: &base_url,
+            ttl_days,
+        };
+        invitations::invite(conn, &leader, &email, &settings, now)
+    }
+}
+
 #[post("/account/team/invitations")]
 async fn invite(
     state: web::Data<AppState>,
@@ -157,30 +175,18 @@ async fn invite(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let ((base_url, ttl_days), now, leader) = (
+    let send = invite_once(
         invite_settings(&state),
-        state.clock.now(),
         user.user.clone(),
+        state.clock.now(),
     );
     let parsed = (EmailAddress::parse(&form.email), form.form_token.as_str());
     let outcome = state
-        .create_once(
-            user.id(),
-            FormKind::Invitation,
-            parsed,
-            move |conn, email| {
-                let settings = InviteSettings {
-                    base_url: &base_url,
-                    ttl_days,
-                };
-                invitations::invite(conn, &leader, &email, &settings, now)
-            },
-            |_| None,
-        )
+        .create_once(user.id(), FormKind::Invitation, parsed, send, |_| None)
         .await;
-    match refused(outcome)? {
-        Ok(Submission::Done(message)) => finish(&session, Ok(message), MY_TEAM),
-        Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, MY_TEAM)),
+    let done = |message| finish(&session, Ok(message), MY_TEAM);
+    match created(&session, outcome, done, |_| MY_TEAM.into())? {
+        Ok(answer) => Ok(answer),
         Err(message) => {
             let refused = TeamRefusal {
                 invite: Some(Refused::new(form.email, message)),

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, web};
 
 use super::errors::AppError;
 use super::extract::AppState;
-use crate::domain::campaigns::sending;
+use crate::domain::campaigns::events;
 
 /// A transparent 1×1 GIF.
 const PIXEL: &[u8] = &[
@@ -18,7 +18,7 @@ const PIXEL: &[u8] = &[
 async fn open_pixel(state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
     let (token, now) = (path.into_inner(), state.clock.now());
     if let Err(e) = state
-        .db(move |conn| sending::record_open(conn, &token, now))
+        .db(move |conn| events::record_open(conn, &token, now))
         .await
     {
         log::error!("open tracking: {e}");
@@ -36,7 +36,7 @@ async fn click(
 ) -> Result<HttpResponse, AppError> {
     let (token, now) = (path.into_inner(), state.clock.now());
     let url = state
-        .db(move |conn| sending::record_click(conn, &token, now))
+        .db(move |conn| events::record_click(conn, &token, now))
         .await?;
     Ok(HttpResponse::Found()
         .insert_header(("Location", url))

@@ -4,7 +4,7 @@
 use crate::helpers::{Export, Options, Plan, TestApp, View, spawn_app_with};
 use chrono::{Duration, NaiveDateTime};
 use dripteam::db::models::User;
-use dripteam::domain::campaigns::{self, senders, sending};
+use dripteam::domain::campaigns::{self, events, outcomes, senders, sending};
 use dripteam::domain::prospects;
 
 /// The app with its campaign sender asleep: the tests send by hand at chosen times.
@@ -63,9 +63,11 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
     let campaign = campaigns::create(
         conn,
         owner,
-        campaigns::CampaignName::parse("C").unwrap(),
-        sender.id,
-        list,
+        campaigns::CampaignSettings {
+            name: campaigns::CampaignName::parse("C").unwrap(),
+            sender_id: sender.id,
+            list_id: list,
+        },
         now,
     )
     .unwrap();
@@ -80,7 +82,7 @@ fn send_all(app: &TestApp, now: NaiveDateTime) -> Vec<(dripteam::domain::UserId,
     let due = sending::claim_due(conn, &app.secrets(), &app.address, now).unwrap();
     due.iter()
         .map(|email| {
-            sending::record_sent(conn, email.message_row, now).unwrap();
+            outcomes::record_sent(conn, email.message_row, now).unwrap();
             let message = dripteam::db::messages::by_id(conn, email.message_row)
                 .unwrap()
                 .unwrap();
@@ -95,7 +97,7 @@ fn open(app: &TestApp, message: i64, now: NaiveDateTime) {
         .unwrap()
         .unwrap()
         .tracking_token;
-    sending::record_open(conn, &token, now).unwrap();
+    events::record_open(conn, &token, now).unwrap();
 }
 
 fn click(app: &TestApp, message: i64, now: NaiveDateTime) {
@@ -103,7 +105,7 @@ fn click(app: &TestApp, message: i64, now: NaiveDateTime) {
     let link = dripteam::db::messages::link_tokens_of(conn, message)
         .unwrap()
         .remove(0);
-    sending::record_click(conn, &link, now).unwrap();
+    events::record_click(conn, &link, now).unwrap();
 }
 
 fn reply(app: &TestApp, message: i64, now: NaiveDateTime) {
@@ -115,7 +117,7 @@ fn reply(app: &TestApp, message: i64, now: NaiveDateTime) {
         uid: 1,
         answers: vec![row.message_id],
     }];
-    sending::record_replies(conn, row.sender_id, &inbox, now).unwrap();
+    events::record_replies(conn, row.sender_id, &inbox, now).unwrap();
 }
 
 /// The cells of the table row that starts with `name`.

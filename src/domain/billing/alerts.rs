@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use super::pool::{self, Unit};
 use crate::db::ids::UserId;
 use crate::db::models::User;
+use crate::db::usage::Entries;
 use crate::db::values::AlertKind;
 use crate::db::{AnyConnection, accounts, team, usage};
 use crate::domain::{DomainResult, policy};
@@ -152,7 +153,14 @@ pub fn notices(
     let renews = pool.period.end.format("%Y-%m-%d");
     for (unit, cap) in caps {
         if let Some(cap) = cap {
-            let used = usage::member_used(conn, payer.id, user.id, pool.period.start, unit)?;
+            let used = usage::units(
+                conn,
+                payer.id,
+                Some(user.id),
+                pool.period.start,
+                unit,
+                Entries::Spent,
+            )?;
             if passed(used, cap as i64) {
                 out.push(format!("You have used {used} of the {cap} {} your cap allows this billing period (renews {renews}).", unit.label()));
             }

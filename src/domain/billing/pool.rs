@@ -5,8 +5,12 @@
 use chrono::NaiveDateTime;
 
 use super::plans::{Period, Plan, period_containing};
+use crate::db::AnyConnection;
 use crate::db::models::User;
-use crate::db::{AnyConnection, usage};
+use crate::db::usage::{
+    self,
+    Entries::{Held, Spent},
+};
 use crate::domain::DomainResult;
 
 pub use crate::db::values::Unit;
@@ -87,10 +91,10 @@ pub fn pool_status(
     Ok(PoolStatus {
         plan,
         period,
-        credits_used: usage::pool_used(conn, payer.id, period.start, Unit::Credit)?,
+        credits_used: usage::units(conn, payer.id, None, period.start, Unit::Credit, Spent)?,
         credits_total: plan.credits(),
-        recipients_used: usage::pool_used(conn, payer.id, period.start, Unit::Recipient)?,
-        recipients_held: usage::pool_held(conn, payer.id, period.start, Unit::Recipient)?,
+        recipients_used: usage::units(conn, payer.id, None, period.start, Unit::Recipient, Spent)?,
+        recipients_held: usage::units(conn, payer.id, None, period.start, Unit::Recipient, Held)?,
         recipients_total: plan.recipients(),
     })
 }

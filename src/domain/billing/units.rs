@@ -13,10 +13,15 @@
 use chrono::NaiveDateTime;
 
 use super::alerts;
+use super::plans::{Period, Plan};
 use super::pool::{PoolStatus, Unit, current_period, effective_plan, plan_expired, pool_status};
 use crate::db::ids::{TeamId, UserId};
 use crate::db::models::User;
-use crate::db::usage::{self, NewSpend};
+use crate::db::usage::{
+    self,
+    Entries::{Spent, Taken},
+    NewSpend,
+};
 use crate::db::{AnyConnection, accounts, locked_transaction, team};
 use crate::domain::{DomainError, DomainResult, policy};
 
@@ -140,29 +145,7 @@ pub fn hold_recipient(
         if usage::recipient_counted(conn, payer.user.id, period.start, email)? {
             return Ok(());
         }
-        let taken = usage::pool_used(conn, payer.user.id, period.start, unit)?
-            + usage::pool_held(conn, payer.user.id, period.start, unit)?;
-        if taken + 1 > unit.allowance(plan) {
-            return Err(DomainError::PoolExhausted {
-                unit: unit.label(),
-                asked: 1,
-                left: (unit.allowance(plan) - taken).max(0),
-                renews_at: period.end,
-            });
-        }
-        if let Some(cap) = payer.cap(unit) {
-            let mine = usage::member_used(conn, payer.user.id, user_id, period.start, unit)?
-                + usage::member_held(conn, payer.user.id, user_id, period.start, unit)?;
-            if mine + 1 > cap {
-                return Err(DomainError::CapReached {
-                    unit: unit.label(),
-                    asked: 1,
-                    left: (cap - mine).max(0),
-                    cap,
-                    renews_at: period.end,
-                });
-            }
-        }
+        check_room(conn, &payer, user_id, (unit, 1), plan, &period)?;
         usage::insert_hold(
             conn,
             &NewSpend {
@@ -213,26 +196,7 @@ pub fn spend_held_recipient(
                 now,
             },
         )?;
-        let used = usage::pool_used(conn, payer.user.id, period.start, unit)?;
-        let mine = match payer.cap(unit) {
-            Some(cap) => Some((
-                usage::member_used(conn, payer.user.id, user_id, period.start, unit)?,
-                cap,
-            )),
-            None => None,
-        };
-        alerts::after_spend(
-            conn,
-            &payer.user,
-            user_id,
-            unit,
-            (used, unit.allowance(plan)),
-            mine,
-            period.start,
-            period.end,
-            now,
-        )?;
-        Ok(())
+        alert_after_spend(conn, &payer, user_id, unit, plan, &period, now)
     })
 }
 
@@ -260,33 +224,7 @@ fn spend(
         {
             return Ok(false);
         }
-        let used = usage::pool_used(conn, payer.user.id, period.start, unit)?;
-        let held = usage::pool_held(conn, payer.user.id, period.start, unit)?;
-        if used + held + amount > unit.allowance(plan) {
-            return Err(DomainError::PoolExhausted {
-                unit: unit.label(),
-                asked: amount,
-                left: unit.allowance(plan) - used,
-                renews_at: period.end,
-            });
-        }
-        let mine = match payer.cap(unit) {
-            Some(cap) => {
-                let mine = usage::member_used(conn, payer.user.id, user_id, period.start, unit)?;
-                let held = usage::member_held(conn, payer.user.id, user_id, period.start, unit)?;
-                if mine + held + amount > cap {
-                    return Err(DomainError::CapReached {
-                        unit: unit.label(),
-                        asked: amount,
-                        left: cap - mine,
-                        cap,
-                        renews_at: period.end,
-                    });
-                }
-                Some((mine + amount, cap))
-            }
-            None => None,
-        };
+        check_room(conn, &payer, user_id, (unit, amount), plan, &period)?;
         usage::insert_spend(
             conn,
             &NewSpend {
@@ -300,18 +238,88 @@ fn spend(
                 now,
             },
         )?;
-        let pool = (used + amount, unit.allowance(plan));
-        alerts::after_spend(
-            conn,
-            &payer.user,
-            user_id,
-            unit,
-            pool,
-            mine,
-            period.start,
-            period.end,
-            now,
-        )?;
+        alert_after_spend(conn, &payer, user_id, unit, plan, &period, now)?;
         Ok(true)
     })
+}
+
+/// Refuses `asked` units of `unit` for `user_id` when the pool's spends and holds would pass
+/// its allowance (`PoolExhausted`) or the member's cap (`CapReached`); `left` is what
+/// spends and holds leave, never below zero.
+fn check_room(
+    conn: &mut AnyConnection,
+    payer: &Payer,
+    user_id: UserId,
+    (unit, asked): (Unit, i64),
+    plan: Plan,
+    period: &Period,
+) -> DomainResult<()> {
+    let taken = usage::units(conn, payer.user.id, None, period.start, unit, Taken)?;
+    if taken + asked > unit.allowance(plan) {
+        return Err(DomainError::PoolExhausted {
+            unit: unit.label(),
+            asked,
+            left: (unit.allowance(plan) - taken).max(0),
+            renews_at: period.end,
+        });
+    }
+    if let Some(cap) = payer.cap(unit) {
+        let mine = usage::units(
+            conn,
+            payer.user.id,
+            Some(user_id),
+            period.start,
+            unit,
+            Taken,
+        )?;
+        if mine + asked > cap {
+            return Err(DomainError::CapReached {
+                unit: unit.label(),
+                asked,
+                left: (cap - mine).max(0),
+                cap,
+                renews_at: period.end,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// After a spend, inside its transaction: the alerts its pool and cap figures call for
+/// (`alerts::after_spend`), counted from spends only.
+fn alert_after_spend(
+    conn: &mut AnyConnection,
+    payer: &Payer,
+    user_id: UserId,
+    unit: Unit,
+    plan: Plan,
+    period: &Period,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let used = usage::units(conn, payer.user.id, None, period.start, unit, Spent)?;
+    let mine = match payer.cap(unit) {
+        Some(cap) => Some((
+            usage::units(
+                conn,
+                payer.user.id,
+                Some(user_id),
+                period.start,
+                unit,
+                Spent,
+            )?,
+            cap,
+        )),
+        None => None,
+    };
+    alerts::after_spend(
+        conn,
+        &payer.user,
+        user_id,
+        unit,
+        (used, unit.allowance(plan)),
+        mine,
+        period.start,
+        period.end,
+        now,
+    )
 }

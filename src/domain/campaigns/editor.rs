@@ -1,7 +1,7 @@
-//! Email drip campaigns: create, steps, launch, pause, resume; the pages that show them.
+//! Email drip campaigns: create a campaign, change its settings and steps. Launch, pause
+//! and resume are in `lifecycle`.
 //! Only the owner changes a campaign; the team sees it read only, without sender details.
 
-use crate::text::count;
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -9,7 +9,6 @@ use chrono::NaiveDateTime;
 use super::placeholders;
 use crate::db::ids::UserId;
 use crate::db::models::{Campaign, CampaignStep, Prospect, User};
-use crate::db::values::CampaignStatus;
 use crate::db::{AnyConnection, campaigns as db, prospects, senders};
 use crate::domain::policy::{self, RecordAction};
 use crate::domain::prospects::Viewer;
@@ -93,33 +92,10 @@ impl StepInput {
 }
 
 /// A campaign the user owns, for changes; others get NotFound or Forbidden from policy.
-fn owned(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> DomainResult<Campaign> {
+pub(super) fn owned(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> DomainResult<Campaign> {
     let campaign = db::by_id(conn, id)?.ok_or(DomainError::NotFound)?;
     viewer.may(campaign.owner_id, RecordAction::Edit)?;
     Ok(campaign)
-}
-
-/// What a campaign's status allows; stored as `db::values::CampaignStatus`.
-impl CampaignStatus {
-    /// Steps and settings may change: before the launch, or while paused.
-    pub fn is_editable(self) -> bool {
-        matches!(self, CampaignStatus::Draft | CampaignStatus::Paused)
-    }
-
-    /// Launching, and removing steps (no recipient can be on one yet): a draft only.
-    pub fn is_draft(self) -> bool {
-        self == CampaignStatus::Draft
-    }
-
-    /// Pausing: an active campaign only.
-    pub fn may_pause(self) -> bool {
-        self == CampaignStatus::Active
-    }
-
-    /// Resuming: a paused campaign only.
-    pub fn may_resume(self) -> bool {
-        self == CampaignStatus::Paused
-    }
 }
 
 fn editable(campaign: &Campaign) -> DomainResult<()> {
@@ -172,11 +148,14 @@ fn own_sender_and_list(
 pub fn create(
     conn: &mut AnyConnection,
     user: &User,
-    name: CampaignName,
-    sender_id: i64,
-    list_id: i64,
+    settings: CampaignSettings,
     now: NaiveDateTime,
 ) -> DomainResult<i64> {
+    let CampaignSettings {
+        name,
+        sender_id,
+        list_id,
+    } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
     Ok(db::insert(conn, user.id, &name.0, sender_id, list_id, now)?)
@@ -190,11 +169,14 @@ pub fn update_settings(
     conn: &mut AnyConnection,
     user: &User,
     id: i64,
-    name: CampaignName,
-    sender_id: i64,
-    list_id: i64,
+    settings: CampaignSettings,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
+    let CampaignSettings {
+        name,
+        sender_id,
+        list_id,
+    } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     editable(&campaign)?;
@@ -281,110 +263,6 @@ pub fn delete_step(
     }
     db::delete_step(conn, step.id)?;
     Ok("Step removed.".into())
-}
-
-/// Launches a draft: every prospect of its list becomes a recipient due now; returns the
-/// flash message. Refusals: `AlreadyUsed` when it was launched before (also when two clicks
-/// race: the status change decides), `Invalid` without steps or with an empty list, and the
-/// access refusals of `update_settings`.
-pub fn launch(
-    conn: &mut AnyConnection,
-    user: &User,
-    id: i64,
-    now: NaiveDateTime,
-) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
-    if !campaign.status.is_draft() {
-        return Err(DomainError::AlreadyUsed(
-            "This campaign has already been launched.".into(),
-        ));
-    }
-    if db::steps(conn, campaign.id)?.is_empty() {
-        return invalid("Add at least one step before launching.");
-    }
-    crate::db::write_transaction(conn, |conn| {
-        let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
-        if added == 0 {
-            return invalid("The campaign's prospect list is empty. Add prospects first.");
-        }
-        if !db::set_status(
-            conn,
-            campaign.id,
-            &[CampaignStatus::Draft],
-            CampaignStatus::Active,
-            "",
-        )? {
-            return Err(DomainError::AlreadyUsed(
-                "This campaign has already been launched.".into(),
-            ));
-        }
-        db::set_launched(conn, campaign.id, now)?;
-        Ok(format!(
-            "Launched: {}. Emails go out in the background.",
-            count(added, "recipient", "recipients")
-        ))
-    })
-}
-
-/// Pauses an active campaign: no email of it is claimed until `resume`; returns the flash
-/// message. Refusals: `Invalid` when it is not active, and the access refusals of
-/// `update_settings`.
-pub fn pause(
-    conn: &mut AnyConnection,
-    user: &User,
-    id: i64,
-    now: NaiveDateTime,
-) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
-    if !db::set_status(
-        conn,
-        campaign.id,
-        &[CampaignStatus::Active],
-        CampaignStatus::Paused,
-        "Paused by you.",
-    )? {
-        return invalid("Only an active campaign can be paused.");
-    }
-    Ok("Paused. No more emails go out until you resume.".into())
-}
-
-/// Resumes a paused campaign, adding prospects that joined its list meanwhile.
-pub fn resume(
-    conn: &mut AnyConnection,
-    user: &User,
-    id: i64,
-    now: NaiveDateTime,
-) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
-    // A campaign moved from another member still names their (private) sender account.
-    let sender_is_mine = senders::by_id(conn, campaign.sender_id)?
-        .is_some_and(|s| policy::may_use_sender(user.id, s.owner_id).is_ok());
-    if !sender_is_mine {
-        return invalid("Choose one of your own sender accounts in the settings before resuming.");
-    }
-    crate::db::write_transaction(conn, |conn| {
-        if !db::set_status(
-            conn,
-            campaign.id,
-            &[CampaignStatus::Paused],
-            CampaignStatus::Active,
-            "",
-        )? {
-            return invalid("Only a paused campaign can be resumed.");
-        }
-        let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
-        Ok(if added > 0 {
-            format!(
-                "Resumed, with {} new.",
-                count(added, "recipient", "recipients")
-            )
-        } else {
-            "Resumed.".into()
-        })
-    })
 }
 
 /// The values placeholders are filled with, for one prospect.

@@ -1,8 +1,8 @@
 //! Sending campaign emails, as rules: which emails are due, claiming each one before the
 //! SMTP call (only while its campaign is active), holding its recipient on the pool until
-//! the SMTP server accepts it (then spent) or it fails for good (then released), what a
-//! success or failure changes, and tracking events (opens, clicks, replies). The job in
-//! `jobs::campaign_sender` does the SMTP calls between these functions.
+//! the SMTP server accepts it (then spent, `outcomes`) or it fails for good (then
+//! released), and building the email. The job in `jobs::campaign_sender` does the SMTP
+//! calls between these functions and `outcomes`.
 
 use std::collections::HashMap;
 
@@ -10,10 +10,11 @@ use chrono::{Duration, NaiveDateTime};
 use lettre::message::Mailbox;
 
 use super::email_body;
+use super::outcomes::fail_for_good;
 use super::placeholders;
 use super::senders;
 use crate::crypto::SecretBox;
-use crate::db::messages::{Event, NewClaim};
+use crate::db::messages::NewClaim;
 use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, SenderAccount};
 use crate::db::values::{CampaignStatus, MessageStatus, RecipientStatus};
 use crate::db::{AnyConnection, campaigns as db, messages, prospects, senders as sender_db};
@@ -21,10 +22,8 @@ use crate::domain::accounts::tokens;
 use crate::domain::billing;
 use crate::domain::{DomainError, DomainResult};
 use crate::mail::header_text;
-use crate::mailboxes::{InboxMessage, Server};
+use crate::mailboxes::Server;
 
-/// How many times an SMTP failure is retried before the email is marked failed.
-pub const MAX_ATTEMPTS: i32 = 3;
 /// A claim with no outcome after this long belongs to a process that died mid-send.
 pub const STALE_CLAIM_MINUTES: i64 = 10;
 const PER_CAMPAIGN_BATCH: i64 = 100;
@@ -349,125 +348,4 @@ fn build(
         text: parts.text,
         html,
     })
-}
-
-/// The email went out (the SMTP server accepted it): record it, schedule the recipient's
-/// next step, and spend the recipient its claim held (`billing::spend_held_recipient`).
-pub fn record_sent(
-    conn: &mut AnyConnection,
-    message_row: i64,
-    now: NaiveDateTime,
-) -> DomainResult<()> {
-    let message = crate::db::write_transaction(conn, |conn| {
-        let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
-        messages::mark_sent(conn, message.id, now)?;
-        let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
-            return Ok::<_, DomainError>(message);
-        };
-        if recipient.status != RecipientStatus::Active {
-            return Ok(message);
-        }
-        let next = message.step_position + 1;
-        let due = db::steps(conn, message.campaign_id)?
-            .iter()
-            .find(|s| s.position == next)
-            .map(|s| now + Duration::days(s.delay_days as i64));
-        db::advance_recipient(conn, recipient.id, next, due)?;
-        Ok(message)
-    })?;
-    // The campaign's owner now: after a record transfer, the pool they draw on.
-    let owner = db::by_id(conn, message.campaign_id)?.map_or(message.owner_id, |c| c.owner_id);
-    billing::spend_held_recipient(conn, owner, &message.recipient_email, message.id, now)
-}
-
-/// The SMTP call failed: retry with backoff, or give up after `MAX_ATTEMPTS`.
-pub fn record_failure(
-    conn: &mut AnyConnection,
-    message_row: i64,
-    error: &str,
-    now: NaiveDateTime,
-) -> DomainResult<()> {
-    let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
-    if message.attempts + 1 >= MAX_ATTEMPTS {
-        return fail_for_good(conn, &message, error);
-    }
-    let wait = Duration::minutes(2i64.pow(message.attempts as u32 * 2));
-    messages::mark_attempt_failed(conn, message.id, error, Some(now + wait))?;
-    Ok(())
-}
-
-/// The email can never be sent as it stands (it could not be built, or building or sending
-/// it panicked): it is marked failed at once with `reason`, shown on the campaign page, and
-/// its recipient stops; no retry.
-pub fn record_unsendable(
-    conn: &mut AnyConnection,
-    message_row: i64,
-    reason: &str,
-) -> DomainResult<()> {
-    let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
-    fail_for_good(conn, &message, reason)
-}
-
-fn fail_for_good(
-    conn: &mut AnyConnection,
-    message: &CampaignMessage,
-    error: &str,
-) -> DomainResult<()> {
-    crate::db::write_transaction(conn, |conn| {
-        messages::mark_attempt_failed(conn, message.id, error, None)?;
-        billing::release_held_recipient(conn, message.id)?;
-        db::stop_recipient(conn, message.recipient_id, RecipientStatus::Failed)?;
-        Ok::<_, DomainError>(())
-    })?;
-    Ok(())
-}
-
-/// The open pixel was loaded. Unknown tokens change nothing.
-pub fn record_open(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> DomainResult<()> {
-    if let Some(message) = messages::by_tracking_token(conn, token)? {
-        messages::record_event(conn, message.id, Event::Opened, now)?;
-    }
-    Ok(())
-}
-
-/// A tracked link was followed: the URL it stands for (only URLs that were in the email),
-/// as a `Location` value (`email_body::location`: non-ASCII percent-encoded, all else kept).
-pub fn record_click(
-    conn: &mut AnyConnection,
-    token: &str,
-    now: NaiveDateTime,
-) -> DomainResult<String> {
-    let (message_id, url) = messages::link_by_token(conn, token)?.ok_or(DomainError::NotFound)?;
-    messages::record_event(conn, message_id, Event::Clicked, now)?;
-    // A click means the email was opened, even when images were blocked.
-    messages::record_event(conn, message_id, Event::Opened, now)?;
-    Ok(email_body::location(&url))
-}
-
-/// Replies found in a sender's inbox: each stops the later steps of its recipient.
-pub fn record_replies(
-    conn: &mut AnyConnection,
-    sender_id: i64,
-    inbox: &[InboxMessage],
-    now: NaiveDateTime,
-) -> DomainResult<usize> {
-    let mut found = 0;
-    for message in inbox {
-        for ours in messages::by_message_ids(conn, &message.answers)?
-            .into_iter()
-            .filter(|m| m.sender_id == sender_id)
-        {
-            crate::db::write_transaction(conn, |conn| {
-                if messages::record_event(conn, ours.id, Event::Replied, now)? {
-                    found += 1;
-                    db::stop_recipient(conn, ours.recipient_id, RecipientStatus::Replied)?;
-                }
-                Ok::<_, DomainError>(())
-            })?;
-        }
-    }
-    if let Some(highest) = inbox.iter().map(|m| m.uid).max() {
-        sender_db::advance_imap_uid(conn, sender_id, highest as i64)?;
-    }
-    Ok(found)
 }

@@ -1,0 +1,85 @@
+//! What an SMTP call's outcome changes: an accepted email is recorded, its recipient's
+//! next step scheduled and the held recipient spent; a failure is retried with backoff
+//! (`MAX_ATTEMPTS`) or fails for good, releasing the hold and stopping the recipient.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::models::CampaignMessage;
+use crate::db::values::RecipientStatus;
+use crate::db::{AnyConnection, campaigns as db, messages};
+use crate::domain::billing;
+use crate::domain::{DomainError, DomainResult};
+
+/// How many times an SMTP failure is retried before the email is marked failed.
+pub const MAX_ATTEMPTS: i32 = 3;
+
+/// The email went out (the SMTP server accepted it): record it, schedule the recipient's
+/// next step, and spend the recipient its claim held (`billing::spend_held_recipient`).
+pub fn record_sent(
+    conn: &mut AnyConnection,
+    message_row: i64,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let message = crate::db::write_transaction(conn, |conn| {
+        let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
+        messages::mark_sent(conn, message.id, now)?;
+        let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
+            return Ok::<_, DomainError>(message);
+        };
+        if recipient.status != RecipientStatus::Active {
+            return Ok(message);
+        }
+        let next = message.step_position + 1;
+        let due = db::steps(conn, message.campaign_id)?
+            .iter()
+            .find(|s| s.position == next)
+            .map(|s| now + Duration::days(s.delay_days as i64));
+        db::advance_recipient(conn, recipient.id, next, due)?;
+        Ok(message)
+    })?;
+    // The campaign's owner now: after a record transfer, the pool they draw on.
+    let owner = db::by_id(conn, message.campaign_id)?.map_or(message.owner_id, |c| c.owner_id);
+    billing::spend_held_recipient(conn, owner, &message.recipient_email, message.id, now)
+}
+
+/// The SMTP call failed: retry with backoff, or give up after `MAX_ATTEMPTS`.
+pub fn record_failure(
+    conn: &mut AnyConnection,
+    message_row: i64,
+    error: &str,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
+    if message.attempts + 1 >= MAX_ATTEMPTS {
+        return fail_for_good(conn, &message, error);
+    }
+    let wait = Duration::minutes(2i64.pow(message.attempts as u32 * 2));
+    messages::mark_attempt_failed(conn, message.id, error, Some(now + wait))?;
+    Ok(())
+}
+
+/// The email can never be sent as it stands (it could not be built, or building or sending
+/// it panicked): it is marked failed at once with `reason`, shown on the campaign page, and
+/// its recipient stops; no retry.
+pub fn record_unsendable(
+    conn: &mut AnyConnection,
+    message_row: i64,
+    reason: &str,
+) -> DomainResult<()> {
+    let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
+    fail_for_good(conn, &message, reason)
+}
+
+pub(super) fn fail_for_good(
+    conn: &mut AnyConnection,
+    message: &CampaignMessage,
+    error: &str,
+) -> DomainResult<()> {
+    crate::db::write_transaction(conn, |conn| {
+        messages::mark_attempt_failed(conn, message.id, error, None)?;
+        billing::release_held_recipient(conn, message.id)?;
+        db::stop_recipient(conn, message.recipient_id, RecipientStatus::Failed)?;
+        Ok::<_, DomainError>(())
+    })?;
+    Ok(())
+}

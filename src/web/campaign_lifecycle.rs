@@ -1,0 +1,62 @@
+//! A campaign's owner buttons: launch, pause and resume.
+
+use actix_session::Session;
+use actix_web::{HttpResponse, post, web};
+
+use super::campaigns::back;
+use super::errors::AppError;
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::respond::finish;
+use crate::domain::DomainError;
+use crate::domain::campaigns;
+
+/// Launch, pause and resume: the owner's buttons.
+async fn transition(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    id: i64,
+    action: fn(
+        &mut crate::db::AnyConnection,
+        &crate::db::models::User,
+        i64,
+        chrono::NaiveDateTime,
+    ) -> Result<String, DomainError>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user, state.clock.now());
+    let outcome = state.db(move |conn| action(conn, &account, id, now)).await;
+    finish(&session, outcome, &back(id))
+}
+
+#[post("/campaigns/{id}/launch")]
+async fn launch(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    transition(state, session, user, path.into_inner(), campaigns::launch).await
+}
+
+#[post("/campaigns/{id}/pause")]
+async fn pause(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    transition(state, session, user, path.into_inner(), campaigns::pause).await
+}
+
+#[post("/campaigns/{id}/resume")]
+async fn resume(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    transition(state, session, user, path.into_inner(), campaigns::resume).await
+}

@@ -1,4 +1,4 @@
-//! The stylesheet (compiled into the binary, so the app works from any directory and
+//! The stylesheet and the script (compiled into the binary, so the app works from any directory and
 //! offline) and the health check.
 
 use actix_web::{HttpResponse, get, web};
@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use super::extract::AppState;
 
 const APP_CSS: &str = include_str!("../../static/app.css");
+const APP_JS: &str = include_str!("../../static/app.js");
 
 #[get("/static/app.css")]
 async fn stylesheet() -> HttpResponse {
@@ -13,6 +14,16 @@ async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(APP_CSS)
+}
+
+/// The few lines of progressive enhancement (`static/app.js`): forms that save on change,
+/// fields shown only when a choice needs them. Every page works without it.
+#[get("/static/app.js")]
+async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(APP_JS)
 }
 
 #[get("/healthz")]

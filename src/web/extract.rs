@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
 use super::errors::AppError;
-use super::page::{Flash, PageContext};
+use super::page::{Flash, PageContext, Section};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::models::User;
@@ -139,6 +139,8 @@ pub struct CurrentUser {
     pub lock_notice: Option<team::LockNotice>,
     /// Caps or the team pool past 80%, for a banner on every page.
     pub usage_notices: Vec<String>,
+    /// The page the navigation marks as current (`page::Section::of` the request's path).
+    pub section: Option<Section>,
 }
 
 impl CurrentUser {
@@ -166,6 +168,7 @@ impl FromRequest for CurrentUser {
             .uri()
             .path_and_query()
             .map_or("/".to_string(), |pq| pq.as_str().to_string());
+        let section = Section::of(req.path());
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
             let Some(token) = session.get::<String>(SESSION_TOKEN).ok().flatten() else {
@@ -186,6 +189,7 @@ impl FromRequest for CurrentUser {
                         session_id: row.id,
                         lock_notice,
                         usage_notices,
+                        section,
                     }))
                 })
                 .await?;
@@ -213,6 +217,7 @@ impl PageContext {
             dev_mailbox: user.is_some() && state.settings.dev_mailbox_allowed(),
             lock_notice: user.and_then(|u| u.lock_notice.clone()),
             usage_notices: user.map(|u| u.usage_notices.clone()).unwrap_or_default(),
+            section: user.and_then(|u| u.section),
         }
     }
 }

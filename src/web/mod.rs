@@ -30,6 +30,7 @@ use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(assets::stylesheet)
+        .service(assets::script)
         .service(assets::healthz)
         .service(home::landing)
         .service(account::account)

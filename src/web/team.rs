@@ -21,6 +21,7 @@ use crate::domain::team::invitation_answers::{self, InvitationCard};
 use crate::domain::team::invitations::{self, InviteSettings};
 use crate::domain::team::{self, MemberRow, MyTeam, RecordsGo, RecordsScope, RemovalPreview};
 use crate::domain::{DomainResult, MembershipId, invalid};
+use crate::text::number;
 
 const MY_TEAM: &str = "/account/team";
 
@@ -75,6 +76,19 @@ impl MyTeamPage {
         self.caps_refused(row).map_or_else(
             || MemberRow::cap_text(&row.recipient_cap),
             |r| r.typed.1.clone(),
+        )
+    }
+
+    /// The caps of `row` in one line, beside "Edit caps": "12 / 50 credits · no recipient cap".
+    fn caps_summary(&self, row: &MemberRow) -> String {
+        let part = |used: i64, cap: Option<i32>, unit: &str| match cap {
+            Some(cap) => format!("{} / {} {unit}s", number(used), number(cap)),
+            None => format!("no {unit} cap"),
+        };
+        format!(
+            "{} · {}",
+            part(row.credits_used, row.credit_cap, "credit"),
+            part(row.recipients_used, row.recipient_cap, "recipient")
         )
     }
 

@@ -168,6 +168,7 @@ fn rows() -> Vec<Row> {
         r("get", "/senders/{sender}", Get, OWNER_ONLY),
         r("get", "/signup", Get, EVERYONE),
         r("get", "/static/app.css", Get, EVERYONE),
+        r("get", "/static/app.js", Get, EVERYONE),
         r("get", "/t/c/{token}", Get, [N; 8]),
         r("get", "/t/o/{token}.gif", Get, EVERYONE),
         r(

@@ -103,12 +103,16 @@ async fn click_button(client: &Client, label: &str) {
             ),
         },
     };
-    // Wait for the next page, as a person waits: the old page's body goes stale.
     let old_body = client.find(Locator::Css("body")).await.unwrap();
     button.click().await.unwrap();
+    wait_for_next_page(old_body, label).await;
+}
+
+/// Waits for the next page, as a person waits: the old page's body goes stale.
+async fn wait_for_next_page(old_body: fantoccini::elements::Element, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while old_body.text().await.is_ok() {
-        assert!(Instant::now() < deadline, "{label} led to no new page");
+        assert!(Instant::now() < deadline, "{what} led to no new page");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -217,6 +221,8 @@ async fn the_articles_steps_in_a_real_browser() {
     log_in(&client, &base, "lena@example.com").await;
     client.goto(&format!("{base}/account/team")).await.unwrap();
     assert!(text(&client).await.contains("Active"));
+    // The records layer saves on change (static/app.js): no Save button to press.
+    let old_body = client.find(Locator::Css("body")).await.unwrap();
     client
         .find(Locator::Css("select[name=records_scope]"))
         .await
@@ -224,7 +230,12 @@ async fn the_articles_steps_in_a_real_browser() {
         .select_by_value("team")
         .await
         .unwrap();
-    click_button(&client, "Save").await;
+    wait_for_next_page(old_body, "choosing View team records").await;
+    assert!(
+        text(&client)
+            .await
+            .contains("Permissions of Max Member saved")
+    );
     assert!(text(&client).await.contains("View team records"));
     shot(&client, "my-team").await;
     click_button(&client, "Team statistics").await;

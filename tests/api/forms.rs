@@ -61,11 +61,11 @@ async fn create_list_sent_twice_with_one_token_makes_one_list() {
         ann.post("/prospects/lists", &fields),
         ann.post("/prospects/lists", &fields)
     );
+    // Both clicks end on the one list. Which of them shows "already sent" is not asserted:
+    // the two answers share one session cookie, and the flash message kept in it by one
+    // answer can be overwritten by the other's before its redirect is followed.
     assert_eq!(count_lists(&app), 2, "{a:?}\n{b:?}");
-    assert!(
-        a.contains(ALREADY_SENT) || b.contains(ALREADY_SENT),
-        "{a:?}\n{b:?}"
-    );
+    assert_eq!(path_of(&a), path_of(&b), "{a:?}\n{b:?}");
 
     // A fresh page gives a fresh token: a second list of the same name is allowed.
     let again = ann.post("/prospects/lists", &[("name", "Leads")]).await;

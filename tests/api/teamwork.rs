@@ -636,7 +636,7 @@ async fn members_see_the_team_figures_and_spend_the_shared_pool() {
     assert!(page.contains("You are a member of <strong>Lena Leader</strong>"));
     assert!(page.contains("42 used · 958 unused"), "{page:?}");
     assert!(
-        page.contains("2 used · 4998 unused"),
+        page.contains("2 used · 4,998 unused"),
         "a recipient counts once"
     );
     assert!(page.contains("you used 30"));

@@ -112,6 +112,8 @@ pub struct MemberRow {
     pub recipient_cap: Option<i32>,
     /// Policy's answer: the basic-plan "Allow export again" button is shown for this row.
     pub may_switch_export_back_on: bool,
+    /// A former member with no pending invitation: "Invite again" is shown on their row.
+    pub may_invite_again: bool,
 }
 
 impl MemberRow {
@@ -254,6 +256,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             recipient_cap: membership.recipient_cap,
             may_switch_export_back_on: membership.ended_at.is_none()
                 && policy::may_switch_export_back_on(plan, membership.can_export),
+            may_invite_again: false,
         };
         if membership.ended_at.is_some() {
             view.former.push(row);
@@ -285,7 +288,17 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             credit_cap: None,
             recipient_cap: None,
             may_switch_export_back_on: false,
+            may_invite_again: false,
         });
+    }
+    let invited: HashSet<&str> = view.rows.iter().map(|r| r.email.as_str()).collect();
+    let again: Vec<bool> = view
+        .former
+        .iter()
+        .map(|r| !invited.contains(r.email.as_str()))
+        .collect();
+    for (row, again) in view.former.iter_mut().zip(again) {
+        row.may_invite_again = again;
     }
     view.activity = db::recent_activity(conn, team.id, 50)?
         .into_iter()

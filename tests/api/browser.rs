@@ -127,14 +127,19 @@ async fn text(client: &Client) -> String {
         .unwrap()
 }
 
+/// Screenshots of the page at 1280 and 390 px wide, as `target/e2e/NAME-1280.png` and
+/// `NAME-390.png`, to be looked at (issue 13: phone and desktop width).
 async fn shot(client: &Client, name: &str) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join(format!("{name}.png")),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    for (width, height) in [(390, 844), (1280, 1000)] {
+        client.set_window_size(width, height).await.unwrap();
+        std::fs::write(
+            dir.join(format!("{name}-{width}.png")),
+            client.screenshot().await.unwrap(),
+        )
+        .unwrap();
+    }
 }
 
 async fn sign_up(client: &Client, base: &str, name: &str, email: &str) {

@@ -13,6 +13,7 @@ use super::respond::render;
 use crate::domain::campaigns::statistics::{
     self, CSV_HEADER, MemberStats, PeriodChoice, TeamStatistics,
 };
+use crate::text::number;
 
 #[derive(Deserialize)]
 struct PeriodQuery {
@@ -31,59 +32,94 @@ impl PeriodQuery {
     }
 }
 
-/// One member's group of bars in the chart.
+/// One row of the chart: a member (or the rest of the team, summed) and their recipients
+/// sent to, opened, clicked and replied, drawn as nested bars on one line.
 struct ChartRow {
     y: i64,
     label: String,
     bars: Vec<ChartBar>,
+    /// "120 sent · 60 opened · 10 clicked · 5 replied", at the end of the row.
+    figures: String,
+    /// Where the figures start: after the longest bar.
+    figures_x: i64,
 }
 
 struct ChartBar {
+    /// From the row's top; nested bars are thinner and centred on the sent bar.
     y: i64,
+    height: i64,
     width: i64,
-    value: i64,
     class: &'static str,
 }
 
-/// Members shown in the chart: the busiest, so that a team of 1,000 stays readable.
+/// Members shown one per row: the busiest, the rest summed in one last row, so that a team
+/// of 1,000 fits one screen.
 const CHART_ROWS: usize = 25;
-const CHART_WIDTH: i64 = 560;
-const ROW_HEIGHT: i64 = 64;
+const CHART_WIDTH: i64 = 420;
+const LABEL_WIDTH: i64 = 190;
+/// Pixels per member (issue 13: at most 40).
+const ROW_HEIGHT: i64 = 26;
 
-fn chart(stats: &TeamStatistics) -> (Vec<ChartRow>, i64) {
-    let mut rows: Vec<&MemberStats> = stats.rows.iter().filter(|r| r.recipients > 0).collect();
+fn chart(members: &[MemberStats]) -> (Vec<ChartRow>, i64) {
+    let mut rows: Vec<MemberStats> = members
+        .iter()
+        .filter(|r| r.recipients > 0)
+        .cloned()
+        .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.recipients));
-    rows.truncate(CHART_ROWS);
+    if rows.len() > CHART_ROWS {
+        let rest = rows.split_off(CHART_ROWS - 1);
+        let mut summed = MemberStats {
+            name: format!("{} other members", number(rest.len())),
+            ..MemberStats::default()
+        };
+        for row in &rest {
+            summed.recipients += row.recipients;
+            summed.opened += row.opened;
+            summed.clicked += row.clicked;
+            summed.replied += row.replied;
+        }
+        rows.push(summed);
+    }
     let max = rows.iter().map(|r| r.recipients).max().unwrap_or(1).max(1);
     let chart_rows = rows
         .iter()
         .enumerate()
-        .map(|(i, row)| {
-            let y = i as i64 * ROW_HEIGHT;
-            let bars = [
-                (row.recipients, "sent"),
-                (row.opened, "opened"),
-                (row.clicked, "clicked"),
-                (row.replied, "replied"),
-            ]
-            .into_iter()
-            .enumerate()
-            .map(|(j, (value, class))| ChartBar {
-                y: y + 16 + j as i64 * 11,
-                width: (value * CHART_WIDTH / max).max(1),
-                value,
-                class,
-            })
-            .collect();
-            ChartRow {
-                y,
-                label: row.name.clone(),
-                bars,
-            }
+        .map(|(i, row)| chart_row(i as i64 * ROW_HEIGHT, row, max))
+        .collect::<Vec<_>>();
+    let height = chart_rows.len() as i64 * ROW_HEIGHT + 4;
+    (chart_rows, height)
+}
+
+fn chart_row(y: i64, row: &MemberStats, max: i64) -> ChartRow {
+    let layers = [
+        (row.recipients, "sent", 18),
+        (row.opened, "opened", 12),
+        (row.clicked, "clicked", 7),
+        (row.replied, "replied", 3),
+    ];
+    let bars = layers
+        .iter()
+        .filter(|(value, _, _)| *value > 0)
+        .map(|&(value, class, height)| ChartBar {
+            y: y + 4 + (18 - height) / 2,
+            height,
+            width: (value * CHART_WIDTH / max).max(2),
+            class,
         })
         .collect::<Vec<_>>();
-    let height = chart_rows.len() as i64 * ROW_HEIGHT + 10;
-    (chart_rows, height)
+    let figures = layers
+        .iter()
+        .map(|(value, class, _)| format!("{} {class}", number(*value)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    ChartRow {
+        y,
+        label: row.name.chars().take(26).collect(),
+        figures_x: LABEL_WIDTH + bars.first().map_or(0, |b| b.width) + 6,
+        bars,
+        figures,
+    }
 }
 
 #[derive(Template)]
@@ -95,6 +131,8 @@ struct StatisticsPage {
     chart_height: i64,
     range_from: String,
     range_to: String,
+    /// The date inputs are shown and sent only with "Date range".
+    is_range: bool,
 }
 
 #[get("/account/team/statistics")]
@@ -108,11 +146,12 @@ async fn page(
     let stats = state
         .db(move |conn| statistics::team_statistics(conn, &leader, choice, now))
         .await?;
-    let (chart_rows, chart_height) = chart(&stats);
+    let (chart_rows, chart_height) = chart(&stats.rows);
     render(&StatisticsPage {
         ctx: PageContext::new(&session, &state, Some(&user)),
         range_from: stats.from.date().to_string(),
         range_to: stats.last_day().to_string(),
+        is_range: matches!(stats.choice, PeriodChoice::Range(..)),
         chart_rows,
         chart_height,
         stats,
@@ -141,4 +180,52 @@ async fn download_csv(
         stats.last_day()
     );
     Ok(csv_download::table(&stem, &CSV_HEADER, &rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(i: i64) -> MemberStats {
+        MemberStats {
+            name: format!("Member {i}"),
+            recipients: 100 + i,
+            opened: 10,
+            clicked: 2,
+            replied: 1,
+            ..MemberStats::default()
+        }
+    }
+
+    #[test]
+    fn the_chart_shows_the_25_busiest_in_one_row_each_and_sums_the_rest() {
+        let members: Vec<MemberStats> = (0..40).map(member).collect();
+        let (rows, height) = chart(&members);
+        assert_eq!(rows.len(), 25);
+        assert_eq!(rows[0].label, "Member 39", "the busiest first");
+        assert_eq!(rows[24].label, "16 other members");
+        let rest: i64 = (0..16).map(|i| 100 + i).sum();
+        assert!(
+            rows[24]
+                .figures
+                .starts_with(&format!("{} sent", number(rest))),
+            "{}",
+            rows[24].figures
+        );
+        assert!(ROW_HEIGHT <= 40);
+        assert_eq!(height, 25 * ROW_HEIGHT + 4);
+    }
+
+    #[test]
+    fn members_with_no_recipients_are_left_out_and_a_small_team_is_not_summed() {
+        let mut members: Vec<MemberStats> = (0..3).map(member).collect();
+        members.push(MemberStats::default());
+        let (rows, _) = chart(&members);
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| !r.label.contains("other")));
+        assert_eq!(
+            rows[0].figures,
+            "102 sent · 10 opened · 2 clicked · 1 replied"
+        );
+    }
 }

@@ -194,7 +194,7 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
         ["6", "6", "50.0%", "16.7%", "16.7%", "4", "6"]
     );
     assert!(
-        page.contains("<svg") && page.contains("opened 2"),
+        page.contains("<svg") && page.contains("2 opened"),
         "the chart labels its bars"
     );
 
@@ -292,7 +292,7 @@ async fn members_outsiders_and_basic_plans_are_refused_and_an_empty_team_shows_d
         leader
             .get("/account/team")
             .await
-            .contains("Team statistics <span class=\"hint\">(Available from plan M)")
+            .contains("Team statistics are available from plan M")
     );
 
     leader.post("/account/billing/plan", &[("plan", "l")]).await;
@@ -430,4 +430,25 @@ async fn the_demo_uses_the_recipients_its_emails_went_to() {
             "{email}: {sent_to:?} {page:?}"
         );
     }
+}
+
+/// Issue 13, look and feel: the date inputs are shown, and sent, only for "Date range", so
+/// the URL carries only the chosen period.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dates_belong_to_date_range_only() {
+    let app = spawn_app().await;
+    let (team, []) = app.team(Plan::M).build().await;
+    let page = team.leader.get("/account/team/statistics?period=7").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.contains("<fieldset id=\"range-dates\" class=\"dates\" hidden disabled>"),
+        "{page:?}"
+    );
+    let page = team
+        .leader
+        .get("/account/team/statistics?period=range&from=2026-11-01&to=2026-11-20")
+        .await;
+    assert!(page.contains("<fieldset id=\"range-dates\" class=\"dates\">"));
+    assert!(page.contains("value=\"2026-11-01\"") && page.contains("value=\"2026-11-20\""));
+    assert!(page.contains("data-reveals=\"range-dates\" data-reveals-when=\"range\""));
 }

@@ -47,8 +47,7 @@ fn skip_reason(candidate: &Candidate) -> Option<SkipReason> {
     if candidate.verification != Some(Verdict::Invalid) {
         return None;
     }
-    let disposable =
-        syntax(&candidate.email.to_ascii_lowercase()).is_ok_and(|domain| is_disposable(domain));
+    let disposable = syntax(&candidate.email.to_ascii_lowercase()).is_ok_and(is_disposable);
     Some(if disposable {
         SkipReason::DisposableAddress
     } else {
@@ -228,4 +227,51 @@ pub fn launch(
             count(plan.recipients, "recipient", "recipients")
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(email: &str, verification: Option<Verdict>) -> Candidate {
+        Candidate {
+            prospect_id: 1,
+            email: email.into(),
+            verification,
+        }
+    }
+
+    #[test]
+    fn only_verified_invalid_addresses_are_skipped_disposable_ones_told_apart() {
+        let invalid = Some(Verdict::Invalid);
+        assert_eq!(skip_reason(&candidate("a@acme.example", None)), None);
+        let unknown = candidate("a@slow.test", Some(Verdict::Unknown));
+        assert_eq!(skip_reason(&unknown), None);
+        assert_eq!(
+            skip_reason(&candidate("a@nomx.test", invalid)),
+            Some(SkipReason::InvalidAddress)
+        );
+        assert_eq!(
+            skip_reason(&candidate("a@Mailinator.com", invalid)),
+            Some(SkipReason::DisposableAddress)
+        );
+    }
+
+    #[test]
+    fn skips_are_summed_per_reason_in_declared_order() {
+        let skipped = Skipped::of([
+            (SkipReason::DisposableAddress, 1),
+            (SkipReason::InvalidAddress, 2),
+            (SkipReason::InvalidAddress, 1),
+        ]);
+        assert_eq!(skipped.summary(), "4 skipped: 3 invalid, 1 disposable");
+        assert_eq!(
+            skipped.lines(),
+            [
+                "3 skipped: address verified invalid",
+                "1 skipped: disposable address"
+            ]
+        );
+        assert_eq!(Skipped::of([]).summary(), "");
+    }
 }

@@ -315,6 +315,30 @@ async fn an_archived_campaign_leaves_the_list_keeps_its_history_and_sends_nothin
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn archiving_a_campaign_with_due_retries_makes_no_smtp_call() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 0);
+    for email in VALID {
+        assert_eq!(app.smtp().attempts_to(email), 1, "{email}");
+    }
+    let page = s.max.post(&format!("{}/archive", s.campaign), &[]).await;
+    assert!(page.contains("Archived. It is paused"), "{page:?}");
+    app.smtp().refuse(false);
+    app.clock.advance(chrono::Duration::hours(3));
+    assert_eq!(app.run_sender_once().await, 0);
+    for email in VALID {
+        assert_eq!(
+            app.smtp().attempts_to(email),
+            1,
+            "no retry of {email} while archived"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_draft_can_be_deleted_after_confirming_a_launched_campaign_cannot() {
     let app = spawn_app().await;
     let s = setup(&app).await;

@@ -290,3 +290,16 @@ pub fn count_messages_for_campaign(
         .count()
         .get_result(conn)?)
 }
+
+/// Deletes a campaign that was never launched, a draft or an archived draft (its steps go
+/// with it: `ON DELETE CASCADE`); false, with nothing deleted, otherwise.
+pub fn delete_draft(conn: &mut AnyConnection, id: i64) -> Result<bool, DbError> {
+    let deleted = diesel::delete(
+        campaigns::table
+            .find(id)
+            .filter(campaigns::status.eq_any([CampaignStatus::Draft, CampaignStatus::Archived]))
+            .filter(campaigns::launched_at.is_null()),
+    )
+    .execute(conn)?;
+    Ok(deleted == 1)
+}

@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod confirmations;
 pub mod ids;
 pub mod imports;
+pub mod launch;
 pub mod messages;
 pub mod models;
 pub mod outbox;

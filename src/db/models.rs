@@ -7,7 +7,7 @@ use super::ids::{MembershipId, TeamId, UserId};
 use super::schema::*;
 use super::values::{
     ActivityKind, CampaignStatus, ImportStatus, InvitationStatus, MembershipEnd, MessageStatus,
-    RecipientStatus, RecordsScope, Verdict,
+    RecipientStatus, RecordsScope, SkipReason, Verdict,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -309,6 +309,8 @@ pub struct CampaignRecipient {
     pub next_due_at: Option<NaiveDateTime>,
     pub status: RecipientStatus,
     pub created_at: NaiveDateTime,
+    /// Why it was left out at launch (status `Skipped`); `None` for the others.
+    pub skip_reason: Option<SkipReason>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

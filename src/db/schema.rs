@@ -301,6 +301,7 @@ diesel::table! {
         next_due_at -> Nullable<Timestamp>,
         status -> Text,
         created_at -> Timestamp,
+        skip_reason -> Nullable<Text>,
     }
 }
 

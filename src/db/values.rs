@@ -177,6 +177,9 @@ stored_as_text! {
         Active => "active",
         /// Launched, stopped by its owner, a removal or an exhausted pool.
         Paused => "paused",
+        /// Put away by its owner: hidden from the list, never sent; restored as a draft
+        /// (never launched) or paused.
+        Archived => "archived",
     }
 }
 
@@ -193,6 +196,19 @@ stored_as_text! {
         Failed => "failed",
         /// An email to them may or may not have gone out (its sender died mid-send).
         Unconfirmed => "unconfirmed",
+        /// Left out at launch, never emailed; `campaign_recipients.skip_reason` says why.
+        Skipped => "skipped",
+    }
+}
+
+stored_as_text! {
+    /// Why a prospect was left out at launch (`campaign_recipients.skip_reason`); the rules
+    /// and the words for each are in `domain::campaigns::launch`.
+    SkipReason {
+        /// Its address was verified invalid (no such domain, no mail server, bad syntax).
+        InvalidAddress => "invalid",
+        /// Its address is at a disposable-mail provider.
+        DisposableAddress => "disposable",
     }
 }
 
@@ -284,5 +300,6 @@ mod tests {
             MessageStatus::parse,
         );
         round_trip(&FormKind::ALL, FormKind::as_str, FormKind::parse);
+        round_trip(&SkipReason::ALL, SkipReason::as_str, SkipReason::parse);
     }
 }

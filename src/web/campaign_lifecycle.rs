@@ -10,8 +10,9 @@ use super::respond::finish;
 use crate::domain::DomainError;
 use crate::domain::campaigns;
 
-/// Launch, pause and resume: the owner's buttons.
-async fn transition(
+/// Launch, pause and resume (and archive and restore, `campaign_archive`): the owner's
+/// buttons, ending with a flash on the campaign page.
+pub(super) async fn transition(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,

@@ -15,9 +15,12 @@ use crate::domain::campaigns::{self, CampaignSettings, CampaignView, CampaignsPa
 use crate::domain::submissions::FormKind;
 use crate::domain::{DomainResult, UserId};
 
+/// `?member=` whose campaigns, `?archived=true` for their archived ones.
 #[derive(Deserialize)]
 struct MemberQuery {
     member: Option<UserId>,
+    #[serde(default)]
+    archived: bool,
 }
 
 #[derive(Template)]
@@ -52,12 +55,13 @@ async fn list_answer(
     state: &AppState,
     session: &Session,
     user: &CurrentUser,
-    member: Option<UserId>,
+    query: MemberQuery,
     refused: Option<Refused<SettingsForm>>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
+    let MemberQuery { member, archived } = query;
     let page = state
-        .db(move |conn| campaigns::campaigns_page(conn, &account, member, now))
+        .db(move |conn| campaigns::campaigns_page(conn, &account, member, archived, now))
         .await?;
     render(&ListTemplate {
         ctx: PageContext::new(session, state, Some(user)),
@@ -73,7 +77,7 @@ async fn list(
     user: CurrentUser,
     query: web::Query<MemberQuery>,
 ) -> Result<HttpResponse, AppError> {
-    list_answer(&state, &session, &user, query.member, None).await
+    list_answer(&state, &session, &user, query.into_inner(), None).await
 }
 
 /// A campaign's settings as typed: every field text, so that a missing or malformed
@@ -123,7 +127,11 @@ async fn create(
         Ok(answer) => Ok(answer),
         Err(message) => {
             let refused = Some(Refused::new(form, message));
-            list_answer(&state, &session, &user, None, refused).await
+            let mine = MemberQuery {
+                member: None,
+                archived: false,
+            };
+            list_answer(&state, &session, &user, mine, refused).await
         }
     }
 }

@@ -5,6 +5,8 @@ pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod billing;
+pub mod campaign_archive;
+pub mod campaign_launch;
 pub mod campaign_lifecycle;
 pub mod campaign_steps;
 pub mod campaigns;
@@ -98,9 +100,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaign_steps::add_step)
         .service(campaign_steps::update_step)
         .service(campaign_steps::delete_step)
+        .service(campaign_launch::confirm_launch)
         .service(campaign_lifecycle::launch)
         .service(campaign_lifecycle::pause)
         .service(campaign_lifecycle::resume)
+        .service(campaign_archive::archive)
+        .service(campaign_archive::unarchive)
+        .service(campaign_archive::confirm_delete)
+        .service(campaign_archive::delete)
         .service(tracking::open_pixel)
         .service(tracking::click)
         .service(dev_mailbox::mailbox);

@@ -212,8 +212,8 @@ mod tests {
             "{}",
             rows[24].figures
         );
-        assert!(ROW_HEIGHT <= 40);
         assert_eq!(height, 25 * ROW_HEIGHT + 4);
+        assert!(height <= 25 * 40 + 4, "at most 40 px per member");
     }
 
     #[test]

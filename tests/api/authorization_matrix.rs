@@ -146,6 +146,8 @@ fn rows() -> Vec<Row> {
         r("get", "/account/team/statistics.csv", Get, stats),
         r("get", "/campaigns", Get, ANY_USER),
         r("get", "/campaigns/{campaign}", Get, VIEW),
+        r("get", "/campaigns/{campaign}/launch", Get, EDIT_PAGE),
+        r("get", "/campaigns/{campaign}/delete", Get, EDIT_PAGE),
         r("get", "/dev/mailbox", Get, [N; 8]),
         r("get", "/healthz", Get, EVERYONE),
         r("get", "/imports/{import}", Get, OWNER_ONLY),
@@ -320,6 +322,25 @@ fn rows() -> Vec<Row> {
             "/campaigns/{campaign}/resume",
             Form(&[]),
             OWNER_IS_TOLD,
+        ),
+        r(
+            "post",
+            "/campaigns/{campaign}/archive",
+            Form(&[]),
+            [S, F, N, F, F, N, N, L],
+        ),
+        // Max's campaign is not archived: its owner is told so.
+        r(
+            "post",
+            "/campaigns/{campaign}/unarchive",
+            Form(&[]),
+            OWNER_IS_TOLD,
+        ),
+        r(
+            "post",
+            "/campaigns/{campaign}/delete",
+            Form(&[]),
+            [S, F, N, F, F, N, N, L],
         ),
         r(
             "post",

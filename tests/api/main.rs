@@ -11,6 +11,7 @@ mod csv_and_imports;
 mod forms;
 mod foundation;
 mod headers_and_jobs;
+mod launch_and_archive;
 mod my_team_page;
 mod outbound;
 mod prospects;

@@ -1,5 +1,5 @@
-//! A campaign's life: launch (a draft becomes active and its list's prospects become
-//! recipients), pause and resume; what each status allows. Only the owner does these.
+//! A campaign's life: pause and resume, and what each status allows (launch is in
+//! `launch`, archive and delete in `archive`). Only the owner does these.
 
 use chrono::NaiveDateTime;
 
@@ -9,7 +9,7 @@ use crate::db::values::CampaignStatus;
 use crate::db::{AnyConnection, campaigns as db, senders};
 use crate::domain::policy;
 use crate::domain::prospects::Viewer;
-use crate::domain::{DomainError, DomainResult, invalid};
+use crate::domain::{DomainResult, invalid};
 use crate::text::count;
 
 /// What a campaign's status allows; stored as `db::values::CampaignStatus`.
@@ -33,50 +33,6 @@ impl CampaignStatus {
     pub fn may_resume(self) -> bool {
         self == CampaignStatus::Paused
     }
-}
-
-/// Launches a draft: every prospect of its list becomes a recipient due now; returns the
-/// flash message. Refusals: `AlreadyUsed` when it was launched before (also when two clicks
-/// race: the status change decides), `Invalid` without steps or with an empty list, and the
-/// access refusals of `update_settings`.
-pub fn launch(
-    conn: &mut AnyConnection,
-    user: &User,
-    id: i64,
-    now: NaiveDateTime,
-) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
-    if !campaign.status.is_draft() {
-        return Err(DomainError::AlreadyUsed(
-            "This campaign has already been launched.".into(),
-        ));
-    }
-    if db::steps(conn, campaign.id)?.is_empty() {
-        return invalid("Add at least one step before launching.");
-    }
-    crate::db::write_transaction(conn, |conn| {
-        let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
-        if added == 0 {
-            return invalid("The campaign's prospect list is empty. Add prospects first.");
-        }
-        if !db::set_status(
-            conn,
-            campaign.id,
-            &[CampaignStatus::Draft],
-            CampaignStatus::Active,
-            "",
-        )? {
-            return Err(DomainError::AlreadyUsed(
-                "This campaign has already been launched.".into(),
-            ));
-        }
-        db::set_launched(conn, campaign.id, now)?;
-        Ok(format!(
-            "Launched: {}. Emails go out in the background.",
-            count(added, "recipient", "recipients")
-        ))
-    })
 }
 
 /// Pauses an active campaign: no email of it is claimed until `resume`; returns the flash

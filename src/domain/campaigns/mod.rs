@@ -1,13 +1,16 @@
-//! Email drip campaigns: creating and editing a campaign and its steps (`editor`), launch,
-//! pause and resume (`lifecycle`), the campaign pages (`views`), placeholders and the
+//! Email drip campaigns: creating and editing a campaign and its steps (`editor`), launch
+//! with its confirmation and skip reasons (`launch`), pause and resume (`lifecycle`),
+//! archive, restore and deleting a draft (`archive`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
 //! SMTP call's outcome changes), opens, clicks and replies (`events`) and Team statistics
 //! (`statistics`).
 
+mod archive;
 mod editor;
 mod email_body;
 pub mod events;
+mod launch;
 mod lifecycle;
 pub mod outbound;
 pub mod outcomes;
@@ -17,9 +20,11 @@ pub mod sending;
 pub mod statistics;
 mod views;
 
+pub use archive::{archive, delete_draft, draft_to_delete, unarchive};
 pub use editor::{
     CampaignName, CampaignSettings, StepInput, add_step, create, delete_step, update_settings,
     update_step,
 };
-pub use lifecycle::{launch, pause, resume};
+pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_plan};
+pub use lifecycle::{pause, resume};
 pub use views::{CampaignView, CampaignsPage, RecipientRow, campaigns_page, view};

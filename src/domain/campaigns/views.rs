@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 
+use super::archive::may_delete;
 use super::editor::values_for;
+use super::launch::{SkipReason, Skipped, skipped_of, steps_missing};
 use super::placeholders;
 use crate::db::ids::UserId;
 use crate::db::messages::CampaignCounts;
@@ -21,21 +23,28 @@ use crate::domain::{DomainError, DomainResult};
 /// The campaign list of `owner` (the viewer or a teammate whose records they may see), with
 /// the viewer's own senders and lists for the "New campaign" form when they may edit.
 pub struct CampaignsPage {
+    pub owner_id: UserId,
     pub owner_name: String,
     /// Policy's answer: the viewer may change this campaign (their own); else read only.
     pub may_edit: bool,
     pub picker: Vec<PickerEntry>,
+    /// The archived campaigns when `archived`, else the others.
     pub campaigns: Vec<Campaign>,
+    pub archived: bool,
+    /// How many of the owner's campaigns are archived (the "Archived" link).
+    pub archived_count: usize,
     pub senders: Vec<SenderAccount>,
     pub lists: Vec<(i64, String)>,
 }
 
-/// The campaign list of `member` (default: the viewer). Refusal: `NotFound` when the viewer
-/// may not see that member's records.
+/// The campaign list of `member` (default: the viewer): its archived campaigns when
+/// `archived`, else the others. Refusal: `NotFound` when the viewer may not see that
+/// member's records.
 pub fn campaigns_page(
     conn: &mut AnyConnection,
     user: &User,
     member: Option<UserId>,
+    archived: bool,
     now: NaiveDateTime,
 ) -> DomainResult<CampaignsPage> {
     let viewer = Viewer::load(conn, user, now)?;
@@ -43,10 +52,16 @@ pub fn campaigns_page(
     viewer.may(owner_id, RecordAction::View)?;
     let may_edit = viewer.allowed(owner_id, RecordAction::Edit);
     let (senders, lists) = choices(conn, user, may_edit)?;
+    let (put_away, campaigns): (Vec<Campaign>, Vec<Campaign>) = db::of_owner(conn, owner_id)?
+        .into_iter()
+        .partition(|c| c.status.is_archived());
     Ok(CampaignsPage {
         owner_name: accounts::user_by_id(conn, owner_id)?.name,
         picker: picker(conn, &viewer, owner_id)?,
-        campaigns: db::of_owner(conn, owner_id)?,
+        owner_id,
+        archived_count: put_away.len(),
+        campaigns: if archived { put_away } else { campaigns },
+        archived,
         senders,
         lists,
         may_edit,
@@ -73,6 +88,8 @@ fn choices(conn: &mut AnyConnection, user: &User, may_edit: bool) -> DomainResul
 pub struct RecipientRow {
     pub email: String,
     pub status: RecipientStatus,
+    /// Why it was skipped at launch (status `Skipped`).
+    pub skip_reason: Option<SkipReason>,
     pub emails_sent: usize,
     pub opened: bool,
     pub clicked: bool,
@@ -92,8 +109,15 @@ pub struct CampaignView {
     pub list_name: String,
     pub steps: Vec<CampaignStep>,
     pub counts: CampaignCounts,
+    /// Recipients sent to (the skipped ones apart) and how many of them are finished.
     pub recipients_total: i64,
     pub recipients_done: i64,
+    /// Prospects skipped at launch, per reason.
+    pub skipped: Skipped,
+    /// Why a draft cannot be launched yet (Launch is shown disabled with it).
+    pub launch_blocked: Option<&'static str>,
+    /// The owner may delete it: it was never launched.
+    pub may_delete: bool,
     pub rows: Vec<RecipientRow>,
     /// Step subjects and bodies filled for the first prospect (owner only).
     pub preview: Vec<(String, String)>,
@@ -159,6 +183,7 @@ fn recipient_rows(
                     }),
                 email: r.email,
                 status: r.status,
+                skip_reason: r.skip_reason,
             }
         })
         .collect()
@@ -179,12 +204,9 @@ pub fn view(
     let (my_senders, my_lists) = choices(conn, user, may_edit)?;
     let steps = db::steps(conn, campaign.id)?;
     let status_counts = db::recipient_counts(conn, campaign.id)?;
-    let recipients_total: i64 = status_counts.values().sum();
-    let recipients_done = recipients_total
-        - status_counts
-            .get(&RecipientStatus::Active)
-            .copied()
-            .unwrap_or(0);
+    let of = |status| status_counts.get(&status).copied().unwrap_or(0);
+    let recipients_total: i64 = status_counts.values().sum::<i64>() - of(RecipientStatus::Skipped);
+    let recipients_done = recipients_total - of(RecipientStatus::Active);
     let recipients = db::recipients(conn, campaign.id, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
@@ -216,6 +238,9 @@ pub fn view(
         list_name: prospects::list_by_id(conn, campaign.list_id)?
             .map_or_else(|| "(deleted list)".into(), |l| l.name),
         counts: messages::campaign_counts(conn, campaign.id)?,
+        skipped: skipped_of(conn, campaign.id)?,
+        launch_blocked: steps_missing(&steps).filter(|_| campaign.status.is_draft()),
+        may_delete: may_edit && may_delete(&campaign),
         my_senders,
         my_lists,
         may_edit,

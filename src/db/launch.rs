@@ -1,0 +1,78 @@
+//! Queries for launching a campaign: the list's prospects with their verification, the
+//! recipients made from them (sent to or skipped), and the skipped ones counted by reason.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::schema::{campaign_recipients, prospects};
+use super::values::{RecipientStatus, SkipReason, Verdict};
+use super::{AnyConnection, DbError};
+
+/// A prospect of the campaign's list, as launch judges it.
+pub struct Candidate {
+    pub prospect_id: i64,
+    pub email: String,
+    /// Its verification result; `None` when never verified.
+    pub verification: Option<Verdict>,
+}
+
+/// Every prospect of list `list_id`, in the order they were added.
+pub fn candidates(conn: &mut AnyConnection, list_id: i64) -> Result<Vec<Candidate>, DbError> {
+    Ok(prospects::table
+        .filter(prospects::list_id.eq(list_id))
+        .order(prospects::id)
+        .select((prospects::id, prospects::email, prospects::verification))
+        .load::<(i64, String, Option<Verdict>)>(conn)?
+        .into_iter()
+        .map(|(prospect_id, email, verification)| Candidate {
+            prospect_id,
+            email,
+            verification,
+        })
+        .collect())
+}
+
+/// Makes `candidate` a recipient of the campaign: due now when `skipped` is `None`, else
+/// `Skipped` with that reason and never due.
+pub fn insert_recipient(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    candidate: &Candidate,
+    skipped: Option<SkipReason>,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let (status, due) = match skipped {
+        None => (RecipientStatus::Active, Some(now)),
+        Some(_) => (RecipientStatus::Skipped, None),
+    };
+    diesel::insert_into(campaign_recipients::table)
+        .values((
+            campaign_recipients::campaign_id.eq(campaign_id),
+            campaign_recipients::prospect_id.eq(candidate.prospect_id),
+            campaign_recipients::email.eq(&candidate.email),
+            campaign_recipients::status.eq(status),
+            campaign_recipients::skip_reason.eq(skipped),
+            campaign_recipients::next_due_at.eq(due),
+            campaign_recipients::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The campaign's skipped recipients counted per reason.
+pub fn skip_counts(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+) -> Result<Vec<(SkipReason, i64)>, DbError> {
+    Ok(campaign_recipients::table
+        .filter(campaign_recipients::campaign_id.eq(campaign_id))
+        .filter(campaign_recipients::status.eq(RecipientStatus::Skipped))
+        .filter(campaign_recipients::skip_reason.is_not_null())
+        .group_by(campaign_recipients::skip_reason)
+        .select((
+            campaign_recipients::skip_reason.assume_not_null(),
+            count_star(),
+        ))
+        .load::<(SkipReason, i64)>(conn)?)
+}

@@ -1,0 +1,277 @@
+//! Launching a campaign. The confirmation page (`launch_plan`) says what will be sent, from
+//! which sender account, to how many recipients, and who is skipped and why; `launch` then
+//! makes every prospect of the list a recipient: due now, or `Skipped` with its
+//! `SkipReason`, never emailed and counted on the campaign page.
+//!
+//! A skip reason is one variant of `SkipReason` (stored as text, `db::values`) and one
+//! check in `skip_reason`; the pages list whatever reasons occur, so a later reason
+//! (unsubscribed, a teammate already in contact) adds itself to both pages by being there.
+
+use chrono::NaiveDateTime;
+
+use super::editor::owned;
+use crate::db::launch::{self as db_launch, Candidate};
+use crate::db::models::{Campaign, CampaignStep, SenderAccount, User};
+use crate::db::values::{CampaignStatus, Verdict};
+use crate::db::{AnyConnection, campaigns as db, senders};
+use crate::domain::policy;
+use crate::domain::prospects::Viewer;
+use crate::domain::prospects::verification::{is_disposable, syntax};
+use crate::domain::{DomainError, DomainResult};
+use crate::text::{count, number};
+
+pub use crate::db::values::SkipReason;
+
+impl SkipReason {
+    /// What the confirmation page says of it: "3 skipped: address verified invalid".
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::InvalidAddress => "address verified invalid",
+            SkipReason::DisposableAddress => "disposable address",
+        }
+    }
+
+    /// Its word in a campaign's count: "4 skipped: 3 invalid, 1 disposable".
+    pub fn short(self) -> &'static str {
+        match self {
+            SkipReason::InvalidAddress => "invalid",
+            SkipReason::DisposableAddress => "disposable",
+        }
+    }
+}
+
+/// Why `candidate` is left out at launch, or `None` when it is sent to: a verified invalid
+/// address, told apart as disposable when its domain is a throwaway-mail provider. An
+/// unverified or "unknown" address is sent to.
+fn skip_reason(candidate: &Candidate) -> Option<SkipReason> {
+    if candidate.verification != Some(Verdict::Invalid) {
+        return None;
+    }
+    let disposable = syntax(&candidate.email.to_ascii_lowercase()).is_ok_and(is_disposable);
+    Some(if disposable {
+        SkipReason::DisposableAddress
+    } else {
+        SkipReason::InvalidAddress
+    })
+}
+
+/// Prospects left out at launch, counted per reason, in `SkipReason::ALL` order (reasons
+/// without any are not listed).
+pub struct Skipped(pub Vec<(SkipReason, i64)>);
+
+impl Skipped {
+    fn of(counts: impl IntoIterator<Item = (SkipReason, i64)>) -> Self {
+        let counts: Vec<(SkipReason, i64)> = counts.into_iter().collect();
+        Skipped(
+            SkipReason::ALL
+                .iter()
+                .map(|r| (*r, counts.iter().filter(|c| c.0 == *r).map(|c| c.1).sum()))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+        )
+    }
+
+    /// How many in all.
+    pub fn total(&self) -> i64 {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
+
+    /// "4 skipped: 3 invalid, 1 disposable"; empty when none was skipped.
+    pub fn summary(&self) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(r, n)| format!("{} {}", number(*n), r.short()))
+            .collect();
+        format!("{} skipped: {}", number(self.total()), parts.join(", "))
+    }
+
+    /// One line per reason: "3 skipped: address verified invalid".
+    pub fn lines(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|(r, n)| format!("{} skipped: {}", number(*n), r.describe()))
+            .collect()
+    }
+}
+
+/// A campaign's skipped recipients, counted per reason (for its page).
+pub(super) fn skipped_of(conn: &mut AnyConnection, campaign_id: i64) -> DomainResult<Skipped> {
+    Ok(Skipped::of(db_launch::skip_counts(conn, campaign_id)?))
+}
+
+/// Why a draft with these steps cannot be launched yet (the campaign page shows Launch
+/// disabled with it); `None` when it may be.
+pub fn steps_missing(steps: &[CampaignStep]) -> Option<&'static str> {
+    steps
+        .is_empty()
+        .then_some("Add at least one step before launching.")
+}
+
+/// The confirmation page of a launch.
+pub struct LaunchPlan {
+    pub campaign: Campaign,
+    /// What will be sent: subjects and delays.
+    pub steps: Vec<CampaignStep>,
+    /// The owner's sender account it sends from; `None` when it is not theirs (a moved
+    /// campaign), which `refusal` says.
+    pub sender: Option<SenderAccount>,
+    /// How many prospects get its emails.
+    pub recipients: i64,
+    pub skipped: Skipped,
+    /// Why it cannot be launched (already launched, archived, no steps, nobody to send
+    /// to, not the owner's sender); `None`: the page offers "Launch now".
+    pub refusal: Option<DomainError>,
+    candidates: Vec<(Candidate, Option<SkipReason>)>,
+}
+
+fn plan(conn: &mut AnyConnection, user: &User, campaign: Campaign) -> DomainResult<LaunchPlan> {
+    let steps = db::steps(conn, campaign.id)?;
+    let sender = senders::by_id(conn, campaign.sender_id)?
+        .filter(|s| policy::may_use_sender(user.id, s.owner_id).is_ok());
+    let candidates: Vec<(Candidate, Option<SkipReason>)> =
+        db_launch::candidates(conn, campaign.list_id)?
+            .into_iter()
+            .map(|c| {
+                let reason = skip_reason(&c);
+                (c, reason)
+            })
+            .collect();
+    let recipients = candidates.iter().filter(|c| c.1.is_none()).count() as i64;
+    let skipped = Skipped::of(candidates.iter().filter_map(|c| c.1).map(|r| (r, 1)));
+    let invalid = |m: &str| Some(DomainError::Invalid(m.into()));
+    let refusal = if campaign.status == CampaignStatus::Archived {
+        invalid("Restore this campaign from the archive before launching it.")
+    } else if !campaign.status.is_draft() {
+        Some(DomainError::AlreadyUsed(
+            "This campaign has already been launched.".into(),
+        ))
+    } else if let Some(why) = steps_missing(&steps) {
+        invalid(why)
+    } else if candidates.is_empty() {
+        invalid("The campaign's prospect list is empty. Add prospects first.")
+    } else if recipients == 0 {
+        invalid("Every prospect of the list is skipped, so nothing would be sent.")
+    } else if sender.is_none() {
+        invalid("Choose one of your own sender accounts in the settings before launching.")
+    } else {
+        None
+    };
+    Ok(LaunchPlan {
+        campaign,
+        steps,
+        sender,
+        recipients,
+        skipped,
+        refusal,
+        candidates,
+    })
+}
+
+/// The launch confirmation page of campaign `id`. Refusals: `NotFound` for a campaign the
+/// viewer may not know of, `Forbidden` for a teammate's (read only); why it cannot be
+/// launched is part of the page (`LaunchPlan::refusal`).
+pub fn launch_plan(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<LaunchPlan> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = owned(conn, &viewer, id)?;
+    plan(conn, user, campaign)
+}
+
+/// Launches a draft: every prospect of its list becomes a recipient, due now or skipped
+/// with its reason; returns the flash message ("Launched: 2 recipients. 4 skipped: 3
+/// invalid, 1 disposable. …"). Refusals: `AlreadyUsed` when it was launched before (also
+/// when two clicks race: the status change decides), `Invalid` as `LaunchPlan::refusal`
+/// says, and the access refusals of `launch_plan`.
+pub fn launch(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let viewer = Viewer::load(conn, user, now)?;
+    let campaign = owned(conn, &viewer, id)?;
+    crate::db::write_transaction(conn, |conn| {
+        let plan = plan(conn, user, campaign)?;
+        if let Some(refusal) = plan.refusal {
+            return Err(refusal);
+        }
+        for (candidate, reason) in &plan.candidates {
+            db_launch::insert_recipient(conn, plan.campaign.id, candidate, *reason, now)?;
+        }
+        if !db::set_status(
+            conn,
+            plan.campaign.id,
+            &[CampaignStatus::Draft],
+            CampaignStatus::Active,
+            "",
+        )? {
+            return Err(DomainError::AlreadyUsed(
+                "This campaign has already been launched.".into(),
+            ));
+        }
+        db::set_launched(conn, plan.campaign.id, now)?;
+        let skipped = match plan.skipped.summary() {
+            s if s.is_empty() => s,
+            s => format!(" {s}."),
+        };
+        Ok(format!(
+            "Launched: {}.{skipped} Emails go out in the background.",
+            count(plan.recipients, "recipient", "recipients")
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(email: &str, verification: Option<Verdict>) -> Candidate {
+        Candidate {
+            prospect_id: 1,
+            email: email.into(),
+            verification,
+        }
+    }
+
+    #[test]
+    fn only_verified_invalid_addresses_are_skipped_disposable_ones_told_apart() {
+        let invalid = Some(Verdict::Invalid);
+        assert_eq!(skip_reason(&candidate("a@acme.example", None)), None);
+        let unknown = candidate("a@slow.test", Some(Verdict::Unknown));
+        assert_eq!(skip_reason(&unknown), None);
+        assert_eq!(
+            skip_reason(&candidate("a@nomx.test", invalid)),
+            Some(SkipReason::InvalidAddress)
+        );
+        assert_eq!(
+            skip_reason(&candidate("a@Mailinator.com", invalid)),
+            Some(SkipReason::DisposableAddress)
+        );
+    }
+
+    #[test]
+    fn skips_are_summed_per_reason_in_declared_order() {
+        let skipped = Skipped::of([
+            (SkipReason::DisposableAddress, 1),
+            (SkipReason::InvalidAddress, 2),
+            (SkipReason::InvalidAddress, 1),
+        ]);
+        assert_eq!(skipped.summary(), "4 skipped: 3 invalid, 1 disposable");
+        assert_eq!(
+            skipped.lines(),
+            [
+                "3 skipped: address verified invalid",
+                "1 skipped: disposable address"
+            ]
+        );
+        assert_eq!(Skipped::of([]).summary(), "");
+    }
+}

@@ -13,6 +13,7 @@ mod foundation;
 mod headers_and_jobs;
 mod outbound;
 mod prospects;
+mod record_transfer;
 mod replicas_and_throttle;
 mod same_header;
 mod sessions_and_accounts;

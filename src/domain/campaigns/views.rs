@@ -14,7 +14,7 @@ use crate::db::models::{
 };
 use crate::db::values::{MessageStatus, RecipientStatus};
 use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, senders};
-use crate::domain::policy::RecordAction;
+use crate::domain::policy::{self, RecordAction};
 use crate::domain::prospects::{PickerEntry, Viewer, picker};
 use crate::domain::{DomainError, DomainResult};
 
@@ -123,6 +123,19 @@ impl CampaignView {
     }
 }
 
+/// How the campaign page names a recipient's status.
+impl RecipientStatus {
+    /// The stored word, or a sentence where the word alone would not say what happened.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecipientStatus::FormerMailbox => {
+                "Finished: contacted from the former owner's mailbox, where their replies go"
+            }
+            other => other.as_str(),
+        }
+    }
+}
+
 const ROWS_SHOWN: i64 = 500;
 
 fn recipient_rows(
@@ -208,10 +221,10 @@ pub fn view(
     }
     Ok(CampaignView {
         owner_name: accounts::user_by_id(conn, campaign.owner_id)?.name,
-        sender: if may_edit {
-            senders::by_id(conn, campaign.sender_id)?
-        } else {
-            None
+        sender: match campaign.sender_id {
+            Some(id) if may_edit => senders::by_id(conn, id)?
+                .filter(|s| policy::may_use_sender(user.id, s.owner_id).is_ok()),
+            _ => None,
         },
         list_name: prospects::list_by_id(conn, campaign.list_id)?
             .map_or_else(|| "(deleted list)".into(), |l| l.name),

@@ -5,6 +5,7 @@ pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod billing;
+pub mod campaign_handover;
 pub mod campaign_lifecycle;
 pub mod campaign_steps;
 pub mod campaigns;
@@ -100,6 +101,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaign_lifecycle::launch)
         .service(campaign_lifecycle::pause)
         .service(campaign_lifecycle::resume)
+        .service(campaign_handover::restart)
         .service(tracking::open_pixel)
         .service(tracking::click)
         .service(dev_mailbox::mailbox);

@@ -270,6 +270,23 @@ async fn recipients_contacted_from_the_former_mailbox_are_finished_the_others_co
         page.contains("Finished: contacted from the former owner's mailbox"),
         "{page:?}"
     );
+
+    // Lena may restart Ann explicitly: her next step goes from Lena's account.
+    let page = leader
+        .post(&form_action(&page.body, "/restart-former-recipients"), &[])
+        .await;
+    assert!(
+        page.contains("Restarted 1 recipient in a new thread from your sender account."),
+        "{page:?}"
+    );
+    assert_eq!(app.run_sender_once().await, 1);
+    let ann = app.smtp().to("ann@acme.example");
+    assert_eq!(ann.len(), 2);
+    assert!(
+        ann[1].data.contains("lena@acme.example") && ann[1].subject() == "Following up",
+        "{:?}",
+        ann[1]
+    );
 }
 
 /// Max's sender form saved again with another daily limit (passwords left empty: kept).

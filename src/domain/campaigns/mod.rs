@@ -1,5 +1,6 @@
 //! Email drip campaigns: creating and editing a campaign and its steps (`editor`), launch,
-//! pause and resume (`lifecycle`), the campaign pages (`views`), placeholders and the
+//! pause and resume (`lifecycle`), restarting recipients finished by a record transfer
+//! (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
 //! SMTP call's outcome changes), opens, clicks and replies (`events`) and Team statistics
@@ -8,6 +9,7 @@
 mod editor;
 mod email_body;
 pub mod events;
+mod handover;
 mod lifecycle;
 pub mod outbound;
 pub mod outcomes;
@@ -21,5 +23,6 @@ pub use editor::{
     CampaignName, CampaignSettings, StepInput, add_step, create, delete_step, update_settings,
     update_step,
 };
+pub use handover::restart_in_new_thread;
 pub use lifecycle::{launch, pause, resume};
 pub use views::{CampaignView, CampaignsPage, RecipientRow, campaigns_page, view};

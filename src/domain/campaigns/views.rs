@@ -94,6 +94,8 @@ pub struct CampaignView {
     pub counts: CampaignCounts,
     pub recipients_total: i64,
     pub recipients_done: i64,
+    /// Recipients finished by a record transfer, whom the owner may restart.
+    pub former_mailbox: i64,
     pub rows: Vec<RecipientRow>,
     /// Step subjects and bodies filled for the first prospect (owner only).
     pub preview: Vec<(String, String)>,
@@ -198,6 +200,10 @@ pub fn view(
             .get(&RecipientStatus::Active)
             .copied()
             .unwrap_or(0);
+    let former_mailbox = status_counts
+        .get(&RecipientStatus::FormerMailbox)
+        .copied()
+        .unwrap_or(0);
     let recipients = db::recipients(conn, campaign.id, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
@@ -235,6 +241,7 @@ pub fn view(
         steps,
         recipients_total,
         recipients_done,
+        former_mailbox,
         rows,
         preview,
         preview_for,

@@ -100,6 +100,7 @@ pub fn prospects(conn: &mut AnyConnection, rows: &[ProspectRow]) -> Result<(), D
                 (
                     prospects::list_id.eq(list),
                     prospects::owner_id.eq(owner),
+                    prospects::added_by.eq(owner),
                     prospects::email.eq(email),
                     prospects::first_name.eq(first),
                     prospects::company.eq(company),

@@ -267,6 +267,26 @@ pub fn stop_recipient(
     Ok(())
 }
 
+/// Puts the campaign's recipients in status `from` back to active, their next step due at
+/// `now`. Returns how many.
+pub fn restart_recipients(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    from: RecipientStatus,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        campaign_recipients::table
+            .filter(campaign_recipients::campaign_id.eq(campaign_id))
+            .filter(campaign_recipients::status.eq(from)),
+    )
+    .set((
+        campaign_recipients::status.eq(RecipientStatus::Active),
+        campaign_recipients::next_due_at.eq(Some(now)),
+    ))
+    .execute(conn)?)
+}
+
 /// Recipients per status.
 pub fn recipient_counts(
     conn: &mut AnyConnection,

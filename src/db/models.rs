@@ -279,7 +279,8 @@ pub struct Campaign {
     pub id: i64,
     pub owner_id: UserId,
     pub name: String,
-    pub sender_id: i64,
+    /// `None` after a record transfer, until the new owner chooses one of their accounts.
+    pub sender_id: Option<i64>,
     pub list_id: i64,
     pub status: CampaignStatus,
     pub status_reason: String,

@@ -113,6 +113,8 @@ pub fn emails_in_list(conn: &mut AnyConnection, list_id: i64) -> Result<Vec<Stri
         .load(conn)?)
 }
 
+/// Adds a prospect owned by `owner_id`, who is also recorded as the one who added it
+/// (`added_by`, which Team statistics count and a record transfer never moves).
 pub fn insert_prospect(
     conn: &mut AnyConnection,
     list_id: i64,
@@ -125,6 +127,7 @@ pub fn insert_prospect(
             fields,
             prospects::list_id.eq(list_id),
             prospects::owner_id.eq(owner_id),
+            prospects::added_by.eq(owner_id),
             prospects::created_at.eq(now),
         ))
         .returning(prospects::id)

@@ -184,6 +184,7 @@ diesel::table! {
         verification_detail -> Text,
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        added_by -> BigInt,
     }
 }
 
@@ -271,7 +272,7 @@ diesel::table! {
         id -> BigInt,
         owner_id -> BigInt,
         name -> Text,
-        sender_id -> BigInt,
+        sender_id -> Nullable<BigInt>,
         list_id -> BigInt,
         status -> Text,
         status_reason -> Text,

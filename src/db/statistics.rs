@@ -75,19 +75,20 @@ pub fn recipients_with_event(
     Ok(rows.into_iter().collect())
 }
 
-/// Per owner: prospects created in the range.
+/// Per person: prospects they added in the range (`added_by`, not the current owner: a
+/// record transfer moves ownership, never this history).
 pub fn prospects_added(
     conn: &mut AnyConnection,
-    owners: &[UserId],
+    people: &[UserId],
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<HashMap<UserId, i64>, DbError> {
     Ok(prospects::table
-        .filter(prospects::owner_id.eq_any(owners))
+        .filter(prospects::added_by.eq_any(people))
         .filter(prospects::created_at.ge(from))
         .filter(prospects::created_at.lt(to))
-        .group_by(prospects::owner_id)
-        .select((prospects::owner_id, count_star()))
+        .group_by(prospects::added_by)
+        .select((prospects::added_by, count_star()))
         .load::<(UserId, i64)>(conn)?
         .into_iter()
         .collect())

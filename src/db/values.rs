@@ -196,6 +196,9 @@ stored_as_text! {
         Failed => "failed",
         /// An email to them may or may not have gone out (its sender died mid-send).
         Unconfirmed => "unconfirmed",
+        /// Already written to from a former owner's mailbox when the campaign moved to
+        /// another owner (a record transfer): finished, since their replies go there.
+        FormerMailbox => "former_mailbox",
         /// Left out at launch, never emailed; `campaign_recipients.skip_reason` says why.
         Skipped => "skipped",
     }

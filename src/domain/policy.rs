@@ -281,6 +281,24 @@ pub fn may_use_sender(actor_id: UserId, sender_owner_id: UserId) -> DomainResult
     }
 }
 
+/// Sending (launching, resuming, each claim of the sender job) a campaign of
+/// `campaign_owner_id` from its sender account, owned by `sender_owner_id`: only from an
+/// account of the campaign's owner (`may_use_sender`). `None`: the campaign has no sender
+/// account (cleared by a record transfer). Refusal: `Invalid` asking the owner to choose
+/// one of theirs in the settings before `doing` ("resuming", "launching").
+pub fn may_send_from(
+    campaign_owner_id: UserId,
+    sender_owner_id: Option<UserId>,
+    doing: &str,
+) -> DomainResult<()> {
+    match sender_owner_id.map(|owner| may_use_sender(campaign_owner_id, owner)) {
+        Some(Ok(())) => Ok(()),
+        _ => Err(DomainError::Invalid(format!(
+            "Choose one of your own sender accounts in the settings before {doing}."
+        ))),
+    }
+}
+
 /// A campaign's prospect list must be its owner's own list (team records are read only).
 /// Someone else's list is `NotFound`.
 pub fn may_use_list(actor_id: UserId, list_owner_id: UserId) -> DomainResult<()> {

@@ -226,6 +226,17 @@ fn one_team_per_user() {
 }
 
 #[test]
+fn a_campaign_sends_only_from_its_owners_account() {
+    assert!(may_send_from(4.into(), Some(4.into()), "resuming").is_ok());
+    for other in [Some(5.into()), None] {
+        assert!(matches!(
+            may_send_from(4.into(), other, "resuming"),
+            Err(DomainError::Invalid(m)) if m.contains("before resuming")
+        ));
+    }
+}
+
+#[test]
 fn senders_lists_and_imports_are_their_owners_alone() {
     assert!(may_use_sender(4.into(), 4.into()).is_ok());
     assert!(matches!(

@@ -190,7 +190,7 @@ impl CampaignTemplate {
     fn settings_sender_chosen(&self, id: &i64) -> bool {
         self.settings_refused
             .as_ref()
-            .map_or(*id == self.view.campaign.sender_id, |r| {
+            .map_or(Some(*id) == self.view.campaign.sender_id, |r| {
                 r.typed.sender_id == id.to_string()
             })
     }

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod billing;
 pub mod campaign_archive;
+pub mod campaign_handover;
 pub mod campaign_launch;
 pub mod campaign_lifecycle;
 pub mod campaign_steps;
@@ -108,6 +109,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaign_archive::unarchive)
         .service(campaign_archive::confirm_delete)
         .service(campaign_archive::delete)
+        .service(campaign_handover::restart)
         .service(tracking::open_pixel)
         .service(tracking::click)
         .service(dev_mailbox::mailbox);

@@ -323,6 +323,13 @@ fn rows() -> Vec<Row> {
             Form(&[]),
             OWNER_IS_TOLD,
         ),
+        // No recipient of Max's draft waits for a restart: he is told so.
+        r(
+            "post",
+            "/campaigns/{campaign}/restart-former-recipients",
+            Form(&[]),
+            OWNER_IS_TOLD,
+        ),
         r(
             "post",
             "/campaigns/{campaign}/archive",

@@ -6,21 +6,21 @@ use crate::helpers::{
     Browser, Export, Member, Options, Plan, Team, TestApp, View, form_action, spawn_app_with,
 };
 
-const SMTP_PASSWORD: &str = "smtp-pass-never-in-db";
+pub(crate) const SMTP_PASSWORD: &str = "smtp-pass-never-in-db";
 
-struct Setup<'a> {
-    team: Team<'a>,
-    max: Member,
-    campaign: String,
+pub(crate) struct Setup<'a> {
+    pub(crate) team: Team<'a>,
+    pub(crate) max: Member,
+    pub(crate) campaign: String,
 }
 
 /// The app with its campaign sender and reply poller run by the tests, round by round.
-async fn spawn_app() -> TestApp {
+pub(crate) async fn spawn_app() -> TestApp {
     spawn_app_with(Options::manual_rounds()).await
 }
 
 /// Adds a sender account on the test SMTP server (and IMAP server, if given).
-async fn add_sender(
+pub(crate) async fn add_sender(
     app: &TestApp,
     who: &Browser,
     imap_port: u16,
@@ -52,7 +52,7 @@ async fn add_sender(
 /// A leader on `plan` with member Max, who has a sender account, a list of `n` prospects
 /// (the first two are Ann of Acme and Bob of Globex, with a Booth custom field) and a
 /// campaign with three steps.
-async fn setup(app: &TestApp, plan: Plan, imap_port: u16, n: usize) -> Setup<'_> {
+pub(crate) async fn setup(app: &TestApp, plan: Plan, imap_port: u16, n: usize) -> Setup<'_> {
     let (team, [max]) = app
         .team(plan)
         .member("Max Member", View::Own, Export::On)
@@ -139,18 +139,24 @@ async fn setup(app: &TestApp, plan: Plan, imap_port: u16, n: usize) -> Setup<'_>
 }
 
 /// The path of an absolute URL on the app.
-fn path_of(url: &str) -> String {
+pub(crate) fn path_of(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     after_scheme
         .find('/')
         .map_or("/".into(), |at| after_scheme[at..].to_string())
 }
 
-fn option_value(html: &str, select: &str) -> String {
+/// The first non-empty option value of the select named `select` (a "Choose …" option
+/// has none).
+pub(crate) fn option_value(html: &str, select: &str) -> String {
     let at = html.find(&format!("name=\"{select}\"")).expect("select");
-    let rest = &html[at..];
-    let v = rest.find("value=\"").unwrap() + 7;
-    rest[v..].split('"').next().unwrap().to_string()
+    html[at..]
+        .split("value=\"")
+        .skip(1)
+        .map(|v| v.split('"').next().unwrap())
+        .find(|v| !v.is_empty())
+        .expect("an option with a value")
+        .to_string()
 }
 
 fn header(email: &crate::helpers::ReceivedEmail, name: &str) -> String {

@@ -15,6 +15,7 @@ mod launch_and_archive;
 mod my_team_page;
 mod outbound;
 mod prospects;
+mod record_transfer;
 mod replicas_and_throttle;
 mod same_header;
 mod sessions_and_accounts;

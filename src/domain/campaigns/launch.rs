@@ -128,10 +128,15 @@ pub struct LaunchPlan {
     candidates: Vec<(Candidate, Option<SkipReason>)>,
 }
 
-fn plan(conn: &mut AnyConnection, user: &User, campaign: Campaign) -> DomainResult<LaunchPlan> {
+fn plan(conn: &mut AnyConnection, campaign: Campaign) -> DomainResult<LaunchPlan> {
     let steps = db::steps(conn, campaign.id)?;
-    let sender = senders::by_id(conn, campaign.sender_id)?
-        .filter(|s| policy::may_use_sender(user.id, s.owner_id).is_ok());
+    let sender = match campaign.sender_id {
+        Some(id) => senders::by_id(conn, id)?,
+        None => None,
+    };
+    let from = sender.as_ref().map(|s| s.owner_id);
+    let sending = policy::may_send_from(campaign.owner_id, from, "launching");
+    let sender = sender.filter(|_| sending.is_ok());
     let candidates: Vec<(Candidate, Option<SkipReason>)> =
         db_launch::candidates(conn, campaign.list_id)?
             .into_iter()
@@ -155,10 +160,8 @@ fn plan(conn: &mut AnyConnection, user: &User, campaign: Campaign) -> DomainResu
         invalid("The campaign's prospect list is empty. Add prospects first.")
     } else if recipients == 0 {
         invalid("Every prospect of the list is skipped, so nothing would be sent.")
-    } else if sender.is_none() {
-        invalid("Choose one of your own sender accounts in the settings before launching.")
     } else {
-        None
+        sending.err()
     };
     Ok(LaunchPlan {
         campaign,
@@ -182,7 +185,7 @@ pub fn launch_plan(
 ) -> DomainResult<LaunchPlan> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
-    plan(conn, user, campaign)
+    plan(conn, campaign)
 }
 
 /// Launches a draft: every prospect of its list becomes a recipient, due now or skipped
@@ -199,7 +202,7 @@ pub fn launch(
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     crate::db::write_transaction(conn, |conn| {
-        let plan = plan(conn, user, campaign)?;
+        let plan = plan(conn, campaign)?;
         if let Some(refusal) = plan.refusal {
             return Err(refusal);
         }

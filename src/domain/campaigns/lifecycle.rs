@@ -4,9 +4,10 @@
 use chrono::NaiveDateTime;
 
 use super::editor::owned;
+use super::sending::sender_owner;
 use crate::db::models::User;
 use crate::db::values::CampaignStatus;
-use crate::db::{AnyConnection, campaigns as db, senders};
+use crate::db::{AnyConnection, campaigns as db};
 use crate::domain::policy;
 use crate::domain::prospects::Viewer;
 use crate::domain::{DomainResult, invalid};
@@ -67,12 +68,9 @@ pub fn resume(
 ) -> DomainResult<String> {
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
-    // A campaign moved from another member still names their (private) sender account.
-    let sender_is_mine = senders::by_id(conn, campaign.sender_id)?
-        .is_some_and(|s| policy::may_use_sender(user.id, s.owner_id).is_ok());
-    if !sender_is_mine {
-        return invalid("Choose one of your own sender accounts in the settings before resuming.");
-    }
+    // A campaign moved from another member has no sender until its new owner chooses one.
+    let sender_owner = sender_owner(conn, &campaign)?;
+    policy::may_send_from(campaign.owner_id, sender_owner, "resuming")?;
     crate::db::write_transaction(conn, |conn| {
         if !db::set_status(
             conn,

@@ -1,6 +1,7 @@
 //! Email drip campaigns: creating and editing a campaign and its steps (`editor`), launch
 //! with its confirmation and skip reasons (`launch`), pause and resume (`lifecycle`),
-//! archive, restore and deleting a draft (`archive`), the campaign pages (`views`), placeholders and the
+//! archive, restore and deleting a draft (`archive`), restarting recipients finished by a
+//! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
 //! SMTP call's outcome changes), opens, clicks and replies (`events`) and Team statistics
@@ -10,6 +11,7 @@ mod archive;
 mod editor;
 mod email_body;
 pub mod events;
+mod handover;
 mod launch;
 mod lifecycle;
 pub mod outbound;
@@ -25,6 +27,7 @@ pub use editor::{
     CampaignName, CampaignSettings, StepInput, add_step, create, delete_step, update_settings,
     update_step,
 };
+pub use handover::restart_in_new_thread;
 pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_plan};
 pub use lifecycle::{pause, resume};
 pub use views::{CampaignView, CampaignsPage, RecipientRow, campaigns_page, view};

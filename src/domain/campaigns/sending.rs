@@ -14,6 +14,7 @@ use super::outcomes::fail_for_good;
 use super::placeholders;
 use super::senders;
 use crate::crypto::SecretBox;
+use crate::db::ids::UserId;
 use crate::db::messages::NewClaim;
 use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, SenderAccount};
 use crate::db::values::{CampaignStatus, MessageStatus, RecipientStatus};
@@ -95,19 +96,38 @@ pub fn claim_due(
     Ok(out)
 }
 
-/// The campaign's sender account, when it is its owner's: never send from another's.
+/// The campaign's sender account, when it is its owner's (`policy::may_send_from`): never
+/// send from another's, nor from none (a moved campaign before its new owner chose one).
 fn usable_sender(
     conn: &mut AnyConnection,
     campaign: &Campaign,
 ) -> DomainResult<Option<SenderAccount>> {
-    let Some(sender) = sender_db::by_id(conn, campaign.sender_id)? else {
+    let Some(sender) = campaign_sender(conn, campaign)? else {
         return Ok(None);
     };
     Ok(
-        crate::domain::policy::may_use_sender(campaign.owner_id, sender.owner_id)
+        crate::domain::policy::may_send_from(campaign.owner_id, Some(sender.owner_id), "sending")
             .is_ok()
             .then_some(sender),
     )
+}
+
+fn campaign_sender(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+) -> DomainResult<Option<SenderAccount>> {
+    Ok(match campaign.sender_id {
+        Some(id) => sender_db::by_id(conn, id)?,
+        None => None,
+    })
+}
+
+/// Who owns the campaign's sender account; `None` when it has none.
+pub(super) fn sender_owner(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+) -> DomainResult<Option<UserId>> {
+    Ok(campaign_sender(conn, campaign)?.map(|s| s.owner_id))
 }
 
 /// A due retry goes out from the campaign's sender account as it is now (after a record

@@ -16,7 +16,7 @@ use crate::db::models::{
 };
 use crate::db::values::{MessageStatus, RecipientStatus};
 use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, senders};
-use crate::domain::policy::RecordAction;
+use crate::domain::policy::{self, RecordAction};
 use crate::domain::prospects::{PickerEntry, Viewer, picker};
 use crate::domain::{DomainError, DomainResult};
 
@@ -118,6 +118,8 @@ pub struct CampaignView {
     pub launch_blocked: Option<&'static str>,
     /// The owner may delete it: it was never launched.
     pub may_delete: bool,
+    /// Recipients finished by a record transfer, whom the owner may restart.
+    pub former_mailbox: i64,
     pub rows: Vec<RecipientRow>,
     /// Step subjects and bodies filled for the first prospect (owner only).
     pub preview: Vec<(String, String)>,
@@ -143,6 +145,19 @@ impl CampaignView {
             0
         } else {
             self.recipients_done * 100 / self.recipients_total
+        }
+    }
+}
+
+/// How the campaign page names a recipient's status.
+impl RecipientStatus {
+    /// The stored word, or a sentence where the word alone would not say what happened.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecipientStatus::FormerMailbox => {
+                "Finished: contacted from the former owner's mailbox, where their replies go"
+            }
+            other => other.as_str(),
         }
     }
 }
@@ -207,6 +222,7 @@ pub fn view(
     let of = |status| status_counts.get(&status).copied().unwrap_or(0);
     let recipients_total: i64 = status_counts.values().sum::<i64>() - of(RecipientStatus::Skipped);
     let recipients_done = recipients_total - of(RecipientStatus::Active);
+    let former_mailbox = of(RecipientStatus::FormerMailbox);
     let recipients = db::recipients(conn, campaign.id, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
@@ -230,10 +246,10 @@ pub fn view(
     }
     Ok(CampaignView {
         owner_name: accounts::user_by_id(conn, campaign.owner_id)?.name,
-        sender: if may_edit {
-            senders::by_id(conn, campaign.sender_id)?
-        } else {
-            None
+        sender: match campaign.sender_id {
+            Some(id) if may_edit => senders::by_id(conn, id)?
+                .filter(|s| policy::may_use_sender(user.id, s.owner_id).is_ok()),
+            _ => None,
         },
         list_name: prospects::list_by_id(conn, campaign.list_id)?
             .map_or_else(|| "(deleted list)".into(), |l| l.name),
@@ -247,6 +263,7 @@ pub fn view(
         steps,
         recipients_total,
         recipients_done,
+        former_mailbox,
         rows,
         preview,
         preview_for,

@@ -22,7 +22,10 @@ pub enum RecordsGo {
 
 /// Ends the membership. By default the former member keeps every record; with a transfer
 /// their lists and campaigns move, in the same transaction, to the leader or another
-/// active member (active campaigns paused). Usage and statistics history never move.
+/// active member (README, "Record transfer"): active campaigns pause, each moved campaign's
+/// sender account is cleared (the heir chooses one of theirs), the custom fields their
+/// prospects use move along (merged by name), and recipients already written to from the
+/// former member's mailbox are finished. Usage and statistics history never move.
 pub fn remove_member(
     conn: &mut AnyConnection,
     leader: &User,
@@ -59,6 +62,8 @@ pub fn remove_member(
             member.name, heir.name
         );
         let (lists, prospects, campaigns, _) = crate::db::transfer::owned(conn, member.id)?;
+        finish_contacted_recipients(conn, member.id)?;
+        crate::db::transfer::move_custom_fields(conn, member.id, heir.id)?;
         crate::db::transfer::move_records(conn, member.id, heir.id, &reason)?;
         let detail = format!(
             "{} ({}) and {} to {}",
@@ -82,6 +87,19 @@ pub fn remove_member(
         ))
     })
 }
+
+/// Finishes the recipients of `owner`'s campaigns already written to from their mailbox
+/// (their replies go there); their emails waiting for a retry fail, releasing their holds.
+fn finish_contacted_recipients(conn: &mut AnyConnection, owner: UserId) -> DomainResult<()> {
+    for message in crate::db::transfer::finish_contacted_recipients(conn, owner)? {
+        crate::db::messages::mark_attempt_failed(conn, message, MOVED_NOT_SENT, None)?;
+        crate::domain::billing::release_held_recipient(conn, message)?;
+    }
+    Ok(())
+}
+
+/// Why a retry of a recipient finished by a record transfer was not sent.
+const MOVED_NOT_SENT: &str = "Not sent: the campaign moved to another owner after this recipient was contacted from the former owner's mailbox.";
 
 /// What the removal confirmation shows: the member, what they own, and who may inherit it.
 pub struct RemovalPreview {

@@ -11,6 +11,8 @@ diesel::table! {
         paid_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         email_confirmed_at -> Nullable<Timestamp>,
+        scheduled_plan -> Nullable<Text>,
+        scheduled_plan_at -> Nullable<Timestamp>,
     }
 }
 

@@ -8,6 +8,7 @@ mod beyond;
 mod browser;
 mod campaigns;
 mod csv_and_imports;
+mod downgrades;
 mod forms;
 mod foundation;
 mod headers_and_jobs;

@@ -402,9 +402,7 @@ async fn basic_plans_have_no_picker_and_team_urls_answer_404() {
     let t = team(&app, Export::On).await;
     let list = create_list(&t.member, "Leads").await;
     let max = t.member.id;
-    t.leader
-        .post("/account/billing/plan", &[("plan", "s")])
-        .await;
+    app.downgrade(&t.leader, Plan::S).await;
     let page = t.leader.get("/prospects").await;
     assert!(!page.contains("Team member"), "no picker on S");
     assert_eq!(

@@ -8,14 +8,14 @@ use crate::helpers::{
 
 const SMTP_PASSWORD: &str = "smtp-pass-never-in-db";
 
-struct Setup<'a> {
-    team: Team<'a>,
-    max: Member,
-    campaign: String,
+pub(crate) struct Setup<'a> {
+    pub(crate) team: Team<'a>,
+    pub(crate) max: Member,
+    pub(crate) campaign: String,
 }
 
 /// The app with its campaign sender and reply poller run by the tests, round by round.
-async fn spawn_app() -> TestApp {
+pub(crate) async fn spawn_app() -> TestApp {
     spawn_app_with(Options::manual_rounds()).await
 }
 
@@ -52,7 +52,7 @@ async fn add_sender(
 /// A leader on `plan` with member Max, who has a sender account, a list of `n` prospects
 /// (the first two are Ann of Acme and Bob of Globex, with a Booth custom field) and a
 /// campaign with three steps.
-async fn setup(app: &TestApp, plan: Plan, imap_port: u16, n: usize) -> Setup<'_> {
+pub(crate) async fn setup(app: &TestApp, plan: Plan, imap_port: u16, n: usize) -> Setup<'_> {
     let (team, [max]) = app
         .team(plan)
         .member("Max Member", View::Own, Export::On)
@@ -153,7 +153,7 @@ fn option_value(html: &str, select: &str) -> String {
     rest[v..].split('"').next().unwrap().to_string()
 }
 
-fn header(email: &crate::helpers::ReceivedEmail, name: &str) -> String {
+pub(crate) fn header(email: &crate::helpers::ReceivedEmail, name: &str) -> String {
     email
         .data
         .lines()

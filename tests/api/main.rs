@@ -15,6 +15,7 @@ mod headers_and_jobs;
 mod outbound;
 mod prospects;
 mod replicas_and_throttle;
+mod reply_digest;
 mod same_header;
 mod sessions_and_accounts;
 mod statistics;

@@ -12,6 +12,7 @@ mod downgrades;
 mod forms;
 mod foundation;
 mod headers_and_jobs;
+mod import_errors;
 mod outbound;
 mod prospects;
 mod replicas_and_throttle;

@@ -123,9 +123,12 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
         ))
         .abort_handle(),
         tokio::spawn(reply_poller::run(
-            pool.clone(),
-            clock.clone(),
-            secrets,
+            reply_poller::PollContext {
+                pool: pool.clone(),
+                clock: clock.clone(),
+                secrets,
+                base_url: settings.base_url.clone(),
+            },
             reply_poller::PollSettings::new(hosts),
             settings.reply_poll,
         ))

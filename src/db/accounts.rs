@@ -51,14 +51,23 @@ pub fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<Use
         .optional()?)
 }
 
-pub fn set_plan(
-    conn: &mut AnyConnection,
-    user_id: UserId,
-    plan: &str,
-    paid_until: Option<NaiveDateTime>,
-) -> Result<(), DbError> {
+/// A user's plan as stored: the plan, its paid-until date, and a downgrade scheduled for
+/// later (plan code and the instant it takes over), if any.
+pub struct PlanRow<'a> {
+    pub plan: &'a str,
+    pub paid_until: Option<NaiveDateTime>,
+    pub scheduled: Option<(&'a str, NaiveDateTime)>,
+}
+
+/// Stores the user's plan, paid-until date and scheduled downgrade (all three at once).
+pub fn set_plan(conn: &mut AnyConnection, user_id: UserId, row: &PlanRow) -> Result<(), DbError> {
     diesel::update(users::table.find(user_id))
-        .set((users::plan.eq(plan), users::paid_until.eq(paid_until)))
+        .set((
+            users::plan.eq(row.plan),
+            users::paid_until.eq(row.paid_until),
+            users::scheduled_plan.eq(row.scheduled.map(|(plan, _)| plan)),
+            users::scheduled_plan_at.eq(row.scheduled.map(|(_, at)| at)),
+        ))
         .execute(conn)?;
     Ok(())
 }

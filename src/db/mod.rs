@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod bulk;
 pub mod campaigns;
 pub mod confirmations;
+pub mod digests;
 pub mod ids;
 pub mod imports;
 pub mod launch;

@@ -23,6 +23,10 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// When the owner followed an emailed link to this address; `None`: unconfirmed.
     pub email_confirmed_at: Option<NaiveDateTime>,
+    /// A downgrade waiting for the end of the paid period: the plan's code…
+    pub scheduled_plan: Option<String>,
+    /// …and the instant it takes over (the paid-until date when it was chosen).
+    pub scheduled_plan_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]

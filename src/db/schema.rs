@@ -11,6 +11,8 @@ diesel::table! {
         paid_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         email_confirmed_at -> Nullable<Timestamp>,
+        scheduled_plan -> Nullable<Text>,
+        scheduled_plan_at -> Nullable<Timestamp>,
     }
 }
 
@@ -326,6 +328,16 @@ diesel::table! {
         opened_at -> Nullable<Timestamp>,
         clicked_at -> Nullable<Timestamp>,
         replied_at -> Nullable<Timestamp>,
+        /// When a reply digest listed this reply (`None`: not yet, or no reply).
+        reply_digested_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// When each campaign owner's last reply digest was sent.
+    reply_digests (owner_id) {
+        owner_id -> BigInt,
+        sent_at -> Timestamp,
     }
 }
 
@@ -368,4 +380,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     email_confirmations,
     form_submissions,
+    reply_digests,
 );

@@ -15,6 +15,8 @@ fn user(id: i64, email: &str) -> User {
         paid_until: None,
         created_at: NaiveDateTime::default(),
         email_confirmed_at: Some(NaiveDateTime::default()),
+        scheduled_plan: None,
+        scheduled_plan_at: None,
     }
 }
 

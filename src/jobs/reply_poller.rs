@@ -1,5 +1,7 @@
 //! The reply poller: reads sender accounts' IMAP inboxes for answers to our emails, so that
-//! a reply stops the recipient's later steps.
+//! a reply stops the recipient's later steps. After the mailboxes, each round queues the
+//! owners' reply digests that are due (`domain::campaigns::reply_digest`: at most one per
+//! owner per hour, decided in the database).
 //!
 //! Mailboxes are read several at a time, each within its own time limit, so one slow or
 //! unresponsive server delays only its own account. A mailbox that fails (or panics, or
@@ -17,9 +19,9 @@ use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainResult;
-use crate::domain::campaigns::events;
 use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
 use crate::domain::campaigns::senders;
+use crate::domain::campaigns::{events, reply_digest};
 use crate::mailboxes;
 
 /// How a round reads mailboxes.
@@ -31,6 +33,15 @@ pub struct PollSettings {
     pub account_timeout: Duration,
     /// How many mailboxes are read at once.
     pub concurrency: usize,
+}
+
+/// What a round needs besides its settings: the database, the clock, the key to sender
+/// passwords and the public address that starts the digests' campaign links.
+pub struct PollContext {
+    pub pool: Pool,
+    pub clock: Clock,
+    pub secrets: SecretBox,
+    pub base_url: String,
 }
 
 impl PollSettings {
@@ -62,16 +73,10 @@ pub struct AccountOutcome {
 
 /// Runs a round every `every` until the task is aborted; a round that fails or panics is
 /// logged and the next one runs as usual.
-pub async fn run(
-    pool: Pool,
-    clock: Clock,
-    secrets: SecretBox,
-    settings: PollSettings,
-    every: Duration,
-) {
+pub async fn run(context: PollContext, settings: PollSettings, every: Duration) {
     loop {
         tokio::time::sleep(every).await;
-        match AssertUnwindSafe(tick(&pool, &clock, &secrets, &settings))
+        match AssertUnwindSafe(tick(&context, &settings))
             .catch_unwind()
             .await
         {
@@ -86,21 +91,31 @@ pub async fn run(
 }
 
 /// One round: reads every sender account whose mailbox is due (see `senders::imap_due`),
-/// `settings.concurrency` at a time; returns each account's outcome, in the order they
-/// ended. Fails only when the due accounts cannot be loaded.
+/// `settings.concurrency` at a time, then queues the reply digests that are due (a failure
+/// there is logged); returns each account's outcome, in the order they ended. Fails only
+/// when the due accounts cannot be loaded.
 pub async fn tick(
-    pool: &Pool,
-    clock: &Clock,
-    secrets: &SecretBox,
+    context: &PollContext,
     settings: &PollSettings,
 ) -> DomainResult<Vec<AccountOutcome>> {
+    let PollContext {
+        pool,
+        clock,
+        secrets,
+        base_url,
+    } = context;
     let now = clock.now();
     let accounts = blocking(pool, move |conn| senders::imap_due(conn, now)).await?;
-    Ok(futures_util::stream::iter(accounts)
+    let outcomes = futures_util::stream::iter(accounts)
         .map(|account| poll_account(pool, clock, secrets, settings, account))
         .buffer_unordered(settings.concurrency.max(1))
         .collect()
-        .await)
+        .await;
+    let (base, now) = (base_url.clone(), clock.now());
+    if let Err(e) = blocking(pool, move |conn| reply_digest::send_due(conn, &base, now)).await {
+        log::error!("reply poller: reply digests: {e}");
+    }
+    Ok(outcomes)
 }
 
 use super::blocking;

@@ -197,6 +197,45 @@ pub fn team_notice(
     )
 }
 
+/// One reply listed in a reply digest.
+pub struct DigestReply {
+    /// "Ann Smith <ann@acme.example>", or the address alone.
+    pub prospect: String,
+    /// The campaign's name.
+    pub campaign: String,
+    /// When the reply was found, "2026-12-01 14:05 UTC".
+    pub when: String,
+    /// The campaign's page.
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/reply_digest.txt")]
+struct ReplyDigestText<'a> {
+    name: &'a str,
+    replies: &'a [DigestReply],
+}
+
+#[derive(Template)]
+#[template(path = "email/reply_digest.html")]
+struct ReplyDigestHtml<'a> {
+    name: &'a str,
+    replies: &'a [DigestReply],
+}
+
+/// The hourly digest of replies to `name`'s campaigns ("2 new replies to your campaigns").
+pub fn reply_digest(name: &str, replies: &[DigestReply]) -> Result<Message, MailError> {
+    let subject = format!(
+        "{} to your campaigns",
+        crate::text::count(replies.len(), "new reply", "new replies")
+    );
+    render(
+        subject,
+        &ReplyDigestText { name, replies },
+        &ReplyDigestHtml { name, replies },
+    )
+}
+
 /// Which address an emailed proof link is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddressLinkKind {

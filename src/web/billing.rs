@@ -1,4 +1,5 @@
-//! Billing: the plan, this period's usage, change plan, renew.
+//! Billing: the plan, this period's usage, change plan (a downgrade confirmed, then
+//! scheduled for the end of the paid period, with Undo), renew.
 
 use actix_session::Session;
 use actix_web::{HttpResponse, get, post, web};
@@ -7,11 +8,11 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::navigation::redirect;
 use super::page::PageContext;
-use super::respond::{finish, render};
-use crate::domain::billing::Plan;
-use crate::domain::billing::{self, BillingView};
-use crate::domain::invalid;
+use super::respond::{finish, refused, render};
+use crate::domain::billing::{self, BillingView, DowngradePreview, Plan, PlanChange, downgrades};
+use crate::domain::{DomainError, invalid};
 
 #[derive(Template)]
 #[template(path = "account/billing.html")]
@@ -40,9 +41,20 @@ async fn page(
 
 #[derive(Deserialize)]
 struct PlanForm {
+    #[serde(default)]
     plan: String,
 }
 
+impl PlanForm {
+    /// The plan chosen; refused when it is not one of the plans listed.
+    fn plan(&self) -> Result<Plan, DomainError> {
+        Plan::parse(&self.plan)
+            .ok_or_else(|| DomainError::Invalid("Choose one of the plans listed.".into()))
+    }
+}
+
+/// Choosing a plan: an upgrade happens at once; a downgrade of a paid plan in force goes to
+/// its confirmation page.
 #[post("/account/billing/plan")]
 async fn change_plan(
     state: web::Data<AppState>,
@@ -50,16 +62,81 @@ async fn change_plan(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<PlanForm>,
 ) -> Result<HttpResponse, AppError> {
-    let outcome = match Plan::parse(&form.plan) {
-        Some(plan) => {
-            let (account, now) = (user.user, state.clock.now());
-            state
-                .db(move |conn| billing::change_plan(conn, &account, plan, now))
-                .await
-                .map(|()| format!("You are now on plan {}.", plan.label()))
-        }
-        None => invalid("Choose one of the plans listed."),
-    };
+    let (account, now) = (user.user, state.clock.now());
+    let outcome = state
+        .run(form.plan(), move |conn, plan| {
+            billing::change_plan(conn, &account, plan, now)
+        })
+        .await;
+    match outcome {
+        Ok(PlanChange::ConfirmDowngrade) => Ok(redirect(&format!(
+            "/account/billing/downgrade?plan={}",
+            form.plan
+        ))),
+        Ok(PlanChange::Changed(message)) => finish(&session, Ok(message), "/account/billing"),
+        Err(e) => finish(&session, Err(e), "/account/billing"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/downgrade.html")]
+struct DowngradePage {
+    ctx: PageContext,
+    preview: DowngradePreview,
+}
+
+/// The confirmation page of a downgrade: what changes and when.
+#[get("/account/billing/downgrade")]
+async fn downgrade_page(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    query: web::Query<PlanForm>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let outcome = state
+        .run(query.plan(), move |conn, plan| {
+            downgrades::preview(conn, &account, plan, now)
+        })
+        .await;
+    match refused(outcome)? {
+        Ok(preview) => render(&DowngradePage {
+            ctx: PageContext::new(&session, &state, Some(&user)),
+            preview,
+        }),
+        Err(message) => finish(&session, invalid(message), "/account/billing"),
+    }
+}
+
+/// Confirms a downgrade: scheduled for the end of the paid period.
+#[post("/account/billing/downgrade")]
+async fn schedule_downgrade(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<PlanForm>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user, state.clock.now());
+    let outcome = state
+        .run(form.plan(), move |conn, plan| {
+            downgrades::schedule(conn, &account, plan, now)
+        })
+        .await;
+    finish(&session, outcome, "/account/billing")
+}
+
+/// "Undo": cancels the scheduled downgrade.
+#[post("/account/billing/downgrade/cancel")]
+async fn cancel_downgrade(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user, state.clock.now());
+    let outcome = state
+        .db(move |conn| downgrades::cancel(conn, &account, now))
+        .await;
     finish(&session, outcome, "/account/billing")
 }
 
@@ -73,12 +150,6 @@ async fn renew(
     let (account, now) = (user.user, state.clock.now());
     let outcome = state
         .db(move |conn| billing::renew(conn, &account, now))
-        .await
-        .map(|until| {
-            format!(
-                "Renewed: your plan is paid until {}.",
-                until.format("%Y-%m-%d")
-            )
-        });
+        .await;
     finish(&session, outcome, "/account/billing")
 }

@@ -134,6 +134,8 @@ fn rows() -> Vec<Row> {
         // The emailed link's page: anyone holding a link (here none) sees what it does.
         r("get", "/account/email/confirm", Get, EVERYONE),
         r("get", "/account/billing", Get, ANY_USER),
+        // Without a plan chosen: back to Billing with a message.
+        r("get", "/account/billing/downgrade", Get, ANY_USER),
         r("get", "/account/team", Get, ANY_USER),
         r("get", "/account/team/leave", Get, ANY_USER),
         r(
@@ -180,6 +182,19 @@ fn rows() -> Vec<Row> {
             ANY_USER_DOES,
         ),
         r("post", "/account/billing/renew", Form(&[]), ANY_USER_DOES),
+        // Everyone is on M now (the plan row): a downgrade is scheduled, then undone.
+        r(
+            "post",
+            "/account/billing/downgrade",
+            Form(&[("plan", "free")]),
+            ANY_USER_DOES,
+        ),
+        r(
+            "post",
+            "/account/billing/downgrade/cancel",
+            Form(&[]),
+            ANY_USER_DOES,
+        ),
         // Refused for a wrong current password: the page answers with the message.
         r(
             "post",

@@ -159,7 +159,7 @@ pub(crate) fn option_value(html: &str, select: &str) -> String {
         .to_string()
 }
 
-fn header(email: &crate::helpers::ReceivedEmail, name: &str) -> String {
+pub(crate) fn header(email: &crate::helpers::ReceivedEmail, name: &str) -> String {
     email
         .data
         .lines()

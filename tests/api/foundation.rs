@@ -235,11 +235,17 @@ async fn billing_changes_plan_at_once_and_renews() {
     assert!(page.contains("Choose one of the plans listed."));
     assert!(page.contains("Your plan: <strong>M</strong>"));
 
+    // A downgrade waits for the end of the paid period (`downgrades`).
     let page = browser
         .post("/account/billing/plan", &[("plan", "free")])
         .await;
-    assert!(page.contains("Your plan: <strong>Free</strong>"));
-    assert!(!page.contains(">Renew<"), "Free does not renew");
+    assert!(page.contains("then you move to plan Free"), "{page:?}");
+    assert!(
+        browser
+            .get("/account/billing")
+            .await
+            .contains("Your plan: <strong>M</strong>")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

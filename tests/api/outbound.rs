@@ -380,13 +380,17 @@ async fn an_unresponsive_mailbox_delays_only_itself() {
 
     // A round with a long per-account limit: Ann's reply is recorded while the five
     // silent mailboxes are still waiting.
-    let (pool, clock, secrets) = (app.pool.clone(), app.clock.clone(), app.secrets());
+    let context = reply_poller::PollContext {
+        pool: app.pool.clone(),
+        clock: app.clock.clone(),
+        secrets: app.secrets(),
+        base_url: app.address.clone(),
+    };
     let settings = PollSettings {
         account_timeout: Duration::from_secs(600),
         ..PollSettings::new(MailHosts::AnyAddress)
     };
-    let round =
-        tokio::spawn(async move { reply_poller::tick(&pool, &clock, &secrets, &settings).await });
+    let round = tokio::spawn(async move { reply_poller::tick(&context, &settings).await });
     let deadline = Instant::now() + Duration::from_secs(15);
     while !replied(&olga, &campaign).await {
         assert!(Instant::now() < deadline, "the reply was not found");

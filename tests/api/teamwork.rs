@@ -592,7 +592,7 @@ async fn permissions_change_on_m_and_are_refused_on_s() {
         .await;
     assert!(page.contains("Choose Only own records or View team records."));
 
-    leader.post("/account/billing/plan", &[("plan", "s")]).await;
+    app.downgrade(leader, Plan::S).await;
     let team = leader.get("/account/team").await;
     assert!(team.contains("Available from plan M"));
     assert!(team.contains("disabled"));

@@ -270,7 +270,7 @@ async fn an_export_switched_off_holds_on_a_basic_plan_until_the_leader_allows_it
     let (team, member, export) = team_with_export_off(&app).await;
     let leader = &team.leader;
 
-    leader.post("/account/billing/plan", &[("plan", "s")]).await;
+    app.downgrade(leader, Plan::S).await;
     assert_eq!(
         member.get(&export).await.status,
         403,

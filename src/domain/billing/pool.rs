@@ -33,20 +33,73 @@ impl Unit {
     }
 }
 
+/// A downgrade waiting for the end of the paid period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduledPlan {
+    pub plan: Plan,
+    /// When it takes over: the paid-until date of the plan it replaces (UTC).
+    pub at: NaiveDateTime,
+}
+
+/// A user's plan at an instant, with a scheduled downgrade applied once its time has come
+/// (read lazily from the stored date, so no job applies it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanTerms {
+    /// The plan chosen (in force, or expired when `paid_until` has passed).
+    pub plan: Plan,
+    /// `None` for Free. A scheduled paid plan runs one billing period from when it takes
+    /// over: the period that starts at that instant.
+    pub paid_until: Option<NaiveDateTime>,
+    /// A downgrade still to come.
+    pub scheduled: Option<ScheduledPlan>,
+}
+
+impl PlanTerms {
+    /// A paid plan whose paid-until date has passed. Free never expires.
+    pub fn expired(&self, now: NaiveDateTime) -> bool {
+        self.plan.is_paid() && self.paid_until.is_none_or(|until| until <= now)
+    }
+}
+
+/// `user`'s plan terms at `now`: a scheduled plan whose time has come is the plan.
+pub fn plan_terms(user: &User, now: NaiveDateTime) -> PlanTerms {
+    let chosen = Plan::parse(&user.plan).unwrap_or(Plan::Free);
+    let scheduled = user
+        .scheduled_plan
+        .as_deref()
+        .and_then(Plan::parse)
+        .zip(user.scheduled_plan_at)
+        .map(|(plan, at)| ScheduledPlan { plan, at });
+    match scheduled {
+        Some(next) if next.at <= now => PlanTerms {
+            plan: next.plan,
+            paid_until: next
+                .plan
+                .is_paid()
+                .then(|| period_containing(user.period_anchor, next.at).end),
+            scheduled: None,
+        },
+        _ => PlanTerms {
+            plan: chosen,
+            paid_until: user.paid_until,
+            scheduled,
+        },
+    }
+}
+
 /// The plan an account may use now: a paid plan past its paid-until date falls back to Free.
 pub fn effective_plan(user: &User, now: NaiveDateTime) -> Plan {
-    let plan = Plan::parse(&user.plan).unwrap_or(Plan::Free);
-    if plan_expired(user, now) {
+    let terms = plan_terms(user, now);
+    if terms.expired(now) {
         Plan::Free
     } else {
-        plan
+        terms.plan
     }
 }
 
 /// A paid plan whose paid-until date has passed. Free never expires.
 pub fn plan_expired(user: &User, now: NaiveDateTime) -> bool {
-    let plan = Plan::parse(&user.plan).unwrap_or(Plan::Free);
-    plan.is_paid() && user.paid_until.is_none_or(|until| until <= now)
+    plan_terms(user, now).expired(now)
 }
 
 /// The billing period of `user`'s anchor that contains `now` (UTC).

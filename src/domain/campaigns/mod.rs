@@ -4,8 +4,8 @@
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
-//! SMTP call's outcome changes), opens, clicks and replies (`events`) and Team statistics
-//! (`statistics`).
+//! SMTP call's outcome changes), opens, clicks and replies (`events`), the owners' hourly
+//! reply digest (`reply_digest`) and Team statistics (`statistics`).
 
 mod archive;
 mod editor;
@@ -17,6 +17,7 @@ mod lifecycle;
 pub mod outbound;
 pub mod outcomes;
 mod placeholders;
+pub mod reply_digest;
 pub mod senders;
 pub mod sending;
 pub mod statistics;

@@ -8,6 +8,7 @@
 use chrono::NaiveDateTime;
 
 use super::csv_cells;
+use super::import_errors::quoted;
 use super::import_mapping;
 pub use super::import_mapping::{Column, suggest};
 pub use super::import_run::{ImportStatus, run};
@@ -16,6 +17,7 @@ use crate::db::{AnyConnection, imports as db, prospects};
 use crate::domain::policy::RecordAction;
 use crate::domain::prospects::Viewer;
 use crate::domain::{DomainError, DomainResult, invalid};
+use crate::text::count;
 
 /// Rows of the file shown under each column on the mapping page.
 pub const PREVIEW_ROWS: usize = 5;
@@ -55,12 +57,30 @@ impl<'a> LineCounter<'a> {
         }
     }
 
-    fn line_at(&mut self, byte: u64) -> usize {
+    /// Where the record reported at `byte` starts: past the rest of the line break and
+    /// any blank lines.
+    fn record_start(&self, byte: u64) -> usize {
         let bytes = self.bytes;
         let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
+        start
+    }
+
+    /// The text of the line on which the record reported at `byte` starts.
+    fn line_text(&self, byte: u64) -> String {
+        let rest = &self.bytes[self.record_start(byte)..];
+        let end = rest
+            .iter()
+            .position(|b| matches!(b, b'\r' | b'\n'))
+            .unwrap_or(rest.len());
+        String::from_utf8_lossy(&rest[..end]).into_owned()
+    }
+
+    fn line_at(&mut self, byte: u64) -> usize {
+        let bytes = self.bytes;
+        let start = self.record_start(byte);
         if start < self.counted_to {
             (self.counted_to, self.breaks) = (0, 0);
         }
@@ -79,11 +99,7 @@ impl<'a> LineCounter<'a> {
 /// goes through `csv_cells::restore`, so a dripteam export reads back as it was written.
 pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        DomainError::Invalid(
-            "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.".into(),
-        )
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))?;
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
         b';'
@@ -102,11 +118,13 @@ pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
         .map(|h| csv_cells::restore(h.trim()).to_string())
         .collect();
     if headers.iter().all(String::is_empty) {
-        return invalid("The file has no header line naming its columns.");
+        return invalid(
+            "Line 1 names no columns: the first line must name them, for example email,first_name.",
+        );
     }
     if headers.len() > MAX_COLUMNS {
         return invalid(format!(
-            "The file has {} columns; at most {MAX_COLUMNS} can be imported.",
+            "Line 1: the header line has {} columns; at most {MAX_COLUMNS} can be imported.",
             headers.len()
         ));
     }
@@ -122,24 +140,61 @@ pub fn parse(bytes: &[u8]) -> DomainResult<Table> {
         });
     }
     if rows.is_empty() {
-        return invalid("The file has a header line but no rows.");
+        return invalid(format!(
+            "The file has only its header line ({}): no rows to import.",
+            quoted(first_line)
+        ));
     }
     Ok(Table { headers, rows })
 }
 
+/// A record the csv reader refused: its line, its text and what is wrong with it.
 fn malformed(lines: &mut LineCounter, e: &csv::Error) -> DomainError {
-    let line = e.position().map_or(String::new(), |p| {
-        format!(" on line {}", lines.line_at(p.byte()))
-    });
+    let Some(at) = e.position().map(csv::Position::byte) else {
+        return DomainError::Invalid(format!("The file is not valid CSV: {e}."));
+    };
+    let (line, text) = (lines.line_at(at), lines.line_text(at));
     let why = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => {
-            format!("a row has {len} fields where the header has {expected_len}")
-        }
-        _ => e.to_string(),
+        } => format!(
+            "{} has {} where the header line has {expected_len}.",
+            quoted(&text),
+            count(
+                usize::try_from(*len).unwrap_or(usize::MAX),
+                "field",
+                "fields"
+            )
+        ),
+        _ => format!("{} is not valid CSV ({e}).", quoted(&text)),
     };
-    DomainError::Invalid(format!("The file is not valid CSV{line}: {why}."))
+    let quotes = if text.contains('"') {
+        " Check its quotes: a quote that opens a cell must close it."
+    } else {
+        ""
+    };
+    DomainError::Invalid(format!("Line {line}: {why}{quotes}"))
+}
+
+/// The file is not UTF-8 from byte `valid_up_to` on: the line, the text before it on that
+/// line, and the first byte that is not UTF-8.
+fn not_utf8(bytes: &[u8], valid_up_to: usize) -> DomainError {
+    let before = &bytes[..valid_up_to];
+    let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let text = String::from_utf8_lossy(&before[line_start..]);
+    let byte = bytes.get(valid_up_to).copied().unwrap_or_default();
+    let place = if text.is_empty() {
+        format!("Line {line} starts with text that")
+    } else {
+        format!("Line {line}: the text after {}", quoted(&text))
+    };
+    DomainError::Invalid(format!(
+        "{place} is not UTF-8 (byte 0x{byte:02X}). Save the file as “CSV UTF-8” and upload it again."
+    ))
 }
 
 /// The list, when the user may import into it (their own).
@@ -244,7 +299,7 @@ pub fn queue(
 ) -> DomainResult<i64> {
     let import = own_import(conn, user, import_id)?;
     let table = parse(import.content.as_bytes())?;
-    let columns = import_mapping::check(conn, user.id, table.headers.len(), columns)?;
+    let columns = import_mapping::check(conn, user.id, &table.headers, columns)?;
     if !db::queue(conn, import.id, &import_mapping::encode(&columns), now)? {
         return Err(DomainError::AlreadyUsed(
             "This import has already been started.".into(),
@@ -281,7 +336,7 @@ mod tests {
             parse(b"email,name\na@x.io\n")
                 .unwrap_err()
                 .to_string()
-                .contains("line 2")
+                .contains("Line 2: 'a@x.io' has 1 field where the header line has 2.")
         );
         assert!(parse(b"email\n").is_err());
         assert!(
@@ -308,7 +363,7 @@ mod tests {
             parse(b"e,n\r\na,1\r\nb,2,3\r\n")
                 .unwrap_err()
                 .to_string()
-                .contains("line 3")
+                .contains("Line 3: 'b,2,3' has 3 fields")
         );
     }
 }

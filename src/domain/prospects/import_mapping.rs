@@ -6,7 +6,7 @@
 //! `[{"to":"email"},{"to":"field","value":7},{"to":"new_field","value":"Booth"}]`. No
 //! column's text can turn into another column or another target.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,9 @@ use crate::db::models::CustomField;
 use crate::db::{AnyConnection, prospects};
 use crate::domain::{DomainError, DomainResult, invalid, policy};
 use crate::mail::header_text;
+use crate::text::count;
+
+use super::import_errors::{self, quoted};
 
 /// The longest custom field name, in characters.
 pub const MAX_FIELD_NAME_CHARS: usize = 60;
@@ -42,16 +45,24 @@ pub enum Column {
 pub fn field_name(raw: &str) -> DomainResult<String> {
     header_text::check(raw, "A custom field name")?;
     let name = raw.trim();
-    if name.is_empty() || name.chars().count() > MAX_FIELD_NAME_CHARS {
+    let chars = name.chars().count();
+    if chars == 0 {
         return invalid(format!(
-            "Name each new custom field (1 to {MAX_FIELD_NAME_CHARS} characters)."
+            "Name the new custom field (1 to {MAX_FIELD_NAME_CHARS} characters)."
+        ));
+    }
+    if chars > MAX_FIELD_NAME_CHARS {
+        return invalid(format!(
+            "The new custom field name {} is longer than {MAX_FIELD_NAME_CHARS} characters (it has {chars}).",
+            quoted(name)
         ));
     }
     Ok(name.to_string())
 }
 
 impl Column {
-    /// From the mapping form: a choice and, for a new field, its name (see [`field_name`]).
+    /// From the mapping form: a choice and, for a new field, its name as typed (`check`
+    /// checks it with [`field_name`], naming the column).
     pub fn parse(choice: &str, new_name: &str) -> DomainResult<Self> {
         Ok(match choice {
             "skip" => Column::Skip,
@@ -60,10 +71,15 @@ impl Column {
             "last_name" => Column::LastName,
             "company" => Column::Company,
             "position" => Column::Position,
-            "new" => Column::NewField(field_name(new_name)?),
+            "new" => Column::NewField(new_name.to_string()),
             other => match other.strip_prefix("field:").and_then(|id| id.parse().ok()) {
                 Some(id) => Column::Field(id),
-                None => return invalid("Choose where each column goes."),
+                None => {
+                    return invalid(format!(
+                        "{} is not one of the choices for a column: choose where each column goes.",
+                        quoted(other)
+                    ));
+                }
             },
         })
     }
@@ -79,9 +95,9 @@ pub fn decode(stored: &str) -> Option<Vec<Column>> {
     serde_json::from_str(stored).ok()
 }
 
-/// Checks a mapping against the file's `header_count` columns and the importer's fields,
+/// Checks a mapping against the file's columns (`headers`) and the importer's fields,
 /// and returns it with each new field that names one of the importer's existing fields
-/// turned into that field.
+/// turned into that field. Messages name the columns by their headers.
 ///
 /// Refusals: `Invalid` when a column is missing or extra, Email is not mapped exactly once,
 /// a new field's name is refused by [`field_name`], or two columns go to the same field;
@@ -89,19 +105,39 @@ pub fn decode(stored: &str) -> Option<Vec<Column>> {
 pub fn check(
     conn: &mut AnyConnection,
     importer_id: UserId,
-    header_count: usize,
+    headers: &[String],
     columns: Vec<Column>,
 ) -> DomainResult<Vec<Column>> {
-    if columns.len() != header_count {
-        return invalid("Choose where each column goes.");
+    if columns.len() != headers.len() {
+        return invalid(format!(
+            "The file has {} but the form chose for {}: choose where each column goes.",
+            count(headers.len(), "column", "columns"),
+            count(columns.len(), "column", "columns")
+        ));
     }
-    if columns.iter().filter(|c| **c == Column::Email).count() != 1 {
-        return invalid("Map exactly one column to Email.");
+    let to_email: Vec<&str> = headers
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| **c == Column::Email)
+        .map(|(h, _)| h.as_str())
+        .collect();
+    match to_email.len() {
+        0 => {
+            return invalid("No column goes to Email: choose the column that holds the addresses.");
+        }
+        1 => {}
+        n => {
+            return invalid(format!(
+                "Columns {} {} go to Email: choose one.",
+                import_errors::columns(&to_email),
+                if n == 2 { "both" } else { "all" }
+            ));
+        }
     }
     let mine = prospects::fields_of(conn, importer_id)?;
-    let mut targets = HashSet::new();
+    let mut targets: HashMap<Column, &str> = HashMap::new();
     let mut checked = Vec::with_capacity(columns.len());
-    for column in columns {
+    for (header, column) in headers.iter().zip(columns) {
         let column = match column {
             Column::Field(id) => {
                 // Someone else's field is not among `mine`: policy decides on its owner.
@@ -117,7 +153,12 @@ pub fn check(
                 Column::Field(id)
             }
             Column::NewField(name) => {
-                let name = field_name(&name)?;
+                let name = field_name(&name).map_err(|e| match e {
+                    DomainError::Invalid(m) => {
+                        DomainError::Invalid(import_errors::in_column(header, &m))
+                    }
+                    other => other,
+                })?;
                 match mine.iter().find(|f| f.name == name) {
                     Some(field) => Column::Field(field.id),
                     None => Column::NewField(name),
@@ -125,12 +166,36 @@ pub fn check(
             }
             other => other,
         };
-        if column != Column::Skip && !targets.insert(column.clone()) {
-            return invalid("Two columns go to the same field; map each field once.");
+        if column != Column::Skip {
+            if let Some(first) = targets.get(&column) {
+                return invalid(format!(
+                    "Columns {} both go to {}: map each field once.",
+                    import_errors::columns(&[first, header]),
+                    target_label(&column, &mine)
+                ));
+            }
+            targets.insert(column.clone(), header);
         }
         checked.push(column);
     }
     Ok(checked)
+}
+
+/// A column's target as the mapping page names it ("First name", a custom field's name).
+fn target_label(column: &Column, mine: &[CustomField]) -> String {
+    match column {
+        Column::Skip => "Skip".into(),
+        Column::Email => "Email".into(),
+        Column::FirstName => "First name".into(),
+        Column::LastName => "Last name".into(),
+        Column::Company => "Company".into(),
+        Column::Position => "Position".into(),
+        Column::Field(id) => mine
+            .iter()
+            .find(|f| f.id == *id)
+            .map_or_else(|| "a custom field".into(), |f| quoted(&f.name)),
+        Column::NewField(name) => quoted(name),
+    }
 }
 
 /// A guess for the mapping page from the header's name.

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 
 use super::csv_import::{Column, Table, parse};
+use super::import_errors::{Cell, row_problem};
 use super::import_mapping;
 use super::parse_prospect;
 use crate::db::imports::Outcome;
@@ -106,7 +107,7 @@ fn checked_input(conn: &mut AnyConnection, import: &Import) -> DomainResult<(Tab
             "the column mapping of this import cannot be read (it was stored by an older version). Upload the file again.".into(),
         )
     })?;
-    let columns = import_mapping::check(conn, import.owner_id, table.headers.len(), columns)?;
+    let columns = import_mapping::check(conn, import.owner_id, &table.headers, columns)?;
     Ok((table, columns))
 }
 
@@ -125,14 +126,29 @@ fn import_rows(
                 .position(|c| c == target)
                 .map_or("", |i| row.cells[i].as_str())
         };
+        let email = cell(&Column::Email);
+        let texts = [
+            ("first name", Column::FirstName),
+            ("last name", Column::LastName),
+            ("company", Column::Company),
+            ("position", Column::Position),
+        ]
+        .map(|(label, column)| Cell {
+            label,
+            value: cell(&column),
+        });
+        let [first, last, company, position] = &texts;
         match parse_prospect(
-            cell(&Column::Email),
-            cell(&Column::FirstName),
-            cell(&Column::LastName),
-            cell(&Column::Company),
-            cell(&Column::Position),
+            email,
+            first.value,
+            last.value,
+            company.value,
+            position.value,
         ) {
-            Err(e) => problems.push(format!("line {}: {e}", row.line)),
+            Err(e) => problems.push(
+                row_problem(row.line, email, &texts)
+                    .unwrap_or_else(|| format!("Line {}: {e}", row.line)),
+            ),
             Ok(fields) if !in_file.insert(fields.email.clone()) => duplicates += 1,
             Ok(fields) => {
                 let custom = columns

@@ -33,6 +33,26 @@ impl ListName {
 
 const MAX_FIELD_CHARS: usize = 200;
 
+/// What is wrong with a prospect's text field (first name, company, …), if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextProblem {
+    /// Over `max` characters once trimmed; it has `chars`.
+    TooLong { max: usize, chars: usize },
+    /// A line break or another control character (`header_text::check`).
+    Control,
+}
+
+/// The one check of a prospect's text field, for the add-prospect form and for imports.
+pub(super) fn text_problem(value: &str) -> Option<TextProblem> {
+    let (max, chars) = (MAX_FIELD_CHARS, value.trim().chars().count());
+    if chars > max {
+        return Some(TextProblem::TooLong { max, chars });
+    }
+    header_text::check(value.trim(), "")
+        .err()
+        .map(|_| TextProblem::Control)
+}
+
 /// A prospect's standard fields: a valid email, other fields trimmed and bounded. The
 /// fields fill placeholders in campaign subjects, so a value with a line break or another
 /// control character is refused (`DomainError::Invalid` naming the field).
@@ -45,10 +65,8 @@ pub fn parse_prospect(
 ) -> DomainResult<ProspectFields> {
     let text = |label: &str, value: &str| -> DomainResult<String> {
         let value = value.trim();
-        if value.chars().count() > MAX_FIELD_CHARS {
-            return invalid(format!(
-                "{label} is longer than {MAX_FIELD_CHARS} characters."
-            ));
+        if let Some(TextProblem::TooLong { max, .. }) = text_problem(value) {
+            return invalid(format!("{label} is longer than {max} characters."));
         }
         // Placeholders put these values into campaign subjects.
         header_text::check(value, label)?;

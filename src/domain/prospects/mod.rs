@@ -1,11 +1,13 @@
 //! Prospects: lists, prospects and the member picker (`lists`), CSV import in three steps
 //! (`csv_import` parses and shows the mapping, `import_mapping` checks it, `import_run`
-//! writes the rows), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and
-//! email verification (`verification`).
+//! writes the rows; `import_errors` words their errors: the line, what was wrong, the
+//! value), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and email
+//! verification (`verification`).
 
 pub mod csv_cells;
 pub mod csv_import;
 pub mod export;
+mod import_errors;
 mod import_mapping;
 pub mod import_run;
 mod lists;

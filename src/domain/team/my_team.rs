@@ -45,7 +45,7 @@ pub fn lock_notice(
         let leader = accounts::user_by_id(conn, team.leader_id)?;
         return Ok(plan_expired(&leader, now).then(|| LockNotice {
             as_leader: false,
-            expired_on: leader.paid_until.unwrap_or(now),
+            expired_on: billing::plan_terms(&leader, now).paid_until.unwrap_or(now),
             leader_name: leader.name,
         }));
     }
@@ -56,7 +56,7 @@ pub fn lock_notice(
         return Ok(Some(LockNotice {
             as_leader: true,
             leader_name: user.name.clone(),
-            expired_on: user.paid_until.unwrap_or(now),
+            expired_on: billing::plan_terms(user, now).paid_until.unwrap_or(now),
         }));
     }
     Ok(None)

@@ -556,7 +556,13 @@ impl TestApp {
             account_timeout,
             ..PollSettings::new(self.mail_hosts())
         };
-        reply_poller::tick(&self.pool, &self.clock, &self.secrets(), &settings)
+        let context = reply_poller::PollContext {
+            pool: self.pool.clone(),
+            clock: self.clock.clone(),
+            secrets: self.secrets(),
+            base_url: self.instances[0].base_url.clone(),
+        };
+        reply_poller::tick(&context, &settings)
             .await
             .expect("the reply poller's round ends")
     }

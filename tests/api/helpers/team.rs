@@ -200,3 +200,22 @@ impl Team<'_> {
         );
     }
 }
+
+impl TestApp {
+    /// `browser` moves down to `plan` as people do — Billing, the confirmation page, "Change
+    /// to plan … at the end of the period" — then the clock passes the end of the paid
+    /// period (32 days), so the lower plan is in force.
+    pub async fn downgrade(&self, browser: &Browser, plan: Plan) {
+        let page = browser
+            .post("/account/billing/plan", &[("plan", plan.code())])
+            .await;
+        let page = browser
+            .post(
+                &form_action(&page.body, "/account/billing/downgrade"),
+                &[("plan", plan.code())],
+            )
+            .await;
+        assert!(page.contains("Scheduled: your plan changes to"), "{page:?}");
+        self.clock.advance(chrono::Duration::days(32));
+    }
+}

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN scheduled_plan_at;
+ALTER TABLE users DROP COLUMN scheduled_plan;

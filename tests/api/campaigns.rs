@@ -575,7 +575,7 @@ async fn a_paused_campaign_makes_no_smtp_call_until_resumed() {
     assert_eq!(app.smtp().to("bob@globex.example").len(), 1);
     assert_eq!(billing_recipients(leader).await, "2 / 10000 | 9998 left");
     let team = s.max.get("/account/team").await;
-    assert!(team.contains("2 used · 9998 unused"), "{team:?}");
+    assert!(team.contains("2 used · 9,998 unused"), "{team:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -652,7 +652,7 @@ async fn four_failed_sends_use_no_recipients() {
         "no email was accepted, no hold is left"
     );
     let team = s.max.get("/account/team").await;
-    assert!(team.contains("0 used · 10000 unused"), "{team:?}");
+    assert!(team.contains("0 used · 10,000 unused"), "{team:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -27,6 +27,7 @@ pub mod respond;
 pub mod senders;
 pub mod statistics;
 pub mod team;
+pub mod team_departures;
 pub mod tracking;
 
 use actix_web::web;
@@ -66,10 +67,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(team::cancel)
         .service(team::set_permissions)
         .service(team::set_caps)
-        .service(team::confirm_remove)
-        .service(team::remove)
-        .service(team::confirm_leave)
-        .service(team::leave)
+        .service(team_departures::confirm_remove)
+        .service(team_departures::remove)
+        .service(team_departures::confirm_leave)
+        .service(team_departures::leave)
         .service(invitations::follow_link)
         .service(invitations::join_from_link)
         .service(invitations::join_in_app)

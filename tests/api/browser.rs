@@ -216,6 +216,7 @@ async fn the_articles_steps_in_a_real_browser() {
     fill(&client, "input[name=first_name]", "Ann").await;
     click_button(&client, "Add").await;
     assert!(text(&client).await.contains("Added ann@acme.example."));
+    shot(&client, "prospect-list").await;
     let max_id = dripteam::db::accounts::user_by_email(&mut app.conn(), "max@example.com")
         .unwrap()
         .unwrap()
@@ -269,5 +270,11 @@ async fn the_articles_steps_in_a_real_browser() {
             .contains("Max Member's campaigns, read only")
     );
     shot(&client, "campaigns").await;
+    client
+        .goto(&format!("{base}/account/billing"))
+        .await
+        .unwrap();
+    assert!(text(&client).await.contains("Your plan: M"));
+    shot(&client, "billing").await;
     client.close().await.unwrap();
 }

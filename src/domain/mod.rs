@@ -13,6 +13,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::DbError;
 pub use crate::db::ids::{MembershipId, TeamId, UserId};
+use crate::text::number;
 
 /// Errors of the domain layer. Every variant but `Db` and `Internal` carries a message
 /// written for the user (its `Display`); `Db` and `Internal` carry causes for the log only.
@@ -74,7 +75,9 @@ fn pool_shortfall(unit: &str, asked: i64, left: i64, renews_at: NaiveDateTime) -
         format!("Your team's {unit} for this billing period are used up. They renew on {renews}.")
     } else {
         format!(
-            "This needs {asked} {unit}, but only {left} {} left of your team's {unit} for this billing period. They renew on {renews}.",
+            "This needs {} {unit}, but only {} {} left of your team's {unit} for this billing period. They renew on {renews}.",
+            number(asked),
+            number(left),
             is_or_are(left)
         )
     }
@@ -85,12 +88,16 @@ fn cap_shortfall(unit: &str, asked: i64, left: i64, cap: i64, renews_at: NaiveDa
     let renews = renews_at.format("%Y-%m-%d");
     if left <= 0 {
         format!(
-            "You have reached the cap of {cap} {unit} your team leader set for you this billing period. It renews on {renews}."
+            "You have reached the cap of {} {unit} your team leader set for you this billing period. It renews on {renews}.",
+            number(cap)
         )
     } else {
         format!(
-            "This needs {asked} {unit}, but only {left} {} left of the cap of {cap} {unit} your team leader set for you this billing period. It renews on {renews}.",
-            is_or_are(left)
+            "This needs {} {unit}, but only {} {} left of the cap of {} {unit} your team leader set for you this billing period. It renews on {renews}.",
+            number(asked),
+            number(left),
+            is_or_are(left),
+            number(cap)
         )
     }
 }

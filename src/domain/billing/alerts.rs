@@ -12,6 +12,7 @@ use crate::db::values::AlertKind;
 use crate::db::{AnyConnection, accounts, team, usage};
 use crate::domain::{DomainResult, policy};
 use crate::mail::{messages, outbox};
+use crate::text::number;
 
 /// The share of a cap or pool that triggers a notice.
 const WARN_PERCENT: i64 = 80;
@@ -65,8 +66,10 @@ pub fn after_spend(
         )?
     {
         let notice = format!(
-            "{} has used {used} of the {cap} {} their cap allows this billing period. It renews on {renews}.",
+            "{} has used {} of the {} {} their cap allows this billing period. It renews on {renews}.",
             spender.name,
+            number(used),
+            number(cap),
             unit.label()
         );
         tell(
@@ -90,7 +93,9 @@ pub fn after_spend(
         )?
     {
         let notice = format!(
-            "The team has used {pool_used} of its {pool_limit} {} this billing period. They renew on {renews}.",
+            "The team has used {} of its {} {} this billing period. They renew on {renews}.",
+            number(pool_used),
+            number(pool_limit),
             unit.label()
         );
         tell(
@@ -162,7 +167,12 @@ pub fn notices(
                 Entries::Spent,
             )?;
             if passed(used, cap as i64) {
-                out.push(format!("You have used {used} of the {cap} {} your cap allows this billing period (renews {renews}).", unit.label()));
+                out.push(format!(
+                    "You have used {} of the {} {} your cap allows this billing period (renews {renews}).",
+                    number(used),
+                    number(cap),
+                    unit.label()
+                ));
             }
         }
     }
@@ -173,7 +183,12 @@ pub fn notices(
         if passed(used, limit)
             && (payer.id != user.id || team::team_by_leader(conn, user.id)?.is_some())
         {
-            out.push(format!("Your team has used {used} of its {limit} {} this billing period (renews {renews}).", unit.label()));
+            out.push(format!(
+                "Your team has used {} of its {} {} this billing period (renews {renews}).",
+                number(used),
+                number(limit),
+                unit.label()
+            ));
         }
     }
     Ok(out)

@@ -294,7 +294,7 @@ async fn a_three_step_campaign_sends_tracks_and_stops_on_reply() {
     );
     let team = s.team.leader.get("/account/team").await;
     assert!(
-        team.contains("<td class=\"num\">2</td>"),
+        team.contains("data-label=\"Unique contacts used\">2</td>"),
         "2 unique contacts on Max's row: {team:?}"
     );
 

@@ -304,7 +304,7 @@ async fn verification_spends_one_shared_credit_per_address() {
 
     let team_page = t.leader.get("/account/team").await;
     assert!(
-        team_page.contains("<td class=\"num\">6</td>"),
+        team_page.contains("data-label=\"Credits used\">6</td>"),
         "6 credits on Max's row: {team_page:?}"
     );
     assert!(t.leader.get("/account/billing").await.contains("6 / 5000"));

@@ -541,7 +541,7 @@ async fn remove_and_leave_keep_history_and_allow_a_new_invitation() {
     // The former member's usage stays in the team's history.
     assert!(page.body.matches("Former member").count() == 2);
     assert!(
-        page.contains("<td class=\"num\">7</td>"),
+        page.contains("data-label=\"Credits used\">7</td>"),
         "Max's 7 credits stay listed"
     );
     // Removing again is refused as not found.
@@ -642,7 +642,8 @@ async fn members_see_the_team_figures_and_spend_the_shared_pool() {
     assert!(page.contains("you used 30"));
     let team = leader.get("/account/team").await;
     assert!(
-        team.contains("<td class=\"num\">30</td>") && team.contains("<td class=\"num\">12</td>"),
+        team.contains("data-label=\"Credits used\">30</td>")
+            && team.contains("data-label=\"Credits used\">12</td>"),
         "{team:?}"
     );
     assert!(leader.get("/account/billing").await.contains("42 / 1000"));

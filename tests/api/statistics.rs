@@ -387,7 +387,10 @@ async fn the_large_demo_team_builds_on_this_database_and_its_statistics_add_up()
     );
     let billing = browser.get("/account/billing").await;
     assert!(
-        billing.contains(&format!("{this_period} / 100000")),
+        billing.contains(&format!(
+            "{} / 100,000",
+            dripteam::text::number(this_period)
+        )),
         "{this_period}: {billing:?}"
     );
 }

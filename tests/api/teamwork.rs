@@ -645,7 +645,7 @@ async fn members_see_the_team_figures_and_spend_the_shared_pool() {
         team.contains("<td class=\"num\">30</td>") && team.contains("<td class=\"num\">12</td>"),
         "{team:?}"
     );
-    assert!(leader.get("/account/billing").await.contains("42 / 1000"));
+    assert!(leader.get("/account/billing").await.contains("42 / 1,000"));
     // Max's own Free pool is untouched.
     max.post("/account/team/leave", &[]).await;
     assert!(max.get("/account/billing").await.contains("0 / 50"));
@@ -667,7 +667,7 @@ async fn a_members_billing_shows_the_team_pool_they_spend() {
     );
     assert!(page.contains("Team credits used this period"));
     assert!(
-        page.contains("12 / 5000") && !page.contains("0 / 50<"),
+        page.contains("12 / 5,000") && !page.contains("0 / 50<"),
         "{page:?}"
     );
     assert!(page.contains("Your plan: <strong>Free</strong>"));

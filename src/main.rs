@@ -87,7 +87,7 @@ fn demo(settings: &Settings) -> Result<(), String> {
         dripteam::demo::DEMO_PASSWORD
     );
     for login in outcome.logins {
-        println!("  {:<28} {}", login.role, login.email);
+        println!("  {:<42} {}", login.role, login.email);
     }
     Ok(())
 }

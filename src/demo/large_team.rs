@@ -1,8 +1,11 @@
 //! `dripteam demo --members N --prospects N --emails N`: one leader on plan XXL with a
 //! large team, prospects spread over the last 90 days and a history of sent emails with
 //! opens, clicks and replies, written in batches so that 1,000 members, 100,000 prospects
-//! and 1,000,000 emails take minutes. The leader has paid for 90 days, and the pool's usage
-//! is what those emails spent: each address once per billing period in which it was sent to.
+//! and 1,000,000 emails take minutes. Members have realistic names and their prospects real-
+//! looking companies; each member gets their own share of the work (up to nine times
+//! another's) and their own active stretch of the 90 days, so no two rows of Team statistics
+//! look alike. The leader has paid for 90 days, and the pool's usage is what those emails
+//! spent: each address once per billing period in which it was sent to.
 
 use std::collections::HashMap;
 
@@ -31,6 +34,49 @@ pub struct Sizes {
 
 pub const LEADER_EMAIL: &str = "big-leader@demo.dripteam.test";
 const NINETY_DAYS: i64 = 90 * 24 * 3600;
+
+const FIRST_NAMES: [&str; 16] = [
+    "Amelia", "Bruno", "Chiara", "Daniel", "Emma", "Felix", "Grace", "Hiro", "Ines", "Jonas",
+    "Kira", "Lucas", "Maren", "Nikhil", "Olivia", "Pedro",
+];
+const LAST_NAMES: [&str; 13] = [
+    "Andersen", "Baptiste", "Costa", "Duval", "Engel", "Fraser", "Garcia", "Hansen", "Ito",
+    "Jansen", "Kowalski", "Larsen", "Moreau",
+];
+const COMPANIES: [&str; 12] = [
+    "Brightwater Logistics",
+    "Kestrel Analytics",
+    "Fennick Foods",
+    "Copperleaf Consulting",
+    "Tidewater Labs",
+    "Alpenrose Travel",
+    "Marmo Design",
+    "Lumen Health",
+    "Greenline Energy",
+    "Harbour Pharma",
+    "Northgate Retail",
+    "Stahlwerk Nord",
+];
+
+/// Member `i`'s name: first and last names combined so that neighbours differ.
+fn member_name(i: usize) -> String {
+    format!(
+        "{} {}",
+        FIRST_NAMES[i % FIRST_NAMES.len()],
+        LAST_NAMES[(i / FIRST_NAMES.len() + i * 7) % LAST_NAMES.len()]
+    )
+}
+
+/// Splits `total` among members in proportion to `weights` (exactly, by cumulative
+/// rounding down); `index` is the member's place.
+fn weighted_share(total: usize, weights: &[usize], index: usize) -> usize {
+    let sum: usize = weights.iter().sum::<usize>().max(1);
+    let upto = |k: usize| -> usize {
+        let cum: usize = weights[..k].iter().sum();
+        (total as u128 * cum as u128 / sum as u128) as usize
+    };
+    upto(index + 1) - upto(index)
+}
 
 /// A cheap, repeatable spread of numbers (no randomness: the same demo every time).
 fn spread(n: usize, salt: u64) -> u64 {
@@ -82,7 +128,7 @@ pub fn build(
         .map(|i| {
             (
                 format!("big-member-{i:05}@demo.dripteam.test"),
-                format!("Member {i:05}"),
+                member_name(i),
             )
         })
         .collect();
@@ -97,10 +143,13 @@ pub fn build(
     ));
 
     let (mut prospects_done, mut emails_done) = (0usize, 0usize);
+    let weights: Vec<usize> = (0..member_ids.len())
+        .map(|i| 1 + spread(i, 5) as usize % 9)
+        .collect();
     for (index, owner) in member_ids.iter().copied().enumerate() {
-        let share =
-            |total: usize| total / sizes.members + usize::from(index < total % sizes.members);
-        let (n_prospects, n_emails) = (share(sizes.prospects), share(sizes.emails));
+        // Every member has at least one prospect; the rest and the emails go by weight.
+        let n_prospects = 1 + weighted_share(sizes.prospects - member_ids.len(), &weights, index);
+        let n_emails = weighted_share(sizes.emails, &weights, index);
         write_transaction(conn, |conn| -> DomainResult<()> {
             let sizes = (n_prospects, n_emails);
             member_history(conn, secrets, &pool, owner, index, sizes, now)
@@ -136,17 +185,18 @@ fn member_history(
     (n_prospects, n_emails): (usize, usize),
     now: NaiveDateTime,
 ) -> DomainResult<()> {
+    // The member's active stretch: the last 10 to 90 days.
+    let active = NINETY_DAYS / 9 * (1 + spread(index, 4) as i64 % 9);
     let list = prospects::insert_list(conn, owner, "Imported leads", now)?;
     let rows: Vec<bulk::ProspectRow> = (0..n_prospects)
         .map(|p| {
-            let at =
-                now - Duration::seconds((spread(index * 100_003 + p, 1) as i64 * 7) % NINETY_DAYS);
+            let at = now - Duration::seconds((spread(index * 100_003 + p, 1) as i64 * 7) % active);
             (
                 list,
                 owner,
                 format!("lead{p}.m{index}@prospects.example"),
                 format!("Lead {p}"),
-                format!("Company {}", p % 97),
+                COMPANIES[(p + index) % COMPANIES.len()].to_string(),
                 at,
             )
         })
@@ -199,6 +249,9 @@ fn member_history(
     )?;
     let prospect_rows = bulk::prospects_of_list(conn, list)?;
     let recipients = bulk::finished_recipients(conn, campaign, &prospect_rows, now)?;
+    // The member's own rates: 25–64 % opened, a quarter of those clicked, 2–9 % replied.
+    let opens = 25 + spread(index, 7) % 40;
+    let replies = 2 + spread(index, 8) % 8;
     let mut emails = Vec::with_capacity(n_emails);
     'outer: for step in 0..steps {
         for (r, (recipient, (_, email))) in recipients.iter().zip(&prospect_rows).enumerate() {
@@ -206,7 +259,7 @@ fn member_history(
                 break 'outer;
             }
             let n = index * 1_000_003 + step * 100_003 + r;
-            let sent_at = now - Duration::seconds(spread(n, 2) as i64 * 7 % NINETY_DAYS);
+            let sent_at = now - Duration::seconds(spread(n, 2) as i64 * 7 % active);
             let roll = spread(n, 3) % 100;
             emails.push(SentEmail {
                 campaign_id: campaign,
@@ -218,9 +271,9 @@ fn member_history(
                 message_id: format!("{}@sender.demo.invalid", uuid::Uuid::new_v4().simple()),
                 token: uuid::Uuid::new_v4().simple().to_string(),
                 sent_at,
-                opened_at: (roll < 45).then(|| sent_at + Duration::minutes(30)),
-                clicked_at: (roll < 12).then(|| sent_at + Duration::minutes(31)),
-                replied_at: (roll < 5).then(|| sent_at + Duration::hours(5)),
+                opened_at: (roll < opens).then(|| sent_at + Duration::minutes(30)),
+                clicked_at: (roll < opens / 4).then(|| sent_at + Duration::minutes(31)),
+                replied_at: (roll < replies).then(|| sent_at + Duration::hours(5)),
             });
         }
     }

@@ -1,11 +1,19 @@
-//! `dripteam demo`: a demo leader on plan M with two members and some usage, so every
-//! page has something to show. Safe to run twice: existing demo accounts are kept. The
-//! recipients used are the addresses its campaign emails went to, spent as the real sender
-//! spends them (held at the claim, spent on acceptance).
+//! `dripteam demo`: a team that looks used. Lena Lindqvist leads it on plan M (renewed
+//! every billing period) with Max Keller and Mia Santos, who joined 89 days ago; Finn
+//! Berger was a member with a list and a campaign and was removed 30 days ago (his records
+//! stay his). Activity is uneven over the last 90 days (Finn's and Max's campaigns two
+//! months ago, Mia's in the last two weeks, Lena's this week), so each period of Team
+//! statistics shows other figures. Ola Okafor's invitation is pending and Ivan Petrov's
+//! expired. A second, locked team: Theo Brandt's plan S expired 59 days after he bought it,
+//! so he and his member Kai Nakamura cannot spend shared units until he renews. Safe to run
+//! twice: when the demo leader exists nothing is changed. The recipients used are the
+//! addresses its campaign emails went to, spent as the real sender spends them (held at the
+//! claim, spent on acceptance).
 
+pub mod history;
 pub mod large_team;
 
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 
 use crate::crypto::SecretBox;
 use crate::db::models::User;
@@ -13,15 +21,12 @@ use crate::db::{AnyConnection, accounts as db_accounts};
 use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
 use crate::domain::billing;
 use crate::domain::billing::Plan;
-use crate::domain::campaigns;
-use crate::domain::campaigns::senders;
-use crate::domain::campaigns::{events, outcomes, sending};
-use crate::domain::prospects;
-use crate::domain::prospects::csv_import;
 use crate::domain::prospects::verification;
 use crate::domain::team::invitation_answers::{self, InvitationRef};
 use crate::domain::team::invitations::{self, InviteSettings};
+use crate::domain::team::{RecordsGo, remove_member};
 use crate::domain::{DomainError, DomainResult, UserId};
+use history::{campaign_history, import_list};
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 
@@ -36,13 +41,14 @@ pub struct DemoLogin {
     pub email: String,
 }
 
+/// The demo account `email`, signed up at `at` (kept as it is when it exists).
 fn account(
     conn: &mut AnyConnection,
     name: &str,
     email: &str,
     cost: u32,
-    now: NaiveDateTime,
-) -> DomainResult<(crate::db::models::User, bool)> {
+    at: NaiveDateTime,
+) -> DomainResult<(User, bool)> {
     if let Some(user) = db_accounts::user_by_email(conn, email)? {
         return Ok((user, false));
     }
@@ -55,11 +61,88 @@ fn account(
         },
         AddressProof::Operator,
         cost,
-        now,
+        at,
     )?;
     Ok((user, true))
 }
 
+/// A new account `email` that joins `leader`'s team at `at` through a real invitation.
+fn member(
+    conn: &mut AnyConnection,
+    leader: &User,
+    (name, email): (&str, &str),
+    settings: &InviteSettings,
+    cost: u32,
+    at: NaiveDateTime,
+) -> DomainResult<User> {
+    let (member, _) = account(conn, name, email, cost, at)?;
+    invitations::invite(conn, leader, &EmailAddress::parse(email)?, settings, at)?;
+    let invitation = invitation_answers::pending_for(conn, &member, at)?
+        .into_iter()
+        .next()
+        .ok_or(DomainError::NotFound)?;
+    invitation_answers::accept(
+        conn,
+        &member,
+        InvitationRef::Id(invitation.id),
+        settings.base_url,
+        at,
+    )?;
+    Ok(member)
+}
+
+/// A leader on `plan` bought at `at`, renewed (a day before each period ends) while
+/// `renewed_until` is later than the paid-until date.
+fn leader(
+    conn: &mut AnyConnection,
+    (name, email): (&str, &str),
+    plan: Plan,
+    cost: u32,
+    at: NaiveDateTime,
+    renewed_until: NaiveDateTime,
+) -> DomainResult<User> {
+    let (leader, _) = account(conn, name, email, cost, at)?;
+    billing::change_plan(conn, &leader, plan, at)?;
+    loop {
+        let leader = db_accounts::user_by_id(conn, leader.id)?;
+        match leader.paid_until {
+            Some(until) if until <= renewed_until => {
+                billing::renew(conn, &leader, until - Duration::days(1))?;
+            }
+            _ => return Ok(leader),
+        }
+    }
+}
+
+/// The demo accounts and what each shows.
+fn logins() -> Vec<DemoLogin> {
+    [
+        ("team leader (plan M)", LEADER),
+        ("team member", MAX),
+        ("team member", MIA),
+        ("former member (removed, kept his records)", FINN),
+        ("invited, not yet joined", OLA),
+        ("leader of a locked team (plan S expired)", LOCKED_LEADER),
+        ("member of the locked team", LOCKED_MEMBER),
+    ]
+    .into_iter()
+    .map(|(role, (_, email))| DemoLogin {
+        role,
+        email: email.to_string(),
+    })
+    .collect()
+}
+
+const LEADER: (&str, &str) = ("Lena Lindqvist", "leader@demo.dripteam.test");
+const MAX: (&str, &str) = ("Max Keller", "max@demo.dripteam.test");
+const MIA: (&str, &str) = ("Mia Santos", "mia@demo.dripteam.test");
+const FINN: (&str, &str) = ("Finn Berger", "finn@demo.dripteam.test");
+const OLA: (&str, &str) = ("Ola Okafor", "ola@demo.dripteam.test");
+const LOCKED_LEADER: (&str, &str) = ("Theo Brandt", "locked@demo.dripteam.test");
+const LOCKED_MEMBER: (&str, &str) = ("Kai Nakamura", "kai@demo.dripteam.test");
+
+/// Builds the demo at `now` (see the module comment); nothing is changed when the demo
+/// leader already exists.
 pub fn run(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -67,122 +150,69 @@ pub fn run(
     bcrypt_cost: u32,
     now: NaiveDateTime,
 ) -> DomainResult<DemoOutcome> {
-    let (leader, new_leader) = account(
-        conn,
-        "Lena Leader",
-        "leader@demo.dripteam.test",
-        bcrypt_cost,
-        now,
-    )?;
-    if new_leader {
-        billing::change_plan(conn, &leader, Plan::M, now)?;
+    if db_accounts::user_by_email(conn, LEADER.1)?.is_some() {
+        return Ok(DemoOutcome {
+            logins: logins(),
+            created: false,
+        });
     }
-    let leader = db_accounts::user_by_id(conn, leader.id)?;
-    let mut logins = vec![DemoLogin {
-        role: "team leader (plan M)",
-        email: leader.email.clone(),
-    }];
+    let day = |n: i64| now - Duration::days(n);
     let settings = InviteSettings {
         base_url,
         ttl_days: 7,
     };
-    for (name, email, credits) in [
-        ("Max Member", "max@demo.dripteam.test", 12),
-        ("Mia Member", "mia@demo.dripteam.test", 7),
-    ] {
-        let (member, new_member) = account(conn, name, email, bcrypt_cost, now)?;
-        if new_member {
-            invitations::invite(conn, &leader, &EmailAddress::parse(email)?, &settings, now)?;
-            let invitation = invitation_answers::pending_for(conn, &member, now)?
-                .into_iter()
-                .next()
-                .map(|card| card.id);
-            if let Some(id) = invitation {
-                invitation_answers::accept(conn, &member, InvitationRef::Id(id), base_url, now)?;
-            }
-            billing::spend_credits(conn, member.id, credits, now)?;
-        }
-        logins.push(DemoLogin {
-            role: "team member",
-            email: member.email,
-        });
-    }
-    if new_leader {
-        billing::spend_credits(conn, leader.id, 20, now)?;
-    }
-    let (outsider, _) = account(
+    let lena = leader(conn, LEADER, Plan::M, bcrypt_cost, day(89), now)?;
+    let max = member(conn, &lena, MAX, &settings, bcrypt_cost, day(89))?;
+    let mia = member(conn, &lena, MIA, &settings, bcrypt_cost, day(88))?;
+    let finn = member(conn, &lena, FINN, &settings, bcrypt_cost, day(87))?;
+    import_list(
         conn,
-        "Ola Outsider",
-        "ola@demo.dripteam.test",
-        bcrypt_cost,
-        now,
+        &finn,
+        "Restaurant openings",
+        history::FINN_CSV,
+        day(80),
     )?;
-    if invitation_answers::pending_for(conn, &outsider, now)?.is_empty() && new_leader {
-        invitations::invite(
-            conn,
-            &leader,
-            &EmailAddress::parse(&outsider.email)?,
-            &settings,
-            now,
-        )?;
-    }
-    logins.push(DemoLogin {
-        role: "invited, not yet joined",
-        email: outsider.email,
-    });
-    if new_leader {
-        let max = db_accounts::user_by_email(conn, "max@demo.dripteam.test")?
-            .ok_or(DomainError::NotFound)?;
-        let mia = db_accounts::user_by_email(conn, "mia@demo.dripteam.test")?
-            .ok_or(DomainError::NotFound)?;
-        import_list(conn, &leader, "Conference contacts", LEADER_CSV, now)?;
-        import_list(conn, &max, "Trade fair leads", MAX_CSV, now)?;
-        import_list(conn, &mia, "Partners", MIA_CSV, now)?;
-        for member in [&max, &mia] {
-            campaign_history(conn, secrets, base_url, member, now)?;
-        }
-    }
+    campaign_history(conn, secrets, base_url, &finn, day(75), now)?;
+    import_list(conn, &max, "Trade fair leads", history::MAX_CSV, day(64))?;
+    campaign_history(conn, secrets, base_url, &max, day(60), now)?;
+    billing::spend_credits(conn, max.id, 12, day(58))?;
+    let finn_seat =
+        crate::db::team::active_membership_of(conn, finn.id)?.ok_or(DomainError::NotFound)?;
+    remove_member(
+        conn,
+        &lena,
+        finn_seat.id,
+        RecordsGo::StayWithMember,
+        day(30),
+    )?;
+    import_list(conn, &mia, "Partners", history::MIA_CSV, day(16))?;
+    campaign_history(conn, secrets, base_url, &mia, day(12), now)?;
+    billing::spend_credits(conn, mia.id, 7, day(10))?;
+    invitations::invite(
+        conn,
+        &lena,
+        &EmailAddress::parse("ivan.petrov@demo.dripteam.test")?,
+        &settings,
+        day(20),
+    )?;
+    import_list(
+        conn,
+        &lena,
+        "Conference contacts",
+        history::LEADER_CSV,
+        day(4),
+    )?;
+    campaign_history(conn, secrets, base_url, &lena, day(2), now)?;
+    billing::spend_credits(conn, lena.id, 20, day(1))?;
+    account(conn, OLA.0, OLA.1, bcrypt_cost, day(3))?;
+    invitations::invite(conn, &lena, &EmailAddress::parse(OLA.1)?, &settings, day(2))?;
+    let theo = leader(conn, LOCKED_LEADER, Plan::S, bcrypt_cost, day(89), day(89))?;
+    let kai = member(conn, &theo, LOCKED_MEMBER, &settings, bcrypt_cost, day(88))?;
+    import_list(conn, &kai, "Agency prospects", history::FINN_CSV, day(70))?;
     Ok(DemoOutcome {
-        logins,
-        created: new_leader,
+        logins: logins(),
+        created: true,
     })
-}
-
-const LEADER_CSV: &str = "email,first_name,last_name,company,position\n\
-nora@northwind.example,Nora,Ness,Northwind,CEO\n\
-omar@contoso.example,Omar,Olsen,Contoso,CTO\n\
-paula@fabrikam.example,Paula,Pike,Fabrikam,Head of Sales\n";
-
-const MAX_CSV: &str = "email,first_name,company,Industry,Booth\n\
-ann@acme.example,Ann,Acme,Steel,A12\n\
-bob@globex.example,Bob,Globex,Energy,B03\n\
-cid@initech.example,Cid,Initech,Software,C44\n\
-dee@umbrella.example,Dee,Umbrella,Pharma,D07\n\
-eve@mailinator.com,Eve,Throwaway,Unknown,-\n";
-
-const MIA_CSV: &str = "email;first_name;company;Partner tier\n\
-liam@hooli.example;Liam;Hooli;Gold\n\
-maya@piedpiper.example;Maya;Pied Piper;Silver\n";
-
-/// Creates a list and fills it through the real import, new columns as the owner's custom fields.
-fn import_list(
-    conn: &mut AnyConnection,
-    owner: &User,
-    name: &str,
-    csv: &str,
-    now: NaiveDateTime,
-) -> DomainResult<()> {
-    let list = prospects::create_list(conn, owner, prospects::ListName::parse(name)?, now)?;
-    let import = csv_import::upload(conn, owner, list, "demo.csv", csv.as_bytes(), now)?;
-    let view = csv_import::mapping_view(conn, owner, import)?;
-    let columns = view
-        .headers
-        .iter()
-        .zip(&view.suggestions)
-        .map(|(header, choice)| csv_import::Column::parse(choice, header))
-        .collect::<DomainResult<Vec<_>>>()?;
-    csv_import::queue(conn, owner, import, columns, now)?;
-    csv_import::run(conn, import, || now)
 }
 
 /// Verifies Max's demo lists through the real verification, answered by a fixed table
@@ -214,102 +244,6 @@ pub async fn verify_lists(pool: &crate::db::Pool, now: NaiveDateTime) -> DomainR
             now,
         )
         .await?;
-    }
-    Ok(())
-}
-
-/// A sender account pointing at nothing real, a launched two-step campaign on the member's
-/// list, and a history of sent, opened, clicked and replied emails made through the real
-/// claim and record functions (only the SMTP call is left out).
-fn campaign_history(
-    conn: &mut AnyConnection,
-    secrets: &SecretBox,
-    base_url: &str,
-    member: &User,
-    now: NaiveDateTime,
-) -> DomainResult<()> {
-    let slug = member.email.split('@').next().unwrap_or("demo").to_string();
-    let sender_email = format!("{slug}@sender.demo.invalid");
-    let display_name = format!("{} (demo)", member.name);
-    senders::add(
-        conn,
-        secrets,
-        member,
-        &senders::SenderInput {
-            email: &sender_email,
-            display_name: &display_name,
-            smtp_host: "smtp.demo.invalid",
-            smtp_port: "587",
-            smtp_security: "starttls",
-            smtp_user: &sender_email,
-            smtp_password: "not-a-real-password",
-            imap_host: "imap.demo.invalid",
-            imap_port: "993",
-            imap_security: "tls",
-            imap_user: &sender_email,
-            imap_password: "not-a-real-password",
-            daily_limit: "200",
-        },
-        now,
-    )?;
-    let sender = crate::db::senders::of_owner(conn, member.id)?
-        .pop()
-        .ok_or(DomainError::NotFound)?;
-    let list = crate::db::prospects::lists_of(conn, member.id)?
-        .pop()
-        .ok_or(DomainError::NotFound)?
-        .0;
-    let campaign = campaigns::create(
-        conn,
-        member,
-        campaigns::CampaignSettings {
-            name: campaigns::CampaignName::parse("Trade fair follow-up")?,
-            sender_id: sender.id,
-            list_id: list.id,
-        },
-        now,
-    )?;
-    for (subject, body, delay) in [
-        (
-            "Nice meeting you, {{first_name}}",
-            "Hi {{first_name}},\n\ngreat to meet {{company}} at the fair. Our offer: https://example.com/offer\n",
-            "0",
-        ),
-        (
-            "Any thoughts, {{first_name}}?",
-            "Hi {{first_name}}, did you have a look?\n",
-            "3",
-        ),
-    ] {
-        campaigns::add_step(
-            conn,
-            member,
-            campaign,
-            campaigns::StepInput::parse(subject, body, delay)?,
-            now,
-        )?;
-    }
-    campaigns::launch(conn, member, campaign, now)?;
-    let outgoing = sending::claim_due(conn, secrets, base_url, now)?;
-    for (n, email) in outgoing.iter().enumerate() {
-        outcomes::record_sent(conn, email.message_row, now)?;
-        let message =
-            crate::db::messages::by_id(conn, email.message_row)?.ok_or(DomainError::NotFound)?;
-        if n % 2 == 0 {
-            events::record_open(conn, &message.tracking_token, now)?;
-        }
-        if n % 3 == 0
-            && let Some(link) = crate::db::messages::link_tokens_of(conn, message.id)?.first()
-        {
-            events::record_click(conn, link, now)?;
-        }
-        if n == 1 {
-            let reply = crate::mailboxes::InboxMessage {
-                uid: 1,
-                answers: vec![message.message_id.clone()],
-            };
-            events::record_replies(conn, sender.id, &[reply], now)?;
-        }
     }
     Ok(())
 }

@@ -550,7 +550,7 @@ async fn a_paused_campaign_makes_no_smtp_call_until_resumed() {
     // Held while they wait for their retry, not used.
     assert_eq!(
         billing_recipients(leader).await,
-        "0 / 10000 | 9998 left · 2 on hold (emails being sent or retried)"
+        "0 / 10,000 | 9,998 left · 2 on hold (emails being sent or retried)"
     );
 
     let page = s.max.post(&format!("{}/pause", s.campaign), &[]).await;
@@ -573,7 +573,7 @@ async fn a_paused_campaign_makes_no_smtp_call_until_resumed() {
     assert_eq!(app.run_sender_once().await, 2);
     assert_eq!(app.smtp().to("ann@acme.example").len(), 1);
     assert_eq!(app.smtp().to("bob@globex.example").len(), 1);
-    assert_eq!(billing_recipients(leader).await, "2 / 10000 | 9998 left");
+    assert_eq!(billing_recipients(leader).await, "2 / 10,000 | 9,998 left");
     let team = s.max.get("/account/team").await;
     assert!(team.contains("2 used · 9,998 unused"), "{team:?}");
 }
@@ -605,7 +605,7 @@ async fn a_campaign_paused_between_claim_and_send_is_not_sent() {
     }
     assert_eq!(
         billing_recipients(&s.team.leader).await,
-        "0 / 10000 | 10000 left",
+        "0 / 10,000 | 10,000 left",
         "the claims' holds are released"
     );
     s.max.post(&format!("{}/resume", s.campaign), &[]).await;
@@ -648,7 +648,7 @@ async fn four_failed_sends_use_no_recipients() {
     assert_eq!(app.smtp().attempts_to("ann@acme.example"), 3);
     assert_eq!(
         billing_recipients(&s.team.leader).await,
-        "0 / 10000 | 10000 left",
+        "0 / 10,000 | 10,000 left",
         "no email was accepted, no hold is left"
     );
     let team = s.max.get("/account/team").await;

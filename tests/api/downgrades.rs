@@ -99,7 +99,7 @@ async fn a_downgrade_is_confirmed_then_scheduled_for_the_end_of_the_paid_period(
     );
     assert!(!billing.contains("<strong>expired</strong>"), "{billing:?}");
     assert!(paid_until(&billing.body) > until, "{billing:?}");
-    assert!(billing.contains("0 / 1000"), "{billing:?}");
+    assert!(billing.contains("0 / 1,000"), "{billing:?}");
     assert!(!billing.contains(">Undo<"));
     assert!(
         leader

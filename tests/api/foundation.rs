@@ -222,7 +222,7 @@ async fn billing_changes_plan_at_once_and_renews() {
         .await;
     assert!(page.contains("You are now on plan M."), "{page:?}");
     assert!(page.contains("Your plan: <strong>M</strong>"));
-    assert!(page.contains("0 / 5000"));
+    assert!(page.contains("0 / 5,000"));
     let first_until = paid_until(&page.body);
 
     let page = browser.post("/account/billing/renew", &[]).await;
@@ -295,7 +295,7 @@ async fn an_expired_plan_can_be_renewed() {
     assert!(page.contains("0 / 50"), "Free allowances while expired");
     let page = browser.post("/account/billing/renew", &[]).await;
     assert!(!page.contains("<strong>expired</strong>"));
-    assert!(page.contains("0 / 1000"));
+    assert!(page.contains("0 / 1,000"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -307,7 +307,7 @@ async fn verification_spends_one_shared_credit_per_address() {
         team_page.contains("data-label=\"Credits used\">6</td>"),
         "6 credits on Max's row: {team_page:?}"
     );
-    assert!(t.leader.get("/account/billing").await.contains("6 / 5000"));
+    assert!(t.leader.get("/account/billing").await.contains("6 / 5,000"));
 
     // A teammate cannot spend credits on someone else's list.
     assert_eq!(
@@ -315,7 +315,7 @@ async fn verification_spends_one_shared_credit_per_address() {
         403
     );
     assert!(
-        t.leader.get("/account/billing").await.contains("6 / 5000"),
+        t.leader.get("/account/billing").await.contains("6 / 5,000"),
         "nothing spent"
     );
 }

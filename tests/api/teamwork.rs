@@ -646,7 +646,7 @@ async fn members_see_the_team_figures_and_spend_the_shared_pool() {
             && team.contains("data-label=\"Credits used\">12</td>"),
         "{team:?}"
     );
-    assert!(leader.get("/account/billing").await.contains("42 / 1000"));
+    assert!(leader.get("/account/billing").await.contains("42 / 1,000"));
     // Max's own Free pool is untouched.
     max.post("/account/team/leave", &[]).await;
     assert!(max.get("/account/billing").await.contains("0 / 50"));
@@ -668,7 +668,7 @@ async fn a_members_billing_shows_the_team_pool_they_spend() {
     );
     assert!(page.contains("Team credits used this period"));
     assert!(
-        page.contains("12 / 5000") && !page.contains("0 / 50<"),
+        page.contains("12 / 5,000") && !page.contains("0 / 50<"),
         "{page:?}"
     );
     assert!(page.contains("Your plan: <strong>Free</strong>"));

@@ -12,7 +12,9 @@ use super::page::PageContext;
 use super::respond::{Refused, already_sent, created, finish, refused, render};
 use crate::db::models::ProspectList;
 use crate::domain::prospects::export as list_export;
-use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
+use crate::domain::prospects::{
+    self, ListName, ListPage, ListQuery, ListsPage, SortColumn, parse_prospect,
+};
 use crate::domain::submissions::{FormKind, Submission};
 use crate::domain::{DomainError, DomainResult, UserId};
 
@@ -104,9 +106,13 @@ async fn create_list(
     }
 }
 
+/// The list page's URL parameters as sent; `ListQuery::parse` reads them.
 #[derive(Deserialize)]
 struct PageQuery {
-    after: Option<i64>,
+    q: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<String>,
 }
 
 #[derive(Template)]
@@ -142,6 +148,38 @@ impl ListTemplate {
             .as_ref()
             .map_or(self.page.list.name.as_str(), |r| r.typed.as_str())
     }
+
+    /// This list's URL with the search kept, sorted by `sort` and showing `page`.
+    fn link(&self, sort: SortColumn, dir: &str, page: i64) -> String {
+        let q = &self.page.query.q;
+        let mut pairs = vec![("sort", sort.as_str()), ("dir", dir)];
+        if !q.is_empty() {
+            pairs.insert(0, ("q", q.as_str()));
+        }
+        let page = page.to_string();
+        pairs.push(("page", &page));
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        format!("/prospects/lists/{}?{query}", self.page.list.id)
+    }
+
+    /// Page `page` of the current search and sort.
+    fn page_link(&self, page: &i64) -> String {
+        let query = &self.page.query;
+        self.link(query.sort, query.dir(), *page)
+    }
+
+    /// The column header's link: sorts by `column`, ascending unless it is the current
+    /// ascending sort; back to page 1.
+    fn sort_link(&self, column: &str) -> String {
+        let query = &self.page.query;
+        let column = ListQuery::parse(None, Some(column), None, None).sort;
+        let dir = if column == query.sort && !query.descending {
+            "desc"
+        } else {
+            "asc"
+        };
+        self.link(column, dir, 1)
+    }
 }
 
 /// The list page, with a refused form shown again.
@@ -150,13 +188,13 @@ async fn list_answer(
     session: &Session,
     user: &CurrentUser,
     id: i64,
-    after: i64,
+    query: ListQuery,
     typed: Option<Refused<ProspectForm>>,
     renamed: Option<Refused<String>>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
     let page = state
-        .db(move |conn| prospects::list_page(conn, &account, id, after, now))
+        .db(move |conn| prospects::list_page(conn, &account, id, query, now))
         .await?;
     render(&ListTemplate {
         ctx: PageContext::new(session, state, Some(user)),
@@ -174,8 +212,22 @@ async fn list_page(
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, after) = (path.into_inner(), query.after.unwrap_or(0));
-    list_answer(&state, &session, &user, id, after, None, None).await
+    let query = ListQuery::parse(
+        query.q.as_deref(),
+        query.sort.as_deref(),
+        query.dir.as_deref(),
+        query.page.as_deref(),
+    );
+    list_answer(
+        &state,
+        &session,
+        &user,
+        path.into_inner(),
+        query,
+        None,
+        None,
+    )
+    .await
 }
 
 #[post("/prospects/lists/{id}/rename")]
@@ -197,7 +249,16 @@ async fn rename_list(
         Ok(message) => finish(&session, Ok(message), &format!("/prospects/lists/{id}")),
         Err(message) => {
             let renamed = Some(Refused::new(form.name, message));
-            list_answer(&state, &session, &user, id, 0, None, renamed).await
+            list_answer(
+                &state,
+                &session,
+                &user,
+                id,
+                ListQuery::default(),
+                None,
+                renamed,
+            )
+            .await
         }
     }
 }
@@ -299,7 +360,16 @@ async fn add_prospect(
         Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, &back)),
         Err(message) => {
             let typed = Some(Refused::new(form, message));
-            list_answer(&state, &session, &user, id, 0, typed, None).await
+            list_answer(
+                &state,
+                &session,
+                &user,
+                id,
+                ListQuery::default(),
+                typed,
+                None,
+            )
+            .await
         }
     }
 }

@@ -260,7 +260,8 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql
 type Backend = <AnyConnection as Connection>::Backend;
 
 /// The prospects of list `list_id` whose email, first name, last name, full name or company
-/// contains `search` (lower case, matched against lower-cased columns), or all of them.
+/// contains `search`, both lowered by the database's `lower` (so case-insensitive the
+/// same way on both sides), or all of them when `search` is empty.
 fn matching(list_id: i64, search: &str) -> prospects::BoxedQuery<'static, Backend> {
     let query = prospects::table
         .filter(prospects::list_id.eq(list_id))
@@ -276,7 +277,7 @@ fn matching(list_id: i64, search: &str) -> prospects::BoxedQuery<'static, Backen
         })
         .collect();
     let pattern = format!("%{escaped}%");
-    let p = || pattern.clone();
+    let p = || lower(pattern.clone());
     query.filter(
         lower(prospects::email)
             .like(p())

@@ -136,12 +136,11 @@ pub fn list_page(
 ) -> DomainResult<ListPage> {
     let viewer = Viewer::load(conn, user, now)?;
     let list = list_for(conn, &viewer, list_id, RecordAction::View)?;
-    let search = query.q.to_lowercase();
-    let matching = db::count_matching(conn, list.id, &search)?;
+    let matching = db::count_matching(conn, list.id, &query.q)?;
     let pages = Pages::new(query.page, PAGE_SIZE, matching);
     let order = (query.sort.order(), query.descending);
     let prospects =
-        db::prospects_matching(conn, list.id, &search, order, (pages.offset(), PAGE_SIZE))?;
+        db::prospects_matching(conn, list.id, &query.q, order, (pages.offset(), PAGE_SIZE))?;
     let fields = db::fields_in_list(conn, list.id)?;
     let ids: Vec<i64> = prospects.iter().map(|p| p.id).collect();
     let values: HashMap<(i64, i64), String> = db::values_for(conn, &ids)?

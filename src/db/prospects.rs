@@ -242,3 +242,115 @@ pub fn values_for(
         ))
         .load(conn)?)
 }
+
+/// A column a list's prospects can be ordered by (a closed set: no user text reaches SQL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProspectOrder {
+    Email,
+    /// First name, then last name, case-insensitively.
+    Name,
+    /// Case-insensitively.
+    Company,
+    /// When the prospect was added.
+    Added,
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+type Backend = <AnyConnection as Connection>::Backend;
+
+/// The prospects of list `list_id` whose email, first name, last name, full name or company
+/// contains `search`, both lowered by the database's `lower` (so case-insensitive the
+/// same way on both sides), or all of them when `search` is empty.
+fn matching(list_id: i64, search: &str) -> prospects::BoxedQuery<'static, Backend> {
+    let query = prospects::table
+        .filter(prospects::list_id.eq(list_id))
+        .into_boxed();
+    if search.is_empty() {
+        return query;
+    }
+    let escaped: String = search
+        .chars()
+        .flat_map(|c| match c {
+            '\\' | '%' | '_' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let pattern = format!("%{escaped}%");
+    let p = || lower(pattern.clone());
+    query.filter(
+        lower(prospects::email)
+            .like(p())
+            .escape('\\')
+            .or(lower(prospects::first_name).like(p()).escape('\\'))
+            .or(lower(prospects::last_name).like(p()).escape('\\'))
+            .or(lower(
+                prospects::first_name
+                    .concat(" ")
+                    .concat(prospects::last_name),
+            )
+            .like(p())
+            .escape('\\'))
+            .or(lower(prospects::company).like(p()).escape('\\')),
+    )
+}
+
+/// How many prospects of the list match `search` (see `matching`).
+pub fn count_matching(
+    conn: &mut AnyConnection,
+    list_id: i64,
+    search: &str,
+) -> Result<i64, DbError> {
+    Ok(matching(list_id, search).count().get_result(conn)?)
+}
+
+/// Up to `limit` prospects of the list matching `search` after skipping `offset`, ordered
+/// by `order` (`descending` or not), then by id in the same direction.
+pub fn prospects_matching(
+    conn: &mut AnyConnection,
+    list_id: i64,
+    search: &str,
+    (order, descending): (ProspectOrder, bool),
+    (offset, limit): (i64, i64),
+) -> Result<Vec<Prospect>, DbError> {
+    let query = matching(list_id, search);
+    let query = match (order, descending) {
+        (ProspectOrder::Email, false) => query.order(prospects::email.asc()),
+        (ProspectOrder::Email, true) => query.order(prospects::email.desc()),
+        (ProspectOrder::Name, false) => query
+            .order(lower(prospects::first_name).asc())
+            .then_order_by(lower(prospects::last_name).asc()),
+        (ProspectOrder::Name, true) => query
+            .order(lower(prospects::first_name).desc())
+            .then_order_by(lower(prospects::last_name).desc()),
+        (ProspectOrder::Company, false) => query.order(lower(prospects::company).asc()),
+        (ProspectOrder::Company, true) => query.order(lower(prospects::company).desc()),
+        (ProspectOrder::Added, false) => query.order(prospects::created_at.asc()),
+        (ProspectOrder::Added, true) => query.order(prospects::created_at.desc()),
+    };
+    let query = if descending {
+        query.then_order_by(prospects::id.desc())
+    } else {
+        query.then_order_by(prospects::id.asc())
+    };
+    Ok(query
+        .offset(offset)
+        .limit(limit)
+        .select(Prospect::as_select())
+        .load(conn)?)
+}
+
+/// The custom fields (id, name) holding a value for some prospect of the list, by name.
+pub fn fields_in_list(
+    conn: &mut AnyConnection,
+    list_id: i64,
+) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(prospect_field_values::table
+        .inner_join(custom_fields::table)
+        .inner_join(prospects::table)
+        .filter(prospects::list_id.eq(list_id))
+        .select((custom_fields::id, custom_fields::name))
+        .distinct()
+        .order((custom_fields::name, custom_fields::id))
+        .load(conn)?)
+}

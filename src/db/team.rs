@@ -344,16 +344,27 @@ pub fn insert_activity(
     Ok(())
 }
 
-/// The newest activity first, with the actor's name.
-pub fn recent_activity(
+/// How many lines of activity the team has.
+pub fn count_activity(conn: &mut AnyConnection, team_id: TeamId) -> Result<i64, DbError> {
+    Ok(team_activity::table
+        .filter(team_activity::team_id.eq(team_id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Up to `limit` lines of activity after skipping the `offset` newest, newest first, with
+/// the actor's name.
+pub fn activity_page(
     conn: &mut AnyConnection,
     team_id: TeamId,
+    offset: i64,
     limit: i64,
 ) -> Result<Vec<(ActivityRow, String)>, DbError> {
     Ok(team_activity::table
         .inner_join(users::table.on(users::id.eq(team_activity::actor_id)))
         .filter(team_activity::team_id.eq(team_id))
         .order(team_activity::id.desc())
+        .offset(offset)
         .limit(limit)
         .select((ActivityRow::as_select(), users::name))
         .load(conn)?)

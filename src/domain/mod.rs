@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod billing;
 pub mod campaigns;
+pub mod paging;
 pub mod policy;
 pub mod prospects;
 pub mod submissions;

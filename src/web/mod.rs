@@ -21,6 +21,7 @@ pub mod imports;
 pub mod invitations;
 pub mod navigation;
 pub mod page;
+pub mod prospect_list;
 pub mod prospect_profile;
 pub mod prospects;
 pub mod respond;
@@ -77,7 +78,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(invitations::decline)
         .service(prospects::lists_page)
         .service(prospects::create_list)
-        .service(prospects::list_page)
+        .service(prospect_list::list_page)
         .service(prospects::rename_list)
         .service(prospects::confirm_delete_list)
         .service(prospects::delete_list)

@@ -1,4 +1,5 @@
-//! Prospects: the lists page with the member picker, a list, and its CSV export.
+//! Prospects: the lists page with the member picker, a list's forms (rename, delete, add a
+//! prospect; the list's page itself is `prospect_list`), and its CSV export.
 
 use actix_session::Session;
 use actix_web::{HttpResponse, get, post, web};
@@ -9,10 +10,11 @@ use super::csv_download;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
+use super::prospect_list::list_answer;
 use super::respond::{Refused, already_sent, created, finish, refused, render};
 use crate::db::models::ProspectList;
 use crate::domain::prospects::export as list_export;
-use crate::domain::prospects::{self, ListName, ListPage, ListsPage, parse_prospect};
+use crate::domain::prospects::{self, ListName, ListQuery, ListsPage, parse_prospect};
 use crate::domain::submissions::{FormKind, Submission};
 use crate::domain::{DomainError, DomainResult, UserId};
 
@@ -104,80 +106,6 @@ async fn create_list(
     }
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
-    after: Option<i64>,
-}
-
-#[derive(Template)]
-#[template(path = "prospects/list.html")]
-struct ListTemplate {
-    ctx: PageContext,
-    page: ListPage,
-    /// The add-prospect form as typed, when it was refused.
-    typed: Option<Refused<ProspectForm>>,
-    /// The new name as typed, when the rename was refused.
-    renamed: Option<Refused<String>>,
-}
-
-impl ListTemplate {
-    /// The add-prospect form's `field` as typed before a refusal; empty otherwise.
-    fn typed(&self, field: &str) -> &str {
-        let Some(Refused { typed: form, .. }) = &self.typed else {
-            return "";
-        };
-        match field {
-            "email" => &form.email,
-            "first_name" => &form.first_name,
-            "last_name" => &form.last_name,
-            "company" => &form.company,
-            "position" => &form.position,
-            _ => "",
-        }
-    }
-
-    /// The name shown in the rename form: as typed before a refusal, else the list's.
-    fn name_in_form(&self) -> &str {
-        self.renamed
-            .as_ref()
-            .map_or(self.page.list.name.as_str(), |r| r.typed.as_str())
-    }
-}
-
-/// The list page, with a refused form shown again.
-async fn list_answer(
-    state: &AppState,
-    session: &Session,
-    user: &CurrentUser,
-    id: i64,
-    after: i64,
-    typed: Option<Refused<ProspectForm>>,
-    renamed: Option<Refused<String>>,
-) -> Result<HttpResponse, AppError> {
-    let (account, now) = (user.user.clone(), state.clock.now());
-    let page = state
-        .db(move |conn| prospects::list_page(conn, &account, id, after, now))
-        .await?;
-    render(&ListTemplate {
-        ctx: PageContext::new(session, state, Some(user)),
-        page,
-        typed,
-        renamed,
-    })
-}
-
-#[get("/prospects/lists/{id}")]
-async fn list_page(
-    state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<i64>,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, AppError> {
-    let (id, after) = (path.into_inner(), query.after.unwrap_or(0));
-    list_answer(&state, &session, &user, id, after, None, None).await
-}
-
 #[post("/prospects/lists/{id}/rename")]
 async fn rename_list(
     state: web::Data<AppState>,
@@ -197,7 +125,16 @@ async fn rename_list(
         Ok(message) => finish(&session, Ok(message), &format!("/prospects/lists/{id}")),
         Err(message) => {
             let renamed = Some(Refused::new(form.name, message));
-            list_answer(&state, &session, &user, id, 0, None, renamed).await
+            list_answer(
+                &state,
+                &session,
+                &user,
+                id,
+                ListQuery::default(),
+                None,
+                renamed,
+            )
+            .await
         }
     }
 }
@@ -299,7 +236,16 @@ async fn add_prospect(
         Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, &back)),
         Err(message) => {
             let typed = Some(Refused::new(form, message));
-            list_answer(&state, &session, &user, id, 0, typed, None).await
+            list_answer(
+                &state,
+                &session,
+                &user,
+                id,
+                ListQuery::default(),
+                typed,
+                None,
+            )
+            .await
         }
     }
 }

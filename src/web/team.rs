@@ -15,6 +15,7 @@ use crate::db::AnyConnection;
 use crate::db::models::User;
 use crate::domain::accounts::EmailAddress;
 use crate::domain::billing;
+use crate::domain::paging::PageNumber;
 use crate::domain::policy::{FULL_TEAMWORK_FROM, FULL_TEAMWORK_NEEDED};
 use crate::domain::submissions::FormKind;
 use crate::domain::team::invitation_answers::{self, InvitationCard};
@@ -122,11 +123,12 @@ async fn team_answer(
     session: &Session,
     user: &CurrentUser,
     refused: TeamRefusal,
+    activity_page: PageNumber,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
     let (team, invitations) = state
         .db(move |conn| {
-            let team = team::my_team(conn, &account, now)?;
+            let team = team::my_team(conn, &account, activity_page, now)?;
             let invitations = invitation_answers::pending_for(conn, &account, now)?;
             Ok((team, invitations))
         })
@@ -142,13 +144,28 @@ async fn team_answer(
     })
 }
 
+/// My Team's URL parameters as sent; `PageNumber::parse` reads the page.
+#[derive(Deserialize)]
+struct ActivityQuery {
+    activity_page: Option<String>,
+}
+
 #[get("/account/team")]
 async fn page(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
+    query: web::Query<ActivityQuery>,
 ) -> Result<HttpResponse, AppError> {
-    team_answer(&state, &session, &user, TeamRefusal::default()).await
+    let activity_page = PageNumber::parse(query.activity_page.as_deref());
+    team_answer(
+        &state,
+        &session,
+        &user,
+        TeamRefusal::default(),
+        activity_page,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -206,7 +223,7 @@ async fn invite(
                 invite: Some(Refused::new(form.email, message)),
                 ..TeamRefusal::default()
             };
-            team_answer(&state, &session, &user, refused).await
+            team_answer(&state, &session, &user, refused, PageNumber::parse(None)).await
         }
     }
 }
@@ -321,7 +338,7 @@ async fn set_caps(
                 caps: Some((id, Refused::new(typed, message))),
                 ..TeamRefusal::default()
             };
-            team_answer(&state, &session, &user, refused).await
+            team_answer(&state, &session, &user, refused, PageNumber::parse(None)).await
         }
     }
 }

@@ -14,6 +14,7 @@ mod foundation;
 mod headers_and_jobs;
 mod import_errors;
 mod launch_and_archive;
+mod list_browsing;
 mod look_and_feel;
 mod my_team_page;
 mod outbound;

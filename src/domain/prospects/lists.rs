@@ -182,22 +182,6 @@ pub fn lists_page(
     })
 }
 
-/// Prospects shown per page of a list.
-pub const PAGE_SIZE: i64 = 100;
-
-/// One list's page: its prospects a page at a time (keyset: `after` a prospect id).
-pub struct ListPage {
-    pub list: ProspectList,
-    pub owner_name: String,
-    /// Policy's answer: the viewer may change these records (their own); else read only.
-    pub may_edit: bool,
-    pub may_export: bool,
-    pub total: i64,
-    pub prospects: Vec<Prospect>,
-    /// The `after` of the next page, when there is one.
-    pub next_after: Option<i64>,
-}
-
 pub(super) fn list_for(
     conn: &mut AnyConnection,
     viewer: &Viewer,
@@ -207,33 +191,6 @@ pub(super) fn list_for(
     let list = db::list_by_id(conn, list_id)?.ok_or(DomainError::NotFound)?;
     viewer.may(list.owner_id, action)?;
     Ok(list)
-}
-
-/// One page of list `list_id`: the `PAGE_SIZE` prospects after prospect id `after`.
-/// Refusal: `NotFound` for a list the viewer may not see (or none).
-pub fn list_page(
-    conn: &mut AnyConnection,
-    user: &User,
-    list_id: i64,
-    after: i64,
-    now: NaiveDateTime,
-) -> DomainResult<ListPage> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let list = list_for(conn, &viewer, list_id, RecordAction::View)?;
-    let mut prospects = db::prospects_page(conn, list.id, after, PAGE_SIZE + 1)?;
-    let next_after = (prospects.len() as i64 > PAGE_SIZE).then(|| {
-        prospects.truncate(PAGE_SIZE as usize);
-        prospects.last().map_or(after, |p| p.id)
-    });
-    Ok(ListPage {
-        owner_name: accounts::user_by_id(conn, list.owner_id)?.name,
-        may_edit: viewer.allowed(list.owner_id, RecordAction::Edit),
-        may_export: viewer.allowed(list.owner_id, RecordAction::Export),
-        total: db::count_in_list(conn, list.id)?,
-        prospects,
-        next_after,
-        list,
-    })
 }
 
 /// Creates an empty list of `user`; returns its id. Refusal: `Db` only (the name was parsed).

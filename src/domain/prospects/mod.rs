@@ -1,9 +1,11 @@
-//! Prospects: lists, prospects and the member picker (`lists`), CSV import in three steps
+//! Prospects: lists, prospects and the member picker (`lists`), a list's page searched,
+//! sorted and paginated (`browse`), CSV import in three steps
 //! (`csv_import` parses and shows the mapping, `import_mapping` checks it, `import_run`
 //! writes the rows; `import_errors` words their errors: the line, what was wrong, the
 //! value), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and email
 //! verification (`verification`).
 
+mod browse;
 pub mod csv_cells;
 pub mod csv_import;
 pub mod export;
@@ -13,8 +15,9 @@ pub mod import_run;
 mod lists;
 pub mod verification;
 
+pub use browse::{ListPage, ListQuery, PAGE_SIZE, ProspectRow, SortColumn, list_page};
 pub use lists::{
-    ListName, ListPage, ListsPage, PAGE_SIZE, PickerEntry, Profile, Viewer, add_prospect,
-    create_list, delete_list, delete_prospect, list_page, list_to_delete, lists_page,
-    parse_prospect, picker, profile, rename_list, update_prospect,
+    ListName, ListsPage, PickerEntry, Profile, Viewer, add_prospect, create_list, delete_list,
+    delete_prospect, list_to_delete, lists_page, parse_prospect, picker, profile, rename_list,
+    update_prospect,
 };

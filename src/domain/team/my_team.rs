@@ -11,6 +11,7 @@ use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, accounts, team as db, usage};
 use crate::domain::billing::Plan;
 use crate::domain::billing::{self, PoolStatus, plan_expired};
+use crate::domain::paging::{PageNumber, Pages};
 use crate::domain::{DomainError, DomainResult, policy};
 
 pub use crate::db::values::RecordsScope;
@@ -148,6 +149,8 @@ pub struct LeaderView {
     pub rows: Vec<MemberRow>,
     pub former: Vec<MemberRow>,
     pub activity: Vec<ActivityItem>,
+    /// The page of Team activity shown.
+    pub activity_pages: Pages,
 }
 
 /// My Team for a member: the leader, the shared pool, their own usage and permissions.
@@ -193,8 +196,17 @@ fn usage_by_member(
     Ok(used)
 }
 
-/// My Team of `user`. Refusal: `Db` only.
-pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> DomainResult<MyTeam> {
+/// Team activity lines per page of My Team.
+pub const ACTIVITY_PAGE_SIZE: i64 = 50;
+
+/// My Team of `user`, with page `activity_page` of Team activity (newest first; a page
+/// past the end is the last). Refusal: `Db` only.
+pub fn my_team(
+    conn: &mut AnyConnection,
+    user: &User,
+    activity_page: PageNumber,
+    now: NaiveDateTime,
+) -> DomainResult<MyTeam> {
     if let Some(membership) = db::active_membership_of(conn, user.id)? {
         let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
         let leader = accounts::user_by_id(conn, team.leader_id)?;
@@ -230,6 +242,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         rows: Vec::new(),
         former: Vec::new(),
         activity: Vec::new(),
+        activity_pages: Pages::new(activity_page, ACTIVITY_PAGE_SIZE, 0),
     };
     let Some(team) = db::team_by_leader(conn, user.id)? else {
         return Ok(MyTeam::Leader(view));
@@ -300,7 +313,13 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
     for (row, again) in view.former.iter_mut().zip(again) {
         row.may_invite_again = again;
     }
-    view.activity = db::recent_activity(conn, team.id, 50)?
+    view.activity_pages = Pages::new(
+        activity_page,
+        ACTIVITY_PAGE_SIZE,
+        db::count_activity(conn, team.id)?,
+    );
+    let (offset, limit) = (view.activity_pages.offset(), ACTIVITY_PAGE_SIZE);
+    view.activity = db::activity_page(conn, team.id, offset, limit)?
         .into_iter()
         .map(|(row, actor)| ActivityItem {
             at: row.created_at,

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::ids::UserId;
 use super::models::{Campaign, CampaignRecipient, CampaignStep};
-use super::schema::{campaign_messages, campaign_recipients, campaign_steps, campaigns, prospects};
+use super::schema::{campaign_messages, campaign_recipients, campaign_steps, campaigns};
 use super::values::{CampaignStatus, RecipientStatus};
 use super::{AnyConnection, DbError};
 
@@ -156,37 +156,6 @@ pub fn update_step(
 pub fn delete_step(conn: &mut AnyConnection, step_id: i64) -> Result<(), DbError> {
     diesel::delete(campaign_steps::table.find(step_id)).execute(conn)?;
     Ok(())
-}
-
-/// Adds every prospect of the list not yet a recipient, due now. Returns how many.
-pub fn add_recipients(
-    conn: &mut AnyConnection,
-    campaign_id: i64,
-    list_id: i64,
-    now: NaiveDateTime,
-) -> Result<usize, DbError> {
-    let existing: Vec<i64> = campaign_recipients::table
-        .filter(campaign_recipients::campaign_id.eq(campaign_id))
-        .select(campaign_recipients::prospect_id)
-        .load(conn)?;
-    let fresh: Vec<(i64, String)> = prospects::table
-        .filter(prospects::list_id.eq(list_id))
-        .filter(prospects::id.ne_all(existing))
-        .order(prospects::id)
-        .select((prospects::id, prospects::email))
-        .load(conn)?;
-    for (prospect_id, email) in &fresh {
-        diesel::insert_into(campaign_recipients::table)
-            .values((
-                campaign_recipients::campaign_id.eq(campaign_id),
-                campaign_recipients::prospect_id.eq(prospect_id),
-                campaign_recipients::email.eq(email),
-                campaign_recipients::next_due_at.eq(Some(now)),
-                campaign_recipients::created_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    Ok(fresh.len())
 }
 
 /// Active recipients of the campaign whose next email is due.

@@ -499,8 +499,7 @@ fn templates_use_no_inline_styles_or_scripts() {
                     .split("<script")
                     .skip(1)
                     .any(|tag| !tag.starts_with(" src=\"/static/"));
-                if text.contains("style=\"") || inline_script || text.contains(" onclick=")
-                {
+                if text.contains("style=\"") || inline_script || text.contains(" onclick=") {
                     offenders.push(path.display().to_string());
                 }
             }

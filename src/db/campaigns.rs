@@ -189,11 +189,13 @@ pub fn recipient_by_id(
 pub fn recipients(
     conn: &mut AnyConnection,
     campaign_id: i64,
+    offset: i64,
     limit: i64,
 ) -> Result<Vec<CampaignRecipient>, DbError> {
     Ok(campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .order(campaign_recipients::id)
+        .offset(offset)
         .limit(limit)
         .select(CampaignRecipient::as_select())
         .load(conn)?)

@@ -187,3 +187,27 @@ async fn a_retry_waiting_for_a_recipient_who_replied_makes_no_smtp_call() {
         "no SMTP call for a recipient who is no longer active"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_recipients_section_is_paginated_with_counts() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 60).await;
+    let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert!(page.contains("Launched: 60 recipients"), "{page:?}");
+    let page = s.max.get(&s.campaign).await;
+    assert!(page.contains("1–50 of 60 recipients"), "{page:?}");
+    assert!(page.contains("p49@prospect.example"), "{page:?}");
+    assert!(!page.contains("p50@prospect.example"), "{page:?}");
+    let next = format!("{}?recipients=2#recipients", s.campaign);
+    assert!(page.contains(&format!("href=\"{next}\"")), "{page:?}");
+
+    let page = s.max.get(&format!("{}?recipients=2", s.campaign)).await;
+    assert!(page.contains("51–60 of 60 recipients"), "{page:?}");
+    assert!(page.contains("p59@prospect.example"), "{page:?}");
+    assert!(!page.contains("p49@prospect.example"), "{page:?}");
+    let back = format!("{}?recipients=1#recipients", s.campaign);
+    assert!(page.contains(&format!("href=\"{back}\"")), "{page:?}");
+    // A malformed page number shows the first page.
+    let page = s.max.get(&format!("{}?recipients=x", s.campaign)).await;
+    assert!(page.contains("1–50 of 60 recipients"), "{page:?}");
+}

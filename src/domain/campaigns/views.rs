@@ -151,8 +151,10 @@ pub struct CampaignView {
     pub may_delete: bool,
     /// Recipients finished by a record transfer, whom the owner may restart.
     pub former_mailbox: i64,
-    /// The first `ROWS_SHOWN` recipients, skipped ones included.
+    /// Page `recipients_page` of the recipients, `ROWS_SHOWN` a page, skipped ones included.
     pub rows: Vec<RecipientRow>,
+    /// Which page of recipients `rows` is, from 1.
+    pub recipients_page: i64,
     /// How many recipients there are in all, skipped ones included (the rows' count).
     pub rows_total: i64,
     /// `delivery_problems` of its failed emails.
@@ -175,15 +177,28 @@ impl CampaignView {
         }
     }
 
-    /// "Showing the first 50 of 1,234 recipients." when not every recipient is listed.
+    /// Which recipients the page lists: "51–100 of 1,234 recipients"; `None` when they
+    /// all fit on one page.
     pub fn rows_note(&self) -> Option<String> {
-        (self.rows_total > self.rows.len() as i64).then(|| {
+        let first = (self.recipients_page - 1) * ROWS_SHOWN;
+        (self.rows_total > ROWS_SHOWN).then(|| {
             format!(
-                "Showing the first {} of {}.",
-                number(self.rows.len() as i64),
+                "{}–{} of {}",
+                number(first + 1),
+                number(first + self.rows.len() as i64),
                 count(self.rows_total, "recipient", "recipients")
             )
         })
+    }
+
+    /// The previous page of recipients, if any.
+    pub fn previous_rows(&self) -> Option<i64> {
+        (self.recipients_page > 1).then_some(self.recipients_page - 1)
+    }
+
+    /// The next page of recipients, if any.
+    pub fn next_rows(&self) -> Option<i64> {
+        (self.recipients_page * ROWS_SHOWN < self.rows_total).then_some(self.recipients_page + 1)
     }
 
     /// Recipients finished, as a whole percentage of all recipients (0 without recipients).
@@ -252,12 +267,14 @@ fn recipient_rows(
         .collect()
 }
 
-/// Campaign `id` as the viewer may see it. Refusal: `NotFound` for a campaign the viewer may
+/// Campaign `id` as the viewer may see it, with page `recipients_page` of its recipients
+/// (from 1; a page out of range reads as the nearest one). Refusal: `NotFound` for a campaign the viewer may
 /// not see (or none).
 pub fn view(
     conn: &mut AnyConnection,
     user: &User,
     id: i64,
+    recipients_page: i64,
     now: NaiveDateTime,
 ) -> DomainResult<CampaignView> {
     let viewer = Viewer::load(conn, user, now)?;
@@ -272,7 +289,10 @@ pub fn view(
     let recipients_done = recipients_total - of(RecipientStatus::Active);
     let former_mailbox = of(RecipientStatus::FormerMailbox);
     let rows_total: i64 = status_counts.values().sum();
-    let recipients = db::recipients(conn, campaign.id, ROWS_SHOWN)?;
+    let last_page = ((rows_total + ROWS_SHOWN - 1) / ROWS_SHOWN).max(1);
+    let recipients_page = recipients_page.clamp(1, last_page);
+    let offset = (recipients_page - 1).saturating_mul(ROWS_SHOWN);
+    let recipients = db::recipients(conn, campaign.id, offset, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
     let counts = messages::campaign_counts(conn, campaign.id)?;
@@ -306,6 +326,7 @@ pub fn view(
         delivery_problems: delivery_problems(counts.failed),
         counts,
         rows_total,
+        recipients_page,
         skipped: skipped_of(conn, campaign.id)?,
         launch_blocked: steps_missing(&steps).filter(|_| campaign.status.is_draft()),
         may_delete: may_edit && may_delete(&campaign),

@@ -3,13 +3,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use diesel::dsl::count_star;
+use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
 
 use super::ids::UserId;
 use super::models::{Campaign, CampaignRecipient, CampaignStep};
-use super::schema::{campaign_messages, campaign_recipients, campaign_steps, campaigns, prospects};
-use super::values::{CampaignStatus, RecipientStatus};
+use super::schema::{campaign_messages, campaign_recipients, campaign_steps, campaigns};
+use super::values::{CampaignStatus, MessageStatus, RecipientStatus};
 use super::{AnyConnection, DbError};
 
 pub fn insert(
@@ -158,37 +158,6 @@ pub fn delete_step(conn: &mut AnyConnection, step_id: i64) -> Result<(), DbError
     Ok(())
 }
 
-/// Adds every prospect of the list not yet a recipient, due now. Returns how many.
-pub fn add_recipients(
-    conn: &mut AnyConnection,
-    campaign_id: i64,
-    list_id: i64,
-    now: NaiveDateTime,
-) -> Result<usize, DbError> {
-    let existing: Vec<i64> = campaign_recipients::table
-        .filter(campaign_recipients::campaign_id.eq(campaign_id))
-        .select(campaign_recipients::prospect_id)
-        .load(conn)?;
-    let fresh: Vec<(i64, String)> = prospects::table
-        .filter(prospects::list_id.eq(list_id))
-        .filter(prospects::id.ne_all(existing))
-        .order(prospects::id)
-        .select((prospects::id, prospects::email))
-        .load(conn)?;
-    for (prospect_id, email) in &fresh {
-        diesel::insert_into(campaign_recipients::table)
-            .values((
-                campaign_recipients::campaign_id.eq(campaign_id),
-                campaign_recipients::prospect_id.eq(prospect_id),
-                campaign_recipients::email.eq(email),
-                campaign_recipients::next_due_at.eq(Some(now)),
-                campaign_recipients::created_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    Ok(fresh.len())
-}
-
 /// Active recipients of the campaign whose next email is due.
 pub fn due_recipients(
     conn: &mut AnyConnection,
@@ -220,11 +189,13 @@ pub fn recipient_by_id(
 pub fn recipients(
     conn: &mut AnyConnection,
     campaign_id: i64,
+    offset: i64,
     limit: i64,
 ) -> Result<Vec<CampaignRecipient>, DbError> {
     Ok(campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .order(campaign_recipients::id)
+        .offset(offset)
         .limit(limit)
         .select(CampaignRecipient::as_select())
         .load(conn)?)
@@ -322,4 +293,47 @@ pub fn delete_draft(conn: &mut AnyConnection, id: i64) -> Result<bool, DbError> 
     )
     .execute(conn)?;
     Ok(deleted == 1)
+}
+
+/// One campaign's figures on the campaign list: emails sent, opened and replied to, and
+/// emails that failed for good.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListFigures {
+    pub sent: i64,
+    pub opened: i64,
+    pub replied: i64,
+    pub failed: i64,
+}
+
+/// The figures of these campaigns, by campaign id, in two grouped queries whatever their
+/// number; a campaign without emails is missing (all zero).
+pub fn list_figures(
+    conn: &mut AnyConnection,
+    campaign_ids: &[i64],
+) -> Result<HashMap<i64, ListFigures>, DbError> {
+    let mut figures: HashMap<i64, ListFigures> = HashMap::new();
+    let counted: Vec<(i64, i64, i64, i64)> = campaign_messages::table
+        .filter(campaign_messages::campaign_id.eq_any(campaign_ids))
+        .group_by(campaign_messages::campaign_id)
+        .select((
+            campaign_messages::campaign_id,
+            count(campaign_messages::sent_at),
+            count(campaign_messages::opened_at),
+            count(campaign_messages::replied_at),
+        ))
+        .load(conn)?;
+    for (id, sent, opened, replied) in counted {
+        let f = figures.entry(id).or_default();
+        (f.sent, f.opened, f.replied) = (sent, opened, replied);
+    }
+    let failed: Vec<(i64, i64)> = campaign_messages::table
+        .filter(campaign_messages::campaign_id.eq_any(campaign_ids))
+        .filter(campaign_messages::status.eq(MessageStatus::Failed))
+        .group_by(campaign_messages::campaign_id)
+        .select((campaign_messages::campaign_id, count_star()))
+        .load(conn)?;
+    for (id, n) in failed {
+        figures.entry(id).or_default().failed = n;
+    }
+    Ok(figures)
 }

@@ -33,6 +33,31 @@ pub fn candidates(conn: &mut AnyConnection, list_id: i64) -> Result<Vec<Candidat
         .collect())
 }
 
+/// The prospects of list `list_id` that are not yet recipients of the campaign (they joined
+/// the list after its launch), in the order they were added.
+pub fn new_candidates(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    list_id: i64,
+) -> Result<Vec<Candidate>, DbError> {
+    let existing = campaign_recipients::table
+        .filter(campaign_recipients::campaign_id.eq(campaign_id))
+        .select(campaign_recipients::prospect_id);
+    Ok(prospects::table
+        .filter(prospects::list_id.eq(list_id))
+        .filter(prospects::id.ne_all(existing))
+        .order(prospects::id)
+        .select((prospects::id, prospects::email, prospects::verification))
+        .load::<(i64, String, Option<Verdict>)>(conn)?
+        .into_iter()
+        .map(|(prospect_id, email, verification)| Candidate {
+            prospect_id,
+            email,
+            verification,
+        })
+        .collect())
+}
+
 /// Makes `candidate` a recipient of the campaign: due now when `skipped` is `None`, else
 /// `Skipped` with that reason and never due.
 pub fn insert_recipient(

@@ -7,9 +7,9 @@ use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 
 use super::ids::UserId;
 use super::models::CampaignMessage;
-use super::schema::{campaign_messages, campaigns, message_links};
+use super::schema::{campaign_messages, campaign_recipients, campaigns, message_links};
 pub use super::statistics::Event;
-use super::values::{CampaignStatus, MessageStatus};
+use super::values::{CampaignStatus, MessageStatus, RecipientStatus};
 use super::{AnyConnection, DbError};
 
 pub struct NewClaim<'a> {
@@ -26,6 +26,20 @@ pub struct NewClaim<'a> {
 
 /// The ids of active campaigns, as a subquery: an email is claimed only while its campaign
 /// is active, decided by the statement that claims it.
+/// Recipients who may still be emailed: a replied, failed or finished one (finished by a
+/// record transfer too, `RecipientStatus::FormerMailbox`) gets no retry.
+fn active_recipient_ids() -> diesel::dsl::Select<
+    diesel::dsl::Filter<
+        campaign_recipients::table,
+        diesel::dsl::Eq<campaign_recipients::status, RecipientStatus>,
+    >,
+    campaign_recipients::id,
+> {
+    campaign_recipients::table
+        .filter(campaign_recipients::status.eq(RecipientStatus::Active))
+        .select(campaign_recipients::id)
+}
+
 fn active_campaign_ids() -> diesel::dsl::Select<
     diesel::dsl::Filter<campaigns::table, diesel::dsl::Eq<campaigns::status, CampaignStatus>>,
     campaigns::id,
@@ -149,6 +163,15 @@ pub fn mark_attempt_failed(
     Ok(())
 }
 
+/// The recipient's emails waiting for a retry.
+pub fn retries_of(conn: &mut AnyConnection, recipient_id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::recipient_id.eq(recipient_id))
+        .filter(campaign_messages::status.eq(MessageStatus::Retry))
+        .select(campaign_messages::id)
+        .load(conn)?)
+}
+
 /// Removes a claim that was never sent (the pool ran out before the SMTP call).
 pub fn release(conn: &mut AnyConnection, id: i64) -> Result<(), DbError> {
     diesel::delete(
@@ -178,7 +201,8 @@ pub fn unclaim(conn: &mut AnyConnection, message: &CampaignMessage) -> Result<bo
     Ok(false)
 }
 
-/// Due retries of active campaigns only: a paused campaign's retries wait for its resume.
+/// Due retries of active campaigns and active recipients only: a paused campaign's retries
+/// wait for its resume, and a recipient who replied or was finished gets none.
 pub fn due_retries(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
@@ -188,6 +212,7 @@ pub fn due_retries(
         .filter(campaign_messages::status.eq(MessageStatus::Retry))
         .filter(campaign_messages::next_attempt_at.le(now))
         .filter(campaign_messages::campaign_id.eq_any(active_campaign_ids()))
+        .filter(campaign_messages::recipient_id.eq_any(active_recipient_ids()))
         .order(campaign_messages::id)
         .limit(limit)
         .select(CampaignMessage::as_select())
@@ -195,7 +220,8 @@ pub fn due_retries(
 }
 
 /// Takes a due retry for this worker, to be sent from `sender_id` (the campaign's sender
-/// account now), in one statement that also checks that its campaign is still active;
+/// account now), in one statement that also checks that its campaign and its recipient are
+/// still active;
 /// false when another worker took it or the campaign is no longer active.
 pub fn reclaim(
     conn: &mut AnyConnection,
@@ -207,7 +233,8 @@ pub fn reclaim(
         campaign_messages::table
             .find(id)
             .filter(campaign_messages::status.eq(MessageStatus::Retry))
-            .filter(campaign_messages::campaign_id.eq_any(active_campaign_ids())),
+            .filter(campaign_messages::campaign_id.eq_any(active_campaign_ids()))
+            .filter(campaign_messages::recipient_id.eq_any(active_recipient_ids())),
     )
     .set((
         campaign_messages::status.eq(MessageStatus::Claimed),

@@ -14,7 +14,7 @@ use crate::clock::Clock;
 use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::domain::DomainResult;
-use crate::domain::campaigns::outbound::MailHosts;
+use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
 use crate::domain::campaigns::outcomes;
 use crate::domain::campaigns::sending::{self, Outgoing};
 use crate::mailboxes;
@@ -44,7 +44,7 @@ impl Transports {
     async fn for_outgoing(
         &mut self,
         outgoing: &Outgoing,
-    ) -> Result<&AsyncSmtpTransport<Tokio1Executor>, String> {
+    ) -> Result<&AsyncSmtpTransport<Tokio1Executor>, FailureKind> {
         let fingerprint = format!(
             "{:?}/{}",
             outgoing.server,
@@ -57,7 +57,9 @@ impl Transports {
                 *known != fingerprint || built.elapsed() > RESOLVE_EVERY
             });
         if stale {
-            let transport = mailboxes::smtp_transport(&outgoing.server, self.hosts).await?;
+            let transport = mailboxes::smtp_transport(&outgoing.server, self.hosts)
+                .await
+                .map_err(|failure| failure.kind)?;
             self.by_sender
                 .insert(outgoing.sender_id, (fingerprint, Instant::now(), transport));
         }
@@ -145,8 +147,9 @@ const CONCURRENT_SENDS: usize = 4;
 /// How one email's attempt ended.
 enum Outcome {
     Sent,
-    /// The SMTP exchange failed: retried with backoff (`outcomes::record_failure`).
-    Failed(String),
+    /// The SMTP exchange failed: retried with backoff (`outcomes::record_failure`), told
+    /// to the user as `outcomes::failure_sentence` says.
+    Failed(FailureKind),
     /// The email cannot be sent as it stands: failed at once (`outcomes::record_unsendable`).
     Unsendable(String),
 }
@@ -159,7 +162,7 @@ async fn deliver(
     pool: &Pool,
     clock: &Clock,
     outgoing: Outgoing,
-    transport: Result<AsyncSmtpTransport<Tokio1Executor>, String>,
+    transport: Result<AsyncSmtpTransport<Tokio1Executor>, FailureKind>,
 ) -> bool {
     let row = outgoing.message_row;
     // The campaign may have been paused (or moved, or locked) since the claim: no SMTP call then.
@@ -195,8 +198,11 @@ async fn deliver(
     // stays and is reported as unconfirmed, never sent again.
     let recorded = match outcome {
         Outcome::Sent => blocking(pool, move |conn| outcomes::record_sent(conn, row, now)).await,
-        Outcome::Failed(error) => {
-            log::warn!("campaign email {row} to {} failed: {error}", outgoing.to);
+        Outcome::Failed(kind) => {
+            let server = &outgoing.server;
+            let to = outgoing.to.email.to_string();
+            let error = outcomes::failure_sentence(kind, &server.host, server.port, &to);
+            log::warn!("campaign email {row} to {to} failed: {error}");
             blocking(pool, move |conn| {
                 outcomes::record_failure(conn, row, &error, now)
             })
@@ -230,11 +236,24 @@ async fn send(transport: &AsyncSmtpTransport<Tokio1Executor>, outgoing: &Outgoin
     let message = match message {
         Ok(message) => message,
         Err(e) => {
-            return Outcome::Unsendable(format!("Not sent: the email could not be built ({e})."));
+            log::warn!(
+                "campaign email {}: building it failed: {e}",
+                outgoing.message_row
+            );
+            return Outcome::Unsendable(
+                "Not sent: the email could not be built from its sender and recipient addresses."
+                    .into(),
+            );
         }
     };
     match transport.send(message).await {
         Ok(_) => Outcome::Sent,
-        Err(e) => Outcome::Failed(e.to_string()),
+        Err(e) => {
+            log::info!("campaign email {}: SMTP said: {e}", outgoing.message_row);
+            Outcome::Failed(mailboxes::delivery_failure(
+                &e,
+                !outgoing.server.user.is_empty(),
+            ))
+        }
     }
 }

@@ -120,7 +120,7 @@ async fn answer_step(
         Ok(message) => finish(session, Ok(message), &back(id)),
         Err(reason) => {
             let draft = Some(Refused::new(draft, reason));
-            campaign_answer(state, session, user, id, draft, None).await
+            campaign_answer(state, session, user, (id, 1), draft, None).await
         }
     }
 }

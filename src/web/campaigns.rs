@@ -223,22 +223,39 @@ async fn campaign_page(
     session: Session,
     user: CurrentUser,
     path: web::Path<i64>,
+    query: web::Query<RecipientsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    campaign_answer(&state, &session, &user, path.into_inner(), None, None).await
+    let page = query.page();
+    let id = path.into_inner();
+    campaign_answer(&state, &session, &user, (id, page), None, None).await
 }
 
-/// The campaign page, with a refused form shown again.
+/// `?recipients=N`: which page of the recipients the campaign page lists (text, so that a
+/// malformed number shows the first page rather than an error).
+#[derive(Deserialize)]
+struct RecipientsQuery {
+    #[serde(default)]
+    recipients: String,
+}
+
+impl RecipientsQuery {
+    fn page(&self) -> i64 {
+        self.recipients.parse().unwrap_or(1)
+    }
+}
+
+/// The campaign page (campaign id, page of recipients), with a refused form shown again.
 pub(super) async fn campaign_answer(
     state: &AppState,
     session: &Session,
     user: &CurrentUser,
-    id: i64,
+    (id, recipients_page): (i64, i64),
     draft: Option<Refused<StepDraft>>,
     settings_refused: Option<Refused<SettingsForm>>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
     let view = state
-        .db(move |conn| campaigns::view(conn, &account, id, now))
+        .db(move |conn| campaigns::view(conn, &account, id, recipients_page, now))
         .await?;
     render(&CampaignTemplate {
         ctx: PageContext::new(session, state, Some(user)),
@@ -271,7 +288,7 @@ async fn settings(
         Ok(message) => finish(&session, Ok(message), &back(id)),
         Err(message) => {
             let refused = Some(Refused::new(form, message));
-            campaign_answer(&state, &session, &user, id, None, refused).await
+            campaign_answer(&state, &session, &user, (id, 1), None, refused).await
         }
     }
 }

@@ -6,6 +6,7 @@ mod helpers;
 mod authorization_matrix;
 mod beyond;
 mod browser;
+mod campaign_page;
 mod campaigns;
 mod csv_and_imports;
 mod downgrades;

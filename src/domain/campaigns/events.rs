@@ -32,7 +32,11 @@ pub fn record_click(
     Ok(email_body::location(&url))
 }
 
-/// Replies found in a sender's inbox: each stops the later steps of its recipient.
+/// Why an email waiting for a retry was not sent: its recipient replied meanwhile.
+const REPLIED_NOT_SENT: &str = "Not sent: the recipient replied before this email's retry.";
+
+/// Replies found in a sender's inbox: each stops the later steps of its recipient, and an
+/// email of theirs waiting for a retry fails, releasing the recipient it held.
 pub fn record_replies(
     conn: &mut AnyConnection,
     sender_id: i64,
@@ -49,6 +53,10 @@ pub fn record_replies(
                 if messages::record_event(conn, ours.id, Event::Replied, now)? {
                     found += 1;
                     db::stop_recipient(conn, ours.recipient_id, RecipientStatus::Replied)?;
+                    for retry in messages::retries_of(conn, ours.recipient_id)? {
+                        messages::mark_attempt_failed(conn, retry, REPLIED_NOT_SENT, None)?;
+                        crate::domain::billing::release_held_recipient(conn, retry)?;
+                    }
                 }
                 Ok::<_, DomainError>(())
             })?;

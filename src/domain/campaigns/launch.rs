@@ -103,6 +103,27 @@ pub(super) fn skipped_of(conn: &mut AnyConnection, campaign_id: i64) -> DomainRe
     Ok(Skipped::of(db_launch::skip_counts(conn, campaign_id)?))
 }
 
+/// Makes the prospects that joined the campaign's list since its launch recipients, with
+/// the same skip reasons as `launch` (a skipped one is never emailed); returns how many
+/// will be emailed and who was skipped.
+pub(super) fn add_new_recipients(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+    now: NaiveDateTime,
+) -> DomainResult<(i64, Skipped)> {
+    let mut reasons = Vec::new();
+    let mut added = 0;
+    for candidate in db_launch::new_candidates(conn, campaign.id, campaign.list_id)? {
+        let reason = skip_reason(&candidate);
+        db_launch::insert_recipient(conn, campaign.id, &candidate, reason, now)?;
+        match reason {
+            Some(r) => reasons.push((r, 1)),
+            None => added += 1,
+        }
+    }
+    Ok((added, Skipped::of(reasons)))
+}
+
 /// Why a draft with these steps cannot be launched yet (the campaign page shows Launch
 /// disabled with it); `None` when it may be.
 pub fn steps_missing(steps: &[CampaignStep]) -> Option<&'static str> {

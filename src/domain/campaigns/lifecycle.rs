@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::editor::owned;
+use super::launch::add_new_recipients;
 use super::sending::sender_owner;
 use crate::db::models::User;
 use crate::db::values::CampaignStatus;
@@ -59,7 +60,10 @@ pub fn pause(
     Ok("Paused. No more emails go out until you resume.".into())
 }
 
-/// Resumes a paused campaign, adding prospects that joined its list meanwhile.
+/// Resumes a paused campaign, adding prospects that joined its list meanwhile with launch's
+/// skip reasons (`launch::add_new_recipients`); returns the flash message ("Resumed, with 1
+/// new recipient. 1 skipped: 1 invalid."). Refusals: `Invalid` when it is not paused, the
+/// sender refusal of `policy::may_send_from`, and the access refusals of `pause`.
 pub fn resume(
     conn: &mut AnyConnection,
     user: &User,
@@ -81,14 +85,18 @@ pub fn resume(
         )? {
             return invalid("Only a paused campaign can be resumed.");
         }
-        let added = db::add_recipients(conn, campaign.id, campaign.list_id, now)?;
-        Ok(if added > 0 {
+        let (added, skipped) = add_new_recipients(conn, &campaign, now)?;
+        let mut message = if added > 0 {
             format!(
-                "Resumed, with {} new.",
-                count(added, "recipient", "recipients")
+                "Resumed, with {}.",
+                count(added, "new recipient", "new recipients")
             )
         } else {
             "Resumed.".into()
-        })
+        };
+        if skipped.total() > 0 {
+            message.push_str(&format!(" {}.", skipped.summary()));
+        }
+        Ok(message)
     })
 }

@@ -150,6 +150,10 @@ pub enum FailureKind {
     LoginRefused,
     /// The peer did not answer as an SMTP or IMAP server does.
     Unexpected,
+    /// The SMTP server refused the recipient's address (550, 551 or 553).
+    RecipientRefused,
+    /// The SMTP server refused the email itself, for now (4xx) or for good (5xx).
+    MessageRefused,
     /// Logged in, but the inbox could not be opened or read.
     InboxUnreadable,
     /// The stored password cannot be decrypted (was SECRET_KEY changed?).
@@ -159,7 +163,8 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
-    const ALL: [FailureKind; 11] = [
+    /// Every kind, in declaration order.
+    pub const ALL: [FailureKind; 13] = [
         FailureKind::CannotResolve,
         FailureKind::NotAllowed,
         FailureKind::Refused,
@@ -168,6 +173,8 @@ impl FailureKind {
         FailureKind::TlsFailed,
         FailureKind::LoginRefused,
         FailureKind::Unexpected,
+        FailureKind::RecipientRefused,
+        FailureKind::MessageRefused,
         FailureKind::InboxUnreadable,
         FailureKind::SettingsUnreadable,
         FailureKind::Internal,
@@ -184,6 +191,8 @@ impl FailureKind {
             FailureKind::TlsFailed => "tls_failed",
             FailureKind::LoginRefused => "login_refused",
             FailureKind::Unexpected => "unexpected",
+            FailureKind::RecipientRefused => "recipient_refused",
+            FailureKind::MessageRefused => "message_refused",
             FailureKind::InboxUnreadable => "inbox_unreadable",
             FailureKind::SettingsUnreadable => "settings_unreadable",
             FailureKind::Internal => "internal",
@@ -211,6 +220,8 @@ impl FailureKind {
             FailureKind::TlsFailed => "TLS failed",
             FailureKind::LoginRefused => "login refused",
             FailureKind::Unexpected => "the server's answer was not understood",
+            FailureKind::RecipientRefused => "the recipient's address was refused",
+            FailureKind::MessageRefused => "the email was refused",
             FailureKind::InboxUnreadable => "the inbox could not be read",
             FailureKind::SettingsUnreadable => "the stored password cannot be read; enter it again",
             FailureKind::Internal => "internal error",

@@ -4,6 +4,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::outbound::FailureKind;
 use crate::db::models::CampaignMessage;
 use crate::db::values::RecipientStatus;
 use crate::db::{AnyConnection, campaigns as db, messages};
@@ -40,6 +41,41 @@ pub fn record_sent(
     // The campaign's owner now: after a record transfer, the pool they draw on.
     let owner = db::by_id(conn, message.campaign_id)?.map_or(message.owner_id, |c| c.owner_id);
     billing::spend_held_recipient(conn, owner, &message.recipient_email, message.id, now)
+}
+
+/// Why a campaign email's SMTP call to `host`:`port` for `to` failed, as one sentence for
+/// the campaign page ("Could not connect to smtp.example.test:587 — connection refused.");
+/// the peer's own words only ever go to the log.
+pub fn failure_sentence(kind: FailureKind, host: &str, port: u16, to: &str) -> String {
+    let at = format!("{host}:{port}");
+    match kind {
+        FailureKind::CannotResolve => {
+            format!("Could not find the mail server {host}: the host name cannot be resolved.")
+        }
+        FailureKind::NotAllowed | FailureKind::Refused => {
+            format!("Could not connect to {at} — {}.", kind.describe())
+        }
+        FailureKind::Unreachable => {
+            format!("Could not connect to {at} — the server cannot be reached.")
+        }
+        FailureKind::TimedOut => format!("The mail server {at} did not answer in time."),
+        FailureKind::TlsFailed => format!(
+            "Could not make a secure (TLS) connection to {at}; check the sender account's security setting."
+        ),
+        FailureKind::LoginRefused => {
+            format!("The mail server {at} refused the sender account's user name or password.")
+        }
+        FailureKind::RecipientRefused => format!("The mail server {at} refused the address {to}."),
+        FailureKind::MessageRefused => format!("The mail server {at} did not accept the email."),
+        FailureKind::Unexpected => {
+            format!("The mail server {at} gave an answer that was not understood.")
+        }
+        FailureKind::InboxUnreadable => format!("The inbox at {at} could not be read."),
+        FailureKind::SettingsUnreadable => "The sender account's stored password cannot be read; enter it again under Sender accounts.".into(),
+        FailureKind::Internal => {
+            "The email could not be sent because of an internal error.".into()
+        }
+    }
 }
 
 /// The SMTP call failed: retry with backoff, or give up after `MAX_ATTEMPTS`.
@@ -82,4 +118,32 @@ pub(super) fn fail_for_good(
         Ok::<_, DomainError>(())
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_kind_is_told_as_a_sentence() {
+        let refused = failure_sentence(FailureKind::Refused, "smtp.example.test", 587, "a@b.test");
+        assert_eq!(
+            refused,
+            "Could not connect to smtp.example.test:587 — connection refused."
+        );
+        assert_eq!(
+            failure_sentence(
+                FailureKind::RecipientRefused,
+                "mx.test",
+                25,
+                "ann@acme.example"
+            ),
+            "The mail server mx.test:25 refused the address ann@acme.example."
+        );
+        for kind in FailureKind::ALL {
+            let sentence = failure_sentence(kind, "h.test", 25, "a@b.test");
+            assert!(sentence.starts_with(char::is_uppercase), "{sentence}");
+            assert!(sentence.ends_with('.'), "{sentence}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use super::archive::may_delete;
 use super::editor::values_for;
 use super::launch::{SkipReason, Skipped, skipped_of, steps_missing};
 use super::placeholders;
+use crate::db::campaigns::ListFigures;
 use crate::db::ids::UserId;
 use crate::db::messages::CampaignCounts;
 use crate::db::models::{
@@ -19,6 +20,7 @@ use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, s
 use crate::domain::policy::{self, RecordAction};
 use crate::domain::prospects::{PickerEntry, Viewer, picker};
 use crate::domain::{DomainError, DomainResult};
+use crate::text::{count, number};
 
 /// The campaign list of `owner` (the viewer or a teammate whose records they may see), with
 /// the viewer's own senders and lists for the "New campaign" form when they may edit.
@@ -35,6 +37,31 @@ pub struct CampaignsPage {
     pub archived_count: usize,
     pub senders: Vec<SenderAccount>,
     pub lists: Vec<(i64, String)>,
+    /// Sent, opened, replied and failed per campaign shown, counted in SQL for the page.
+    pub figures: HashMap<i64, ListFigures>,
+}
+
+impl CampaignsPage {
+    /// Campaign `id`'s figures (all zero before its first email).
+    pub fn figures_of(&self, id: &i64) -> ListFigures {
+        self.figures.get(id).copied().unwrap_or_default()
+    }
+
+    /// Campaign `id`'s "Delivery problems" badge, if it has one (`delivery_problems`).
+    pub fn problems_of(&self, id: &i64) -> Option<String> {
+        delivery_problems(self.figures_of(id).failed)
+    }
+}
+
+/// The badge of a campaign with emails that failed for good (each after
+/// `outcomes::MAX_ATTEMPTS` attempts): "Delivery problems: 3 emails failed"; `None` without.
+pub fn delivery_problems(failed: i64) -> Option<String> {
+    (failed > 0).then(|| {
+        format!(
+            "Delivery problems: {} failed",
+            count(failed, "email", "emails")
+        )
+    })
 }
 
 /// The campaign list of `member` (default: the viewer): its archived campaigns when
@@ -55,12 +82,16 @@ pub fn campaigns_page(
     let (put_away, campaigns): (Vec<Campaign>, Vec<Campaign>) = db::of_owner(conn, owner_id)?
         .into_iter()
         .partition(|c| c.status.is_archived());
+    let archived_count = put_away.len();
+    let campaigns = if archived { put_away } else { campaigns };
+    let ids: Vec<i64> = campaigns.iter().map(|c| c.id).collect();
     Ok(CampaignsPage {
+        figures: db::list_figures(conn, &ids)?,
         owner_name: accounts::user_by_id(conn, owner_id)?.name,
         picker: picker(conn, &viewer, owner_id)?,
         owner_id,
-        archived_count: put_away.len(),
-        campaigns: if archived { put_away } else { campaigns },
+        archived_count,
+        campaigns,
         archived,
         senders,
         lists,
@@ -120,7 +151,14 @@ pub struct CampaignView {
     pub may_delete: bool,
     /// Recipients finished by a record transfer, whom the owner may restart.
     pub former_mailbox: i64,
+    /// Page `recipients_page` of the recipients, `ROWS_SHOWN` a page, skipped ones included.
     pub rows: Vec<RecipientRow>,
+    /// Which page of recipients `rows` is, from 1.
+    pub recipients_page: i64,
+    /// How many recipients there are in all, skipped ones included (the rows' count).
+    pub rows_total: i64,
+    /// `delivery_problems` of its failed emails.
+    pub delivery_problems: Option<String>,
     /// Step subjects and bodies filled for the first prospect (owner only).
     pub preview: Vec<(String, String)>,
     pub preview_for: String,
@@ -137,6 +175,30 @@ impl CampaignView {
         } else {
             format!("{:.0}%", *part as f64 * 100.0 / self.counts.sent as f64)
         }
+    }
+
+    /// Which recipients the page lists: "51–100 of 1,234 recipients"; `None` when they
+    /// all fit on one page.
+    pub fn rows_note(&self) -> Option<String> {
+        let first = (self.recipients_page - 1) * ROWS_SHOWN;
+        (self.rows_total > ROWS_SHOWN).then(|| {
+            format!(
+                "{}–{} of {}",
+                number(first + 1),
+                number(first + self.rows.len() as i64),
+                count(self.rows_total, "recipient", "recipients")
+            )
+        })
+    }
+
+    /// The previous page of recipients, if any.
+    pub fn previous_rows(&self) -> Option<i64> {
+        (self.recipients_page > 1).then_some(self.recipients_page - 1)
+    }
+
+    /// The next page of recipients, if any.
+    pub fn next_rows(&self) -> Option<i64> {
+        (self.recipients_page * ROWS_SHOWN < self.rows_total).then_some(self.recipients_page + 1)
     }
 
     /// Recipients finished, as a whole percentage of all recipients (0 without recipients).
@@ -162,7 +224,8 @@ impl RecipientStatus {
     }
 }
 
-const ROWS_SHOWN: i64 = 500;
+/// How many recipient rows the campaign page lists; it says how many there are in all.
+const ROWS_SHOWN: i64 = 50;
 
 fn recipient_rows(
     recipients: Vec<CampaignRecipient>,
@@ -204,12 +267,14 @@ fn recipient_rows(
         .collect()
 }
 
-/// Campaign `id` as the viewer may see it. Refusal: `NotFound` for a campaign the viewer may
+/// Campaign `id` as the viewer may see it, with page `recipients_page` of its recipients
+/// (from 1; a page out of range reads as the nearest one). Refusal: `NotFound` for a campaign the viewer may
 /// not see (or none).
 pub fn view(
     conn: &mut AnyConnection,
     user: &User,
     id: i64,
+    recipients_page: i64,
     now: NaiveDateTime,
 ) -> DomainResult<CampaignView> {
     let viewer = Viewer::load(conn, user, now)?;
@@ -223,9 +288,14 @@ pub fn view(
     let recipients_total: i64 = status_counts.values().sum::<i64>() - of(RecipientStatus::Skipped);
     let recipients_done = recipients_total - of(RecipientStatus::Active);
     let former_mailbox = of(RecipientStatus::FormerMailbox);
-    let recipients = db::recipients(conn, campaign.id, ROWS_SHOWN)?;
+    let rows_total: i64 = status_counts.values().sum();
+    let last_page = ((rows_total + ROWS_SHOWN - 1) / ROWS_SHOWN).max(1);
+    let recipients_page = recipients_page.clamp(1, last_page);
+    let offset = (recipients_page - 1).saturating_mul(ROWS_SHOWN);
+    let recipients = db::recipients(conn, campaign.id, offset, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
+    let counts = messages::campaign_counts(conn, campaign.id)?;
     let (mut preview, mut preview_for) = (Vec::new(), String::new());
     if may_edit
         && let Some(prospect) = prospects::prospects_page(conn, campaign.list_id, 0, 1)?
@@ -253,7 +323,10 @@ pub fn view(
         },
         list_name: prospects::list_by_id(conn, campaign.list_id)?
             .map_or_else(|| "(deleted list)".into(), |l| l.name),
-        counts: messages::campaign_counts(conn, campaign.id)?,
+        delivery_problems: delivery_problems(counts.failed),
+        counts,
+        rows_total,
+        recipients_page,
         skipped: skipped_of(conn, campaign.id)?,
         launch_blocked: steps_missing(&steps).filter(|_| campaign.status.is_draft()),
         may_delete: may_edit && may_delete(&campaign),

@@ -342,7 +342,7 @@ async fn a_poisoned_import_fails_with_a_reason_and_the_next_one_finishes() {
         assert!(!page.contains("Importing"), "{page:?}");
     }
     let page = ann.get(&list).await;
-    assert!(page.contains("1 prospects") && page.contains("good@x.example"));
+    assert!(page.contains("1 prospect ·") && page.contains("good@x.example"));
     assert!(!page.contains("for@x.example") && !page.contains("old@x.example"));
 }
 
@@ -421,7 +421,7 @@ async fn two_imports_started_at_once_into_one_list_both_finish() {
             .any(|r| r.contains("0 prospects imported, 3,000 duplicates")),
         "{reports:?}"
     );
-    assert!(ann.get(&list).await.contains("3000 prospects"));
+    assert!(ann.get(&list).await.contains("3,000 prospects"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

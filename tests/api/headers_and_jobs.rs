@@ -328,7 +328,7 @@ async fn a_poisoned_campaign_email_is_recorded_as_failed_and_the_others_still_go
     assert_eq!(claimed, 0);
     let page = mallory.get(&m).await;
     assert!(
-        page.contains("1 emails failed") && page.contains("The sender's name cannot contain"),
+        page.contains("1 email failed") && page.contains("The sender's name cannot contain"),
         "{page:?}"
     );
     let page = bea.get(&b).await;

@@ -11,11 +11,11 @@ use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
 use super::prospect_list::list_answer;
-use super::respond::{Refused, already_sent, created, finish, refused, render};
+use super::respond::{Refused, created, finish, refused, render};
 use crate::db::models::ProspectList;
 use crate::domain::prospects::export as list_export;
 use crate::domain::prospects::{self, ListName, ListQuery, ListsPage, parse_prospect};
-use crate::domain::submissions::{FormKind, Submission};
+use crate::domain::submissions::FormKind;
 use crate::domain::{DomainError, DomainResult, UserId};
 
 #[derive(Deserialize)]
@@ -231,23 +231,14 @@ async fn add_prospect(
         )
         .await;
     // A refused prospect is shown again as typed, with the reason.
-    match refused(outcome)? {
-        Ok(Submission::Done(message)) => finish(&session, Ok(message), &back),
-        Ok(Submission::AlreadySent { .. }) => Ok(already_sent(&session, &back)),
-        Err(message) => {
-            let typed = Some(Refused::new(form, message));
-            list_answer(
-                &state,
-                &session,
-                &user,
-                id,
-                ListQuery::default(),
-                typed,
-                None,
-            )
-            .await
-        }
-    }
+    let done = |message| finish(&session, Ok(message), &back);
+    let message = match created(&session, outcome, done, |_| back.clone())? {
+        Ok(answer) => return Ok(answer),
+        Err(message) => message,
+    };
+    let typed = Some(Refused::new(form, message));
+    let query = ListQuery::default();
+    list_answer(&state, &session, &user, id, query, typed, None).await
 }
 
 /// The list as CSV, written in batches so that a large list never sits in memory.

@@ -6,9 +6,9 @@ use askama::Template;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
-use super::page::{FlashKind, PageContext};
+use super::page::PageContext;
 use super::prospects::ProspectForm;
-use super::respond::{finish, flash, refused, render};
+use super::respond::{finish, refused, render};
 use crate::domain::prospects::verification::{self, Target};
 use crate::domain::prospects::{self, Profile};
 
@@ -19,6 +19,8 @@ struct ProfileTemplate {
     profile: Profile,
     /// The edit form as typed, when it was refused.
     typed: Option<ProspectForm>,
+    /// Why the edit was refused, shown at the form.
+    refused: Option<String>,
 }
 
 impl ProfileTemplate {
@@ -54,6 +56,7 @@ async fn profile(
         ctx: PageContext::new(&session, &state, Some(&user)),
         profile,
         typed: None,
+        refused: None,
     })
 }
 
@@ -81,11 +84,11 @@ async fn update(
     let shown = state
         .db(move |conn| prospects::profile(conn, &account, id, now))
         .await?;
-    flash(&session, FlashKind::Error, reason);
     render(&ProfileTemplate {
         ctx: PageContext::new(&session, &state, Some(&user)),
         profile: shown,
         typed: Some(form),
+        refused: Some(reason),
     })
 }
 

@@ -426,3 +426,49 @@ async fn refused_caps_rename_and_forgot_password_keep_what_was_typed() {
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.contains("value=\"lena at example\""), "{page:?}");
 }
+
+/// Issue 13, fault 4: a refused edit of a prospect comes back as typed with the message at
+/// the edit form, not at the top of the page.
+#[tokio::test]
+async fn a_refused_prospect_edit_keeps_what_was_typed_and_says_why_at_the_form() {
+    let app = spawn_app().await;
+    let ann = app.user("Ann Owner", "ann@example.com").await;
+    let list = ann.post("/prospects/lists", &[("name", "Leads")]).await;
+    let list = path_of(&list);
+    let page = ann
+        .post(
+            &format!("{list}/prospects"),
+            &[("email", "bob@acme.example"), ("first_name", "Bob")],
+        )
+        .await;
+    let profile = page
+        .body
+        .split("href=\"/prospects/")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|id| id.chars().all(|c| c.is_ascii_digit()))
+        .map(|id| format!("/prospects/{id}"))
+        .expect("a prospect link");
+    let page = ann
+        .post(
+            &profile,
+            &[
+                ("email", "not an address"),
+                ("first_name", "Robert"),
+                ("company", "Acme Typed"),
+            ],
+        )
+        .await;
+    let edit = page
+        .body
+        .split("<h2>Edit</h2>")
+        .nth(1)
+        .expect("the edit form");
+    assert!(
+        edit.contains("role=\"alert\""),
+        "the message at the form: {edit}"
+    );
+    assert!(edit.contains("value=\"not an address\""), "{edit}");
+    assert!(edit.contains("value=\"Acme Typed\""), "{edit}");
+    let top = page.body.split("<h2>Edit</h2>").next().unwrap();
+    assert!(!top.contains("flash error"), "no message at the top: {top}");
+}

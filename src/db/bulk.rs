@@ -1,5 +1,6 @@
 //! Batched inserts for `dripteam demo --members N`: many rows per statement, so a large
-//! realistic team is built in minutes. Only the demo uses this.
+//! realistic team is built in minutes. `insert_batch!` and `BATCH` also serve a launch's
+//! recipients (`launch::insert_recipients`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -28,6 +29,7 @@ macro_rules! insert_batch {
         }
     };
 }
+pub(super) use insert_batch;
 
 pub fn users(
     conn: &mut AnyConnection,

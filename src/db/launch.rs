@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+use super::bulk::{BATCH, insert_batch};
 use super::schema::{campaign_recipients, prospects};
 use super::values::{RecipientStatus, SkipReason, Verdict};
 use super::{AnyConnection, DbError};
@@ -19,18 +20,12 @@ pub struct Candidate {
 
 /// Every prospect of list `list_id`, in the order they were added.
 pub fn candidates(conn: &mut AnyConnection, list_id: i64) -> Result<Vec<Candidate>, DbError> {
-    Ok(prospects::table
+    let rows = prospects::table
         .filter(prospects::list_id.eq(list_id))
         .order(prospects::id)
         .select((prospects::id, prospects::email, prospects::verification))
-        .load::<(i64, String, Option<Verdict>)>(conn)?
-        .into_iter()
-        .map(|(prospect_id, email, verification)| Candidate {
-            prospect_id,
-            email,
-            verification,
-        })
-        .collect())
+        .load(conn)?;
+    Ok(as_candidates(rows))
 }
 
 /// The prospects of list `list_id` that are not yet recipients of the campaign (they joined
@@ -43,45 +38,54 @@ pub fn new_candidates(
     let existing = campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .select(campaign_recipients::prospect_id);
-    Ok(prospects::table
+    let rows = prospects::table
         .filter(prospects::list_id.eq(list_id))
         .filter(prospects::id.ne_all(existing))
         .order(prospects::id)
         .select((prospects::id, prospects::email, prospects::verification))
-        .load::<(i64, String, Option<Verdict>)>(conn)?
-        .into_iter()
+        .load(conn)?;
+    Ok(as_candidates(rows))
+}
+
+fn as_candidates(rows: Vec<(i64, String, Option<Verdict>)>) -> Vec<Candidate> {
+    rows.into_iter()
         .map(|(prospect_id, email, verification)| Candidate {
             prospect_id,
             email,
             verification,
         })
-        .collect())
+        .collect()
 }
 
-/// Makes `candidate` a recipient of the campaign: due now when `skipped` is `None`, else
-/// `Skipped` with that reason and never due.
-pub fn insert_recipient(
+/// Makes each candidate a recipient of the campaign, `BATCH` rows per statement: due now
+/// when its skip reason is `None`, else `Skipped` with that reason and never due.
+pub fn insert_recipients(
     conn: &mut AnyConnection,
     campaign_id: i64,
-    candidate: &Candidate,
-    skipped: Option<SkipReason>,
+    recipients: &[(Candidate, Option<SkipReason>)],
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let (status, due) = match skipped {
-        None => (RecipientStatus::Active, Some(now)),
-        Some(_) => (RecipientStatus::Skipped, None),
-    };
-    diesel::insert_into(campaign_recipients::table)
-        .values((
-            campaign_recipients::campaign_id.eq(campaign_id),
-            campaign_recipients::prospect_id.eq(candidate.prospect_id),
-            campaign_recipients::email.eq(&candidate.email),
-            campaign_recipients::status.eq(status),
-            campaign_recipients::skip_reason.eq(skipped),
-            campaign_recipients::next_due_at.eq(due),
-            campaign_recipients::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    for chunk in recipients.chunks(BATCH) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(candidate, skipped)| {
+                let (status, due) = match skipped {
+                    None => (RecipientStatus::Active, Some(now)),
+                    Some(_) => (RecipientStatus::Skipped, None),
+                };
+                (
+                    campaign_recipients::campaign_id.eq(campaign_id),
+                    campaign_recipients::prospect_id.eq(candidate.prospect_id),
+                    campaign_recipients::email.eq(&candidate.email),
+                    campaign_recipients::status.eq(status),
+                    campaign_recipients::skip_reason.eq(*skipped),
+                    campaign_recipients::next_due_at.eq(due),
+                    campaign_recipients::created_at.eq(now),
+                )
+            })
+            .collect();
+        insert_batch!(&mut *conn, campaign_recipients::table, values)?;
+    }
     Ok(())
 }
 

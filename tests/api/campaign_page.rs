@@ -3,9 +3,9 @@
 //! per-campaign figures, resume skipping addresses as launch does, and retries only for
 //! recipients still active.
 
-use crate::campaigns::{header, option_value, setup, spawn_app};
-use crate::helpers::imap::{self, ImapServer};
-use crate::helpers::{Plan, form_action};
+use crate::campaigns::{header, option_value, point_sender_at_a_closed_port, setup, spawn_app};
+use crate::helpers::Plan;
+use crate::helpers::imap::ImapServer;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_campaign_page_has_sequence_recipients_and_report_sections() {
@@ -39,33 +39,7 @@ async fn the_campaign_page_has_sequence_recipients_and_report_sections() {
 async fn a_failed_email_is_told_as_a_sentence_and_the_campaign_marked() {
     let app = spawn_app().await;
     let s = setup(&app, Plan::M, 1, 2).await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let page = s.max.get("/senders").await;
-    let edit = form_action(&page.body, "/test").replace("/test", "");
-    let port = closed.to_string();
-    let page = s
-        .max
-        .post(
-            &edit,
-            &[
-                ("email", imap::USER),
-                ("display_name", "Max"),
-                ("smtp_host", "127.0.0.1"),
-                ("smtp_port", &port),
-                ("smtp_security", "none"),
-                ("imap_host", "127.0.0.1"),
-                ("imap_port", "1"),
-                ("imap_security", "none"),
-                ("imap_user", imap::USER),
-                ("daily_limit", "100"),
-            ],
-        )
-        .await;
-    assert!(page.contains("saved"), "{page:?}");
+    let closed = point_sender_at_a_closed_port(&s).await;
     s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     assert_eq!(app.run_sender_once().await, 0);
     let sentence = format!("Could not connect to 127.0.0.1:{closed} — connection refused.");

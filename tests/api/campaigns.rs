@@ -421,34 +421,7 @@ async fn two_app_instances_send_each_email_exactly_once() {
 async fn smtp_failures_are_retried_then_shown() {
     let app = spawn_app().await;
     let s = setup(&app, Plan::M, 1, 2).await;
-    // Point the sender at a port where nothing listens.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let page = s.max.get("/senders").await;
-    let edit = form_action(&page.body, "/test").replace("/test", "");
-    let port = closed.to_string();
-    let page = s
-        .max
-        .post(
-            &edit,
-            &[
-                ("email", imap::USER),
-                ("display_name", "Max"),
-                ("smtp_host", "127.0.0.1"),
-                ("smtp_port", &port),
-                ("smtp_security", "none"),
-                ("imap_host", "127.0.0.1"),
-                ("imap_port", "1"),
-                ("imap_security", "none"),
-                ("imap_user", imap::USER),
-                ("daily_limit", "100"),
-            ],
-        )
-        .await;
-    assert!(page.contains("saved"), "{page:?}");
+    point_sender_at_a_closed_port(&s).await;
     s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     for _ in 0..3 {
         assert_eq!(app.run_sender_once().await, 0);
@@ -781,4 +754,37 @@ async fn a_campaign_moved_by_a_removal_retries_only_from_its_new_owners_account(
         .map(|m| m.sender_id)
         .collect();
     assert_eq!(sent, [sender_id.parse::<i64>().unwrap(); 2]);
+}
+
+/// Points the sender account of `s.max` at a local port where nothing listens, so every
+/// SMTP call fails with "connection refused"; returns that port.
+pub(crate) async fn point_sender_at_a_closed_port(s: &Setup<'_>) -> u16 {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let page = s.max.get("/senders").await;
+    let edit = form_action(&page.body, "/test").replace("/test", "");
+    let port = closed.to_string();
+    let page = s
+        .max
+        .post(
+            &edit,
+            &[
+                ("email", imap::USER),
+                ("display_name", "Max"),
+                ("smtp_host", "127.0.0.1"),
+                ("smtp_port", &port),
+                ("smtp_security", "none"),
+                ("imap_host", "127.0.0.1"),
+                ("imap_port", "1"),
+                ("imap_security", "none"),
+                ("imap_user", imap::USER),
+                ("daily_limit", "100"),
+            ],
+        )
+        .await;
+    assert!(page.contains("saved"), "{page:?}");
+    closed
 }

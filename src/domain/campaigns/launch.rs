@@ -111,17 +111,20 @@ pub(super) fn add_new_recipients(
     campaign: &Campaign,
     now: NaiveDateTime,
 ) -> DomainResult<(i64, Skipped)> {
-    let mut reasons = Vec::new();
-    let mut added = 0;
-    for candidate in db_launch::new_candidates(conn, campaign.id, campaign.list_id)? {
-        let reason = skip_reason(&candidate);
-        db_launch::insert_recipient(conn, campaign.id, &candidate, reason, now)?;
-        match reason {
-            Some(r) => reasons.push((r, 1)),
-            None => added += 1,
-        }
-    }
-    Ok((added, Skipped::of(reasons)))
+    let judged: Vec<(Candidate, Option<SkipReason>)> =
+        db_launch::new_candidates(conn, campaign.id, campaign.list_id)?
+            .into_iter()
+            .map(|c| {
+                let reason = skip_reason(&c);
+                (c, reason)
+            })
+            .collect();
+    db_launch::insert_recipients(conn, campaign.id, &judged, now)?;
+    let added = judged.iter().filter(|(_, r)| r.is_none()).count() as i64;
+    Ok((
+        added,
+        Skipped::of(judged.iter().filter_map(|(_, r)| r.map(|r| (r, 1)))),
+    ))
 }
 
 /// Why a draft with these steps cannot be launched yet (the campaign page shows Launch
@@ -227,9 +230,7 @@ pub fn launch(
         if let Some(refusal) = plan.refusal {
             return Err(refusal);
         }
-        for (candidate, reason) in &plan.candidates {
-            db_launch::insert_recipient(conn, plan.campaign.id, candidate, *reason, now)?;
-        }
+        db_launch::insert_recipients(conn, plan.campaign.id, &plan.candidates, now)?;
         if !db::set_status(
             conn,
             plan.campaign.id,

@@ -23,8 +23,9 @@ pub fn digest_every() -> Duration {
 
 /// Queues the digest of every owner who has replies not yet listed and whose last digest
 /// is at least `digest_every` old; returns how many were queued. `base_url` starts the
-/// campaign links. Refusal: `Db` (or a template failure) for the owner being built; the
-/// owners before them keep their digests.
+/// campaign links. An owner whose digest cannot be built (a database or template failure)
+/// is logged and tried again next round; the other owners still get theirs. Refusal: `Db`
+/// only when the owners cannot be listed.
 pub fn send_due(
     conn: &mut AnyConnection,
     base_url: &str,
@@ -32,8 +33,10 @@ pub fn send_due(
 ) -> DomainResult<usize> {
     let mut queued = 0;
     for owner_id in db::owners_with_undigested_replies(conn)? {
-        if send_to(conn, owner_id, base_url, now)? {
-            queued += 1;
+        match send_to(conn, owner_id, base_url, now) {
+            Ok(true) => queued += 1,
+            Ok(false) => {}
+            Err(e) => log::error!("reply digest of user {owner_id}: not sent this round: {e}"),
         }
     }
     Ok(queued)

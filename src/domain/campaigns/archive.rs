@@ -4,11 +4,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::editor::owned;
+use super::editor::owned_by;
 use crate::db::models::{Campaign, User};
 use crate::db::values::CampaignStatus;
 use crate::db::{AnyConnection, campaigns as db};
-use crate::domain::prospects::Viewer;
 use crate::domain::{DomainResult, invalid};
 
 impl CampaignStatus {
@@ -40,8 +39,7 @@ pub fn archive(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     let from = [
         CampaignStatus::Draft,
         CampaignStatus::Active,
@@ -66,8 +64,7 @@ pub fn unarchive(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     let (to, message) = if campaign.launched_at.is_some() {
         (
             CampaignStatus::Paused,
@@ -93,8 +90,7 @@ pub fn draft_to_delete(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<Campaign> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     if !may_delete(&campaign) {
         return invalid(NOT_DELETABLE);
     }

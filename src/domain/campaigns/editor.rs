@@ -98,6 +98,17 @@ pub(super) fn owned(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> Domai
     Ok(campaign)
 }
 
+/// `owned`, for `user` as they are seen at `now` (`Viewer::load`).
+pub(super) fn owned_by(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<Campaign> {
+    let viewer = Viewer::load(conn, user, now)?;
+    owned(conn, &viewer, id)
+}
+
 fn editable(campaign: &Campaign) -> DomainResult<()> {
     if campaign.status.is_editable() {
         Ok(())
@@ -195,8 +206,7 @@ pub fn add_step(
     step: StepInput,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     editable(&campaign)?;
     check_placeholders(conn, user.id, &step)?;
     let position = db::steps(conn, campaign.id)?

@@ -4,13 +4,12 @@
 
 use chrono::NaiveDateTime;
 
-use super::editor::owned;
+use super::editor::owned_by;
 use super::sending::sender_owner;
 use crate::db::models::User;
 use crate::db::values::RecipientStatus;
 use crate::db::{AnyConnection, campaigns as db};
 use crate::domain::policy;
-use crate::domain::prospects::Viewer;
 use crate::domain::{DomainResult, invalid};
 use crate::text::count;
 
@@ -24,8 +23,7 @@ pub fn restart_in_new_thread(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     let sender_owner = sender_owner(conn, &campaign)?;
     policy::may_send_from(campaign.owner_id, sender_owner, "restarting")?;
     let restarted = db::restart_recipients(conn, campaign.id, RecipientStatus::FormerMailbox, now)?;

@@ -9,13 +9,12 @@
 
 use chrono::NaiveDateTime;
 
-use super::editor::owned;
+use super::editor::owned_by;
 use crate::db::launch::{self as db_launch, Candidate};
 use crate::db::models::{Campaign, CampaignStep, SenderAccount, User};
 use crate::db::values::{CampaignStatus, Verdict};
 use crate::db::{AnyConnection, campaigns as db, senders};
 use crate::domain::policy;
-use crate::domain::prospects::Viewer;
 use crate::domain::prospects::verification::{is_disposable, syntax};
 use crate::domain::{DomainError, DomainResult};
 use crate::text::{count, number};
@@ -207,8 +206,7 @@ pub fn launch_plan(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<LaunchPlan> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     plan(conn, campaign)
 }
 
@@ -223,8 +221,7 @@ pub fn launch(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     crate::db::write_transaction(conn, |conn| {
         let plan = plan(conn, campaign)?;
         if let Some(refusal) = plan.refusal {

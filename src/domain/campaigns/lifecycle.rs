@@ -3,14 +3,13 @@
 
 use chrono::NaiveDateTime;
 
-use super::editor::owned;
+use super::editor::owned_by;
 use super::launch::add_new_recipients;
 use super::sending::sender_owner;
 use crate::db::models::User;
 use crate::db::values::CampaignStatus;
 use crate::db::{AnyConnection, campaigns as db};
 use crate::domain::policy;
-use crate::domain::prospects::Viewer;
 use crate::domain::{DomainResult, invalid};
 use crate::text::count;
 
@@ -46,8 +45,7 @@ pub fn pause(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     if !db::set_status(
         conn,
         campaign.id,
@@ -70,8 +68,7 @@ pub fn resume(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let viewer = Viewer::load(conn, user, now)?;
-    let campaign = owned(conn, &viewer, id)?;
+    let campaign = owned_by(conn, user, id, now)?;
     // A campaign moved from another member has no sender until its new owner chooses one.
     let sender_owner = sender_owner(conn, &campaign)?;
     policy::may_send_from(campaign.owner_id, sender_owner, "resuming")?;

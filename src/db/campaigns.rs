@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::ids::UserId;
 use super::models::{Campaign, CampaignRecipient, CampaignStep};
 use super::schema::{campaign_messages, campaign_recipients, campaign_steps, campaigns};
-use super::values::{CampaignStatus, MessageStatus, RecipientStatus};
+use super::values::{CampaignStatus, MessageStatus, RecipientStatus, SkipReason};
 use super::{AnyConnection, DbError};
 
 pub fn insert(
@@ -232,6 +232,23 @@ pub fn stop_recipient(
     diesel::update(campaign_recipients::table.find(id))
         .set((
             campaign_recipients::status.eq(status),
+            campaign_recipients::next_due_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stops recipient `id` as skipped for `reason` (the sender found them on the do-not-email
+/// list): no further step, counted with the skipped on the campaign page.
+pub fn skip_recipient(
+    conn: &mut AnyConnection,
+    id: i64,
+    reason: SkipReason,
+) -> Result<(), DbError> {
+    diesel::update(campaign_recipients::table.find(id))
+        .set((
+            campaign_recipients::status.eq(RecipientStatus::Skipped),
+            campaign_recipients::skip_reason.eq(Some(reason)),
             campaign_recipients::next_due_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;

@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod campaigns;
 pub mod confirmations;
 pub mod digests;
+pub mod do_not_email;
 pub mod ids;
 pub mod imports;
 pub mod launch;

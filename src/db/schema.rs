@@ -350,6 +350,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The do-not-email list of a team (kept under its leader's id) or of a user with no team.
+    do_not_email (id) {
+        id -> BigInt,
+        list_owner_id -> BigInt,
+        /// The address or "@domain"; `None` once forgotten (only `digest` is kept).
+        entry -> Nullable<Text>,
+        /// SHA-256, hex, of the lower-cased entry.
+        digest -> Text,
+        kind -> Text,
+        reason -> Text,
+        added_by -> BigInt,
+        campaign_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(campaign_steps -> campaigns (campaign_id));
 diesel::joinable!(campaign_recipients -> campaigns (campaign_id));
 diesel::joinable!(campaign_messages -> campaign_recipients (recipient_id));
@@ -381,4 +398,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_confirmations,
     form_submissions,
     reply_digests,
+    do_not_email,
 );

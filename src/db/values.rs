@@ -200,7 +200,14 @@ stored_as_text! {
         /// another owner (a record transfer): finished, since their replies go there.
         FormerMailbox => "former_mailbox",
         /// Left out at launch, never emailed; `campaign_recipients.skip_reason` says why.
+        /// Also a recipient stopped at send time by the do-not-email list (reason
+        /// `DoNotEmail`): they get no further step.
         Skipped => "skipped",
+        /// Unsubscribed from this campaign's email (RFC 8058 one-click or the page): no
+        /// further step from any campaign of the team.
+        Unsubscribed => "unsubscribed",
+        /// Their address was refused for good (a 5xx at send time or a DSN, RFC 3464).
+        Bounced => "bounced",
     }
 }
 
@@ -212,6 +219,35 @@ stored_as_text! {
         InvalidAddress => "invalid",
         /// Its address is at a disposable-mail provider.
         DisposableAddress => "disposable",
+        /// Its address or domain is on the team's do-not-email list (at launch, or found
+        /// there by the sender at send time).
+        DoNotEmail => "do_not_email",
+    }
+}
+
+stored_as_text! {
+    /// Why an address or domain is on the do-not-email list (`do_not_email.reason`).
+    DoNotEmailReason {
+        /// Added by hand (the form or a CSV import).
+        Manual => "manual",
+        /// The recipient unsubscribed (RFC 8058 one-click or the unsubscribe page).
+        Unsubscribed => "unsubscribed",
+        /// The address bounced: refused for good at send time or by a DSN (RFC 3464).
+        Bounced => "bounced",
+        /// The recipient complained (marked the email as spam).
+        Complained => "complained",
+        /// The prospect was forgotten: only the address's digest is kept.
+        Forgotten => "forgotten",
+    }
+}
+
+stored_as_text! {
+    /// What a do-not-email entry names (`do_not_email.kind`).
+    DoNotEmailKind {
+        /// One address.
+        Address => "address",
+        /// Every address at a domain (entered as "@competitor.example").
+        Domain => "domain",
     }
 }
 

@@ -363,6 +363,28 @@ pub fn may_use_custom_field(actor_id: UserId, field_owner_id: UserId) -> DomainR
     }
 }
 
+/// Whose do-not-email list a user's campaigns honour and their additions go to: while they
+/// are an active member, their team's (kept under `active_team_leader`); otherwise their
+/// own. It holds in a locked team too: a lapsed plan never lets a team email an address it
+/// promised not to.
+pub fn do_not_email_list(user_id: UserId, active_team_leader: Option<UserId>) -> UserId {
+    active_team_leader.unwrap_or(user_id)
+}
+
+/// Removing an entry from a do-not-email list is its owner's (the team leader, or a user
+/// with no team); the leader and every member may add. Refusal: `Forbidden` for a member,
+/// who asks the leader.
+pub fn may_remove_do_not_email(actor_id: UserId, list_owner_id: UserId) -> DomainResult<()> {
+    if actor_id == list_owner_id {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(
+            "Only your team leader can remove an entry from the do-not-email list. Ask them to."
+                .into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 #[path = "policy_tests.rs"]
 mod tests;

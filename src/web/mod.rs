@@ -13,6 +13,7 @@ pub mod campaign_steps;
 pub mod campaigns;
 pub mod csv_download;
 pub mod dev_mailbox;
+pub mod do_not_email;
 pub mod error_pages;
 pub mod errors;
 pub mod extract;
@@ -89,6 +90,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(imports::upload)
         .service(imports::import_page)
         .service(imports::start)
+        .service(do_not_email::list)
+        .service(do_not_email::add)
+        .service(do_not_email::remove)
         .service(prospect_profile::profile)
         .service(prospect_profile::update)
         .service(prospect_profile::delete)

@@ -158,6 +158,7 @@ fn rows() -> Vec<Row> {
         r("get", "/password/forgot", Get, EVERYONE),
         r("get", "/password/reset", Get, EVERYONE),
         r("get", "/prospects", Get, ANY_USER),
+        r("get", "/prospects/do-not-email", Get, ANY_USER),
         r("get", "/prospects/lists/{list}", Get, VIEW),
         r("get", "/prospects/lists/{list}/delete", Get, EDIT_PAGE),
         r(
@@ -278,6 +279,22 @@ fn rows() -> Vec<Row> {
             "/account/team/members/{member}/remove",
             Form(&[]),
             LEADER_DOES,
+        ),
+        // One list per team: the team's first addition is done, the rest are told it is
+        // there already; a former member and an outsider add to their own lists.
+        r(
+            "post",
+            "/prospects/do-not-email",
+            Form(&[("entry", "matrix@dne.example")]),
+            [OK, NO, NO, NO, NO, OK, OK, L],
+        ),
+        // Max's entry on the team's list: only the leader removes it; after that, nobody
+        // finds it.
+        r(
+            "post",
+            "/prospects/do-not-email/{dne}/remove",
+            Form(&[]),
+            [F, OK, N, N, N, N, N, L],
         ),
         // Only the owner may use their sender account and list; the others are told so.
         r(
@@ -645,8 +662,16 @@ async fn every_route_answers_every_role_as_the_table_says() {
         .nth(4)
         .unwrap()
         .to_string();
+    max.post("/prospects/do-not-email", &[("entry", "seed@dne.example")])
+        .await;
+    let dne = form_action(&lena.get("/prospects/do-not-email").await.body, "/remove")
+        .split('/')
+        .nth(3)
+        .unwrap()
+        .to_string();
     let seed = Seed {
         ids: vec![
+            ("dne", dne),
             ("list", list),
             ("prospect", prospect),
             ("import", import),

@@ -9,6 +9,7 @@ mod browser;
 mod campaign_page;
 mod campaigns;
 mod csv_and_imports;
+mod do_not_email;
 mod downgrades;
 mod forms;
 mod foundation;

@@ -15,6 +15,7 @@ use crate::db::models::{Campaign, CampaignStep, SenderAccount, User};
 use crate::db::values::{CampaignStatus, Verdict};
 use crate::db::{AnyConnection, campaigns as db, senders};
 use crate::domain::policy;
+use crate::domain::prospects::do_not_email::Suppressions;
 use crate::domain::prospects::verification::{is_disposable, syntax};
 use crate::domain::{DomainError, DomainResult};
 use crate::text::{count, number};
@@ -27,6 +28,7 @@ impl SkipReason {
         match self {
             SkipReason::InvalidAddress => "address verified invalid",
             SkipReason::DisposableAddress => "disposable address",
+            SkipReason::DoNotEmail => "on the do-not-email list",
         }
     }
 
@@ -35,14 +37,19 @@ impl SkipReason {
         match self {
             SkipReason::InvalidAddress => "invalid",
             SkipReason::DisposableAddress => "disposable",
+            SkipReason::DoNotEmail => "on the do-not-email list",
         }
     }
 }
 
-/// Why `candidate` is left out at launch, or `None` when it is sent to: a verified invalid
-/// address, told apart as disposable when its domain is a throwaway-mail provider. An
-/// unverified or "unknown" address is sent to.
-fn skip_reason(candidate: &Candidate) -> Option<SkipReason> {
+/// Why `candidate` is left out at launch, or `None` when it is sent to: its address or
+/// domain on the team's do-not-email list (`on_list`), or a verified invalid address, told
+/// apart as disposable when its domain is a throwaway-mail provider. An unverified or
+/// "unknown" address is sent to.
+fn skip_reason(candidate: &Candidate, on_list: bool) -> Option<SkipReason> {
+    if on_list {
+        return Some(SkipReason::DoNotEmail);
+    }
     if candidate.verification != Some(Verdict::Invalid) {
         return None;
     }
@@ -110,20 +117,31 @@ pub(super) fn add_new_recipients(
     campaign: &Campaign,
     now: NaiveDateTime,
 ) -> DomainResult<(i64, Skipped)> {
-    let judged: Vec<(Candidate, Option<SkipReason>)> =
-        db_launch::new_candidates(conn, campaign.id, campaign.list_id)?
-            .into_iter()
-            .map(|c| {
-                let reason = skip_reason(&c);
-                (c, reason)
-            })
-            .collect();
+    let new = db_launch::new_candidates(conn, campaign.id, campaign.list_id)?;
+    let judged = judge(conn, campaign, new)?;
     db_launch::insert_recipients(conn, campaign.id, &judged, now)?;
     let added = judged.iter().filter(|(_, r)| r.is_none()).count() as i64;
     Ok((
         added,
         Skipped::of(judged.iter().filter_map(|(_, r)| r.map(|r| (r, 1)))),
     ))
+}
+
+/// Each candidate with its skip reason, the do-not-email list of the campaign owner's team
+/// loaded once.
+fn judge(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+    candidates: Vec<Candidate>,
+) -> DomainResult<Vec<(Candidate, Option<SkipReason>)>> {
+    let list = Suppressions::of(conn, campaign.owner_id)?;
+    Ok(candidates
+        .into_iter()
+        .map(|c| {
+            let reason = skip_reason(&c, list.blocks(&c.email));
+            (c, reason)
+        })
+        .collect())
 }
 
 /// Why a draft with these steps cannot be launched yet (the campaign page shows Launch
@@ -160,14 +178,8 @@ fn plan(conn: &mut AnyConnection, campaign: Campaign) -> DomainResult<LaunchPlan
     let from = sender.as_ref().map(|s| s.owner_id);
     let sending = policy::may_send_from(campaign.owner_id, from, "launching");
     let sender = sender.filter(|_| sending.is_ok());
-    let candidates: Vec<(Candidate, Option<SkipReason>)> =
-        db_launch::candidates(conn, campaign.list_id)?
-            .into_iter()
-            .map(|c| {
-                let reason = skip_reason(&c);
-                (c, reason)
-            })
-            .collect();
+    let all = db_launch::candidates(conn, campaign.list_id)?;
+    let candidates = judge(conn, &campaign, all)?;
     let recipients = candidates.iter().filter(|c| c.1.is_none()).count() as i64;
     let skipped = Skipped::of(candidates.iter().filter_map(|c| c.1).map(|r| (r, 1)));
     let invalid = |m: &str| Some(DomainError::Invalid(m.into()));
@@ -266,16 +278,20 @@ mod tests {
     #[test]
     fn only_verified_invalid_addresses_are_skipped_disposable_ones_told_apart() {
         let invalid = Some(Verdict::Invalid);
-        assert_eq!(skip_reason(&candidate("a@acme.example", None)), None);
+        assert_eq!(skip_reason(&candidate("a@acme.example", None), false), None);
         let unknown = candidate("a@slow.test", Some(Verdict::Unknown));
-        assert_eq!(skip_reason(&unknown), None);
+        assert_eq!(skip_reason(&unknown, false), None);
         assert_eq!(
-            skip_reason(&candidate("a@nomx.test", invalid)),
+            skip_reason(&candidate("a@nomx.test", invalid), false),
             Some(SkipReason::InvalidAddress)
         );
         assert_eq!(
-            skip_reason(&candidate("a@Mailinator.com", invalid)),
+            skip_reason(&candidate("a@Mailinator.com", invalid), false),
             Some(SkipReason::DisposableAddress)
+        );
+        assert_eq!(
+            skip_reason(&candidate("a@nomx.test", invalid), true),
+            Some(SkipReason::DoNotEmail)
         );
     }
 

@@ -4,10 +4,11 @@
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
-//! SMTP call's outcome changes), opens, clicks and replies (`events`), the owners' hourly
+//! SMTP call's outcome changes; `bounces`: what a bounce changes), opens, clicks and replies (`events`), the owners' hourly
 //! reply digest (`reply_digest`) and Team statistics (`statistics`).
 
 mod archive;
+pub mod bounces;
 mod editor;
 mod email_body;
 pub mod events;

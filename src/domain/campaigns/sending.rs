@@ -1,7 +1,8 @@
 //! Sending campaign emails, as rules: which emails are due, claiming each one before the
 //! SMTP call (only while its campaign is active), holding its recipient on the pool until
 //! the SMTP server accepts it (then spent, `outcomes`) or it fails for good (then
-//! released), and building the email. The job in `jobs::campaign_sender` does the SMTP
+//! released), and building the email. A recipient whose address or domain is on the
+//! team's do-not-email list is not claimed: they are skipped at send time. The job in `jobs::campaign_sender` does the SMTP
 //! calls between these functions and `outcomes`.
 
 use std::collections::HashMap;
@@ -17,13 +18,18 @@ use crate::crypto::SecretBox;
 use crate::db::ids::UserId;
 use crate::db::messages::NewClaim;
 use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, SenderAccount};
-use crate::db::values::{CampaignStatus, MessageStatus, RecipientStatus};
+use crate::db::values::{CampaignStatus, MessageStatus, RecipientStatus, SkipReason};
 use crate::db::{AnyConnection, campaigns as db, messages, prospects, senders as sender_db};
 use crate::domain::accounts::tokens;
 use crate::domain::billing;
+use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult};
 use crate::mail::header_text;
 use crate::mailboxes::Server;
+
+/// Why an email waiting for a retry was not sent: its address went on the do-not-email list.
+const ON_LIST_NOT_SENT: &str =
+    "Not sent: the address is on the do-not-email list (unsubscribed, bounced or added by hand).";
 
 /// A claim with no outcome after this long belongs to a process that died mid-send.
 pub const STALE_CLAIM_MINUTES: i64 = 10;
@@ -146,6 +152,15 @@ fn claim_retry(
     let Some(sender) = usable_sender(conn, &campaign)? else {
         return Ok(());
     };
+    let list = do_not_email::list_owner(conn, campaign.owner_id)?;
+    if do_not_email::on_list(conn, list, &message.recipient_email)? {
+        return crate::db::write_transaction(conn, |conn| {
+            messages::mark_attempt_failed(conn, message.id, ON_LIST_NOT_SENT, None)?;
+            billing::release_held_recipient(conn, message.id)?;
+            db::skip_recipient(conn, message.recipient_id, SkipReason::DoNotEmail)?;
+            Ok::<_, DomainError>(())
+        });
+    }
     if !messages::reclaim(conn, message.id, sender.id, now)? {
         return Ok(());
     }
@@ -221,8 +236,13 @@ fn claim_for_campaign(
         return Ok(());
     }
     let steps = db::steps(conn, campaign.id)?;
+    let list = do_not_email::list_owner(conn, campaign.owner_id)?;
     let mut claimed = 0;
     for recipient in db::due_recipients(conn, campaign.id, now, room)? {
+        if do_not_email::on_list(conn, list, &recipient.email)? {
+            db::skip_recipient(conn, recipient.id, SkipReason::DoNotEmail)?;
+            continue;
+        }
         let Some(step) = steps.iter().find(|s| s.position == recipient.next_step) else {
             db::advance_recipient(conn, recipient.id, recipient.next_step, None)?;
             continue;

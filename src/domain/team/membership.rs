@@ -9,6 +9,7 @@ use crate::db::models::{Membership, Team, User};
 use crate::db::values::{ActivityKind, MembershipEnd, RecordsScope};
 use crate::db::{AnyConnection, accounts, team as db};
 use crate::domain::billing::{self, plan_expired};
+use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult, policy};
 use crate::mail::{messages, outbox};
 
@@ -105,6 +106,7 @@ pub fn leave(
                 "You are not a member of a team.".into(),
             ));
         }
+        do_not_email::copy_on_departure(conn, team.leader_id, member.id, now)?;
         db::insert_activity(
             conn,
             team.id,

@@ -9,6 +9,7 @@ use crate::db::ids::{MembershipId, UserId};
 use crate::db::models::User;
 use crate::db::values::{ActivityKind, MembershipEnd};
 use crate::db::{AnyConnection, accounts, team as db};
+use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult};
 
 /// What happens to a removed member's prospect lists and campaigns.
@@ -38,6 +39,7 @@ pub fn remove_member(
         if !db::end_membership(conn, membership.id, MembershipEnd::Removed, now)? {
             return Err(DomainError::NotFound);
         }
+        do_not_email::copy_on_departure(conn, team.leader_id, member.id, now)?;
         db::insert_activity(
             conn,
             team.id,

@@ -160,18 +160,20 @@ pub fn smtp_failure(error: &lettre::transport::smtp::Error, with_login: bool) ->
     MailFailure::new(MailServer::Smtp, kind)
 }
 
-/// The kind of a failed campaign email's SMTP call, told by the reply code where there is
-/// one: a refused login (530, 534, 535, 538), a refused address (550, 551, 553), or the
-/// email refused otherwise; without a code, as `smtp_failure`.
+/// The kind of a failed campaign email's SMTP call, told by its reply code and the
+/// enhanced status code the reply opens with (`refusals::classify`: recipient, sender or
+/// message refused); without a code, as `smtp_failure`.
 pub fn delivery_failure(error: &lettre::transport::smtp::Error, with_login: bool) -> FailureKind {
-    let Some(code) = error.status() else {
+    let Some(code) = error
+        .status()
+        .and_then(|c| c.to_string().parse::<u16>().ok())
+    else {
         return smtp_failure(error, with_login).kind;
     };
-    match code.to_string().as_str() {
-        "530" | "534" | "535" | "538" => FailureKind::LoginRefused,
-        "550" | "551" | "553" => FailureKind::RecipientRefused,
-        _ => FailureKind::MessageRefused,
-    }
+    let text = std::error::Error::source(error)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    crate::domain::campaigns::refusals::classify(code, &text)
 }
 
 /// The kind of the first I/O error in `error`'s source chain, if it tells one.

@@ -63,6 +63,30 @@ pub fn active_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, DbError> {
         .load(conn)?)
 }
 
+/// The campaign's bounced recipients and its contacted ones (sent at least one email, or
+/// bounced trying), for its bounce rate.
+pub fn bounce_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<(i64, i64), DbError> {
+    let sent_to = campaign_messages::table
+        .filter(campaign_messages::campaign_id.eq(campaign_id))
+        .filter(campaign_messages::status.eq(MessageStatus::Sent))
+        .select(campaign_messages::recipient_id);
+    let of_campaign =
+        campaign_recipients::table.filter(campaign_recipients::campaign_id.eq(campaign_id));
+    let bounced: i64 = of_campaign
+        .filter(campaign_recipients::status.eq(RecipientStatus::Bounced))
+        .count()
+        .get_result(conn)?;
+    let contacted: i64 = of_campaign
+        .filter(
+            campaign_recipients::status
+                .eq(RecipientStatus::Bounced)
+                .or(campaign_recipients::id.eq_any(sent_to)),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok((bounced, contacted))
+}
+
 /// Sets the status when it is one of `from`; false otherwise.
 pub fn set_status(
     conn: &mut AnyConnection,

@@ -256,6 +256,10 @@ pub struct SenderAccount {
     pub imap_failed_at: Option<NaiveDateTime>,
     /// The reply poller skips the mailbox until then.
     pub imap_retry_at: Option<NaiveDateTime>,
+    /// Why the SMTP server last refused the sender; `None` when fine.
+    pub smtp_refusal: Option<String>,
+    /// UTC.
+    pub smtp_refused_at: Option<NaiveDateTime>,
 }
 
 /// A sender account's settings as entered, passwords already encrypted.
@@ -290,6 +294,9 @@ pub struct Campaign {
     pub status_reason: String,
     pub created_at: NaiveDateTime,
     pub launched_at: Option<NaiveDateTime>,
+    /// Pause when this percentage of contacted recipients bounced (after
+    /// `bounces::MIN_CONTACTED`); 0: never.
+    pub bounce_limit_percent: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -266,6 +266,9 @@ diesel::table! {
         imap_failure -> Nullable<Text>,
         imap_failed_at -> Nullable<Timestamp>,
         imap_retry_at -> Nullable<Timestamp>,
+        /// Why the SMTP server last refused the sender (a sentence); `None` when fine.
+        smtp_refusal -> Nullable<Text>,
+        smtp_refused_at -> Nullable<Timestamp>,
     }
 }
 
@@ -280,6 +283,8 @@ diesel::table! {
         status_reason -> Text,
         created_at -> Timestamp,
         launched_at -> Nullable<Timestamp>,
+        /// Pause when this percentage of contacted recipients bounced; 0: never.
+        bounce_limit_percent -> Integer,
     }
 }
 

@@ -104,6 +104,43 @@ pub fn clear_imap_failure(conn: &mut AnyConnection, id: i64) -> Result<(), DbErr
     Ok(())
 }
 
+/// Flags the account: its SMTP server refused the sender (`refusal`, the sentence shown).
+pub fn flag_smtp_refusal(
+    conn: &mut AnyConnection,
+    id: i64,
+    refusal: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(sender_accounts::table.find(id))
+        .set((
+            sender_accounts::smtp_refusal.eq(Some(refusal)),
+            sender_accounts::smtp_refused_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Clears the SMTP refusal flag (the owner saved the account's settings).
+pub fn clear_smtp_refusal(conn: &mut AnyConnection, id: i64) -> Result<(), DbError> {
+    diesel::update(sender_accounts::table.find(id))
+        .set((
+            sender_accounts::smtp_refusal.eq(None::<String>),
+            sender_accounts::smtp_refused_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The active campaigns sending from account `id`.
+pub fn active_campaigns_using(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(campaigns::table
+        .filter(campaigns::sender_id.eq(id))
+        .filter(campaigns::status.eq(CampaignStatus::Active))
+        .order(campaigns::id)
+        .select(campaigns::id)
+        .load(conn)?)
+}
+
 /// Moves the IMAP bookmark forward only (two pollers may race).
 pub fn advance_imap_uid(conn: &mut AnyConnection, id: i64, uid: i64) -> Result<(), DbError> {
     diesel::update(

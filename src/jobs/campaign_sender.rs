@@ -130,7 +130,7 @@ pub async fn tick(
         jobs.push((outgoing, transport));
     }
     let outcomes: Vec<bool> = futures_util::stream::iter(jobs)
-        .map(|(outgoing, transport)| deliver(pool, clock, outgoing, transport))
+        .map(|(outgoing, transport)| deliver(pool, clock, base_url, outgoing, transport))
         .buffer_unordered(CONCURRENT_SENDS)
         .collect()
         .await;
@@ -147,8 +147,9 @@ const CONCURRENT_SENDS: usize = 4;
 /// How one email's attempt ended.
 enum Outcome {
     Sent,
-    /// The SMTP exchange failed: retried with backoff (`outcomes::record_failure`), told
-    /// to the user as `outcomes::failure_sentence` says.
+    /// The SMTP exchange failed: a bounce, a refused sender or a retry with backoff
+    /// (`outcomes::record_failed_attempt`), told to the user as
+    /// `outcomes::failure_sentence` says.
     Failed(FailureKind),
     /// The email cannot be sent as it stands: failed at once (`outcomes::record_unsendable`).
     Unsendable(String),
@@ -161,6 +162,7 @@ enum Outcome {
 async fn deliver(
     pool: &Pool,
     clock: &Clock,
+    base_url: &str,
     outgoing: Outgoing,
     transport: Result<AsyncSmtpTransport<Tokio1Executor>, FailureKind>,
 ) -> bool {
@@ -203,8 +205,9 @@ async fn deliver(
             let to = outgoing.to.email.to_string();
             let error = outcomes::failure_sentence(kind, &server.host, server.port, &to);
             log::warn!("campaign email {row} to {to} failed: {error}");
+            let base = base_url.to_string();
             blocking(pool, move |conn| {
-                outcomes::record_failure(conn, row, &error, now)
+                outcomes::record_failed_attempt(conn, row, kind, &error, &base, now)
             })
             .await
         }

@@ -175,6 +175,45 @@ struct TeamNoticeHtml<'a> {
     link: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "email/campaign_notice.txt")]
+struct CampaignNoticeText<'a> {
+    owner_name: &'a str,
+    notice: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/campaign_notice.html")]
+struct CampaignNoticeHtml<'a> {
+    owner_name: &'a str,
+    notice: &'a str,
+    link: &'a str,
+}
+
+/// A notice to a campaign's owner about that campaign (it paused itself), with a link to
+/// its page.
+pub fn campaign_notice(
+    owner_name: &str,
+    subject: &str,
+    notice: &str,
+    link: &str,
+) -> Result<Message, MailError> {
+    render(
+        subject.to_string(),
+        &CampaignNoticeText {
+            owner_name,
+            notice,
+            link,
+        },
+        &CampaignNoticeHtml {
+            owner_name,
+            notice,
+            link,
+        },
+    )
+}
+
 /// A short notice to the leader: an invitation accepted or declined, a member left.
 pub fn team_notice(
     leader_name: &str,

@@ -5,6 +5,7 @@ mod helpers;
 
 mod authorization_matrix;
 mod beyond;
+mod bounces;
 mod browser;
 mod campaign_page;
 mod campaigns;

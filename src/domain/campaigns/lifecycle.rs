@@ -72,6 +72,11 @@ pub fn resume(
     // A campaign moved from another member has no sender until its new owner chooses one.
     let sender_owner = sender_owner(conn, &campaign)?;
     policy::may_send_from(campaign.owner_id, sender_owner, "resuming")?;
+    if let Some(refusal) = super::sending::sender_refusal(conn, &campaign)? {
+        return invalid(format!(
+            "Its sender account was refused by its mail server: {refusal} Fix the sender account under Sender accounts first."
+        ));
+    }
     crate::db::write_transaction(conn, |conn| {
         if !db::set_status(
             conn,

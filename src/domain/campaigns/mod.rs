@@ -4,7 +4,7 @@
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
-//! SMTP call's outcome changes; `bounces`: what a bounce changes), opens, clicks and replies (`events`), the owners' hourly
+//! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP refusal is about), opens, clicks and replies (`events`), the owners' hourly
 //! reply digest (`reply_digest`) and Team statistics (`statistics`).
 
 mod archive;
@@ -18,6 +18,7 @@ mod lifecycle;
 pub mod outbound;
 pub mod outcomes;
 mod placeholders;
+pub mod refusals;
 pub mod reply_digest;
 pub mod senders;
 pub mod sending;

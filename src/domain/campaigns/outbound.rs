@@ -150,8 +150,11 @@ pub enum FailureKind {
     LoginRefused,
     /// The peer did not answer as an SMTP or IMAP server does.
     Unexpected,
-    /// The SMTP server refused the recipient's address (550, 551 or 553).
+    /// The SMTP server refused the recipient's address for good (`refusals::classify`):
+    /// a bounce.
     RecipientRefused,
+    /// The SMTP server refused the sender: its address or a policy (5.7.x, 5.1.7, 5.1.8).
+    SenderRefused,
     /// The SMTP server refused the email itself, for now (4xx) or for good (5xx).
     MessageRefused,
     /// Logged in, but the inbox could not be opened or read.
@@ -164,7 +167,7 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FailureKind; 13] = [
+    pub const ALL: [FailureKind; 14] = [
         FailureKind::CannotResolve,
         FailureKind::NotAllowed,
         FailureKind::Refused,
@@ -174,6 +177,7 @@ impl FailureKind {
         FailureKind::LoginRefused,
         FailureKind::Unexpected,
         FailureKind::RecipientRefused,
+        FailureKind::SenderRefused,
         FailureKind::MessageRefused,
         FailureKind::InboxUnreadable,
         FailureKind::SettingsUnreadable,
@@ -192,6 +196,7 @@ impl FailureKind {
             FailureKind::LoginRefused => "login_refused",
             FailureKind::Unexpected => "unexpected",
             FailureKind::RecipientRefused => "recipient_refused",
+            FailureKind::SenderRefused => "sender_refused",
             FailureKind::MessageRefused => "message_refused",
             FailureKind::InboxUnreadable => "inbox_unreadable",
             FailureKind::SettingsUnreadable => "settings_unreadable",
@@ -221,6 +226,7 @@ impl FailureKind {
             FailureKind::LoginRefused => "login refused",
             FailureKind::Unexpected => "the server's answer was not understood",
             FailureKind::RecipientRefused => "the recipient's address was refused",
+            FailureKind::SenderRefused => "the sender was refused",
             FailureKind::MessageRefused => "the email was refused",
             FailureKind::InboxUnreadable => "the inbox could not be read",
             FailureKind::SettingsUnreadable => "the stored password cannot be read; enter it again",

@@ -1,13 +1,17 @@
 //! What an SMTP call's outcome changes: an accepted email is recorded, its recipient's
 //! next step scheduled and the held recipient spent; a failure is retried with backoff
-//! (`MAX_ATTEMPTS`) or fails for good, releasing the hold and stopping the recipient.
+//! (`MAX_ATTEMPTS`) or fails for good, releasing the hold and stopping the recipient. A
+//! refusal is first told apart by whom it concerns (`refusals`, `record_failed_attempt`):
+//! the recipient refused for good is a bounce; the sender refused flags the sender account
+//! and pauses its campaigns.
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::bounces;
 use super::outbound::FailureKind;
 use crate::db::models::CampaignMessage;
-use crate::db::values::RecipientStatus;
-use crate::db::{AnyConnection, campaigns as db, messages};
+use crate::db::values::{CampaignStatus, RecipientStatus};
+use crate::db::{AnyConnection, campaigns as db, messages, senders};
 use crate::domain::billing;
 use crate::domain::{DomainError, DomainResult};
 
@@ -66,6 +70,9 @@ pub fn failure_sentence(kind: FailureKind, host: &str, port: u16, to: &str) -> S
             format!("The mail server {at} refused the sender account's user name or password.")
         }
         FailureKind::RecipientRefused => format!("The mail server {at} refused the address {to}."),
+        FailureKind::SenderRefused => format!(
+            "The mail server {at} refused the sender (its address or its sending policy)."
+        ),
         FailureKind::MessageRefused => format!("The mail server {at} did not accept the email."),
         FailureKind::Unexpected => {
             format!("The mail server {at} gave an answer that was not understood.")
@@ -76,6 +83,67 @@ pub fn failure_sentence(kind: FailureKind, host: &str, port: u16, to: &str) -> S
             "The email could not be sent because of an internal error.".into()
         }
     }
+}
+
+/// The SMTP call failed with `kind` (told to the user as `error`), by whom it concerns
+/// (`refusals`): the recipient refused for good bounced (`bounces::record_bounce`; `base_url`
+/// for the owner's email if the campaign pauses); the sender refused (`LoginRefused`,
+/// `SenderRefused`) suppresses nobody: the email waits as a retry, the sender account is
+/// flagged with `error` and every active campaign sending from it pauses until its owner
+/// fixes it; anything else is retried (`record_failure`).
+pub fn record_failed_attempt(
+    conn: &mut AnyConnection,
+    message_row: i64,
+    kind: FailureKind,
+    error: &str,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    match kind {
+        FailureKind::RecipientRefused => {
+            let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
+            crate::db::write_transaction(conn, |conn| {
+                let error =
+                    format!("{error} It bounced: the address is on the do-not-email list now.");
+                messages::mark_attempt_failed(conn, message.id, &error, None)?;
+                billing::release_held_recipient(conn, message.id)?;
+                Ok::<_, DomainError>(())
+            })?;
+            bounces::record_bounce(conn, &message, base_url, now)?;
+            Ok(())
+        }
+        FailureKind::LoginRefused | FailureKind::SenderRefused => {
+            sender_refused(conn, message_row, error, now)
+        }
+        _ => record_failure(conn, message_row, error, now),
+    }
+}
+
+fn sender_refused(
+    conn: &mut AnyConnection,
+    message_row: i64,
+    error: &str,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
+    let reason = format!(
+        "Paused automatically: {error} Fix the sender account under Sender accounts (saving it clears this), then resume."
+    );
+    crate::db::write_transaction(conn, |conn| {
+        // Goes again as a retry once the campaign is resumed.
+        messages::mark_attempt_failed(conn, message.id, error, Some(now))?;
+        senders::flag_smtp_refusal(conn, message.sender_id, error, now)?;
+        for campaign in senders::active_campaigns_using(conn, message.sender_id)? {
+            db::set_status(
+                conn,
+                campaign,
+                &[CampaignStatus::Active],
+                CampaignStatus::Paused,
+                &reason,
+            )?;
+        }
+        Ok::<_, DomainError>(())
+    })
 }
 
 /// The SMTP call failed: retry with backoff, or give up after `MAX_ATTEMPTS`.

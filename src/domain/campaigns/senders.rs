@@ -156,7 +156,14 @@ pub fn update(
     let current = own(conn, user, id)?;
     let settings = settings(input, secrets, Some(&current))?;
     db::update(conn, current.id, &settings)?;
-    Ok(format!("Sender account {} saved.", settings.email))
+    if current.smtp_refusal.is_none() {
+        return Ok(format!("Sender account {} saved.", settings.email));
+    }
+    db::clear_smtp_refusal(conn, current.id)?;
+    Ok(format!(
+        "Sender account {} saved. Resume the campaigns its refusal paused when you are ready.",
+        settings.email
+    ))
 }
 
 /// Deletes one of the user's sender accounts; returns the flash message. Refusals:
@@ -268,6 +275,18 @@ pub fn record_imap_check(
             )?)
         }
     }
+}
+
+/// The line the sender accounts page shows while the account is flagged because its SMTP
+/// server refused the sender (`outcomes::record_failed_attempt`), e.g. "Sending stopped on
+/// 2026-12-01 13:05 UTC: The mail server … refused the sender account's user name or
+/// password. Its campaigns are paused; saving the account clears this."
+pub fn smtp_problem(sender: &SenderAccount) -> Option<String> {
+    let (refusal, at) = (sender.smtp_refusal.as_deref()?, sender.smtp_refused_at?);
+    Some(format!(
+        "Sending stopped on {} UTC: {refusal} Its campaigns are paused; saving the account clears this.",
+        at.format("%Y-%m-%d %H:%M")
+    ))
 }
 
 /// The line the sender accounts page shows while the mailbox fails, e.g. "Last IMAP

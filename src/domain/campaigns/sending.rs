@@ -128,6 +128,15 @@ fn campaign_sender(
     })
 }
 
+/// Why the campaign's sender account may not send now (its SMTP server refused the sender,
+/// `outcomes::record_failed_attempt`); `None` when it may.
+pub(super) fn sender_refusal(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+) -> DomainResult<Option<String>> {
+    Ok(campaign_sender(conn, campaign)?.and_then(|s| s.smtp_refusal))
+}
+
 /// Who owns the campaign's sender account; `None` when it has none.
 pub(super) fn sender_owner(
     conn: &mut AnyConnection,
@@ -230,6 +239,9 @@ fn claim_for_campaign(
     let Some(sender) = usable_sender(conn, campaign)? else {
         return Ok(());
     };
+    if super::bounces::pause_over_limit(conn, campaign.id, base_url, now)? {
+        return Ok(());
+    }
     let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;
     let room = (sender.daily_limit as i64 - sent_today).min(PER_CAMPAIGN_BATCH);
     if room <= 0 {

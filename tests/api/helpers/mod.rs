@@ -65,9 +65,17 @@ impl ReceivedEmail {
     }
 }
 
+/// Answers the capture gives instead of OK: to RCPT TO per address, and to MAIL FROM.
+#[derive(Default)]
+struct Refusals {
+    recipients: std::collections::HashMap<String, (u16, String)>,
+    sender: Option<(u16, String)>,
+}
+
 #[derive(Clone)]
 struct CaptureHandler {
     inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
+    refusals: Arc<Mutex<Refusals>>,
     refuse: Arc<AtomicBool>,
     attempts: Arc<Mutex<Vec<Vec<String>>>>,
     current_to: Vec<String>,
@@ -75,6 +83,25 @@ struct CaptureHandler {
 }
 
 impl mailin_embedded::Handler for CaptureHandler {
+    fn mail(
+        &mut self,
+        _ip: std::net::IpAddr,
+        _domain: &str,
+        _from: &str,
+    ) -> mailin_embedded::Response {
+        match &self.refusals.lock().unwrap().sender {
+            Some((code, text)) => mailin_embedded::Response::custom(*code, text.clone()),
+            None => mailin_embedded::response::OK,
+        }
+    }
+
+    fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
+        match self.refusals.lock().unwrap().recipients.get(to) {
+            Some((code, text)) => mailin_embedded::Response::custom(*code, text.clone()),
+            None => mailin_embedded::response::OK,
+        }
+    }
+
     fn data_start(
         &mut self,
         _domain: &str,
@@ -109,6 +136,7 @@ impl mailin_embedded::Handler for CaptureHandler {
 pub struct SmtpCapture {
     pub port: u16,
     inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
+    refusals: Arc<Mutex<Refusals>>,
     refuse: Arc<AtomicBool>,
     attempts: Arc<Mutex<Vec<Vec<String>>>>,
 }
@@ -120,8 +148,10 @@ impl SmtpCapture {
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let refuse = Arc::new(AtomicBool::new(false));
         let attempts = Arc::new(Mutex::new(Vec::new()));
+        let refusals = Arc::new(Mutex::new(Refusals::default()));
         let handler = CaptureHandler {
             inbox: inbox.clone(),
+            refusals: refusals.clone(),
             refuse: refuse.clone(),
             attempts: attempts.clone(),
             current_to: Vec::new(),
@@ -140,9 +170,24 @@ impl SmtpCapture {
         SmtpCapture {
             port,
             inbox,
+            refusals,
             refuse,
             attempts,
         }
+    }
+
+    /// From now on RCPT TO `address` is answered `code text` (e.g. 550, "5.1.1 User unknown").
+    pub fn refuse_recipient(&self, address: &str, code: u16, text: &str) {
+        self.refusals
+            .lock()
+            .unwrap()
+            .recipients
+            .insert(address.to_string(), (code, text.to_string()));
+    }
+
+    /// From now on MAIL FROM is answered `code text`; `None`: accepted again.
+    pub fn refuse_sender(&self, refusal: Option<(u16, &str)>) {
+        self.refusals.lock().unwrap().sender = refusal.map(|(c, t)| (c, t.to_string()));
     }
 
     /// While refusing, every message gets a 451 and is not kept.

@@ -266,6 +266,7 @@ diesel::table! {
         imap_failure -> Nullable<Text>,
         imap_failed_at -> Nullable<Timestamp>,
         imap_retry_at -> Nullable<Timestamp>,
+        dkim_selector -> Text,
     }
 }
 

@@ -192,6 +192,33 @@ async fn dmarc_lookup(resolver: &dyn TxtResolver, domain: &str) -> (String, TxtA
 mod tests {
     use super::*;
 
+    /// Answers one name with one record, every other with none.
+    struct One(&'static str, &'static str);
+
+    impl TxtResolver for One {
+        fn txt<'a>(
+            &'a self,
+            name: &'a str,
+        ) -> Pin<Box<dyn Future<Output = TxtAnswer> + Send + 'a>> {
+            let answer = match name == self.0 {
+                true => TxtAnswer::Found(vec![self.1.to_string()]),
+                false => TxtAnswer::NoRecords,
+            };
+            Box::pin(async move { answer })
+        }
+    }
+
+    #[tokio::test]
+    async fn dmarc_falls_back_to_a_parent_domain_and_dkim_waits_for_a_selector() {
+        let resolver = One("_dmarc.acme.example", "v=DMARC1; p=reject");
+        let report = check(&resolver, "max@mail.acme.example", "smtp.acme.example", "").await;
+        assert_eq!(report.domain, "mail.acme.example");
+        assert_eq!(report.checks[1].summary, "DMARC: found, policy reject");
+        assert_eq!(report.checks[2].verdict, Verdict::NotChecked);
+        // SPF is missing; DKIM not checked is no warning.
+        assert_eq!(report.warnings(), 1);
+    }
+
     #[test]
     fn selectors_are_dns_labels_joined_by_dots() {
         assert!(DkimSelector::parse("").unwrap().is_none());

@@ -167,7 +167,7 @@ pub fn dkim_key(record: &str) -> DkimKey {
     };
     match tags.iter().find(|(name, _)| name == "p") {
         Some(_) if !version_ok => DkimKey::NotAKey,
-        Some((_, key)) if key.is_empty() => DkimKey::Revoked,
+        Some((_, "")) => DkimKey::Revoked,
         Some(_) => DkimKey::Key,
         None => DkimKey::NotAKey,
     }

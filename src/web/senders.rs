@@ -14,11 +14,10 @@ use super::respond::{already_sent, finish, flash, refused, render};
 use crate::crypto::SecretBox;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
-use crate::domain::campaigns::domain_readiness::{self, Readiness};
+use crate::domain::campaigns::domain_readiness::Readiness;
 use crate::domain::campaigns::outbound::MailHosts;
 use crate::domain::campaigns::senders::{self, SenderInput};
 use crate::domain::submissions::{FormKind, Submission};
-use crate::mailboxes;
 
 const SENDERS: &str = "/senders";
 
@@ -322,19 +321,10 @@ async fn test_connection(
             ))
         })
         .await?;
-    let (smtp, imap) = senders::servers(&secrets, &sender)?;
     let hosts = MailHosts::from_setting(state.settings.allow_private_mail_hosts);
-    let (smtp, imap, readiness) = futures_util::join!(
-        mailboxes::test_smtp(&smtp, hosts),
-        mailboxes::test_imap(&imap, hosts),
-        domain_readiness::check(
-            state.txt.as_ref(),
-            &sender.email,
-            &sender.smtp_host,
-            &sender.dkim_selector
-        )
-    );
-    match refused(senders::connection_report(&sender.email, smtp, imap))? {
+    let (report, readiness) =
+        senders::test_connection(&secrets, &sender, hosts, state.txt.as_ref()).await?;
+    match refused(report)? {
         Ok(works) => flash(&session, FlashKind::Success, works),
         Err(failed) => flash(&session, FlashKind::Error, failed),
     }

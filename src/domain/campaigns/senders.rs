@@ -4,7 +4,7 @@
 use crate::text::count;
 use chrono::NaiveDateTime;
 
-use super::domain_readiness::DkimSelector;
+use super::domain_readiness::{self, DkimSelector, Readiness, TxtResolver};
 use super::outbound::{self, FailureKind, MailFailure};
 use crate::crypto::SecretBox;
 use crate::db::models::{SenderAccount, SenderSettings, User};
@@ -13,7 +13,7 @@ use crate::db::{AnyConnection, senders as db};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::{DomainError, DomainResult, invalid, policy};
 use crate::mail::header_text;
-use crate::mailboxes::{Security, Server};
+use crate::mailboxes::{self, Security, Server};
 
 /// The sender form as typed. Empty passwords on edit keep the stored ones.
 pub struct SenderInput<'a> {
@@ -220,6 +220,30 @@ fn open(secrets: &SecretBox, sealed: &str) -> DomainResult<String> {
     secrets
         .open(sealed)
         .map_err(|e| DomainError::Internal(e.to_string()))
+}
+
+/// "Test connection": logs in to both servers of `sender` and looks up its domain's SPF,
+/// DMARC and DKIM records, all at once. Returns the connection report (`connection_report`:
+/// `Invalid` naming what failed) and the DNS report (`domain_readiness::check`, warnings
+/// only). Refusal: `Internal` when a stored password cannot be decrypted.
+pub async fn test_connection(
+    secrets: &SecretBox,
+    sender: &SenderAccount,
+    hosts: outbound::MailHosts,
+    resolver: &dyn TxtResolver,
+) -> DomainResult<(DomainResult<String>, Readiness)> {
+    let (smtp, imap) = servers(secrets, sender)?;
+    let (smtp, imap, readiness) = futures_util::join!(
+        mailboxes::test_smtp(&smtp, hosts),
+        mailboxes::test_imap(&imap, hosts),
+        domain_readiness::check(
+            resolver,
+            &sender.email,
+            &sender.smtp_host,
+            &sender.dkim_selector
+        )
+    );
+    Ok((connection_report(&sender.email, smtp, imap), readiness))
 }
 
 /// What "Test connection" tells the user: `Ok` when both servers work, otherwise

@@ -294,6 +294,7 @@ async fn emails_per_second(count: usize) -> f64 {
                 imap_user: "",
                 imap_password: "",
                 daily_limit: "10000",
+                dkim_selector: "",
             };
             senders::add(conn, &setup_secrets, &user, &input, now).unwrap();
             let sender = dripteam::db::senders::of_owner(conn, user.id)

@@ -1,5 +1,5 @@
-//! MX lookups over real DNS (hickory-resolver, with the system's resolver configuration
-//! and a timeout), and a resolver with fixed answers for tests and the demo.
+//! MX and TXT lookups over real DNS (hickory-resolver, with the system's resolver
+//! configuration and a timeout), and a resolver with fixed answers for tests and the demo.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -9,6 +9,7 @@ use std::time::Duration;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::name_server::TokioConnectionProvider;
 
+use crate::domain::campaigns::domain_readiness::{TxtAnswer, TxtResolver};
 use crate::domain::prospects::verification::{MxAnswer, MxResolver};
 
 pub struct DnsResolver {
@@ -51,10 +52,35 @@ impl MxResolver for DnsResolver {
     }
 }
 
-/// Answers from a table, with a default for every other domain.
+impl TxtResolver for DnsResolver {
+    fn txt<'a>(&'a self, name: &'a str) -> Pin<Box<dyn Future<Output = TxtAnswer> + Send + 'a>> {
+        Box::pin(async move {
+            match self.resolver.txt_lookup(format!("{name}.")).await {
+                // A record's strings are one text, joined without spaces (RFC 7208 §3.3).
+                Ok(lookup) => TxtAnswer::Found(
+                    lookup
+                        .iter()
+                        .map(|txt| {
+                            txt.txt_data()
+                                .iter()
+                                .map(|part| String::from_utf8_lossy(part))
+                                .collect::<String>()
+                        })
+                        .collect(),
+                ),
+                Err(e) if e.is_nx_domain() || e.is_no_records_found() => TxtAnswer::NoRecords,
+                Err(e) => TxtAnswer::Failed(e.to_string()),
+            }
+        })
+    }
+}
+
+/// Answers from tables: MX by domain with a default for every other domain, TXT by name
+/// (`NoRecords` for every other name).
 pub struct FixedResolver {
     pub answers: HashMap<String, MxAnswer>,
     pub default: MxAnswer,
+    pub txt: HashMap<String, TxtAnswer>,
 }
 
 impl MxResolver for FixedResolver {
@@ -67,6 +93,13 @@ impl MxResolver for FixedResolver {
             .get(domain)
             .cloned()
             .unwrap_or_else(|| self.default.clone());
+        Box::pin(async move { answer })
+    }
+}
+
+impl TxtResolver for FixedResolver {
+    fn txt<'a>(&'a self, name: &'a str) -> Pin<Box<dyn Future<Output = TxtAnswer> + Send + 'a>> {
+        let answer = self.txt.get(name).cloned().unwrap_or(TxtAnswer::NoRecords);
         Box::pin(async move { answer })
     }
 }

@@ -18,6 +18,7 @@ use crate::config::Settings;
 use crate::crypto::SecretBox;
 use crate::db::{self, DbError, Pool};
 use crate::dns::DnsResolver;
+use crate::domain::campaigns::domain_readiness::TxtResolver;
 use crate::domain::campaigns::outbound::MailHosts;
 use crate::domain::prospects::verification::MxResolver;
 use crate::jobs::{campaign_sender, invitation_reminders, reply_poller};
@@ -53,11 +54,11 @@ impl Application {
         Self::build_with_resolver(settings, clock, resolver)
     }
 
-    /// As `build`, with the MX resolver given (tests answer DNS locally).
-    pub fn build_with_resolver(
+    /// As `build`, with the MX and TXT resolver given (tests answer DNS locally).
+    pub fn build_with_resolver<R: MxResolver + TxtResolver + 'static>(
         mut settings: Settings,
         clock: Clock,
-        resolver: Arc<dyn MxResolver>,
+        resolver: Arc<R>,
     ) -> Result<Self, StartupError> {
         let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
         let listener =
@@ -84,7 +85,8 @@ impl Application {
             pool: pool.clone(),
             clock: clock.clone(),
             settings: Arc::new(settings),
-            resolver,
+            resolver: resolver.clone(),
+            txt: resolver,
         };
         let server = serve(listener, state)?;
         Ok(Application {

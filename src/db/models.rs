@@ -256,6 +256,8 @@ pub struct SenderAccount {
     pub imap_failed_at: Option<NaiveDateTime>,
     /// The reply poller skips the mailbox until then.
     pub imap_retry_at: Option<NaiveDateTime>,
+    /// The DKIM selector "Test connection" looks up (a DNS label); empty when none.
+    pub dkim_selector: String,
     /// Why the SMTP server last refused the sender; `None` when fine.
     pub smtp_refusal: Option<String>,
     /// UTC.
@@ -279,6 +281,8 @@ pub struct SenderSettings {
     pub imap_user: String,
     pub imap_password: String,
     pub daily_limit: i32,
+    /// A DNS label, or empty for none.
+    pub dkim_selector: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

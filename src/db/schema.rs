@@ -266,6 +266,7 @@ diesel::table! {
         imap_failure -> Nullable<Text>,
         imap_failed_at -> Nullable<Timestamp>,
         imap_retry_at -> Nullable<Timestamp>,
+        dkim_selector -> Text,
         /// Why the SMTP server last refused the sender (a sentence); `None` when fine.
         smtp_refusal -> Nullable<Text>,
         smtp_refused_at -> Nullable<Timestamp>,

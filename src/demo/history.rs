@@ -93,6 +93,7 @@ pub fn campaign_history(
             imap_user: &sender_email,
             imap_password: "not-a-real-password",
             daily_limit: "200",
+            dkim_selector: "",
         },
         launch,
     )?;

@@ -222,6 +222,7 @@ fn member_history(
             imap_user: "",
             imap_password: "",
             daily_limit: "500",
+            dkim_selector: "",
         },
         now,
     )?;

@@ -221,6 +221,7 @@ pub async fn verify_lists(pool: &crate::db::Pool, now: NaiveDateTime) -> DomainR
     let resolver = crate::dns::FixedResolver {
         answers: Default::default(),
         default: crate::domain::prospects::verification::MxAnswer::Found,
+        txt: Default::default(),
     };
     let blocking_pool = pool.clone();
     let lists = tokio::task::spawn_blocking(move || -> DomainResult<Vec<(UserId, i64)>> {

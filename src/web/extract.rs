@@ -19,6 +19,7 @@ use crate::config::Settings;
 use crate::db::models::User;
 use crate::db::values::FormKind;
 use crate::db::{AnyConnection, DbError, Pool};
+use crate::domain::campaigns::domain_readiness::TxtResolver;
 use crate::domain::prospects::verification::MxResolver;
 use crate::domain::submissions::{self, FormToken, Submission};
 use crate::domain::team;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub clock: Clock,
     pub settings: Arc<Settings>,
     pub resolver: Arc<dyn MxResolver>,
+    /// TXT lookups for "Test connection" (`domain_readiness`).
+    pub txt: Arc<dyn TxtResolver>,
 }
 
 impl AppState {

@@ -1,4 +1,5 @@
-//! Sender email accounts: the owner's list, add, edit, delete, test connection.
+//! Sender email accounts: the owner's list, add, edit, delete, test connection (with the
+//! domain's SPF, DMARC and DKIM records, `domain::campaigns::domain_readiness`).
 
 use actix_session::Session;
 use actix_web::{HttpResponse, get, post, web};
@@ -8,15 +9,15 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
-use super::page::PageContext;
-use super::respond::{already_sent, finish, refused, render};
+use super::page::{FlashKind, PageContext};
+use super::respond::{already_sent, finish, flash, refused, render};
 use crate::crypto::SecretBox;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
+use crate::domain::campaigns::domain_readiness::Readiness;
 use crate::domain::campaigns::outbound::MailHosts;
 use crate::domain::campaigns::senders::{self, SenderInput};
 use crate::domain::submissions::{FormKind, Submission};
-use crate::mailboxes;
 
 const SENDERS: &str = "/senders";
 
@@ -29,6 +30,8 @@ struct SendersPage {
     form: SenderDraft,
     /// Why the form shown again was refused.
     error: Option<String>,
+    /// The DNS report of the account just tested.
+    readiness: Option<Readiness>,
 }
 
 /// What the sender form shows: an account being edited, what was just typed and refused,
@@ -47,6 +50,7 @@ struct SenderDraft {
     imap_port: String,
     imap_security: String,
     imap_user: String,
+    dkim_selector: String,
 }
 
 impl SenderDraft {
@@ -64,6 +68,7 @@ impl SenderDraft {
             imap_port: "993".into(),
             imap_security: "tls".into(),
             imap_user: String::new(),
+            dkim_selector: String::new(),
         }
     }
 
@@ -81,6 +86,7 @@ impl SenderDraft {
             imap_port: account.imap_port.to_string(),
             imap_security: account.imap_security.clone(),
             imap_user: account.imap_user.clone(),
+            dkim_selector: account.dkim_selector.clone(),
         }
     }
 
@@ -98,6 +104,7 @@ impl SenderDraft {
             imap_port: form.imap_port.clone(),
             imap_security: form.imap_security.clone(),
             imap_user: form.imap_user.clone(),
+            dkim_selector: form.dkim_selector.clone(),
         }
     }
 }
@@ -125,6 +132,7 @@ async fn list(
         senders: with_problems(senders),
         form: SenderDraft::blank(),
         error: None,
+        readiness: None,
     })
 }
 
@@ -149,6 +157,7 @@ async fn edit_form(
         senders: with_problems(senders),
         form: SenderDraft::of(&editing),
         error: None,
+        readiness: None,
     })
 }
 
@@ -172,6 +181,7 @@ async fn answer(
         senders: with_problems(senders),
         form: typed,
         error: Some(reason),
+        readiness: None,
     })
 }
 
@@ -194,6 +204,8 @@ struct SenderForm {
     #[serde(default)]
     imap_password: String,
     daily_limit: String,
+    #[serde(default)]
+    dkim_selector: String,
     /// The one-time token of the add form (`domain::submissions`); edit has none.
     #[serde(default)]
     form_token: String,
@@ -215,6 +227,7 @@ impl SenderForm {
             imap_user: &self.imap_user,
             imap_password: &self.imap_password,
             daily_limit: &self.daily_limit,
+            dkim_selector: &self.dkim_selector,
         }
     }
 }
@@ -284,6 +297,9 @@ async fn delete(
     finish(&session, outcome, SENDERS)
 }
 
+/// Tests both servers and looks up the domain's SPF, DMARC and DKIM records at once; the
+/// connection result is the flash message it always was, the DNS report a card beside it
+/// (warnings only, never a refusal).
 #[post("/senders/{id}/test")]
 async fn test_connection(
     state: web::Data<AppState>,
@@ -293,22 +309,30 @@ async fn test_connection(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (account, id, secrets) = (
-        user.user,
+        user.user.clone(),
         path.into_inner(),
         SecretBox::new(state.settings.secret_key.expose_secret()),
     );
-    let sender = state
-        .db(move |conn| senders::own(conn, &account, id))
+    let (sender, accounts) = state
+        .db(move |conn| {
+            Ok((
+                senders::own(conn, &account, id)?,
+                senders::list(conn, &account)?,
+            ))
+        })
         .await?;
-    let (smtp, imap) = senders::servers(&secrets, &sender)?;
     let hosts = MailHosts::from_setting(state.settings.allow_private_mail_hosts);
-    let (smtp, imap) = futures_util::join!(
-        mailboxes::test_smtp(&smtp, hosts),
-        mailboxes::test_imap(&imap, hosts)
-    );
-    finish(
-        &session,
-        senders::connection_report(&sender.email, smtp, imap),
-        SENDERS,
-    )
+    let (report, readiness) =
+        senders::test_connection(&secrets, &sender, hosts, state.txt.as_ref()).await?;
+    match refused(report)? {
+        Ok(works) => flash(&session, FlashKind::Success, works),
+        Err(failed) => flash(&session, FlashKind::Error, failed),
+    }
+    render(&SendersPage {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        senders: with_problems(accounts),
+        form: SenderDraft::blank(),
+        error: None,
+        readiness: Some(readiness),
+    })
 }

@@ -26,6 +26,7 @@ mod record_transfer;
 mod replicas_and_throttle;
 mod reply_digest;
 mod same_header;
+mod sender_domain;
 mod sessions_and_accounts;
 mod statistics;
 mod teamwork;

@@ -54,6 +54,7 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
         imap_user: "",
         imap_password: "",
         daily_limit: "100",
+        dkim_selector: "",
     };
     senders::add(conn, &app.secrets(), owner, &input, now).unwrap();
     let sender = dripteam::db::senders::of_owner(conn, owner.id)

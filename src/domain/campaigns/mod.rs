@@ -2,13 +2,15 @@
 //! with its confirmation and skip reasons (`launch`), pause and resume (`lifecycle`),
 //! archive, restore and deleting a draft (`archive`), restarting recipients finished by a
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
-//! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
+//! email body with tracked links, sender accounts (`senders`) and whether their domain's
+//! SPF, DMARC and DKIM records are ready (`domain_readiness`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
 //! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP refusal is about), opens, clicks and replies (`events`), the owners' hourly
 //! reply digest (`reply_digest`) and Team statistics (`statistics`).
 
 mod archive;
 pub mod bounces;
+pub mod domain_readiness;
 mod editor;
 mod email_body;
 pub mod events;

@@ -4,6 +4,7 @@
 use crate::text::count;
 use chrono::NaiveDateTime;
 
+use super::domain_readiness::{self, DkimSelector, Readiness, TxtResolver};
 use super::outbound::{self, FailureKind, MailFailure};
 use crate::crypto::SecretBox;
 use crate::db::models::{SenderAccount, SenderSettings, User};
@@ -12,7 +13,7 @@ use crate::db::{AnyConnection, senders as db};
 use crate::domain::accounts::EmailAddress;
 use crate::domain::{DomainError, DomainResult, invalid, policy};
 use crate::mail::header_text;
-use crate::mailboxes::{Security, Server};
+use crate::mailboxes::{self, Security, Server};
 
 /// The sender form as typed. Empty passwords on edit keep the stored ones.
 pub struct SenderInput<'a> {
@@ -29,6 +30,8 @@ pub struct SenderInput<'a> {
     pub imap_user: &'a str,
     pub imap_password: &'a str,
     pub daily_limit: &'a str,
+    /// Optional: the DKIM selector "Test connection" looks up (`DkimSelector`).
+    pub dkim_selector: &'a str,
 }
 
 fn port(label: &str, raw: &str) -> DomainResult<i32> {
@@ -79,6 +82,9 @@ fn settings(
         Ok(n) if (1..=10_000).contains(&n) => n,
         _ => return invalid("The daily sending limit must be a number from 1 to 10000."),
     };
+    let dkim_selector = DkimSelector::parse(input.dkim_selector)?
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default();
     // A server without authentication has no user and no password.
     let password =
         |typed: &str, user: &str, kept: Option<&String>, label: &str| -> DomainResult<String> {
@@ -113,12 +119,14 @@ fn settings(
             "IMAP",
         )?,
         daily_limit,
+        dkim_selector,
     })
 }
 
 /// Adds a sender account of `user` (passwords sealed with `secrets`); returns the flash
 /// message. Refusal: `Invalid` for a field as typed (address, port 1–65535, security, host,
-/// daily limit, a name with a line break), with the reason.
+/// daily limit, a name with a line break, a DKIM selector that is not DNS labels), with
+/// the reason.
 pub fn add(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -219,6 +227,30 @@ fn open(secrets: &SecretBox, sealed: &str) -> DomainResult<String> {
     secrets
         .open(sealed)
         .map_err(|e| DomainError::Internal(e.to_string()))
+}
+
+/// "Test connection": logs in to both servers of `sender` and looks up its domain's SPF,
+/// DMARC and DKIM records, all at once. Returns the connection report (`connection_report`:
+/// `Invalid` naming what failed) and the DNS report (`domain_readiness::check`, warnings
+/// only). Refusal: `Internal` when a stored password cannot be decrypted.
+pub async fn test_connection(
+    secrets: &SecretBox,
+    sender: &SenderAccount,
+    hosts: outbound::MailHosts,
+    resolver: &dyn TxtResolver,
+) -> DomainResult<(DomainResult<String>, Readiness)> {
+    let (smtp, imap) = servers(secrets, sender)?;
+    let (smtp, imap, readiness) = futures_util::join!(
+        mailboxes::test_smtp(&smtp, hosts),
+        mailboxes::test_imap(&imap, hosts),
+        domain_readiness::check(
+            resolver,
+            &sender.email,
+            &sender.smtp_host,
+            &sender.dkim_selector
+        )
+    );
+    Ok((connection_report(&sender.email, smtp, imap), readiness))
 }
 
 /// What "Test connection" tells the user: `Ok` when both servers work, otherwise

@@ -258,9 +258,13 @@ impl SmtpCapture {
     }
 }
 
-/// DNS for tests: every domain has a mail server except these.
+/// DNS for tests: every domain has a mail server except these; TXT records for the sender
+/// domain checks (`sender_domain`): ready.test has SPF, DMARC and a DKIM key for selector
+/// s1, weak.test an SPF record naming another server and DMARC p=none, others nothing.
 pub fn fake_dns() -> dripteam::dns::FixedResolver {
+    use dripteam::domain::campaigns::domain_readiness::TxtAnswer;
     use dripteam::domain::prospects::verification::MxAnswer;
+    let txt = |records: &[&str]| TxtAnswer::Found(records.iter().map(|r| r.to_string()).collect());
     dripteam::dns::FixedResolver {
         answers: HashMap::from([
             ("nomx.test".to_string(), MxAnswer::NoRecords),
@@ -271,6 +275,22 @@ pub fn fake_dns() -> dripteam::dns::FixedResolver {
             ),
         ]),
         default: MxAnswer::Found,
+        txt: HashMap::from([
+            (
+                "ready.test".to_string(),
+                txt(&["google-site-verification=abc", "v=spf1 ip4:127.0.0.1 -all"]),
+            ),
+            (
+                "_dmarc.ready.test".to_string(),
+                txt(&["v=DMARC1; p=quarantine; rua=mailto:dmarc@ready.test"]),
+            ),
+            (
+                "s1._domainkey.ready.test".to_string(),
+                txt(&["v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDwIRP"]),
+            ),
+            ("weak.test".to_string(), txt(&["v=spf1 ip4:192.0.2.1 -all"])),
+            ("_dmarc.weak.test".to_string(), txt(&["v=DMARC1; p=none"])),
+        ]),
     }
 }
 

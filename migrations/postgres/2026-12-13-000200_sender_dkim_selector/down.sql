@@ -1,0 +1,1 @@
+ALTER TABLE sender_accounts DROP COLUMN dkim_selector;

@@ -20,7 +20,7 @@ use crate::db::{self, DbError, Pool};
 use crate::dns::DnsResolver;
 use crate::domain::campaigns::outbound::MailHosts;
 use crate::domain::prospects::verification::MxResolver;
-use crate::jobs::{campaign_sender, invitation_reminders, reply_poller};
+use crate::jobs::{campaign_sender, invitation_reminders, reply_poller, verifications};
 use crate::mail::deliverer::{self, DeliverySettings};
 use crate::web::errors::AppError;
 use crate::web::extract::AppState;
@@ -79,7 +79,7 @@ impl Application {
             settings.base_url = format!("http://127.0.0.1:{port}");
         }
         let base_url = settings.base_url.clone();
-        let workers = start_workers(&pool, &clock, &settings);
+        let workers = start_workers(&pool, &clock, &settings, &resolver);
         let state = AppState {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -102,7 +102,12 @@ impl Application {
     }
 }
 
-fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::task::AbortHandle> {
+fn start_workers(
+    pool: &Pool,
+    clock: &Clock,
+    settings: &Settings,
+    resolver: &Arc<dyn MxResolver>,
+) -> Vec<tokio::task::AbortHandle> {
     let secrets = SecretBox::new(settings.secret_key.expose_secret());
     let hosts = MailHosts::from_setting(settings.allow_private_mail_hosts);
     let mut workers = vec![
@@ -113,6 +118,14 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
             settings.base_url.clone(),
             settings.sender_poll,
             hosts,
+        ))
+        .abort_handle(),
+        tokio::spawn(verifications::run(
+            pool.clone(),
+            clock.clone(),
+            resolver.clone(),
+            settings.verify_poll,
+            settings.verify_batch,
         ))
         .abort_handle(),
         tokio::spawn(invitation_reminders::run(

@@ -96,7 +96,8 @@ async fn setup(app: &TestApp) -> Setup {
         assert!(page.status == 200, "{page:?}");
     }
     let page = max.post(&format!("{list}/verify"), &[]).await;
-    assert!(page.contains("Verified 6 addresses"), "{page:?}");
+    assert!(page.contains("Verifying 6 addresses"), "{page:?}");
+    app.run_verifications_once(None).await;
     let list_id = list.rsplit('/').next().unwrap().to_string();
     let campaign = draft(&max, "Fair follow-up", &list_id).await;
     for (subject, delay) in [("Hello {{first_name}}", "0"), ("Following up", "2")] {

@@ -3,7 +3,8 @@
 //! (`csv_import` parses and shows the mapping, `import_mapping` checks it, `import_run`
 //! writes the rows; `import_errors` words their errors: the line, what was wrong, the
 //! value), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and email
-//! verification (`verification`).
+//! verification (`verification` checks addresses, `verification_run` verifies a prospect
+//! at once or a list in the background, a batch at a time).
 
 mod browse;
 pub mod csv_cells;
@@ -14,6 +15,7 @@ mod import_mapping;
 pub mod import_run;
 mod lists;
 pub mod verification;
+pub mod verification_run;
 
 pub use browse::{ListPage, ListQuery, PAGE_SIZE, ProspectRow, SortColumn, list_page};
 pub use lists::{

@@ -21,7 +21,7 @@ use crate::dns::DnsResolver;
 use crate::domain::campaigns::domain_readiness::TxtResolver;
 use crate::domain::campaigns::outbound::MailHosts;
 use crate::domain::prospects::verification::MxResolver;
-use crate::jobs::{campaign_sender, invitation_reminders, reply_poller};
+use crate::jobs::{campaign_sender, invitation_reminders, reply_poller, verifications};
 use crate::mail::deliverer::{self, DeliverySettings};
 use crate::web::errors::AppError;
 use crate::web::extract::AppState;
@@ -80,7 +80,8 @@ impl Application {
             settings.base_url = format!("http://127.0.0.1:{port}");
         }
         let base_url = settings.base_url.clone();
-        let workers = start_workers(&pool, &clock, &settings);
+        let mx: Arc<dyn MxResolver> = resolver.clone();
+        let workers = start_workers(&pool, &clock, &settings, &mx);
         let state = AppState {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -104,7 +105,12 @@ impl Application {
     }
 }
 
-fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::task::AbortHandle> {
+fn start_workers(
+    pool: &Pool,
+    clock: &Clock,
+    settings: &Settings,
+    resolver: &Arc<dyn MxResolver>,
+) -> Vec<tokio::task::AbortHandle> {
     let secrets = SecretBox::new(settings.secret_key.expose_secret());
     let hosts = MailHosts::from_setting(settings.allow_private_mail_hosts);
     let mut workers = vec![
@@ -115,6 +121,14 @@ fn start_workers(pool: &Pool, clock: &Clock, settings: &Settings) -> Vec<tokio::
             settings.base_url.clone(),
             settings.sender_poll,
             hosts,
+        ))
+        .abort_handle(),
+        tokio::spawn(verifications::run(
+            pool.clone(),
+            clock.clone(),
+            resolver.clone(),
+            settings.verify_poll,
+            settings.verify_batch,
         ))
         .abort_handle(),
         tokio::spawn(invitation_reminders::run(

@@ -10,7 +10,9 @@ use secrecy::{SecretSlice, SecretString};
 use crate::db::DatabaseUrl;
 
 mod keys;
+mod parse;
 use keys::key_from;
+use parse::{check_log_spec, parse_bool, parse_ip_list, parse_number};
 
 /// Every setting. `Debug` is safe to log: the keys and `SMTP_URL` (which may hold a
 /// password) are `secrecy` wrappers that print `[REDACTED]`, and `DATABASE_URL` hides its
@@ -42,6 +44,12 @@ pub struct Settings {
     pub reply_poll: Duration,
     /// How often due invitation reminders are sent.
     pub reminder_poll: Duration,
+    /// `VERIFY_POLL_SECS` (1..=3600, default 2): how often the verification job looks for
+    /// queued or unfinished list verifications.
+    pub verify_poll: Duration,
+    /// `VERIFY_BATCH` (1..=5000, default 200): addresses checked, stored and paid for per
+    /// transaction of a list verification; the most a crash can make it check again.
+    pub verify_batch: usize,
     /// `ALLOW_PRIVATE_MAIL_HOSTS=true`: sender accounts may point at loopback, private,
     /// link-local and unique-local addresses (tests and local development). Off by default.
     pub allow_private_mail_hosts: bool,
@@ -138,6 +146,14 @@ impl Settings {
         if !(5..=86_400).contains(&reply_poll_secs) {
             return Err(bad("REPLY_POLL_SECS", "must be between 5 and 86400"));
         }
+        let verify_poll_secs = parse_number(&get, "VERIFY_POLL_SECS", 2)?;
+        if !(1..=3600).contains(&verify_poll_secs) {
+            return Err(bad("VERIFY_POLL_SECS", "must be between 1 and 3600"));
+        }
+        let verify_batch = parse_number(&get, "VERIFY_BATCH", 200)?;
+        if !(1..=5000).contains(&verify_batch) {
+            return Err(bad("VERIFY_BATCH", "must be between 1 and 5000"));
+        }
         let allow_private_mail_hosts = parse_bool(&get, "ALLOW_PRIVATE_MAIL_HOSTS")?;
         let trusted_proxies = parse_ip_list(&get, "TRUSTED_PROXIES")?;
         let session_key = key_from(&get, "SESSION_KEY", &data_dir, "session.key", 64)?;
@@ -161,6 +177,8 @@ impl Settings {
             sender_poll: Duration::from_secs(sender_poll_secs as u64),
             reply_poll: Duration::from_secs(reply_poll_secs as u64),
             reminder_poll: Duration::from_secs(300),
+            verify_poll: Duration::from_secs(verify_poll_secs as u64),
+            verify_batch: verify_batch as usize,
             allow_private_mail_hosts,
             trusted_proxies,
         })
@@ -206,73 +224,6 @@ fn is_loopback_host(host: &str) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
-}
-
-fn parse_number(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: i64,
-) -> Result<i64, ConfigError> {
-    match get(name) {
-        None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| bad(name, format!("'{v}' is not a whole number"))),
-    }
-}
-
-/// `true` / `false` (also `1` / `0`, `yes` / `no`); unset is false.
-fn parse_bool(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-) -> Result<bool, ConfigError> {
-    match get(name).map(|v| v.trim().to_lowercase()) {
-        None => Ok(false),
-        Some(v) if ["true", "1", "yes"].contains(&v.as_str()) => Ok(true),
-        Some(v) if ["false", "0", "no"].contains(&v.as_str()) => Ok(false),
-        Some(v) => Err(bad(name, format!("'{v}' is not true or false"))),
-    }
-}
-
-/// A comma-separated list of IP addresses (IPv4 or IPv6); unset is empty.
-fn parse_ip_list(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-) -> Result<Vec<std::net::IpAddr>, ConfigError> {
-    get(name)
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse()
-                .map_err(|_| bad(name, format!("'{v}' is not an IP address")))
-        })
-        .collect()
-}
-
-/// `RUST_LOG` as env_logger reads it: comma-separated `level`, `target` or `target=level`.
-fn check_log_spec(spec: &str) -> Result<(), String> {
-    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
-    let filter_free = spec.split('/').next().unwrap_or("");
-    for directive in filter_free
-        .split(',')
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        let level = match directive.split_once('=') {
-            Some((target, level)) if !target.is_empty() => level,
-            Some(_) => return Err(format!("'{directive}' has no target before '='")),
-            None => continue,
-        };
-        if !LEVELS.contains(&level.to_lowercase().as_str()) {
-            return Err(format!(
-                "'{level}' is not a level (off, error, warn, info, debug, trace)"
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

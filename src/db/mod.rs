@@ -23,6 +23,7 @@ pub mod team;
 pub mod transfer;
 pub mod usage;
 pub mod values;
+pub mod verifications;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;

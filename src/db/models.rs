@@ -7,7 +7,7 @@ use super::ids::{MembershipId, TeamId, UserId};
 use super::schema::*;
 use super::values::{
     ActivityKind, CampaignStatus, ImportStatus, InvitationStatus, MembershipEnd, MessageStatus,
-    RecipientStatus, RecordsScope, SkipReason, Verdict,
+    RecipientStatus, RecordsScope, SkipReason, Verdict, VerificationStatus,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -222,6 +222,28 @@ pub struct Import {
     pub imported: i32,
     pub duplicates: i32,
     pub mapping: String,
+    pub report: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A list's verification run (`verification_runs`): the prospects with ids up to
+/// `up_to_prospect_id`, verified in id order; `last_prospect_id` is how far it got.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = verification_runs)]
+pub struct VerificationRun {
+    pub id: i64,
+    pub list_id: i64,
+    /// Who asked: the credits are theirs to spend (from the pool they draw on).
+    pub user_id: UserId,
+    pub status: VerificationStatus,
+    /// Prospects in the run when it was asked for.
+    pub total: i32,
+    /// Addresses verified (and paid for) so far.
+    pub verified: i32,
+    pub up_to_prospect_id: i64,
+    pub last_prospect_id: i64,
+    /// Why a stopped run stopped; empty otherwise.
     pub report: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -233,6 +233,24 @@ diesel::joinable!(prospect_field_values -> custom_fields (field_id));
 diesel::joinable!(imports -> prospect_lists (list_id));
 
 diesel::table! {
+    verification_runs (id) {
+        id -> BigInt,
+        list_id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        total -> Integer,
+        verified -> Integer,
+        up_to_prospect_id -> BigInt,
+        last_prospect_id -> BigInt,
+        report -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(verification_runs -> prospect_lists (list_id));
+
+diesel::table! {
     usage_alerts (id) {
         id -> BigInt,
         payer_id -> BigInt,
@@ -393,6 +411,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     custom_fields,
     prospect_field_values,
     imports,
+    verification_runs,
     sender_accounts,
     campaigns,
     campaign_steps,

@@ -162,9 +162,27 @@ stored_as_text! {
     /// verified).
     Verdict {
         Valid => "valid",
+        /// Deliverable, but a role address (`info@`, `sales@`, …) read by whoever is on
+        /// duty, if anyone: still sent to at launch.
+        Risky => "risky",
         Invalid => "invalid",
         /// DNS did not answer: nothing could be concluded.
         Unknown => "unknown",
+    }
+}
+
+stored_as_text! {
+    /// Where a list's verification run is (`verification_runs.status`).
+    VerificationStatus {
+        /// Asked for, waiting for the background job.
+        Queued => "queued",
+        /// Being verified a batch at a time; resumed after a restart.
+        Running => "running",
+        /// Every prospect of the run was verified.
+        Done => "done",
+        /// Ended before the end (credits ran out, the list was no longer the user's to
+        /// verify); `report` says why. What was verified stays verified.
+        Stopped => "stopped",
     }
 }
 
@@ -323,6 +341,11 @@ mod tests {
             ImportStatus::parse,
         );
         round_trip(&Verdict::ALL, Verdict::as_str, Verdict::parse);
+        round_trip(
+            &VerificationStatus::ALL,
+            VerificationStatus::as_str,
+            VerificationStatus::parse,
+        );
         round_trip(
             &CampaignStatus::ALL,
             CampaignStatus::as_str,

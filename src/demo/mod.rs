@@ -21,11 +21,11 @@ use crate::db::{AnyConnection, accounts as db_accounts};
 use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
 use crate::domain::billing;
 use crate::domain::billing::Plan;
-use crate::domain::prospects::verification;
+use crate::domain::prospects::verification_run;
 use crate::domain::team::invitation_answers::{self, InvitationRef};
 use crate::domain::team::invitations::{self, InviteSettings};
 use crate::domain::team::{RecordsGo, remove_member};
-use crate::domain::{DomainError, DomainResult, UserId};
+use crate::domain::{DomainError, DomainResult};
 use history::{campaign_history, import_list};
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
@@ -215,8 +215,8 @@ pub fn run(
     })
 }
 
-/// Verifies Max's demo lists through the real verification, answered by a fixed table
-/// instead of DNS so that the demo works offline.
+/// Verifies Max's demo lists through the real verification (queued, then run by the
+/// job's round), answered by a fixed table instead of DNS so that the demo works offline.
 pub async fn verify_lists(pool: &crate::db::Pool, now: NaiveDateTime) -> DomainResult<()> {
     let resolver = crate::dns::FixedResolver {
         answers: Default::default(),
@@ -224,27 +224,20 @@ pub async fn verify_lists(pool: &crate::db::Pool, now: NaiveDateTime) -> DomainR
         txt: Default::default(),
     };
     let blocking_pool = pool.clone();
-    let lists = tokio::task::spawn_blocking(move || -> DomainResult<Vec<(UserId, i64)>> {
+    tokio::task::spawn_blocking(move || -> DomainResult<()> {
         let mut conn = blocking_pool.get().map_err(crate::db::DbError::from)?;
         let max = db_accounts::user_by_email(&mut conn, "max@demo.dripteam.test")?
             .ok_or(DomainError::NotFound)?;
-        Ok(crate::db::prospects::lists_of(&mut conn, max.id)?
-            .into_iter()
-            .filter(|(_, count)| *count > 0)
-            .map(|(list, _)| (max.id, list.id))
-            .collect())
+        let lists = crate::db::prospects::lists_of(&mut conn, max.id)?;
+        for (list, _) in lists.into_iter().filter(|(_, count)| *count > 0) {
+            verification_run::queue_list(&mut conn, &max, list.id, now)?;
+        }
+        Ok(())
     })
     .await
     .map_err(|e| DomainError::Internal(e.to_string()))??;
-    for (owner, list) in lists {
-        verification::verify(
-            pool,
-            &resolver,
-            owner,
-            verification::Target::List(list),
-            now,
-        )
-        .await?;
-    }
+    let clock = crate::clock::Clock::default();
+    clock.advance(now - clock.now());
+    crate::jobs::verifications::run_round(pool, &clock, &resolver, 500, None).await;
     Ok(())
 }

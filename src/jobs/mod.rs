@@ -1,9 +1,10 @@
-//! Background work started by requests or timers: imports, campaign sending, reply polling, invitation reminders.
+//! Background work started by requests or timers: imports, list verification, campaign sending, reply polling, invitation reminders.
 
 pub mod campaign_sender;
 pub mod imports;
 pub mod invitation_reminders;
 pub mod reply_poller;
+pub mod verifications;
 
 /// The message of a caught panic (`&str` or `String` payloads), for the log.
 pub fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {

@@ -11,6 +11,7 @@ use super::extract::{AppState, CurrentUser};
 use super::page::PageContext;
 use super::prospects::ProspectForm;
 use super::respond::{Refused, render};
+use crate::db::values::VerificationStatus;
 use crate::domain::prospects::{self, ListPage, ListQuery, SortColumn};
 
 /// The list page's URL parameters as sent; `ListQuery::parse` reads them.

@@ -9,7 +9,7 @@ use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
 use super::prospects::ProspectForm;
 use super::respond::{finish, refused, render};
-use crate::domain::prospects::verification::{self, Target};
+use crate::domain::prospects::verification_run;
 use crate::domain::prospects::{self, Profile};
 
 #[derive(Template)]
@@ -123,17 +123,18 @@ async fn verify_prospect(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let outcome = verification::verify(
+    let outcome = verification_run::verify_prospect(
         &state.pool,
         state.resolver.as_ref(),
         user.id(),
-        Target::Prospect(id),
+        id,
         state.clock.now(),
     )
     .await;
     finish(&session, outcome, &format!("/prospects/{id}"))
 }
 
+/// Queues the list's verification; the job runs it and the list page shows its progress.
 #[post("/prospects/lists/{id}/verify")]
 async fn verify_list(
     state: web::Data<AppState>,
@@ -142,14 +143,9 @@ async fn verify_list(
     path: web::Path<i64>,
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let outcome = verification::verify(
-        &state.pool,
-        state.resolver.as_ref(),
-        user.id(),
-        Target::List(id),
-        state.clock.now(),
-    )
-    .await;
+    let (account, now, id) = (user.user, state.clock.now(), path.into_inner());
+    let outcome = state
+        .db(move |conn| verification_run::queue_list(conn, &account, id, now))
+        .await;
     finish(&session, outcome, &format!("/prospects/lists/{id}"))
 }

@@ -57,7 +57,10 @@ async fn a_member_capped_at_20_credits_is_warned_at_17_and_refused_at_21() {
 
     let seventeen = list_of(&max, 17, "a").await;
     let page = max.post(&format!("{seventeen}/verify"), &[]).await;
-    assert!(page.contains("Verified 17 addresses"), "{page:?}");
+    assert!(page.contains("Verifying 17 addresses"), "{page:?}");
+    app.run_verifications_once(None).await;
+    let page = max.get(&seventeen).await;
+    assert!(page.contains("Verification:</strong> 17 valid"), "{page:?}");
     assert!(
         page.contains("You have used 17 of the 20 credits your cap allows"),
         "banner: {page:?}"
@@ -88,8 +91,9 @@ async fn a_member_capped_at_20_credits_is_warned_at_17_and_refused_at_21() {
     assert!(
         max.post(&format!("{three}/verify"), &[])
             .await
-            .contains("Verified 3 addresses")
+            .contains("Verifying 3 addresses")
     );
+    app.run_verifications_once(None).await;
     let page = max.post(&format!("{three}/verify"), &[]).await;
     assert!(
         page.contains("You have reached the cap of 20 credits"),
@@ -404,6 +408,7 @@ async fn a_member_sees_their_caps_and_saving_unchanged_settings_changes_nothing(
     assert!(page.contains("Caps of Max saved"), "{page:?}");
     let three = list_of(&max, 3, "a").await;
     max.post(&format!("{three}/verify"), &[]).await;
+    app.run_verifications_once(None).await;
     let mine = max.get("/account/team").await;
     assert!(
         mine.contains("Your caps this billing period")

@@ -6,8 +6,9 @@ use crate::helpers::{
     Browser, Export, Member, Options, Plan, TestApp, View, link_href, spawn_app_with,
 };
 
-/// Valid addresses (the test DNS finds a mail server for them).
-const VALID: [&str; 2] = ["ann@acme.example", "bob@globex.example"];
+/// Sent to at launch (the test DNS finds a mail server for them): a person's address,
+/// verified valid, and a role address, verified "risky" (issue 14 item 5).
+const VALID: [&str; 2] = ["ann@acme.example", "sales@globex.example"];
 /// Verified invalid: no mail server, or no such domain.
 const INVALID: [&str; 3] = ["x1@nomx.test", "x2@nowhere.test", "x3@nomx.test"];
 const DISPOSABLE: &str = "dee@mailinator.com";
@@ -96,7 +97,13 @@ async fn setup(app: &TestApp) -> Setup {
         assert!(page.status == 200, "{page:?}");
     }
     let page = max.post(&format!("{list}/verify"), &[]).await;
-    assert!(page.contains("Verified 6 addresses"), "{page:?}");
+    assert!(page.contains("Verifying 6 addresses"), "{page:?}");
+    app.run_verifications_once(None).await;
+    let page = max.get(&list).await;
+    assert!(
+        page.contains("<strong>Verification:</strong> 1 valid, 1 risky, 4 invalid."),
+        "{page:?}"
+    );
     let list_id = list.rsplit('/').next().unwrap().to_string();
     let campaign = draft(&max, "Fair follow-up", &list_id).await;
     for (subject, delay) in [("Hello {{first_name}}", "0"), ("Following up", "2")] {

@@ -31,4 +31,5 @@ mod sessions_and_accounts;
 mod statistics;
 mod teamwork;
 mod two_processes;
+mod verification_runs;
 mod web_hardening;

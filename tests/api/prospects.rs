@@ -288,8 +288,11 @@ async fn verification_spends_one_shared_credit_per_address() {
         "email\nok@acme.example\nx@nomx.test\ny@nowhere.test\nz@mailinator.com\nw@slow.test\n";
     import(&t.member, &list, csv, &[("col_0", "email")]).await;
     let page = t.member.post(&format!("{list}/verify"), &[]).await;
+    assert!(page.contains("Verifying 5 addresses"), "{page:?}");
+    app.run_verifications_once(None).await;
+    let page = t.member.get(&list).await;
     assert!(
-        page.contains("Verified 5 addresses: 1 valid, 3 invalid, 1 unknown. 5 credits used."),
+        page.contains("<strong>Verification:</strong> 1 valid, 3 invalid, 1 unknown."),
         "{page:?}"
     );
     assert!(page.contains("verdict-valid") && page.contains("verdict-unknown"));
@@ -334,7 +337,8 @@ async fn an_exhausted_pool_verifies_nothing_and_says_so() {
     )
     .await;
     let page = ann.post(&format!("{list}/verify"), &[]).await;
-    assert!(page.contains("Verified 48 addresses"), "{page:?}");
+    assert!(page.contains("Verifying 48 addresses"), "{page:?}");
+    app.run_verifications_once(None).await;
     let page = ann.post(&format!("{list}/verify"), &[]).await;
     assert!(
         page.contains("Verifying needs 48 credits, but only 2 are left"),

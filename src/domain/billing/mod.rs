@@ -23,6 +23,6 @@ pub use pool::{
     plan_terms, pool_status,
 };
 pub use units::{
-    hold_recipient, pool_for, record_recipient, release_held_recipient, spend_credits,
-    spend_held_recipient,
+    check_credits, hold_recipient, pool_for, record_recipient, release_held_recipient,
+    spend_credits, spend_credits_with, spend_held_recipient,
 };

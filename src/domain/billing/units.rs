@@ -104,10 +104,60 @@ pub fn spend_credits(
     amount: i64,
     now: NaiveDateTime,
 ) -> DomainResult<()> {
+    spend_credits_with(conn, user_id, amount, now, |_| Ok(()))
+}
+
+/// Spends `amount` credits for `user_id` and runs `then` (which stores what was paid for)
+/// in the same transaction, holding the payer's lock: both are written or neither. Refused
+/// like [`spend_credits`] (`PoolExhausted`, `CapReached`, `TeamLocked`) before `then` runs;
+/// an error from `then` undoes the spend.
+pub fn spend_credits_with<T>(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    amount: i64,
+    now: NaiveDateTime,
+    then: impl FnOnce(&mut AnyConnection) -> DomainResult<T>,
+) -> DomainResult<T> {
     if amount <= 0 {
         return Err(DomainError::Internal(format!("spend of {amount} credits")));
     }
-    spend(conn, user_id, Unit::Credit, amount, None, now).map(|_| ())
+    let payer = resolve_payer(conn, user_id, now)?;
+    let plan = effective_plan(&payer.user, now);
+    let period = current_period(&payer.user, now);
+    let unit = Unit::Credit;
+    locked_transaction(conn, payer.user.id, |conn| {
+        check_room(conn, &payer, user_id, (unit, amount), plan, &period)?;
+        usage::insert_spend(
+            conn,
+            &NewSpend {
+                payer_id: payer.user.id,
+                user_id,
+                team_id: payer.team_id,
+                kind: unit,
+                amount: amount as i32,
+                recipient_email: None,
+                period_start: period.start,
+                now,
+            },
+        )?;
+        alert_after_spend(conn, &payer, user_id, unit, plan, &period, now)?;
+        then(conn)
+    })
+}
+
+/// Whether `user_id` could spend `amount` credits now, without spending them: refused
+/// exactly as [`spend_credits`] would be (`PoolExhausted`, `CapReached`, `TeamLocked`).
+/// Nothing is held: a later spend is checked again.
+pub fn check_credits(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    amount: i64,
+    now: NaiveDateTime,
+) -> DomainResult<()> {
+    let payer = resolve_payer(conn, user_id, now)?;
+    let plan = effective_plan(&payer.user, now);
+    let period = current_period(&payer.user, now);
+    check_room(conn, &payer, user_id, (Unit::Credit, amount), plan, &period)
 }
 
 /// Counts `email` as a recipient for `user_id`'s pool, once per billing period.

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 
 use super::lists::{Viewer, list_for};
+use super::verification_run::{self, Progress};
 use crate::db::models::{Prospect, ProspectList, User};
 use crate::db::prospects::{self as db, ProspectOrder};
 use crate::db::{AnyConnection, accounts};
@@ -115,6 +116,10 @@ pub struct ListPage {
     /// Policy's answer: the viewer may change these records (their own); else read only.
     pub may_edit: bool,
     pub may_export: bool,
+    /// Policy's answer: the viewer may verify the list (spending their credits).
+    pub may_verify: bool,
+    /// The list's verification: a run in progress, the last run's end, the verdict counts.
+    pub verification: Progress,
     /// Prospects in the list, whatever the search.
     pub total: i64,
     pub query: ListQuery,
@@ -166,6 +171,8 @@ pub fn list_page(
         owner_name: accounts::user_by_id(conn, list.owner_id)?.name,
         may_edit: viewer.allowed(list.owner_id, RecordAction::Edit),
         may_export: viewer.allowed(list.owner_id, RecordAction::Export),
+        may_verify: viewer.allowed(list.owner_id, RecordAction::Verify),
+        verification: verification_run::progress(conn, list.id)?,
         total: db::count_in_list(conn, list.id)?,
         query,
         pages,

@@ -3,7 +3,9 @@
 //! (`csv_import` parses and shows the mapping, `import_mapping` checks it, `import_run`
 //! writes the rows; `import_errors` words their errors: the line, what was wrong, the
 //! value), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and email
-//! verification (`verification`), and the team's do-not-email list (`do_not_email`).
+//! verification (`verification` checks addresses, `verification_run` verifies a prospect
+//! at once or a list in the background, a batch at a time), and the team's do-not-email
+//! list (`do_not_email`).
 
 mod browse;
 pub mod csv_cells;
@@ -15,6 +17,7 @@ mod import_mapping;
 pub mod import_run;
 mod lists;
 pub mod verification;
+pub mod verification_run;
 
 pub use browse::{ListPage, ListQuery, PAGE_SIZE, ProspectRow, SortColumn, list_page};
 pub use lists::{

@@ -481,6 +481,7 @@ fn test_settings(
     settings.outbox_retry_base = Duration::from_millis(200);
     settings.sender_poll = sender_poll;
     settings.reply_poll = reply_poll;
+    settings.verify_poll = Duration::from_secs(3600);
     settings
 }
 
@@ -561,6 +562,22 @@ impl TestApp {
         )
         .await
         .expect("the campaign sender's round ends")
+    }
+
+    /// Runs one round of the list verification job (`verifications::run_round`) as the
+    /// app's worker does, with the tests' DNS and the app's `VERIFY_BATCH`; with
+    /// `max_batches` the round stops after that many batches, as a restart between
+    /// batches would. Returns the batches stored. The app's own worker waits an hour
+    /// between rounds in tests, so lists are verified when (and only when) this runs.
+    pub async fn run_verifications_once(&self, max_batches: Option<usize>) -> usize {
+        dripteam::jobs::verifications::run_round(
+            &self.pool,
+            &self.clock,
+            &fake_dns(),
+            self.settings().verify_batch,
+            max_batches,
+        )
+        .await
     }
 
     /// Delivers the outbox: runs the deliverer's round (`deliverer::deliver_due`) until no

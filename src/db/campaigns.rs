@@ -108,6 +108,14 @@ pub fn update_settings(
     Ok(())
 }
 
+/// Sets the campaign's unsubscribe line (checked by `unsubscribe::UnsubscribeLine`).
+pub fn set_unsubscribe_line(conn: &mut AnyConnection, id: i64, line: &str) -> Result<(), DbError> {
+    diesel::update(campaigns::table.find(id))
+        .set(campaigns::unsubscribe_line.eq(line))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn steps(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<CampaignStep>, DbError> {
     Ok(campaign_steps::table
         .filter(campaign_steps::campaign_id.eq(campaign_id))

@@ -290,6 +290,9 @@ pub struct Campaign {
     pub status_reason: String,
     pub created_at: NaiveDateTime,
     pub launched_at: Option<NaiveDateTime>,
+    /// The visible unsubscribe line of its emails, holding `{{unsubscribe_url}}`
+    /// (`domain::campaigns::unsubscribe`).
+    pub unsubscribe_line: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -280,6 +280,7 @@ diesel::table! {
         status_reason -> Text,
         created_at -> Timestamp,
         launched_at -> Nullable<Timestamp>,
+        unsubscribe_line -> Text,
     }
 }
 

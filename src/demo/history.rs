@@ -110,6 +110,7 @@ pub fn campaign_history(
             name: campaigns::CampaignName::parse("Trade fair follow-up")?,
             sender_id: sender.id,
             list_id: list.id,
+            unsubscribe_line: None,
         },
         launch,
     )?;

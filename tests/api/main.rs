@@ -29,4 +29,5 @@ mod sessions_and_accounts;
 mod statistics;
 mod teamwork;
 mod two_processes;
+mod unsubscribe;
 mod web_hardening;

@@ -4,7 +4,7 @@
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
-//! SMTP call's outcome changes; `bounces`: what a bounce changes), opens, clicks and replies (`events`), the owners' hourly
+//! SMTP call's outcome changes; `bounces`: what a bounce changes; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks and replies (`events`), the owners' hourly
 //! reply digest (`reply_digest`) and Team statistics (`statistics`).
 
 mod archive;
@@ -22,6 +22,7 @@ pub mod reply_digest;
 pub mod senders;
 pub mod sending;
 pub mod statistics;
+pub mod unsubscribe;
 mod views;
 
 pub use archive::{archive, delete_draft, draft_to_delete, unarchive};

@@ -3,12 +3,14 @@
 //! (`csv_import` parses and shows the mapping, `import_mapping` checks it, `import_run`
 //! writes the rows; `import_errors` words their errors: the line, what was wrong, the
 //! value), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and email
-//! verification (`verification`), and the team's do-not-email list (`do_not_email`).
+//! verification (`verification`), and the team's do-not-email list (`do_not_email`) with its CSV download and
+//! import (`do_not_email_csv`).
 
 mod browse;
 pub mod csv_cells;
 pub mod csv_import;
 pub mod do_not_email;
+pub mod do_not_email_csv;
 pub mod export;
 mod import_errors;
 mod import_mapping;

@@ -1,0 +1,355 @@
+//! Unsubscribe in one click (RFC 8058, RFC 2369): the headers and the visible line in every
+//! campaign email, the POST a mailbox provider sends without cookie, log-in or CSRF token,
+//! the GET page that changes nothing, the per-campaign wording, what an unsubscribe stops
+//! (every campaign of the team), the copy a departing member takes, and the do-not-email
+//! list's CSV export and import.
+
+use crate::campaigns::{add_sender, option_value, path_of, setup, spawn_app};
+use crate::helpers::imap::ImapServer;
+use crate::helpers::{Plan, ReceivedEmail, TestApp};
+
+fn a_day() -> chrono::Duration {
+    chrono::Duration::days(1) + chrono::Duration::minutes(1)
+}
+
+/// The raw message with folded header lines unfolded (RFC 5322 §2.2.3) and soft breaks undone.
+fn unfolded(email: &ReceivedEmail) -> String {
+    email.body().replace("\r\n ", " ").replace("\r\n\t", " ")
+}
+
+/// The unsubscribe URL of the email (from its List-Unsubscribe header).
+fn unsubscribe_url(email: &ReceivedEmail) -> String {
+    let raw = unfolded(email);
+    let header = raw
+        .lines()
+        .find(|l| l.starts_with("List-Unsubscribe: "))
+        .unwrap_or_else(|| panic!("no List-Unsubscribe header: {raw}"));
+    header
+        .split('<')
+        .nth(1)
+        .and_then(|r| r.split('>').next())
+        .unwrap()
+        .to_string()
+}
+
+/// POSTs the one-click body as a mailbox provider does: no cookie, no token.
+async fn one_click(url: &str) -> (u16, String) {
+    let client = reqwest::Client::builder().build().unwrap();
+    let response = client
+        .post(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap().replace("&#39;", "'"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_email_carries_the_unsubscribe_headers_and_line() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, imap_server.port, 2).await;
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 2);
+    let email = app.smtp().wait_for("ann@acme.example", 1).await;
+    let raw = unfolded(&email);
+    let url = unsubscribe_url(&email);
+    assert!(
+        url.starts_with(&format!("{}/u/", app.address)) && url.len() > app.address.len() + 30,
+        "{url}"
+    );
+    assert!(
+        raw.contains(&format!(
+            "List-Unsubscribe: <{url}>, <mailto:sender@acme.example?subject=unsubscribe>"
+        )),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{raw}"
+    );
+    // The text part and the HTML part both carry the line with the link.
+    assert!(
+        raw.contains(&format!(
+            "If you'd rather not hear from me again, unsubscribe here: {url}"
+        )),
+        "text part: {raw}"
+    );
+    assert!(
+        raw.contains(&format!("<a href=\"{url}\">{url}</a>")),
+        "HTML part: {raw}"
+    );
+    // Each message names its own recipient.
+    let bob = app.smtp().wait_for("bob@globex.example", 1).await;
+    assert_ne!(unsubscribe_url(&bob), url);
+}
+
+/// Lena (the leader) runs her own two-step campaign to Ann and Carl.
+async fn leaders_campaign(app: &TestApp, s: &crate::campaigns::Setup<'_>, imap_port: u16) {
+    let lena = &s.team.leader;
+    let page = add_sender(app, lena, imap_port, app.smtp().port).await;
+    assert!(page.contains("added"), "{page:?}");
+    let page = lena.post("/prospects/lists", &[("name", "Lena's")]).await;
+    let list = path_of(&page.url);
+    for email in ["ann@acme.example", "carl@initech.example"] {
+        lena.post(&format!("{list}/prospects"), &[("email", email)])
+            .await;
+    }
+    let page = lena.get("/campaigns").await;
+    let sender_id = option_value(&page.body, "sender_id");
+    let list_id = list.rsplit('/').next().unwrap().to_string();
+    let page = lena
+        .post(
+            "/campaigns",
+            &[
+                ("name", "Lena's"),
+                ("sender_id", &sender_id),
+                ("list_id", &list_id),
+            ],
+        )
+        .await;
+    let campaign = path_of(&page.url);
+    for (subject, delay) in [("Hello", "0"), ("Again", "1")] {
+        let page = lena
+            .post(
+                &format!("{campaign}/steps"),
+                &[("subject", subject), ("body", "Hi."), ("delay_days", delay)],
+            )
+            .await;
+        assert!(page.contains("added"), "{page:?}");
+    }
+    let page = lena.post(&format!("{campaign}/launch"), &[]).await;
+    assert!(page.contains("Launched: 2 recipients"), "{page:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_one_click_post_without_cookie_unsubscribes_from_every_campaign_of_the_team() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, imap_server.port, 2).await;
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    leaders_campaign(&app, &s, imap_server.port).await;
+    assert_eq!(app.run_sender_once().await, 4);
+    let first = app.smtp().wait_for("ann@acme.example", 1).await;
+    let max_email = if first.subject().contains("Hello Ann") {
+        first
+    } else {
+        app.smtp().wait_for("ann@acme.example", 2).await
+    };
+    let url = unsubscribe_url(&max_email);
+
+    let (status, body) = one_click(&url).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("You are unsubscribed"), "{body}");
+    // Twice is harmless.
+    let (status, body) = one_click(&url).await;
+    assert_eq!(status, 200, "{body}");
+
+    let page = s.max.get(&s.campaign).await;
+    assert!(page.contains("ann@acme.example</td><td>unsubscribed"), "{page:?}");
+    let page = s.team.leader.get("/prospects/do-not-email").await;
+    assert!(
+        page.contains("<td>ann@acme.example</td><td>Unsubscribed</td><td>Max Member</td>"),
+        "{page:?}"
+    );
+
+    app.clock.advance(a_day());
+    assert_eq!(
+        app.run_sender_once().await,
+        2,
+        "step 2 goes to Bob and Carl only"
+    );
+    app.smtp().wait_for("carl@initech.example", 2).await;
+    app.smtp().wait_for("bob@globex.example", 2).await;
+    assert_eq!(
+        app.smtp().to("ann@acme.example").len(),
+        2,
+        "neither Max's nor Lena's step 2 reached Ann"
+    );
+    // An unknown token: 404, nothing changes.
+    let (status, _) = one_click(&format!("{}/u/not-a-real-token", app.address)).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_get_shows_one_button_and_unsubscribes_nobody() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, imap_server.port, 2).await;
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    app.run_sender_once().await;
+    let url = unsubscribe_url(&app.smtp().wait_for("ann@acme.example", 1).await);
+
+    // A link scanner (or the recipient) opens the link: a page, nothing changes.
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    let path = path_of(&url);
+    assert!(
+        body.contains(&format!("<form method=\"post\" action=\"{path}\""))
+            && body.contains(">Unsubscribe</button>"),
+        "{body}"
+    );
+    let unknown = reqwest::get(format!("{}/u/nope", app.address)).await.unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+
+    app.clock.advance(a_day());
+    assert_eq!(app.run_sender_once().await, 2, "Ann still gets step 2");
+    app.smtp().wait_for("ann@acme.example", 2).await;
+    let page = s.max.get("/prospects/do-not-email").await;
+    assert!(page.contains("The list is empty."), "{page:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_unsubscribe_line_is_edited_per_campaign_and_must_hold_the_link() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, imap_server.port, 2).await;
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("If you'd rather not hear from me again, unsubscribe here: {{unsubscribe_url}}"),
+        "present by default: {page:?}"
+    );
+    let sender_id = option_value(&page.body, "sender_id");
+    let list_id = option_value(&page.body, "list_id");
+    let settings = |line: &'static str| {
+        [
+            ("name", "Fair follow-up"),
+            ("sender_id", sender_id.as_str()),
+            ("list_id", list_id.as_str()),
+            ("unsubscribe_line", line),
+        ]
+        .map(|(k, v)| (k, v.to_string()))
+    };
+    let refused = settings("Reply STOP to stop.");
+    let fields: Vec<(&str, &str)> = refused.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let page = s
+        .max
+        .post(&format!("{}/settings", s.campaign), &fields)
+        .await;
+    assert!(
+        page.contains("The unsubscribe line must contain {{unsubscribe_url}}")
+            && page.contains(">Reply STOP to stop.</textarea>"),
+        "{page:?}"
+    );
+    let kept = settings("No more emails? {{unsubscribe_url}}");
+    let fields: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let page = s
+        .max
+        .post(&format!("{}/settings", s.campaign), &fields)
+        .await;
+    assert!(page.contains("Campaign saved."), "{page:?}");
+
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    app.run_sender_once().await;
+    let email = app.smtp().wait_for("ann@acme.example", 1).await;
+    let url = unsubscribe_url(&email);
+    let raw = unfolded(&email);
+    assert!(
+        raw.contains(&format!("No more emails? {url}")) && !raw.contains("rather not hear"),
+        "{raw}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_who_leaves_takes_their_unsubscribes_and_the_team_keeps_them() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, imap_server.port, 2).await;
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    app.run_sender_once().await;
+    let url = unsubscribe_url(&app.smtp().wait_for("ann@acme.example", 1).await);
+    assert_eq!(one_click(&url).await.0, 200);
+
+    let page = s.max.post("/account/team/leave", &[]).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    let page = s.max.get("/prospects/do-not-email").await;
+    assert!(
+        page.contains("<td>ann@acme.example</td><td>Unsubscribed</td>")
+            && !page.contains("Your team's list"),
+        "Max's own list: {page:?}"
+    );
+    let page = s.team.leader.get("/prospects/do-not-email").await;
+    assert!(
+        page.contains("<td>ann@acme.example</td><td>Unsubscribed</td><td>Max Member</td>"),
+        "the team's list: {page:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_downloads_as_csv_and_imports_back_with_bad_rows_reported() {
+    let app = spawn_app().await;
+    let ann = app.user("Ann Able", "ann@example.com").await;
+    for entry in ["bob@globex.example", "@competitor.example"] {
+        ann.post("/prospects/do-not-email", &[("entry", entry)])
+            .await;
+    }
+    let response = ann
+        .client
+        .get(format!("{}/prospects/do-not-email.csv", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = response.text().await.unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(lines.next(), Some("entry,reason,added_by,added_at"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(
+        rows[0].starts_with("bob@globex.example,Added by hand,Ann Able,"),
+        "{csv}"
+    );
+    // A domain entry begins with "@", a formula character: neutralised.
+    assert!(
+        rows[1].starts_with("'@competitor.example,Added by hand,Ann Able,"),
+        "{csv}"
+    );
+
+    // Into another user's list: the export, plus a bad row and a duplicate.
+    let bea = app.user("Bea Busy", "bea@example.com").await;
+    bea.post("/prospects/do-not-email", &[("entry", "bob@globex.example")])
+        .await;
+    let upload = format!("{csv}not an address,x,y,z\r\nCarl@Initech.example,,,\r\n");
+    let page = bea
+        .upload_csv("/prospects/do-not-email", "list.csv", upload.as_bytes())
+        .await;
+    assert!(
+        page.contains("Imported: 2 added, 1 already on the list, 1 refused.")
+            && page.contains("Line 4: “not an address” is not an address"),
+        "{page:?}"
+    );
+    let page = bea.get("/prospects/do-not-email").await;
+    for entry in ["@competitor.example", "carl@initech.example"] {
+        assert!(page.contains(&format!("<td>{entry}</td>")), "{page:?}");
+    }
+    assert!(!page.contains("not an address</td>"), "{page:?}");
+
+    // No header row: the first column; a file that is not CSV changes nothing.
+    let page = bea
+        .upload_csv(
+            "/prospects/do-not-email",
+            "plain.csv",
+            b"dan@d.example\r\n@e.example\r\n",
+        )
+        .await;
+    assert!(page.contains("Imported: 2 added"), "{page:?}");
+    let page = bea
+        .upload_csv("/prospects/do-not-email", "x.csv", b"\xff\xfe\x00bad")
+        .await;
+    assert!(
+        page.contains("is not UTF-8") && page.contains("Nothing was imported"),
+        "{page:?}"
+    );
+    let page = bea.get("/prospects/do-not-email").await;
+    assert!(page.contains("5 entries") || page.contains("of 5"), "{page:?}");
+}

@@ -8,8 +8,8 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::errors::AppError;
 use super::csv_download;
+use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, check_csrf};
 use super::imports::read_upload;
 use super::navigation::redirect;
@@ -138,7 +138,10 @@ async fn remove(
 
 /// The list as CSV (`do_not_email_csv::HEADER`), by the product's one CSV writer.
 #[get("/prospects/do-not-email.csv")]
-async fn download_csv(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+async fn download_csv(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let viewer = user.user.id;
     let rows = state
         .db(move |conn| do_not_email_csv::export_rows(conn, viewer))
@@ -180,5 +183,13 @@ async fn import_csv(
             error: Some(message),
         },
     };
-    list_answer(&state, &session, &user, PageNumber::parse(None), None, shown).await
+    list_answer(
+        &state,
+        &session,
+        &user,
+        PageNumber::parse(None),
+        None,
+        shown,
+    )
+    .await
 }

@@ -795,7 +795,9 @@ async fn every_state_changing_route_refuses_a_missing_csrf_token() {
     // unsubscribe with no cookie and no CSRF token, so the message's unguessable token is
     // its only check (an unknown one is a 404, asserted here).
     let one_click = |r: &&Row| r.method == "post" && r.path == "/u/{token}";
-    let page = ann.post_raw("/u/1", &[("List-Unsubscribe", "One-Click")]).await;
+    let page = ann
+        .post_raw("/u/1", &[("List-Unsubscribe", "One-Click")])
+        .await;
     assert_eq!(page.status, 404, "{page:?}");
     for row in rows()
         .iter()

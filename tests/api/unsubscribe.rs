@@ -4,7 +4,7 @@
 //! (every campaign of the team), the copy a departing member takes, and the do-not-email
 //! list's CSV export and import.
 
-use crate::campaigns::{add_sender, option_value, path_of, setup, spawn_app};
+use crate::campaigns::{add_sender, billing_recipients, option_value, path_of, setup, spawn_app};
 use crate::helpers::imap::ImapServer;
 use crate::helpers::{Plan, ReceivedEmail, TestApp};
 
@@ -150,7 +150,10 @@ async fn a_one_click_post_without_cookie_unsubscribes_from_every_campaign_of_the
     assert_eq!(status, 200, "{body}");
 
     let page = s.max.get(&s.campaign).await;
-    assert!(page.contains("ann@acme.example</td><td>unsubscribed"), "{page:?}");
+    assert!(
+        page.contains("ann@acme.example</td><td>unsubscribed"),
+        "{page:?}"
+    );
     let page = s.team.leader.get("/prospects/do-not-email").await;
     assert!(
         page.contains("<td>ann@acme.example</td><td>Unsubscribed</td><td>Max Member</td>"),
@@ -175,6 +178,49 @@ async fn a_one_click_post_without_cookie_unsubscribes_from_every_campaign_of_the
     assert_eq!(status, 404);
 }
 
+/// The unsubscribe URL of the (refused, so never captured) email to `address`.
+fn url_of_refused(app: &TestApp, address: &str) -> String {
+    use diesel::prelude::*;
+    use dripteam::db::schema::campaign_messages;
+    let token: String = campaign_messages::table
+        .filter(campaign_messages::recipient_email.eq(address))
+        .select(campaign_messages::tracking_token)
+        .first(&mut app.conn())
+        .unwrap();
+    format!("{}/u/{token}", app.address)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unsubscribe_fails_the_email_waiting_for_a_retry_and_releases_its_hold() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, imap_server.port, 2).await;
+    // Step 1 is refused for both: each waits for its retry, holding its recipient.
+    app.smtp().refuse(true);
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 0);
+    app.smtp().refuse(false);
+    let held = billing_recipients(&s.team.leader).await;
+    assert!(held.contains("2 on hold"), "{held}");
+
+    let url = url_of_refused(&app, "ann@acme.example");
+    assert_eq!(one_click(&url).await.0, 200);
+    app.clock.advance(chrono::Duration::minutes(30));
+    assert_eq!(app.run_sender_once().await, 1, "only Bob's retry goes out");
+    app.smtp().wait_for("bob@globex.example", 1).await;
+    assert_eq!(app.smtp().attempts_to("ann@acme.example"), 1);
+    let held = billing_recipients(&s.team.leader).await;
+    assert!(
+        held.starts_with("1 / ") && !held.contains("on hold"),
+        "Bob spent, Ann's hold released: {held}"
+    );
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("Not sent: the recipient unsubscribed."),
+        "{page:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_get_shows_one_button_and_unsubscribes_nobody() {
     let imap_server = ImapServer::start();
@@ -194,7 +240,9 @@ async fn a_get_shows_one_button_and_unsubscribes_nobody() {
             && body.contains(">Unsubscribe</button>"),
         "{body}"
     );
-    let unknown = reqwest::get(format!("{}/u/nope", app.address)).await.unwrap();
+    let unknown = reqwest::get(format!("{}/u/nope", app.address))
+        .await
+        .unwrap();
     assert_eq!(unknown.status().as_u16(), 404);
 
     app.clock.advance(a_day());
@@ -211,7 +259,9 @@ async fn the_unsubscribe_line_is_edited_per_campaign_and_must_hold_the_link() {
     let s = setup(&app, Plan::M, imap_server.port, 2).await;
     let page = s.max.get(&s.campaign).await;
     assert!(
-        page.contains("If you'd rather not hear from me again, unsubscribe here: {{unsubscribe_url}}"),
+        page.contains(
+            "If you'd rather not hear from me again, unsubscribe here: {{unsubscribe_url}}"
+        ),
         "present by default: {page:?}"
     );
     let sender_id = option_value(&page.body, "sender_id");
@@ -317,8 +367,11 @@ async fn the_list_downloads_as_csv_and_imports_back_with_bad_rows_reported() {
 
     // Into another user's list: the export, plus a bad row and a duplicate.
     let bea = app.user("Bea Busy", "bea@example.com").await;
-    bea.post("/prospects/do-not-email", &[("entry", "bob@globex.example")])
-        .await;
+    bea.post(
+        "/prospects/do-not-email",
+        &[("entry", "bob@globex.example")],
+    )
+    .await;
     let upload = format!("{csv}not an address,x,y,z\r\nCarl@Initech.example,,,\r\n");
     let page = bea
         .upload_csv("/prospects/do-not-email", "list.csv", upload.as_bytes())
@@ -351,5 +404,8 @@ async fn the_list_downloads_as_csv_and_imports_back_with_bad_rows_reported() {
         "{page:?}"
     );
     let page = bea.get("/prospects/do-not-email").await;
-    assert!(page.contains("5 entries") || page.contains("of 5"), "{page:?}");
+    assert!(
+        page.contains("5 entries") || page.contains("of 5"),
+        "{page:?}"
+    );
 }

@@ -85,10 +85,7 @@ pub fn footer(line: &str, url: &str) -> (String, String) {
         format!("{line} {URL_PLACEHOLDER}")
     };
     let text = line.replace(URL_PLACEHOLDER, url);
-    let link = format!(
-        "<a href=\"{url}\">{url}</a>",
-        url = escape_html(url)
-    );
+    let link = format!("<a href=\"{url}\">{url}</a>", url = escape_html(url));
     let html = line
         .split(URL_PLACEHOLDER)
         .map(|piece| escape_html(piece).replace('\n', "<br>\n"))

@@ -409,3 +409,29 @@ async fn the_list_downloads_as_csv_and_imports_back_with_bad_rows_reported() {
         "{page:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_address_already_on_the_list_is_still_marked_unsubscribed() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, imap_server.port, 2).await;
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    app.run_sender_once().await;
+    let url = unsubscribe_url(&app.smtp().wait_for("ann@acme.example", 1).await);
+    s.team
+        .leader
+        .post("/prospects/do-not-email", &[("entry", "ann@acme.example")])
+        .await;
+
+    assert_eq!(one_click(&url).await.0, 200);
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("ann@acme.example</td><td>unsubscribed"),
+        "{page:?}"
+    );
+    let page = s.team.leader.get("/prospects/do-not-email").await;
+    assert!(
+        page.contains("<td>ann@acme.example</td><td>Added by hand</td>"),
+        "the first entry stays: {page:?}"
+    );
+}

@@ -9,6 +9,8 @@
 //! the good rows are added (reason manual, by the importer); an entry already on the list is
 //! counted as such. A file that is not CSV (not UTF-8, uneven rows, …) changes nothing.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDateTime;
 
 use super::csv_import;
@@ -113,6 +115,9 @@ pub fn import(
     }));
     let list = list_owner(conn, actor_id)?;
     write_transaction(conn, |conn| {
+        // Known digests are counted, never inserted: on PostgreSQL a refused insert would
+        // abort the whole transaction.
+        let mut known: HashSet<String> = db::digests(conn, list)?.into_iter().collect();
         let mut report = ImportReport::default();
         for (line, cell) in rows {
             if cell.trim().is_empty() {
@@ -125,6 +130,10 @@ pub fn import(
                     continue;
                 }
             };
+            if !known.insert(entry.digest()) {
+                report.already += 1;
+                continue;
+            }
             let added = db::insert(
                 conn,
                 &NewEntry {

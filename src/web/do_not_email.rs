@@ -18,7 +18,7 @@ use super::page::PageContext;
 use super::respond::{Refused, finish, flash, refused, render};
 use crate::domain::paging::PageNumber;
 use crate::domain::prospects::do_not_email::{self, Entry, ListView};
-use crate::domain::prospects::do_not_email_csv;
+use crate::domain::prospects::do_not_email_csv::{self, ImportReport};
 
 /// The list page's address.
 pub const DO_NOT_EMAIL: &str = "/prospects/do-not-email";
@@ -41,6 +41,25 @@ struct Imported {
     problems: Vec<String>,
     /// Why the file was refused as a whole (nothing changed).
     error: Option<String>,
+}
+
+impl Imported {
+    /// What the form shows after an upload; the counts of a taken file go in a success flash.
+    fn after(session: &Session, outcome: Result<ImportReport, String>) -> Self {
+        match outcome {
+            Ok(report) => {
+                flash(session, FlashKind::Success, report.summary());
+                Imported {
+                    problems: report.problems(),
+                    error: None,
+                }
+            }
+            Err(message) => Imported {
+                problems: Vec::new(),
+                error: Some(message),
+            },
+        }
+    }
 }
 
 impl ListTemplate {
@@ -170,19 +189,7 @@ async fn import_csv(
             do_not_email_csv::import(conn, actor, &bytes, now)
         })
         .await;
-    let shown = match refused(outcome)? {
-        Ok(report) => {
-            flash(&session, FlashKind::Success, report.summary());
-            Imported {
-                problems: report.problems(),
-                error: None,
-            }
-        }
-        Err(message) => Imported {
-            problems: Vec::new(),
-            error: Some(message),
-        },
-    };
+    let shown = Imported::after(&session, refused(outcome)?);
     list_answer(
         &state,
         &session,

@@ -10,6 +10,7 @@ mod campaign_page;
 mod campaigns;
 mod csv_and_imports;
 mod do_not_email;
+mod do_not_email_csv;
 mod downgrades;
 mod forms;
 mod foundation;

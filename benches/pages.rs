@@ -308,6 +308,8 @@ async fn emails_per_second(count: usize) -> f64 {
                     name: campaigns::CampaignName::parse("Bench").unwrap(),
                     sender_id: sender.id,
                     list_id: list,
+                    unsubscribe_line: None,
+                    bounce_limit: None,
                 },
                 now,
             )

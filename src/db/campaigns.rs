@@ -132,6 +132,22 @@ pub fn update_settings(
     Ok(())
 }
 
+/// Sets the campaign's unsubscribe line (checked by `unsubscribe::UnsubscribeLine`).
+pub fn set_unsubscribe_line(conn: &mut AnyConnection, id: i64, line: &str) -> Result<(), DbError> {
+    diesel::update(campaigns::table.find(id))
+        .set(campaigns::unsubscribe_line.eq(line))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the campaign's bounce limit, a percentage (0: never pause).
+pub fn set_bounce_limit(conn: &mut AnyConnection, id: i64, percent: i32) -> Result<(), DbError> {
+    diesel::update(campaigns::table.find(id))
+        .set(campaigns::bounce_limit_percent.eq(percent))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn steps(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<CampaignStep>, DbError> {
     Ok(campaign_steps::table
         .filter(campaign_steps::campaign_id.eq(campaign_id))

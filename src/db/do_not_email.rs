@@ -39,8 +39,18 @@ pub struct NewEntry<'a> {
     pub now: NaiveDateTime,
 }
 
-/// Adds the entry; false when the list already holds its digest (nothing changes).
+/// Adds the entry; false when the list already holds its digest (nothing changes). The
+/// list is read first: inside a PostgreSQL transaction a unique violation would abort the
+/// whole transaction, so the index only settles two writers racing outside one.
 pub fn insert(conn: &mut AnyConnection, new: &NewEntry) -> Result<bool, DbError> {
+    let held: i64 = do_not_email::table
+        .filter(do_not_email::list_owner_id.eq(new.list_owner_id))
+        .filter(do_not_email::digest.eq(new.digest))
+        .count()
+        .get_result(conn)?;
+    if held > 0 {
+        return Ok(false);
+    }
     let inserted = diesel::insert_into(do_not_email::table)
         .values((
             do_not_email::list_owner_id.eq(new.list_owner_id),

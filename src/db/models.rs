@@ -320,6 +320,9 @@ pub struct Campaign {
     pub status_reason: String,
     pub created_at: NaiveDateTime,
     pub launched_at: Option<NaiveDateTime>,
+    /// The visible unsubscribe line of its emails, holding `{{unsubscribe_url}}`
+    /// (`domain::campaigns::unsubscribe`).
+    pub unsubscribe_line: String,
     /// Pause when this percentage of contacted recipients bounced (after
     /// `bounces::MIN_CONTACTED`); 0: never.
     pub bounce_limit_percent: i32,

@@ -302,6 +302,7 @@ diesel::table! {
         status_reason -> Text,
         created_at -> Timestamp,
         launched_at -> Nullable<Timestamp>,
+        unsubscribe_line -> Text,
         /// Pause when this percentage of contacted recipients bounced; 0: never.
         bounce_limit_percent -> Integer,
     }

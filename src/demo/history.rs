@@ -111,6 +111,8 @@ pub fn campaign_history(
             name: campaigns::CampaignName::parse("Trade fair follow-up")?,
             sender_id: sender.id,
             list_id: list.id,
+            unsubscribe_line: None,
+            bounce_limit: None,
         },
         launch,
     )?;

@@ -17,6 +17,7 @@ use crate::domain::DomainResult;
 use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
 use crate::domain::campaigns::outcomes;
 use crate::domain::campaigns::sending::{self, Outgoing};
+use crate::mail::list_unsubscribe::{ListUnsubscribe, ListUnsubscribePost};
 use crate::mailboxes;
 
 use super::blocking;
@@ -232,6 +233,8 @@ async fn send(transport: &AsyncSmtpTransport<Tokio1Executor>, outgoing: &Outgoin
         .to(outgoing.to.clone())
         .subject(outgoing.subject.clone())
         .message_id(Some(format!("<{}>", outgoing.message_id)))
+        .header(ListUnsubscribe(outgoing.list_unsubscribe.clone()))
+        .header(ListUnsubscribePost)
         .multipart(MultiPart::alternative_plain_html(
             outgoing.text.clone(),
             outgoing.html.clone(),

@@ -3,6 +3,7 @@
 
 pub mod deliverer;
 pub mod header_text;
+pub mod list_unsubscribe;
 pub mod messages;
 pub mod outbox;
 

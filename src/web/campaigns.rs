@@ -90,6 +90,12 @@ pub(super) struct SettingsForm {
     sender_id: String,
     #[serde(default)]
     list_id: String,
+    /// Absent from the new campaign's form (the default line is kept).
+    #[serde(default)]
+    unsubscribe_line: Option<String>,
+    /// Absent from the new campaign's form (the default limit is kept).
+    #[serde(default)]
+    bounce_limit: Option<String>,
     /// The one-time token of the new campaign's form (`domain::submissions`).
     #[serde(default)]
     form_token: String,
@@ -97,7 +103,13 @@ pub(super) struct SettingsForm {
 
 impl SettingsForm {
     fn parse(&self) -> DomainResult<CampaignSettings> {
-        CampaignSettings::parse(&self.name, &self.sender_id, &self.list_id)
+        CampaignSettings::parse(
+            &self.name,
+            &self.sender_id,
+            &self.list_id,
+            self.unsubscribe_line.as_deref(),
+            self.bounce_limit.as_deref(),
+        )
     }
 }
 
@@ -185,6 +197,24 @@ impl CampaignTemplate {
         self.settings_refused
             .as_ref()
             .map_or(self.view.campaign.name.as_str(), |r| r.typed.name.as_str())
+    }
+
+    /// The unsubscribe line in the settings form: as typed before a refusal, else the
+    /// campaign's.
+    fn settings_unsubscribe_line(&self) -> &str {
+        self.settings_refused
+            .as_ref()
+            .and_then(|r| r.typed.unsubscribe_line.as_deref())
+            .unwrap_or(self.view.campaign.unsubscribe_line.as_str())
+    }
+
+    /// The bounce limit in the settings form: as typed before a refusal, else the
+    /// campaign's.
+    fn settings_bounce_limit(&self) -> String {
+        self.settings_refused
+            .as_ref()
+            .and_then(|r| r.typed.bounce_limit.clone())
+            .unwrap_or_else(|| self.view.campaign.bounce_limit_percent.to_string())
     }
 
     fn settings_sender_chosen(&self, id: &i64) -> bool {

@@ -1,19 +1,24 @@
 //! The do-not-email list page (under Prospects): its entries a page at a time, the form that
-//! adds an address or a domain, and the leader's Remove buttons.
+//! adds an address or a domain, the leader's Remove buttons, and the list as CSV: the
+//! download and the import (a multipart upload, read like the prospect import's).
 
+use actix_multipart::Multipart;
 use actix_session::Session;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::csv_download;
 use super::errors::AppError;
-use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
+use super::extract::{AppState, CsrfForm, CurrentUser, NoFields, check_csrf};
+use super::imports::read_upload;
 use super::navigation::redirect;
 use super::page::FlashKind;
 use super::page::PageContext;
 use super::respond::{Refused, finish, flash, refused, render};
 use crate::domain::paging::PageNumber;
 use crate::domain::prospects::do_not_email::{self, Entry, ListView};
+use crate::domain::prospects::do_not_email_csv::{self, ImportReport};
 
 /// The list page's address.
 pub const DO_NOT_EMAIL: &str = "/prospects/do-not-email";
@@ -25,6 +30,36 @@ struct ListTemplate {
     view: ListView,
     /// The entry as typed, when it was refused.
     refused: Option<Refused<String>>,
+    /// After an upload: the bad rows, or why nothing was imported.
+    imported: Imported,
+}
+
+/// What the import form shows after an upload.
+#[derive(Default)]
+struct Imported {
+    /// Each bad row: its line, its value and why.
+    problems: Vec<String>,
+    /// Why the file was refused as a whole (nothing changed).
+    error: Option<String>,
+}
+
+impl Imported {
+    /// What the form shows after an upload; the counts of a taken file go in a success flash.
+    fn after(session: &Session, outcome: Result<ImportReport, String>) -> Self {
+        match outcome {
+            Ok(report) => {
+                flash(session, FlashKind::Success, report.summary());
+                Imported {
+                    problems: report.problems(),
+                    error: None,
+                }
+            }
+            Err(message) => Imported {
+                problems: Vec::new(),
+                error: Some(message),
+            },
+        }
+    }
 }
 
 impl ListTemplate {
@@ -39,6 +74,7 @@ async fn list_answer(
     user: &CurrentUser,
     page: PageNumber,
     refused: Option<Refused<String>>,
+    imported: Imported,
 ) -> Result<HttpResponse, AppError> {
     let viewer = user.user.id;
     let view = state
@@ -48,6 +84,7 @@ async fn list_answer(
         ctx: PageContext::new(session, state, Some(user)),
         view,
         refused,
+        imported,
     })
 }
 
@@ -64,7 +101,7 @@ async fn list(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = PageNumber::parse(query.page.as_deref());
-    list_answer(&state, &session, &user, page, None).await
+    list_answer(&state, &session, &user, page, None, Imported::default()).await
 }
 
 #[derive(Deserialize)]
@@ -97,7 +134,8 @@ async fn add(
         }
         Err(message) => {
             let refused = Some(Refused::new(form.entry, message));
-            list_answer(&state, &session, &user, PageNumber::parse(None), refused).await
+            let first = PageNumber::parse(None);
+            list_answer(&state, &session, &user, first, refused, Imported::default()).await
         }
     }
 }
@@ -115,4 +153,50 @@ async fn remove(
         .db(move |conn| do_not_email::remove(conn, actor, id))
         .await;
     finish(&session, outcome, DO_NOT_EMAIL)
+}
+
+/// The list as CSV (`do_not_email_csv::HEADER`), by the product's one CSV writer.
+#[get("/prospects/do-not-email.csv")]
+async fn download_csv(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let viewer = user.user.id;
+    let rows = state
+        .db(move |conn| do_not_email_csv::export_rows(conn, viewer))
+        .await?;
+    Ok(csv_download::table(
+        "do-not-email",
+        &do_not_email_csv::HEADER,
+        &rows,
+    ))
+}
+
+/// Imports an uploaded CSV file: the list page with the counts as a flash and the bad rows
+/// at the form, or the reason the file was refused (nothing changed).
+#[post("/prospects/do-not-email/import")]
+async fn import_csv(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    body: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let upload = read_upload(body, state.settings.import_max_bytes).await?;
+    check_csrf(&session, &upload.csrf_token)?;
+    let (actor, now) = (user.user.id, state.clock.now());
+    let outcome = state
+        .run(upload.content, move |conn, bytes| {
+            do_not_email_csv::import(conn, actor, &bytes, now)
+        })
+        .await;
+    let shown = Imported::after(&session, refused(outcome)?);
+    list_answer(
+        &state,
+        &session,
+        &user,
+        PageNumber::parse(None),
+        None,
+        shown,
+    )
+    .await
 }

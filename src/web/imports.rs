@@ -62,15 +62,15 @@ fn upload_page(
 
 /// What an upload form sent: its CSRF token, its one-time form token, the file's name and
 /// its content (refused when missing, empty or over the limit).
-struct Upload {
-    csrf_token: String,
-    form_token: String,
-    file_name: String,
-    content: DomainResult<Vec<u8>>,
+pub(super) struct Upload {
+    pub(super) csrf_token: String,
+    pub(super) form_token: String,
+    pub(super) file_name: String,
+    pub(super) content: DomainResult<Vec<u8>>,
 }
 
 /// The file and the tokens from a multipart body, refusing a file over `max_bytes`.
-async fn read_upload(mut body: Multipart, max_bytes: usize) -> Result<Upload, AppError> {
+pub(super) async fn read_upload(mut body: Multipart, max_bytes: usize) -> Result<Upload, AppError> {
     let (mut token, mut form_token, mut file_name, mut content) =
         (String::new(), String::new(), String::new(), Ok(Vec::new()));
     while let Some(field) = body.next().await {

@@ -31,6 +31,7 @@ pub mod statistics;
 pub mod team;
 pub mod team_departures;
 pub mod tracking;
+pub mod unsubscribe;
 
 use actix_web::web;
 
@@ -93,6 +94,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(do_not_email::list)
         .service(do_not_email::add)
         .service(do_not_email::remove)
+        // Before /prospects/{id}, which would take "do-not-email.csv" for an id.
+        .service(do_not_email::download_csv)
+        .service(do_not_email::import_csv)
         .service(prospect_profile::profile)
         .service(prospect_profile::update)
         .service(prospect_profile::delete)
@@ -121,6 +125,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaign_handover::restart)
         .service(tracking::open_pixel)
         .service(tracking::click)
+        .service(unsubscribe::confirm)
+        .service(unsubscribe::one_click)
         .service(dev_mailbox::mailbox);
 }
 

@@ -159,6 +159,8 @@ fn rows() -> Vec<Row> {
         r("get", "/password/reset", Get, EVERYONE),
         r("get", "/prospects", Get, ANY_USER),
         r("get", "/prospects/do-not-email", Get, ANY_USER),
+        // Anyone who uses a list may download it, as they may see it.
+        r("get", "/prospects/do-not-email.csv", Get, ANY_USER),
         r("get", "/prospects/lists/{list}", Get, VIEW),
         r("get", "/prospects/lists/{list}/delete", Get, EDIT_PAGE),
         r(
@@ -176,6 +178,10 @@ fn rows() -> Vec<Row> {
         r("get", "/static/app.js", Get, EVERYONE),
         r("get", "/t/c/{token}", Get, [N; 8]),
         r("get", "/t/o/{token}.gif", Get, EVERYONE),
+        // Unsubscribe pages are public, named by a message's token: an unknown one is a 404
+        // for everyone (the one-click POST is in `unsubscribe.rs`).
+        r("get", "/u/{token}", Get, [N; 8]),
+        r("post", "/u/{token}", Form(&[]), [N; 8]),
         r(
             "post",
             "/account/billing/plan",
@@ -287,6 +293,14 @@ fn rows() -> Vec<Row> {
             "/prospects/do-not-email",
             Form(&[("entry", "matrix@dne.example")]),
             [OK, NO, NO, NO, NO, OK, OK, L],
+        ),
+        // An import adds to the list the user uses (the team's entry once, then "already on
+        // the list", still a success).
+        r(
+            "post",
+            "/prospects/do-not-email/import",
+            Upload,
+            ANY_USER_DOES,
         ),
         // Max's entry on the team's list: only the leader removes it; after that, nobody
         // finds it.
@@ -777,7 +791,18 @@ async fn every_state_changing_route_refuses_a_missing_csrf_token() {
     // A policy refusal is a 403 too, with its own page.
     let refused = ann.get("/account/team/statistics").await;
     assert_eq!(outcome(&Kind::Get, &refused), F, "{refused:?}");
-    for row in rows().iter().filter(|r| r.method == "post") {
+    // POST /u/{token} is exempt: RFC 8058 §3.2 has the mailbox provider POST the one-click
+    // unsubscribe with no cookie and no CSRF token, so the message's unguessable token is
+    // its only check (an unknown one is a 404, asserted here).
+    let one_click = |r: &&Row| r.method == "post" && r.path == "/u/{token}";
+    let page = ann
+        .post_raw("/u/1", &[("List-Unsubscribe", "One-Click")])
+        .await;
+    assert_eq!(page.status, 404, "{page:?}");
+    for row in rows()
+        .iter()
+        .filter(|r| r.method == "post" && !one_click(r))
+    {
         let path = fill_all(row.path, "1");
         let page = match row.kind {
             Kind::Upload => {

@@ -3,7 +3,7 @@
 //! temporary refusal is retried, the sender refused suppresses nobody and pauses its
 //! campaigns; and a campaign whose bounce rate passes its limit pauses itself.
 
-use crate::campaigns::{SMTP_PASSWORD, setup, spawn_app};
+use crate::campaigns::{SMTP_PASSWORD, option_value, setup, spawn_app};
 use crate::helpers::imap::{self, ImapServer};
 use crate::helpers::{Plan, form_action};
 
@@ -158,4 +158,60 @@ async fn a_campaign_pauses_itself_when_its_bounce_rate_passes_its_limit() {
         .take("max@example.com", "paused: too many bounces")
         .await;
     assert!(notice.body().contains("/campaigns/"), "{}", notice.body());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_bounce_limit_is_a_campaign_setting_and_0_never_pauses() {
+    let imap_server = ImapServer::start();
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, imap_server.port, 22).await;
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("name=\"bounce_limit\" value=\"5\""),
+        "5% by default"
+    );
+    let (sender_id, list_id) = (
+        option_value(&page.body, "sender_id"),
+        option_value(&page.body, "list_id"),
+    );
+    let save = |limit: &'static str| {
+        let (sender_id, list_id) = (sender_id.clone(), list_id.clone());
+        let browser = &s.max;
+        let path = format!("{}/settings", s.campaign);
+        async move {
+            browser
+                .post(
+                    &path,
+                    &[
+                        ("name", "Fair follow-up"),
+                        ("sender_id", &sender_id),
+                        ("list_id", &list_id),
+                        ("unsubscribe_line", "Unsubscribe: {{unsubscribe_url}}"),
+                        ("bounce_limit", limit),
+                    ],
+                )
+                .await
+        }
+    };
+    let page = save("12.5").await;
+    assert!(
+        page.contains("The bounce limit is a whole percentage from 0 (never pause) to 100.")
+            && page.contains("value=\"12.5\""),
+        "refused, and the form keeps what was typed: {page:?}"
+    );
+    let page = save("0").await;
+    assert!(page.contains("Campaign saved."), "{page:?}");
+
+    for i in [2, 3] {
+        app.smtp()
+            .refuse_recipient(&format!("p{i}@prospect.example"), 550, "5.1.1 User unknown");
+    }
+    s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert_eq!(app.run_sender_once().await, 20);
+    app.clock.advance(a_day());
+    assert_eq!(
+        app.run_sender_once().await,
+        20,
+        "with 0, 9% bounced does not pause"
+    );
 }

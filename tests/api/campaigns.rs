@@ -493,7 +493,7 @@ async fn teammates_see_campaigns_by_their_records_layer() {
 }
 
 /// The pool figure on the leader's Billing page: "used / total".
-async fn billing_recipients(leader: &Browser) -> String {
+pub(crate) async fn billing_recipients(leader: &Browser) -> String {
     let page = leader.get("/account/billing").await;
     let at = page
         .body

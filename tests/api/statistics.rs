@@ -68,6 +68,8 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
             name: campaigns::CampaignName::parse("C").unwrap(),
             sender_id: sender.id,
             list_id: list,
+            unsubscribe_line: None,
+            bounce_limit: None,
         },
         now,
     )

@@ -19,6 +19,27 @@ use crate::text::number;
 /// The bounce limit is judged only once this many recipients were contacted.
 pub const MIN_CONTACTED: i64 = 20;
 
+/// A campaign's bounce limit as typed: a whole percentage from 0 (never pause) to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BounceLimit(i32);
+
+impl BounceLimit {
+    /// Parses "5" or " 0 "; refuses (`Invalid`) anything else with the rule.
+    pub fn parse(raw: &str) -> DomainResult<BounceLimit> {
+        match raw.trim().parse::<i32>() {
+            Ok(percent) if (0..=100).contains(&percent) => Ok(BounceLimit(percent)),
+            _ => Err(DomainError::Invalid(
+                "The bounce limit is a whole percentage from 0 (never pause) to 100.".into(),
+            )),
+        }
+    }
+
+    /// The percentage.
+    pub fn percent(self) -> i32 {
+        self.0
+    }
+}
+
 /// A campaign's bounce rate: recipients bounced ÷ recipients contacted (sent at least one
 /// email, or bounced trying), in whole percent rounded down; `None` before any contact.
 pub fn rate_percent(bounced: i64, contacted: i64) -> Option<i64> {
@@ -136,6 +157,14 @@ pub(super) fn pause_over_limit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bounce_limit_is_a_whole_percentage() {
+        assert_eq!(BounceLimit::parse(" 7 ").unwrap().percent(), 7);
+        for bad in ["", "-1", "101", "5.5", "five"] {
+            assert!(BounceLimit::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
 
     #[test]
     fn the_limit_is_judged_from_twenty_contacted_and_strictly_above() {

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 
+use super::bounces::BounceLimit;
 use super::placeholders;
+use super::unsubscribe::UnsubscribeLine;
 use crate::db::ids::UserId;
 use crate::db::models::{Campaign, CampaignStep, Prospect, User};
 use crate::db::{AnyConnection, campaigns as db, prospects, senders};
@@ -31,19 +33,30 @@ impl CampaignName {
 
 /// A campaign's settings as typed: its name, one of the owner's sender accounts and one of
 /// their prospect lists (ids sent by the form's choices; a missing or malformed choice is
-/// refused with a message, like a foreign one).
+/// refused with a message, like a foreign one), its unsubscribe line and its bounce limit
+/// (each `None` when the form has no such field: a new campaign gets the default, a saved
+/// one keeps its own).
 pub struct CampaignSettings {
     pub name: CampaignName,
     pub sender_id: i64,
     pub list_id: i64,
+    pub unsubscribe_line: Option<UnsubscribeLine>,
+    pub bounce_limit: Option<BounceLimit>,
 }
 
 impl CampaignSettings {
     /// The settings from the form's text. Refuses (`DomainError::Invalid`) a name as
     /// `CampaignName::parse` does, and a sender or list choice that is missing or not an
-    /// id; whether the chosen ones are the owner's is checked by `create` and
-    /// `update_settings`.
-    pub fn parse(name: &str, sender_id: &str, list_id: &str) -> DomainResult<Self> {
+    /// id, an unsubscribe line as `UnsubscribeLine::parse` does and a bounce limit as
+    /// `BounceLimit::parse` does; whether the chosen ones
+    /// are the owner's is checked by `create` and `update_settings`.
+    pub fn parse(
+        name: &str,
+        sender_id: &str,
+        list_id: &str,
+        unsubscribe_line: Option<&str>,
+        bounce_limit: Option<&str>,
+    ) -> DomainResult<Self> {
         let name = CampaignName::parse(name)?;
         let Ok(sender_id) = sender_id.trim().parse::<i64>() else {
             return invalid("Choose one of your sender accounts.");
@@ -51,10 +64,14 @@ impl CampaignSettings {
         let Ok(list_id) = list_id.trim().parse::<i64>() else {
             return invalid("Choose one of your prospect lists.");
         };
+        let unsubscribe_line = unsubscribe_line.map(UnsubscribeLine::parse).transpose()?;
+        let bounce_limit = bounce_limit.map(BounceLimit::parse).transpose()?;
         Ok(CampaignSettings {
             name,
             sender_id,
             list_id,
+            unsubscribe_line,
+            bounce_limit,
         })
     }
 }
@@ -166,13 +183,23 @@ pub fn create(
         name,
         sender_id,
         list_id,
+        unsubscribe_line,
+        bounce_limit,
     } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
-    Ok(db::insert(conn, user.id, &name.0, sender_id, list_id, now)?)
+    let id = db::insert(conn, user.id, &name.0, sender_id, list_id, now)?;
+    if let Some(line) = unsubscribe_line {
+        db::set_unsubscribe_line(conn, id, line.as_str())?;
+    }
+    if let Some(limit) = bounce_limit {
+        db::set_bounce_limit(conn, id, limit.percent())?;
+    }
+    Ok(id)
 }
 
-/// Renames a campaign and changes its sender and list; returns the flash message. Refusals:
+/// Renames a campaign and changes its sender, list and unsubscribe line; returns the flash
+/// message. Refusals:
 /// `NotFound` (not the viewer's to know), `Forbidden` (a team record, read only), `Invalid`
 /// while the campaign is active (pause it first) or for a sender or list that is not the
 /// user's own.
@@ -187,12 +214,20 @@ pub fn update_settings(
         name,
         sender_id,
         list_id,
+        unsubscribe_line,
+        bounce_limit,
     } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     editable(&campaign)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
     db::update_settings(conn, campaign.id, &name.0, sender_id, list_id)?;
+    if let Some(line) = unsubscribe_line {
+        db::set_unsubscribe_line(conn, campaign.id, line.as_str())?;
+    }
+    if let Some(limit) = bounce_limit {
+        db::set_bounce_limit(conn, campaign.id, limit.percent())?;
+    }
     Ok("Campaign saved.".into())
 }
 

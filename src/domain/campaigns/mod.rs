@@ -5,7 +5,9 @@
 //! email body with tracked links, sender accounts (`senders`) and whether their domain's
 //! SPF, DMARC and DKIM records are ready (`domain_readiness`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
-//! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP refusal is about), opens, clicks and replies (`events`), the owners' hourly
+//! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP
+//! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks and
+//! replies (`events`), the owners' hourly
 //! reply digest (`reply_digest`) and Team statistics (`statistics`).
 
 mod archive;
@@ -25,6 +27,7 @@ pub mod reply_digest;
 pub mod senders;
 pub mod sending;
 pub mod statistics;
+pub mod unsubscribe;
 mod views;
 
 pub use archive::{archive, delete_draft, draft_to_delete, unarchive};

@@ -47,6 +47,8 @@ pub struct Outgoing {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The `List-Unsubscribe` value (`unsubscribe::list_unsubscribe`, RFC 2369 / RFC 8058).
+    pub list_unsubscribe: String,
 }
 
 /// Marks claims left by a dead process `unconfirmed` and stops those recipients: such an
@@ -344,7 +346,7 @@ fn rebuild(
 }
 
 /// Fills the step for the prospect and builds its parts with tracked links
-/// (`email_body::build`). Refuses (`DomainError::Invalid`, recorded as this email's failure)
+/// (`email_body::build`) and the unsubscribe line (`unsubscribe::for_message`). Refuses (`DomainError::Invalid`, recorded as this email's failure)
 /// a subject, sender name or address that could not go into a header: text stored before
 /// the parse-time checks, or a prospect's value filled into the subject.
 fn build(
@@ -374,9 +376,10 @@ fn build(
     for link in &parts.links {
         messages::insert_link(conn, message.id, &link.token, &link.url)?;
     }
+    let footer = super::unsubscribe::for_message(conn, base_url, message, &sender.email)?;
     let html = format!(
-        "<div>{}</div>\n<img src=\"{base_url}/t/o/{}.gif\" width=\"1\" height=\"1\" alt=\"\">",
-        parts.html, message.tracking_token
+        "<div>{}</div>\n<p>{}</p>\n<img src=\"{base_url}/t/o/{}.gif\" width=\"1\" height=\"1\" alt=\"\">",
+        parts.html, footer.html, message.tracking_token
     );
     let (smtp, _) = senders::servers(secrets, sender)?;
     let address = |raw: &str, what: &str| {
@@ -397,7 +400,8 @@ fn build(
         to,
         message_id: message.message_id.clone(),
         subject,
-        text: parts.text,
+        text: format!("{}\n\n{}", parts.text, footer.text),
         html,
+        list_unsubscribe: footer.list_unsubscribe,
     })
 }

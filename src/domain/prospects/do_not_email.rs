@@ -156,7 +156,9 @@ impl Suppressions {
 
 /// An entry a campaign produced (an unsubscribe, a bounce): put on the list of the
 /// campaign owner `owner_id` (their team's), attributed to them and the campaign. True
-/// when it was new; an address already on the list keeps its first entry.
+/// when it was new; an address already on the list keeps its first entry. That is looked
+/// up first, not left to the unique index: callers run this inside a transaction, and on
+/// PostgreSQL a refused insert aborts the whole transaction (their other changes with it).
 pub fn record(
     conn: &mut AnyConnection,
     owner_id: UserId,

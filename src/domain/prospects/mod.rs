@@ -5,12 +5,13 @@
 //! value), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and email
 //! verification (`verification` checks addresses, `verification_run` verifies a prospect
 //! at once or a list in the background, a batch at a time), and the team's do-not-email
-//! list (`do_not_email`).
+//! list (`do_not_email`) with its CSV download and import (`do_not_email_csv`).
 
 mod browse;
 pub mod csv_cells;
 pub mod csv_import;
 pub mod do_not_email;
+pub mod do_not_email_csv;
 pub mod export;
 mod import_errors;
 mod import_mapping;

@@ -1,0 +1,195 @@
+//! IMAP: reading a sender account's inbox for messages that answer our emails.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+
+use super::{Security, Server, TIMEOUT, checked_address, connect_kind};
+use crate::domain::campaigns::outbound::{FailureKind, MailFailure, MailHosts, MailServer};
+
+fn tls_connector() -> tokio_rustls::TlsConnector {
+    let roots = tokio_rustls::rustls::RootCertStore::from_iter(
+        webpki_roots::TLS_SERVER_ROOTS.iter().cloned(),
+    );
+    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map(|b| b.with_root_certificates(roots).with_no_client_auth());
+    let config =
+        config.unwrap_or_else(|_| unreachable!("ring supports the default protocol versions"));
+    tokio_rustls::TlsConnector::from(Arc::new(config))
+}
+
+/// One message found in the inbox: its UID and the Message-IDs it answers.
+#[derive(Debug, Clone)]
+pub struct InboxMessage {
+    pub uid: u32,
+    pub answers: Vec<String>,
+}
+
+/// Messages with a UID above `after_uid`, with their In-Reply-To and References ids.
+///
+/// Connects to the checked address of `server` (see `checked_address`); the whole exchange,
+/// name lookup included, ends with `TimedOut` after `timeout`. Failures are returned by
+/// kind (cannot resolve, not allowed, refused, timed out, TLS failed, login refused, …);
+/// the server's own words are logged, never returned.
+pub async fn fetch_replies(
+    server: &Server,
+    after_uid: u32,
+    hosts: MailHosts,
+    timeout: Duration,
+) -> Result<Vec<InboxMessage>, MailFailure> {
+    let work = async {
+        let address = checked_address(server, MailServer::Imap, hosts, timeout).await?;
+        let tcp = TcpStream::connect(address).await.map_err(|e| {
+            log::info!("IMAP {server:?}: cannot connect to {address}: {e}");
+            imap_failure(connect_kind(&e))
+        })?;
+        match server.security {
+            Security::None => fetch_over(greeted(tcp).await?, server, after_uid).await,
+            Security::Tls => {
+                let tls = tls_over(tcp, server).await?;
+                fetch_over(greeted(tls).await?, server, after_uid).await
+            }
+            Security::StartTls => {
+                let mut client = greeted(tcp).await?;
+                client
+                    .run_command_and_check_ok("STARTTLS", None)
+                    .await
+                    .map_err(|e| {
+                        log::info!("IMAP {server:?}: STARTTLS: {e}");
+                        imap_failure(FailureKind::TlsFailed)
+                    })?;
+                let tls = tls_over(client.into_inner(), server).await?;
+                fetch_over(async_imap::Client::new(tls), server, after_uid).await
+            }
+        }
+    };
+    tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| imap_failure(FailureKind::TimedOut))?
+}
+
+fn imap_failure(kind: FailureKind) -> MailFailure {
+    MailFailure::new(MailServer::Imap, kind)
+}
+
+async fn tls_over(
+    tcp: TcpStream,
+    server: &Server,
+) -> Result<tokio_rustls::client::TlsStream<TcpStream>, MailFailure> {
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(server.host.clone()).map_err(
+        |e| {
+            log::info!("IMAP {server:?}: bad TLS server name: {e}");
+            imap_failure(FailureKind::TlsFailed)
+        },
+    )?;
+    tls_connector().connect(name, tcp).await.map_err(|e| {
+        log::info!("IMAP {server:?}: TLS: {e}");
+        imap_failure(FailureKind::TlsFailed)
+    })
+}
+
+async fn greeted<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
+    stream: T,
+) -> Result<async_imap::Client<T>, MailFailure> {
+    let mut client = async_imap::Client::new(stream);
+    match client.read_response().await {
+        Some(Ok(_)) => Ok(client),
+        Some(Err(e)) => {
+            log::info!("IMAP greeting not understood: {e}");
+            Err(imap_failure(FailureKind::Unexpected))
+        }
+        None => Err(imap_failure(FailureKind::Unexpected)),
+    }
+}
+
+async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
+    client: async_imap::Client<T>,
+    server: &Server,
+    after_uid: u32,
+) -> Result<Vec<InboxMessage>, MailFailure> {
+    let inbox_failed = |e: async_imap::error::Error| {
+        log::info!("IMAP {server:?}: reading INBOX: {e}");
+        imap_failure(FailureKind::InboxUnreadable)
+    };
+    let mut session = client
+        .login(&server.user, &server.password)
+        .await
+        .map_err(|(e, _)| {
+            log::info!("IMAP {server:?}: login: {e}");
+            imap_failure(FailureKind::LoginRefused)
+        })?;
+    session.select("INBOX").await.map_err(inbox_failed)?;
+    let range = format!("{}:*", after_uid + 1);
+    let fetched: Vec<async_imap::types::Fetch> = session
+        .uid_fetch(&range, "(UID BODY.PEEK[HEADER])")
+        .await
+        .map_err(inbox_failed)?
+        .try_collect()
+        .await
+        .map_err(inbox_failed)?;
+    let messages = fetched
+        .iter()
+        // `n:*` always returns the newest message, even when its UID is below n.
+        .filter_map(|f| {
+            f.uid
+                .filter(|uid| *uid > after_uid)
+                .map(|uid| (uid, f.header().unwrap_or_default()))
+        })
+        .map(|(uid, header)| InboxMessage {
+            uid,
+            answers: referenced_ids(&String::from_utf8_lossy(header)),
+        })
+        .collect();
+    let _ = session.logout().await;
+    Ok(messages)
+}
+
+/// The Message-IDs named by In-Reply-To and References, with folded lines joined.
+pub fn referenced_ids(header: &str) -> Vec<String> {
+    let unfolded = header
+        .replace("\r\n ", " ")
+        .replace("\r\n\t", " ")
+        .replace("\n ", " ")
+        .replace("\n\t", " ");
+    unfolded
+        .lines()
+        .filter_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            let name = name.trim().to_ascii_lowercase();
+            (name == "in-reply-to" || name == "references").then_some(value)
+        })
+        .flat_map(|value| {
+            value
+                .split('<')
+                .skip(1)
+                .filter_map(|part| part.split_once('>').map(|(id, _)| id.trim().to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Logs in and opens the inbox, for "Test connection" (see `fetch_replies`).
+pub async fn test_imap(server: &Server, hosts: MailHosts) -> Result<(), MailFailure> {
+    fetch_replies(server, u32::MAX - 1, hosts, TIMEOUT)
+        .await
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_referenced_message_ids() {
+        let header = "Subject: Re: hi\r\nIn-Reply-To: <a1@x.example>\r\nReferences: <z0@x.example>\r\n <a1@x.example>\r\n";
+        assert_eq!(
+            super::referenced_ids(header),
+            ["a1@x.example", "z0@x.example", "a1@x.example"]
+        );
+    }
+}

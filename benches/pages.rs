@@ -307,6 +307,7 @@ async fn emails_per_second(count: usize) -> f64 {
                     name: campaigns::CampaignName::parse("Bench").unwrap(),
                     sender_id: sender.id,
                     list_id: list,
+                    auto_reply_pause_days: 0,
                 },
                 now,
             )

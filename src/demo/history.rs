@@ -110,6 +110,7 @@ pub fn campaign_history(
             name: campaigns::CampaignName::parse("Trade fair follow-up")?,
             sender_id: sender.id,
             list_id: list.id,
+            auto_reply_pause_days: 0,
         },
         launch,
     )?;
@@ -158,10 +159,10 @@ pub fn campaign_history(
             }
             let answered = at + Duration::days(1);
             if n == 1 && !replied && answered <= now {
-                let reply = crate::mailboxes::InboxMessage {
-                    uid: 1,
-                    answers: vec![message.message_id.clone()],
-                };
+                let reply = crate::domain::campaigns::incoming::InboxMessage::reply(
+                    1,
+                    vec![message.message_id.clone()],
+                );
                 events::record_replies(conn, sender.id, &[reply], answered)?;
                 replied = true;
             }

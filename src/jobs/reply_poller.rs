@@ -1,5 +1,6 @@
-//! The reply poller: reads sender accounts' IMAP inboxes for answers to our emails, so that
-//! a reply stops the recipient's later steps. After the mailboxes, each round queues the
+//! The reply poller: reads sender accounts' IMAP inboxes for answers to our emails, told
+//! apart by `domain::campaigns::incoming` (a reply stops the recipient's later steps, an
+//! auto-reply does not, a delivery-status notification marks them bounced). After the mailboxes, each round queues the
 //! owners' reply digests that are due (`domain::campaigns::reply_digest`: at most one per
 //! owner per hour, decided in the database).
 //!
@@ -19,6 +20,7 @@ use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainResult;
+use crate::domain::campaigns::incoming::{self, InboxMessage};
 use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
 use crate::domain::campaigns::senders;
 use crate::domain::campaigns::{events, reply_digest};
@@ -167,12 +169,26 @@ async fn read_mailbox(
         FailureKind::SettingsUnreadable
     })?;
     let after = u32::try_from(account.imap_last_uid).unwrap_or(0);
-    let inbox = mailboxes::fetch_replies(&imap, after, settings.hosts, settings.account_timeout)
-        .await
-        .map_err(|failure| {
-            log::warn!("reply poller: sender account {id} ({imap:?}): {failure}");
-            failure.kind
-        })?;
+    let limit = incoming::FETCH_LIMIT;
+    let fetched = mailboxes::fetch_replies(
+        &imap,
+        after,
+        limit,
+        settings.hosts,
+        settings.account_timeout,
+    )
+    .await
+    .map_err(|failure| {
+        log::warn!("reply poller: sender account {id} ({imap:?}): {failure}");
+        failure.kind
+    })?;
+    let inbox: Vec<InboxMessage> = fetched
+        .into_iter()
+        .map(|raw| InboxMessage {
+            uid: raw.uid,
+            mail: incoming::classify(&raw.bytes),
+        })
+        .collect();
     if inbox.is_empty() {
         return Ok(0);
     }

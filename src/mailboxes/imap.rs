@@ -25,14 +25,16 @@ fn tls_connector() -> tokio_rustls::TlsConnector {
     tokio_rustls::TlsConnector::from(Arc::new(config))
 }
 
-/// One message found in the inbox: its UID and the Message-IDs it answers.
+/// One message found in the inbox: its UID and its raw bytes (RFC 5322), at most the
+/// `limit` given to `fetch_replies` (a longer message is cut there).
 #[derive(Debug, Clone)]
-pub struct InboxMessage {
+pub struct RawMessage {
     pub uid: u32,
-    pub answers: Vec<String>,
+    pub bytes: Vec<u8>,
 }
 
-/// Messages with a UID above `after_uid`, with their In-Reply-To and References ids.
+/// Messages with a UID above `after_uid`, each fetched whole up to `limit` bytes
+/// (`BODY.PEEK[]<0.limit>`: the message stays unread for its owner).
 ///
 /// Connects to the checked address of `server` (see `checked_address`); the whole exchange,
 /// name lookup included, ends with `TimedOut` after `timeout`. Failures are returned by
@@ -41,9 +43,10 @@ pub struct InboxMessage {
 pub async fn fetch_replies(
     server: &Server,
     after_uid: u32,
+    limit: u32,
     hosts: MailHosts,
     timeout: Duration,
-) -> Result<Vec<InboxMessage>, MailFailure> {
+) -> Result<Vec<RawMessage>, MailFailure> {
     let work = async {
         let address = checked_address(server, MailServer::Imap, hosts, timeout).await?;
         let tcp = TcpStream::connect(address).await.map_err(|e| {
@@ -51,10 +54,10 @@ pub async fn fetch_replies(
             imap_failure(connect_kind(&e))
         })?;
         match server.security {
-            Security::None => fetch_over(greeted(tcp).await?, server, after_uid).await,
+            Security::None => fetch_over(greeted(tcp).await?, server, after_uid, limit).await,
             Security::Tls => {
                 let tls = tls_over(tcp, server).await?;
-                fetch_over(greeted(tls).await?, server, after_uid).await
+                fetch_over(greeted(tls).await?, server, after_uid, limit).await
             }
             Security::StartTls => {
                 let mut client = greeted(tcp).await?;
@@ -66,7 +69,7 @@ pub async fn fetch_replies(
                         imap_failure(FailureKind::TlsFailed)
                     })?;
                 let tls = tls_over(client.into_inner(), server).await?;
-                fetch_over(async_imap::Client::new(tls), server, after_uid).await
+                fetch_over(async_imap::Client::new(tls), server, after_uid, limit).await
             }
         }
     };
@@ -113,7 +116,8 @@ async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
     client: async_imap::Client<T>,
     server: &Server,
     after_uid: u32,
-) -> Result<Vec<InboxMessage>, MailFailure> {
+    limit: u32,
+) -> Result<Vec<RawMessage>, MailFailure> {
     let inbox_failed = |e: async_imap::error::Error| {
         log::info!("IMAP {server:?}: reading INBOX: {e}");
         imap_failure(FailureKind::InboxUnreadable)
@@ -128,7 +132,7 @@ async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
     session.select("INBOX").await.map_err(inbox_failed)?;
     let range = format!("{}:*", after_uid + 1);
     let fetched: Vec<async_imap::types::Fetch> = session
-        .uid_fetch(&range, "(UID BODY.PEEK[HEADER])")
+        .uid_fetch(&range, format!("(UID BODY.PEEK[]<0.{limit}>)"))
         .await
         .map_err(inbox_failed)?
         .try_collect()
@@ -138,58 +142,19 @@ async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
         .iter()
         // `n:*` always returns the newest message, even when its UID is below n.
         .filter_map(|f| {
-            f.uid
-                .filter(|uid| *uid > after_uid)
-                .map(|uid| (uid, f.header().unwrap_or_default()))
-        })
-        .map(|(uid, header)| InboxMessage {
-            uid,
-            answers: referenced_ids(&String::from_utf8_lossy(header)),
+            f.uid.filter(|uid| *uid > after_uid).map(|uid| RawMessage {
+                uid,
+                bytes: f.body().unwrap_or_default().to_vec(),
+            })
         })
         .collect();
     let _ = session.logout().await;
     Ok(messages)
 }
 
-/// The Message-IDs named by In-Reply-To and References, with folded lines joined.
-pub fn referenced_ids(header: &str) -> Vec<String> {
-    let unfolded = header
-        .replace("\r\n ", " ")
-        .replace("\r\n\t", " ")
-        .replace("\n ", " ")
-        .replace("\n\t", " ");
-    unfolded
-        .lines()
-        .filter_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            let name = name.trim().to_ascii_lowercase();
-            (name == "in-reply-to" || name == "references").then_some(value)
-        })
-        .flat_map(|value| {
-            value
-                .split('<')
-                .skip(1)
-                .filter_map(|part| part.split_once('>').map(|(id, _)| id.trim().to_string()))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 /// Logs in and opens the inbox, for "Test connection" (see `fetch_replies`).
 pub async fn test_imap(server: &Server, hosts: MailHosts) -> Result<(), MailFailure> {
-    fetch_replies(server, u32::MAX - 1, hosts, TIMEOUT)
+    fetch_replies(server, u32::MAX - 1, 1, hosts, TIMEOUT)
         .await
         .map(|_| ())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn finds_referenced_message_ids() {
-        let header = "Subject: Re: hi\r\nIn-Reply-To: <a1@x.example>\r\nReferences: <z0@x.example>\r\n <a1@x.example>\r\n";
-        assert_eq!(
-            super::referenced_ids(header),
-            ["a1@x.example", "z0@x.example", "a1@x.example"]
-        );
-    }
 }

@@ -6,7 +6,7 @@
 mod imap;
 mod smtp;
 
-pub use imap::{InboxMessage, fetch_replies, referenced_ids, test_imap};
+pub use imap::{RawMessage, fetch_replies, test_imap};
 pub use smtp::{delivery_failure, smtp_failure, smtp_transport, test_smtp};
 
 use std::fmt::Debug;

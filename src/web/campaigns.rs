@@ -90,6 +90,9 @@ pub(super) struct SettingsForm {
     sender_id: String,
     #[serde(default)]
     list_id: String,
+    /// Days a recipient waits after an auto-reply; absent (the new campaign's form) is 0.
+    #[serde(default)]
+    auto_reply_pause_days: String,
     /// The one-time token of the new campaign's form (`domain::submissions`).
     #[serde(default)]
     form_token: String,
@@ -97,7 +100,12 @@ pub(super) struct SettingsForm {
 
 impl SettingsForm {
     fn parse(&self) -> DomainResult<CampaignSettings> {
-        CampaignSettings::parse(&self.name, &self.sender_id, &self.list_id)
+        CampaignSettings::parse(
+            &self.name,
+            &self.sender_id,
+            &self.list_id,
+            &self.auto_reply_pause_days,
+        )
     }
 }
 
@@ -185,6 +193,13 @@ impl CampaignTemplate {
         self.settings_refused
             .as_ref()
             .map_or(self.view.campaign.name.as_str(), |r| r.typed.name.as_str())
+    }
+
+    fn settings_pause_days(&self) -> String {
+        self.settings_refused.as_ref().map_or_else(
+            || self.view.campaign.auto_reply_pause_days.to_string(),
+            |r| r.typed.auto_reply_pause_days.clone(),
+        )
     }
 
     fn settings_sender_chosen(&self, id: &i64) -> bool {

@@ -31,19 +31,31 @@ impl CampaignName {
 
 /// A campaign's settings as typed: its name, one of the owner's sender accounts and one of
 /// their prospect lists (ids sent by the form's choices; a missing or malformed choice is
-/// refused with a message, like a foreign one).
+/// refused with a message, like a foreign one), and how many days a recipient waits after
+/// an auto-reply (RFC 3834) before their next step.
 pub struct CampaignSettings {
     pub name: CampaignName,
     pub sender_id: i64,
     pub list_id: i64,
+    /// 0 to `MAX_AUTO_REPLY_PAUSE_DAYS`; 0 keeps sending as scheduled.
+    pub auto_reply_pause_days: i32,
 }
+
+/// The longest pause after an auto-reply a campaign may set (days).
+pub const MAX_AUTO_REPLY_PAUSE_DAYS: i32 = 90;
 
 impl CampaignSettings {
     /// The settings from the form's text. Refuses (`DomainError::Invalid`) a name as
     /// `CampaignName::parse` does, and a sender or list choice that is missing or not an
     /// id; whether the chosen ones are the owner's is checked by `create` and
-    /// `update_settings`.
-    pub fn parse(name: &str, sender_id: &str, list_id: &str) -> DomainResult<Self> {
+    /// `update_settings`. An empty pause is 0 days; one that is not a whole number of days
+    /// from 0 to `MAX_AUTO_REPLY_PAUSE_DAYS` is refused.
+    pub fn parse(
+        name: &str,
+        sender_id: &str,
+        list_id: &str,
+        pause_days: &str,
+    ) -> DomainResult<Self> {
         let name = CampaignName::parse(name)?;
         let Ok(sender_id) = sender_id.trim().parse::<i64>() else {
             return invalid("Choose one of your sender accounts.");
@@ -51,10 +63,21 @@ impl CampaignSettings {
         let Ok(list_id) = list_id.trim().parse::<i64>() else {
             return invalid("Choose one of your prospect lists.");
         };
+        let pause_days = match pause_days.trim() {
+            "" => Some(0),
+            days => days
+                .parse::<i32>()
+                .ok()
+                .filter(|d| (0..=MAX_AUTO_REPLY_PAUSE_DAYS).contains(d)),
+        };
+        let Some(auto_reply_pause_days) = pause_days else {
+            return invalid("Give the pause after an auto-reply as a number of days from 0 to 90.");
+        };
         Ok(CampaignSettings {
             name,
             sender_id,
             list_id,
+            auto_reply_pause_days,
         })
     }
 }
@@ -166,13 +189,16 @@ pub fn create(
         name,
         sender_id,
         list_id,
+        auto_reply_pause_days,
     } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
-    Ok(db::insert(conn, user.id, &name.0, sender_id, list_id, now)?)
+    let id = db::insert(conn, user.id, &name.0, sender_id, list_id, now)?;
+    crate::db::incoming::set_auto_reply_pause_days(conn, id, auto_reply_pause_days)?;
+    Ok(id)
 }
 
-/// Renames a campaign and changes its sender and list; returns the flash message. Refusals:
+/// Renames a campaign and changes its sender, list and pause after an auto-reply; returns the flash message. Refusals:
 /// `NotFound` (not the viewer's to know), `Forbidden` (a team record, read only), `Invalid`
 /// while the campaign is active (pause it first) or for a sender or list that is not the
 /// user's own.
@@ -187,12 +213,14 @@ pub fn update_settings(
         name,
         sender_id,
         list_id,
+        auto_reply_pause_days,
     } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     editable(&campaign)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
     db::update_settings(conn, campaign.id, &name.0, sender_id, list_id)?;
+    crate::db::incoming::set_auto_reply_pause_days(conn, campaign.id, auto_reply_pause_days)?;
     Ok("Campaign saved.".into())
 }
 

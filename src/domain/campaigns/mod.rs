@@ -4,7 +4,8 @@
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
-//! SMTP call's outcome changes; `bounces`: what a bounce changes), opens, clicks and replies (`events`), the owners' hourly
+//! SMTP call's outcome changes; `bounces`: what a bounce changes), opens, clicks, replies,
+//! auto-replies and inbox bounces (`events`, told apart by `incoming`), the owners' hourly
 //! reply digest (`reply_digest`) and Team statistics (`statistics`).
 
 mod archive;
@@ -13,6 +14,7 @@ mod editor;
 mod email_body;
 pub mod events;
 mod handover;
+pub mod incoming;
 mod launch;
 mod lifecycle;
 pub mod outbound;

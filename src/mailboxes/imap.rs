@@ -33,8 +33,14 @@ pub struct RawMessage {
     pub bytes: Vec<u8>,
 }
 
-/// Messages with a UID above `after_uid`, each fetched whole up to `limit` bytes
-/// (`BODY.PEEK[]<0.limit>`: the message stays unread for its owner).
+/// How many new messages one call fetches at most (the oldest first): a full inbox, as
+/// on an account's first check, is read over several rounds rather than in one that
+/// cannot end within its time limit.
+pub const MESSAGES_PER_ROUND: usize = 50;
+
+/// Messages with a UID above `after_uid` (at most `MESSAGES_PER_ROUND`, the oldest first),
+/// each fetched whole up to `limit` bytes (`BODY.PEEK[]<0.limit>`: the message stays
+/// unread for its owner).
 ///
 /// Connects to the checked address of `server` (see `checked_address`); the whole exchange,
 /// name lookup included, ends with `TimedOut` after `timeout`. Failures are returned by
@@ -130,24 +136,35 @@ async fn fetch_over<T: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
             imap_failure(FailureKind::LoginRefused)
         })?;
     session.select("INBOX").await.map_err(inbox_failed)?;
-    let range = format!("{}:*", after_uid + 1);
-    let fetched: Vec<async_imap::types::Fetch> = session
-        .uid_fetch(&range, format!("(UID BODY.PEEK[]<0.{limit}>)"))
-        .await
-        .map_err(inbox_failed)?
-        .try_collect()
+    // `n:*` always names the newest message, even when its UID is below n: the search
+    // tells which UIDs are new, so that only those are fetched whole.
+    let found = session
+        .uid_search(format!("UID {}:*", after_uid.saturating_add(1)))
         .await
         .map_err(inbox_failed)?;
-    let messages = fetched
-        .iter()
-        // `n:*` always returns the newest message, even when its UID is below n.
-        .filter_map(|f| {
-            f.uid.filter(|uid| *uid > after_uid).map(|uid| RawMessage {
-                uid,
-                bytes: f.body().unwrap_or_default().to_vec(),
+    let mut new: Vec<u32> = found.into_iter().filter(|uid| *uid > after_uid).collect();
+    new.sort_unstable();
+    new.truncate(MESSAGES_PER_ROUND);
+    let mut messages = Vec::new();
+    if !new.is_empty() {
+        let set: Vec<String> = new.iter().map(u32::to_string).collect();
+        let fetched: Vec<async_imap::types::Fetch> = session
+            .uid_fetch(set.join(","), format!("(UID BODY.PEEK[]<0.{limit}>)"))
+            .await
+            .map_err(inbox_failed)?
+            .try_collect()
+            .await
+            .map_err(inbox_failed)?;
+        messages = fetched
+            .iter()
+            .filter_map(|f| {
+                f.uid.filter(|uid| *uid > after_uid).map(|uid| RawMessage {
+                    uid,
+                    bytes: f.body().unwrap_or_default().to_vec(),
+                })
             })
-        })
-        .collect();
+            .collect();
+    }
     let _ = session.logout().await;
     Ok(messages)
 }

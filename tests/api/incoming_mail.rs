@@ -162,7 +162,10 @@ async fn a_campaign_may_pause_a_recipient_for_days_after_an_auto_reply() {
         )
         .await;
     assert!(page.contains("Campaign saved."), "{page:?}");
-    assert!(page.contains("value=\"3\""), "{page:?}");
+    assert!(
+        page.contains("name=\"auto_reply_pause_days\" min=\"0\" max=\"90\" value=\"3\""),
+        "{page:?}"
+    );
 
     s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     assert_eq!(app.run_sender_once().await, 2);

@@ -231,10 +231,10 @@ fn failed_recipients(body: &[u8]) -> Vec<String> {
             continue;
         }
         for name in ["Final-Recipient", "Original-Recipient"] {
-            if let Some(address) = header(&fields, name).and_then(address_of) {
-                if !failed.contains(&address) {
-                    failed.push(address);
-                }
+            if let Some(address) = header(&fields, name).and_then(address_of)
+                && !failed.contains(&address)
+            {
+                failed.push(address);
             }
         }
     }

@@ -1,8 +1,9 @@
 //! The reply poller: reads sender accounts' IMAP inboxes for answers to our emails, told
 //! apart by `domain::campaigns::incoming` (a reply stops the recipient's later steps, an
-//! auto-reply does not, a delivery-status notification marks them bounced). After the mailboxes, each round queues the
-//! owners' reply digests that are due (`domain::campaigns::reply_digest`: at most one per
-//! owner per hour, decided in the database).
+//! auto-reply does not, a delivery-status notification marks them bounced). After the
+//! mailboxes, each round queues the owners' reply digests that are due
+//! (`domain::campaigns::reply_digest`: at most one per owner per hour, decided in the
+//! database).
 //!
 //! Mailboxes are read several at a time, each within its own time limit, so one slow or
 //! unresponsive server delays only its own account. A mailbox that fails (or panics, or
@@ -155,7 +156,8 @@ async fn poll_account(
     }
 }
 
-/// New messages in the account's inbox, with replies to our emails recorded; how many.
+/// New messages in the account's inbox, told apart and recorded (`events::record_replies`);
+/// how many were new replies.
 async fn read_mailbox(
     pool: &Pool,
     clock: &Clock,

@@ -129,9 +129,18 @@ fn ids_of(value: &HeaderValue<'_>) -> Vec<String> {
 fn answered_ids(message: &Message<'_>) -> Vec<String> {
     let mut ids = ids_of(message.in_reply_to());
     ids.extend(ids_of(message.references()));
-    ids.retain(|id| !id.is_empty());
-    ids.dedup();
-    ids
+    unique(ids)
+}
+
+/// `ids` without empty ones and repeats, in their first order.
+fn unique(ids: Vec<String>) -> Vec<String> {
+    let mut seen = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !id.is_empty() && !seen.contains(&id) {
+            seen.push(id);
+        }
+    }
+    seen
 }
 
 /// RFC 3834 and the usual vendor headers, or an out-of-office subject.
@@ -210,8 +219,7 @@ fn delivery_failure(message: &Message<'_>) -> Option<Incoming> {
         }
     }
     answers.extend(answered_ids(message));
-    answers.retain(|id| !id.is_empty());
-    answers.dedup();
+    let answers = unique(answers);
     (!failed.is_empty() && !answers.is_empty()).then_some(Incoming::Bounce { answers, failed })
 }
 

@@ -310,6 +310,7 @@ async fn emails_per_second(count: usize) -> f64 {
                     list_id: list,
                     unsubscribe_line: None,
                     bounce_limit: None,
+                    auto_reply_pause_days: None,
                 },
                 now,
             )

@@ -9,6 +9,7 @@ pub mod digests;
 pub mod do_not_email;
 pub mod ids;
 pub mod imports;
+pub mod incoming;
 pub mod launch;
 pub mod messages;
 pub mod models;

@@ -320,6 +320,8 @@ pub struct Campaign {
     pub status_reason: String,
     pub created_at: NaiveDateTime,
     pub launched_at: Option<NaiveDateTime>,
+    /// After an auto-reply, the recipient's next step waits at least this many days (0: no wait).
+    pub auto_reply_pause_days: i32,
     /// The visible unsubscribe line of its emails, holding `{{unsubscribe_url}}`
     /// (`domain::campaigns::unsubscribe`).
     pub unsubscribe_line: String,
@@ -375,4 +377,6 @@ pub struct CampaignMessage {
     pub opened_at: Option<NaiveDateTime>,
     pub clicked_at: Option<NaiveDateTime>,
     pub replied_at: Option<NaiveDateTime>,
+    /// When an auto-reply to this email was found (not a reply: the sequence goes on).
+    pub auto_replied_at: Option<NaiveDateTime>,
 }

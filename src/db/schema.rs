@@ -302,6 +302,8 @@ diesel::table! {
         status_reason -> Text,
         created_at -> Timestamp,
         launched_at -> Nullable<Timestamp>,
+        /// After an auto-reply, the recipient's next step waits at least this many days.
+        auto_reply_pause_days -> Integer,
         unsubscribe_line -> Text,
         /// Pause when this percentage of contacted recipients bounced; 0: never.
         bounce_limit_percent -> Integer,
@@ -355,6 +357,8 @@ diesel::table! {
         replied_at -> Nullable<Timestamp>,
         /// When a reply digest listed this reply (`None`: not yet, or no reply).
         reply_digested_at -> Nullable<Timestamp>,
+        /// When an auto-reply (RFC 3834) to this email was found; not a reply.
+        auto_replied_at -> Nullable<Timestamp>,
     }
 }
 

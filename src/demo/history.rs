@@ -113,6 +113,7 @@ pub fn campaign_history(
             list_id: list.id,
             unsubscribe_line: None,
             bounce_limit: None,
+            auto_reply_pause_days: None,
         },
         launch,
     )?;
@@ -161,11 +162,11 @@ pub fn campaign_history(
             }
             let answered = at + Duration::days(1);
             if n == 1 && !replied && answered <= now {
-                let reply = crate::mailboxes::InboxMessage {
-                    uid: 1,
-                    answers: vec![message.message_id.clone()],
-                };
-                events::record_replies(conn, sender.id, &[reply], answered)?;
+                let reply = crate::domain::campaigns::incoming::InboxMessage::reply(
+                    1,
+                    vec![message.message_id.clone()],
+                );
+                events::record_replies(conn, sender.id, &[reply], base_url, answered)?;
                 replied = true;
             }
         }

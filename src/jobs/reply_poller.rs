@@ -1,7 +1,9 @@
-//! The reply poller: reads sender accounts' IMAP inboxes for answers to our emails, so that
-//! a reply stops the recipient's later steps. After the mailboxes, each round queues the
-//! owners' reply digests that are due (`domain::campaigns::reply_digest`: at most one per
-//! owner per hour, decided in the database).
+//! The reply poller: reads sender accounts' IMAP inboxes for answers to our emails, told
+//! apart by `domain::campaigns::incoming` (a reply stops the recipient's later steps, an
+//! auto-reply does not, a delivery-status notification marks them bounced). After the
+//! mailboxes, each round queues the owners' reply digests that are due
+//! (`domain::campaigns::reply_digest`: at most one per owner per hour, decided in the
+//! database).
 //!
 //! Mailboxes are read several at a time, each within its own time limit, so one slow or
 //! unresponsive server delays only its own account. A mailbox that fails (or panics, or
@@ -19,6 +21,7 @@ use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::db::models::SenderAccount;
 use crate::domain::DomainResult;
+use crate::domain::campaigns::incoming::{self, InboxMessage};
 use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
 use crate::domain::campaigns::senders;
 use crate::domain::campaigns::{events, reply_digest};
@@ -107,7 +110,7 @@ pub async fn tick(
     let now = clock.now();
     let accounts = blocking(pool, move |conn| senders::imap_due(conn, now)).await?;
     let outcomes = futures_util::stream::iter(accounts)
-        .map(|account| poll_account(pool, clock, secrets, settings, account))
+        .map(|account| poll_account(pool, clock, secrets, base_url, settings, account))
         .buffer_unordered(settings.concurrency.max(1))
         .collect()
         .await;
@@ -125,17 +128,20 @@ async fn poll_account(
     pool: &Pool,
     clock: &Clock,
     secrets: &SecretBox,
+    base_url: &str,
     settings: &PollSettings,
     account: SenderAccount,
 ) -> AccountOutcome {
     let sender_id = account.id;
-    let read = AssertUnwindSafe(read_mailbox(pool, clock, secrets, settings, &account))
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|_| {
-            log::error!("reply poller: reading sender account {sender_id} panicked");
-            Err(FailureKind::Internal)
-        });
+    let read = AssertUnwindSafe(read_mailbox(
+        pool, clock, secrets, base_url, settings, &account,
+    ))
+    .catch_unwind()
+    .await
+    .unwrap_or_else(|_| {
+        log::error!("reply poller: reading sender account {sender_id} panicked");
+        Err(FailureKind::Internal)
+    });
     let (check, now) = (read.map(|_| ()), clock.now());
     if let Err(e) = blocking(pool, move |conn| {
         senders::record_imap_check(conn, &account, check, now)
@@ -153,11 +159,13 @@ async fn poll_account(
     }
 }
 
-/// New messages in the account's inbox, with replies to our emails recorded; how many.
+/// New messages in the account's inbox, told apart and recorded (`events::record_replies`);
+/// how many were new replies.
 async fn read_mailbox(
     pool: &Pool,
     clock: &Clock,
     secrets: &SecretBox,
+    base_url: &str,
     settings: &PollSettings,
     account: &SenderAccount,
 ) -> Result<usize, FailureKind> {
@@ -167,18 +175,32 @@ async fn read_mailbox(
         FailureKind::SettingsUnreadable
     })?;
     let after = u32::try_from(account.imap_last_uid).unwrap_or(0);
-    let inbox = mailboxes::fetch_replies(&imap, after, settings.hosts, settings.account_timeout)
-        .await
-        .map_err(|failure| {
-            log::warn!("reply poller: sender account {id} ({imap:?}): {failure}");
-            failure.kind
-        })?;
+    let limit = incoming::FETCH_LIMIT;
+    let fetched = mailboxes::fetch_replies(
+        &imap,
+        after,
+        limit,
+        settings.hosts,
+        settings.account_timeout,
+    )
+    .await
+    .map_err(|failure| {
+        log::warn!("reply poller: sender account {id} ({imap:?}): {failure}");
+        failure.kind
+    })?;
+    let inbox: Vec<InboxMessage> = fetched
+        .into_iter()
+        .map(|raw| InboxMessage {
+            uid: raw.uid,
+            mail: incoming::classify(&raw.bytes),
+        })
+        .collect();
     if inbox.is_empty() {
         return Ok(0);
     }
-    let now = clock.now();
+    let (now, base) = (clock.now(), base_url.to_string());
     blocking(pool, move |conn| {
-        events::record_replies(conn, id, &inbox, now)
+        events::record_replies(conn, id, &inbox, &base, now)
     })
     .await
     .map_err(|e| {

@@ -96,6 +96,9 @@ pub(super) struct SettingsForm {
     /// Absent from the new campaign's form (the default limit is kept).
     #[serde(default)]
     bounce_limit: Option<String>,
+    /// Days a recipient waits after an auto-reply; absent from the new campaign's form (0).
+    #[serde(default)]
+    auto_reply_pause_days: Option<String>,
     /// The one-time token of the new campaign's form (`domain::submissions`).
     #[serde(default)]
     form_token: String,
@@ -109,6 +112,7 @@ impl SettingsForm {
             &self.list_id,
             self.unsubscribe_line.as_deref(),
             self.bounce_limit.as_deref(),
+            self.auto_reply_pause_days.as_deref(),
         )
     }
 }
@@ -215,6 +219,15 @@ impl CampaignTemplate {
             .as_ref()
             .and_then(|r| r.typed.bounce_limit.clone())
             .unwrap_or_else(|| self.view.campaign.bounce_limit_percent.to_string())
+    }
+
+    /// The pause after an auto-reply in the settings form: as typed before a refusal,
+    /// else the campaign's.
+    fn settings_pause_days(&self) -> String {
+        self.settings_refused
+            .as_ref()
+            .and_then(|r| r.typed.auto_reply_pause_days.clone())
+            .unwrap_or_else(|| self.view.campaign.auto_reply_pause_days.to_string())
     }
 
     fn settings_sender_chosen(&self, id: &i64) -> bool {

@@ -17,6 +17,7 @@ mod forms;
 mod foundation;
 mod headers_and_jobs;
 mod import_errors;
+mod incoming_mail;
 mod launch_and_archive;
 mod list_browsing;
 mod look_and_feel;

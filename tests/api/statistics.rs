@@ -70,6 +70,7 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
             list_id: list,
             unsubscribe_line: None,
             bounce_limit: None,
+            auto_reply_pause_days: None,
         },
         now,
     )
@@ -116,15 +117,15 @@ fn reply(app: &TestApp, message: i64, now: NaiveDateTime) {
     let row = dripteam::db::messages::by_id(conn, message)
         .unwrap()
         .unwrap();
-    let inbox = [dripteam::mailboxes::InboxMessage {
-        uid: 1,
-        answers: vec![row.message_id],
-    }];
-    events::record_replies(conn, row.sender_id, &inbox, now).unwrap();
+    let inbox = [dripteam::domain::campaigns::incoming::InboxMessage::reply(
+        1,
+        vec![row.message_id],
+    )];
+    events::record_replies(conn, row.sender_id, &inbox, "http://127.0.0.1", now).unwrap();
 }
 
 /// The cells of the table row that starts with `name`.
-fn row(html: &str, name: &str) -> Vec<String> {
+pub(crate) fn row(html: &str, name: &str) -> Vec<String> {
     let start = html
         .find(&format!("<strong>{name}</strong>"))
         .unwrap_or_else(|| panic!("no row {name}"));
@@ -174,27 +175,27 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
 
     let page = leader.get("/account/team/statistics").await;
     assert_eq!(page.status, 200, "{page:?}");
-    // prospects, sent, open, click, reply, credits, contacts
+    // prospects, sent, open, click, reply, auto-replied, credits, contacts
     assert_eq!(
         row(&page.body, "Max"),
-        ["3", "3", "66.7%", "33.3%", "33.3%", "4", "3"]
+        ["3", "3", "66.7%", "33.3%", "33.3%", "0", "4", "3"]
     );
     assert_eq!(
         row(&page.body, "Mia"),
-        ["1", "1", "0.0%", "0.0%", "0.0%", "0", "1"]
+        ["1", "1", "0.0%", "0.0%", "0.0%", "0", "0", "1"]
     );
     assert_eq!(
         row(&page.body, "Fay"),
-        ["2", "2", "50.0%", "0.0%", "0.0%", "0", "2"]
+        ["2", "2", "50.0%", "0.0%", "0.0%", "0", "0", "2"]
     );
     assert!(page.contains("Former member"));
     assert_eq!(
         row(&page.body, "Lena Leader"),
-        ["0", "0", "—", "—", "—", "0", "0"]
+        ["0", "0", "—", "—", "—", "0", "0", "0"]
     );
     assert_eq!(
         row(&page.body, "Total"),
-        ["6", "6", "50.0%", "16.7%", "16.7%", "4", "6"]
+        ["6", "6", "50.0%", "16.7%", "16.7%", "0", "4", "6"]
     );
     assert!(
         page.contains("<svg") && page.contains("2 opened"),
@@ -212,14 +213,17 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(
         lines[0],
-        "member,email,role,prospects added,emails sent,open rate,click rate,reply rate,credits used,unique contacts used"
+        "member,email,role,prospects added,emails sent,open rate,click rate,reply rate,auto-replied,credits used,unique contacts used"
     );
     assert!(
-        lines.contains(&"Max,max@example.com,Active,3,3,66.7%,33.3%,33.3%,4,3"),
+        lines.contains(&"Max,max@example.com,Active,3,3,66.7%,33.3%,33.3%,0,4,3"),
         "{lines:?}"
     );
-    assert!(lines.contains(&"Fay,fay@example.com,Former member,2,2,50.0%,0.0%,0.0%,0,2"));
-    assert_eq!(*lines.last().unwrap(), "Total,,,6,6,50.0%,16.7%,16.7%,4,6");
+    assert!(lines.contains(&"Fay,fay@example.com,Former member,2,2,50.0%,0.0%,0.0%,0,0,2"));
+    assert_eq!(
+        *lines.last().unwrap(),
+        "Total,,,6,6,50.0%,16.7%,16.7%,0,4,6"
+    );
 
     // Another period: nothing happened in a range before everything.
     let day = (now - Duration::days(3)).date();
@@ -230,7 +234,7 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
         .await;
     assert_eq!(
         row(&page.body, "Total"),
-        ["0", "0", "—", "—", "—", "0", "0"]
+        ["0", "0", "—", "—", "—", "0", "0", "0"]
     );
     let page = leader.get("/account/team/statistics?period=7").await;
     assert_eq!(row(&page.body, "Total")[1], "6");
@@ -303,7 +307,7 @@ async fn members_outsiders_and_basic_plans_are_refused_and_an_empty_team_shows_d
     assert_eq!(page.status, 200);
     assert_eq!(
         row(&page.body, "Total"),
-        ["0", "0", "—", "—", "—", "0", "0"]
+        ["0", "0", "—", "—", "—", "0", "0", "0"]
     );
     assert!(page.contains("No emails were sent in this period."));
     assert!(

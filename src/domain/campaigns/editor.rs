@@ -33,7 +33,8 @@ impl CampaignName {
 
 /// A campaign's settings as typed: its name, one of the owner's sender accounts and one of
 /// their prospect lists (ids sent by the form's choices; a missing or malformed choice is
-/// refused with a message, like a foreign one), its unsubscribe line and its bounce limit
+/// refused with a message, like a foreign one), its unsubscribe line, its bounce limit and
+/// how many days a recipient waits after an auto-reply (RFC 3834) before their next step
 /// (each `None` when the form has no such field: a new campaign gets the default, a saved
 /// one keeps its own).
 pub struct CampaignSettings {
@@ -42,20 +43,64 @@ pub struct CampaignSettings {
     pub list_id: i64,
     pub unsubscribe_line: Option<UnsubscribeLine>,
     pub bounce_limit: Option<BounceLimit>,
+    /// 0 to `MAX_AUTO_REPLY_PAUSE_DAYS`; 0 keeps sending as scheduled.
+    pub auto_reply_pause_days: Option<i32>,
+}
+
+/// The longest pause after an auto-reply a campaign may set (days).
+pub const MAX_AUTO_REPLY_PAUSE_DAYS: i32 = 90;
+
+/// The pause after an auto-reply as typed: empty is 0; refused unless a whole number of
+/// days from 0 to `MAX_AUTO_REPLY_PAUSE_DAYS`.
+fn parse_pause_days(raw: &str) -> DomainResult<i32> {
+    let days = match raw.trim() {
+        "" => Some(0),
+        days => days
+            .parse::<i32>()
+            .ok()
+            .filter(|d| (0..=MAX_AUTO_REPLY_PAUSE_DAYS).contains(d)),
+    };
+    days.ok_or_else(|| {
+        DomainError::Invalid(
+            "Give the pause after an auto-reply as a number of days from 0 to 90.".into(),
+        )
+    })
+}
+
+/// Saves the settings a form may leave out (`None`: kept as they are).
+fn save_optional(
+    conn: &mut AnyConnection,
+    id: i64,
+    unsubscribe_line: Option<UnsubscribeLine>,
+    bounce_limit: Option<BounceLimit>,
+    auto_reply_pause_days: Option<i32>,
+) -> DomainResult<()> {
+    if let Some(line) = unsubscribe_line {
+        db::set_unsubscribe_line(conn, id, line.as_str())?;
+    }
+    if let Some(limit) = bounce_limit {
+        db::set_bounce_limit(conn, id, limit.percent())?;
+    }
+    if let Some(days) = auto_reply_pause_days {
+        crate::db::incoming::set_auto_reply_pause_days(conn, id, days)?;
+    }
+    Ok(())
 }
 
 impl CampaignSettings {
     /// The settings from the form's text. Refuses (`DomainError::Invalid`) a name as
     /// `CampaignName::parse` does, and a sender or list choice that is missing or not an
-    /// id, an unsubscribe line as `UnsubscribeLine::parse` does and a bounce limit as
-    /// `BounceLimit::parse` does; whether the chosen ones
-    /// are the owner's is checked by `create` and `update_settings`.
+    /// id, an unsubscribe line as `UnsubscribeLine::parse` does, a bounce limit as
+    /// `BounceLimit::parse` does, and a pause after an auto-reply that is not a whole
+    /// number of days from 0 to `MAX_AUTO_REPLY_PAUSE_DAYS` (empty is 0); whether the
+    /// chosen ones are the owner's is checked by `create` and `update_settings`.
     pub fn parse(
         name: &str,
         sender_id: &str,
         list_id: &str,
         unsubscribe_line: Option<&str>,
         bounce_limit: Option<&str>,
+        pause_days: Option<&str>,
     ) -> DomainResult<Self> {
         let name = CampaignName::parse(name)?;
         let Ok(sender_id) = sender_id.trim().parse::<i64>() else {
@@ -66,12 +111,14 @@ impl CampaignSettings {
         };
         let unsubscribe_line = unsubscribe_line.map(UnsubscribeLine::parse).transpose()?;
         let bounce_limit = bounce_limit.map(BounceLimit::parse).transpose()?;
+        let auto_reply_pause_days = pause_days.map(parse_pause_days).transpose()?;
         Ok(CampaignSettings {
             name,
             sender_id,
             list_id,
             unsubscribe_line,
             bounce_limit,
+            auto_reply_pause_days,
         })
     }
 }
@@ -185,21 +232,23 @@ pub fn create(
         list_id,
         unsubscribe_line,
         bounce_limit,
+        auto_reply_pause_days,
     } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
     let id = db::insert(conn, user.id, &name.0, sender_id, list_id, now)?;
-    if let Some(line) = unsubscribe_line {
-        db::set_unsubscribe_line(conn, id, line.as_str())?;
-    }
-    if let Some(limit) = bounce_limit {
-        db::set_bounce_limit(conn, id, limit.percent())?;
-    }
+    save_optional(
+        conn,
+        id,
+        unsubscribe_line,
+        bounce_limit,
+        auto_reply_pause_days,
+    )?;
     Ok(id)
 }
 
-/// Renames a campaign and changes its sender, list and unsubscribe line; returns the flash
-/// message. Refusals:
+/// Renames a campaign and changes its sender, list, unsubscribe line, bounce limit and
+/// pause after an auto-reply; returns the flash message. Refusals:
 /// `NotFound` (not the viewer's to know), `Forbidden` (a team record, read only), `Invalid`
 /// while the campaign is active (pause it first) or for a sender or list that is not the
 /// user's own.
@@ -216,18 +265,20 @@ pub fn update_settings(
         list_id,
         unsubscribe_line,
         bounce_limit,
+        auto_reply_pause_days,
     } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     editable(&campaign)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
     db::update_settings(conn, campaign.id, &name.0, sender_id, list_id)?;
-    if let Some(line) = unsubscribe_line {
-        db::set_unsubscribe_line(conn, campaign.id, line.as_str())?;
-    }
-    if let Some(limit) = bounce_limit {
-        db::set_bounce_limit(conn, campaign.id, limit.percent())?;
-    }
+    save_optional(
+        conn,
+        campaign.id,
+        unsubscribe_line,
+        bounce_limit,
+        auto_reply_pause_days,
+    )?;
     Ok("Campaign saved.".into())
 }
 

@@ -6,8 +6,8 @@
 //! SPF, DMARC and DKIM records are ready (`domain_readiness`), which outbound hosts may be
 //! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
 //! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP
-//! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks and
-//! replies (`events`), the owners' hourly
+//! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks,
+//! replies, auto-replies and inbox bounces (`events`, told apart by `incoming`), the owners' hourly
 //! reply digest (`reply_digest`) and Team statistics (`statistics`).
 
 mod archive;
@@ -17,6 +17,7 @@ mod editor;
 mod email_body;
 pub mod events;
 mod handover;
+pub mod incoming;
 mod launch;
 mod lifecycle;
 pub mod outbound;

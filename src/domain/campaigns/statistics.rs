@@ -1,5 +1,6 @@
 //! Team statistics: per member, for a period, prospects added, emails sent, open, click
-//! and reply rates, credits and unique contacts used; a totals row and chart data.
+//! and reply rates, auto-replies (counted apart: the reply rate counts people only), credits
+//! and unique contacts used; a totals row and chart data.
 //!
 //! Definitions: of the emails a member sent in the period, "recipients" counts the distinct
 //! recipients they went to; the open rate is the share of those recipients who opened at
@@ -84,6 +85,8 @@ pub struct MemberStats {
     pub opened: i64,
     pub clicked: i64,
     pub replied: i64,
+    /// Distinct recipients who sent an auto-reply (RFC 3834), apart from `replied`.
+    pub auto_replied: i64,
     pub credits_used: i64,
     pub contacts_used: i64,
 }
@@ -119,6 +122,7 @@ impl MemberStats {
         self.opened += other.opened;
         self.clicked += other.clicked;
         self.replied += other.replied;
+        self.auto_replied += other.auto_replied;
         self.credits_used += other.credits_used;
         self.contacts_used += other.contacts_used;
     }
@@ -134,6 +138,7 @@ impl MemberStats {
             self.open_rate(),
             self.click_rate(),
             self.reply_rate(),
+            self.auto_replied.to_string(),
             self.credits_used.to_string(),
             self.contacts_used.to_string(),
         ]
@@ -141,7 +146,7 @@ impl MemberStats {
 }
 
 /// The header record of the statistics CSV download, one column per `MemberStats::csv_fields`.
-pub const CSV_HEADER: [&str; 10] = [
+pub const CSV_HEADER: [&str; 11] = [
     "member",
     "email",
     "role",
@@ -150,6 +155,7 @@ pub const CSV_HEADER: [&str; 10] = [
     "open rate",
     "click rate",
     "reply rate",
+    "auto-replied",
     "credits used",
     "unique contacts used",
 ];
@@ -243,6 +249,7 @@ pub fn team_statistics(
     let opened = db::recipients_with_event(conn, &ids, from, to, Event::Opened)?;
     let clicked = db::recipients_with_event(conn, &ids, from, to, Event::Clicked)?;
     let replied = db::recipients_with_event(conn, &ids, from, to, Event::Replied)?;
+    let auto_replied = crate::db::incoming::recipients_auto_replied(conn, &ids, from, to)?;
     let added = db::prospects_added(conn, &ids, from, to)?;
     let mut used: HashMap<(UserId, billing::Unit), i64> = HashMap::new();
     for (user, kind, amount) in db::units_used(conn, leader.id, from, to)? {
@@ -261,6 +268,7 @@ pub fn team_statistics(
             row.opened = opened.get(&id).copied().unwrap_or(0);
             row.clicked = clicked.get(&id).copied().unwrap_or(0);
             row.replied = replied.get(&id).copied().unwrap_or(0);
+            row.auto_replied = auto_replied.get(&id).copied().unwrap_or(0);
             row.prospects_added = added.get(&id).copied().unwrap_or(0);
             row.credits_used = used.get(&(id, billing::Unit::Credit)).copied().unwrap_or(0);
             row.contacts_used = used

@@ -125,6 +125,8 @@ pub struct RecipientRow {
     pub opened: bool,
     pub clicked: bool,
     pub replied: bool,
+    /// When the latest auto-reply to one of their emails came (RFC 3834; not a reply).
+    pub auto_replied_at: Option<NaiveDateTime>,
     pub problem: String,
 }
 
@@ -140,6 +142,8 @@ pub struct CampaignView {
     pub list_name: String,
     pub steps: Vec<CampaignStep>,
     pub counts: CampaignCounts,
+    /// Emails that got an auto-reply (apart from `counts.replied`, which counts replies only).
+    pub auto_replied: i64,
     /// Recipients sent to (the skipped ones apart) and how many of them are finished.
     pub recipients_total: i64,
     pub recipients_done: i64,
@@ -247,6 +251,7 @@ fn recipient_rows(
                 opened: mine.iter().any(|m| m.opened_at.is_some()),
                 clicked: mine.iter().any(|m| m.clicked_at.is_some()),
                 replied: mine.iter().any(|m| m.replied_at.is_some()),
+                auto_replied_at: mine.iter().filter_map(|m| m.auto_replied_at).max(),
                 problem: mine
                     .iter()
                     .rev()
@@ -325,6 +330,7 @@ pub fn view(
             .map_or_else(|| "(deleted list)".into(), |l| l.name),
         delivery_problems: delivery_problems(counts.failed),
         counts,
+        auto_replied: crate::db::incoming::auto_replied_count(conn, campaign.id)?,
         rows_total,
         recipients_page,
         skipped: skipped_of(conn, campaign.id)?,

@@ -90,11 +90,16 @@ impl ImapServer {
 
     /// Puts a reply to `message_id` into the inbox, as the recipient's mail server would.
     pub fn deliver_reply(&self, from: &str, message_id: &str) {
-        let name = format!("{}.reply.test", uuid::Uuid::new_v4().simple());
         let body = format!(
             "From: {from}\r\nTo: {USER}\r\nSubject: Re: hello\r\nMessage-ID: <{}@reply.test>\r\nIn-Reply-To: <{message_id}>\r\nReferences: <{message_id}>\r\n\r\nThanks, interested!\r\n",
             uuid::Uuid::new_v4().simple()
         );
+        self.deliver_raw(&body);
+    }
+
+    /// Puts the raw message `body` (RFC 5322, CRLF lines) into the inbox as it is.
+    pub fn deliver_raw(&self, body: &str) {
+        let name = format!("{}.reply.test", uuid::Uuid::new_v4().simple());
         let tmp = self.maildir().join("tmp").join(&name);
         std::fs::write(&tmp, body).unwrap();
         let (uid, gid) = nobody();

@@ -93,6 +93,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(do_not_email::list)
         .service(do_not_email::add)
         .service(do_not_email::remove)
+        .service(prospect_profile::confirm_forget)
+        .service(prospect_profile::forget_prospect)
         .service(prospect_profile::profile)
         .service(prospect_profile::update)
         .service(prospect_profile::delete)

@@ -12,6 +12,7 @@ mod campaigns;
 mod csv_and_imports;
 mod do_not_email;
 mod downgrades;
+mod forget;
 mod forms;
 mod foundation;
 mod headers_and_jobs;

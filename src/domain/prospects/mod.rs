@@ -3,13 +3,15 @@
 //! (`csv_import` parses and shows the mapping, `import_mapping` checks it, `import_run`
 //! writes the rows; `import_errors` words their errors: the line, what was wrong, the
 //! value), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and email
-//! verification (`verification`), and the team's do-not-email list (`do_not_email`).
+//! verification (`verification`), the team's do-not-email list (`do_not_email`), and
+//! forgetting a prospect across the team (`forget`).
 
 mod browse;
 pub mod csv_cells;
 pub mod csv_import;
 pub mod do_not_email;
 pub mod export;
+pub mod forget;
 mod import_errors;
 mod import_mapping;
 pub mod import_run;

@@ -1,6 +1,7 @@
 //! The policy table, decision by decision (unit tests of `domain::policy`).
 
 use super::*;
+use crate::db::models::Invitation;
 use crate::db::values::{InvitationStatus, RecordsScope};
 use chrono::NaiveDateTime;
 

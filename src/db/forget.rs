@@ -22,17 +22,17 @@ fn containing(address: &str) -> String {
     format!("%{address}%")
 }
 
-/// Ids of the prospects with `address` in the lists of `people`.
+/// (id, first name, last name) of the prospects with `address` in the lists of `people`.
 pub fn prospects_with(
     conn: &mut AnyConnection,
     people: &[UserId],
     address: &str,
-) -> Result<Vec<i64>, DbError> {
+) -> Result<Vec<(i64, String, String)>, DbError> {
     Ok(prospects::table
         .inner_join(prospect_lists::table)
         .filter(prospect_lists::owner_id.eq_any(people))
         .filter(lower(prospects::email).eq(address))
-        .select(prospects::id)
+        .select((prospects::id, prospects::first_name, prospects::last_name))
         .load(conn)?)
 }
 

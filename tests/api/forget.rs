@@ -7,11 +7,12 @@
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
-use crate::campaigns::{Setup, option_value, path_of, setup, spawn_app};
+use crate::campaigns::{Setup, header, option_value, path_of, setup, spawn_app};
 use crate::helpers::imap::ImapServer;
 use crate::helpers::{Browser, Export, Plan, TestApp, View};
 
 const ANN: &str = "ann@acme.example";
+const BOB: &str = "bob@globex.example";
 
 fn digest(address: &str) -> String {
     dripteam::domain::prospects::do_not_email::address_digest(address)
@@ -112,12 +113,33 @@ async fn launched(app: &TestApp, s: &Setup<'_>) {
     reqwest::get(pixel.trim_end_matches('"')).await.unwrap();
 }
 
+/// Ann replies to step 1; Max's reply digest (in the outbox) names her.
+async fn ann_replies(app: &TestApp, imap_server: &ImapServer) {
+    let ann = &app.smtp().to(ANN)[0];
+    let id = header(ann, "Message-ID");
+    imap_server.deliver_reply(ANN, id.trim_matches(['<', '>']));
+    app.poll_replies_once().await;
+    assert!(!traces(app, "Ann <").is_empty(), "the digest names Ann");
+}
+
+/// No email went to a placeholder address.
+fn none_to_placeholders(app: &TestApp) {
+    let strays: Vec<_> = app
+        .smtp()
+        .all()
+        .into_iter()
+        .filter(|m| m.to.iter().any(|t| t.ends_with(".invalid")))
+        .collect();
+    assert!(strays.is_empty());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn forgetting_leaves_only_the_digest_and_keeps_the_figures() {
     let imap_server = ImapServer::start();
     let app = spawn_app().await;
     let s = setup(&app, Plan::M, imap_server.port, 2).await;
     launched(&app, &s).await;
+    ann_replies(&app, &imap_server).await;
     // Ann is in the leader's own list too, and on the team's do-not-email list by hand.
     let leader = &s.team.leader;
     let page = leader.post("/prospects/lists", &[("name", "Leads")]).await;
@@ -153,6 +175,9 @@ async fn forgetting_leaves_only_the_digest_and_keeps_the_figures() {
     assert!(!page.contains(ANN), "{page:?}");
 
     assert_eq!(traces(&app, ANN), Vec::<String>::new(), "no trace left");
+    for named in ["Ann <", "Ann &#60;"] {
+        assert_eq!(traces(&app, named), Vec::<String>::new(), "{named}");
+    }
     let kept = traces(&app, &digest(ANN));
     for table in ["do_not_email.digest", "usage_ledger.recipient_email"] {
         assert!(
@@ -173,21 +198,15 @@ async fn forgetting_leaves_only_the_digest_and_keeps_the_figures() {
         "{profile:?}"
     );
 
-    // Her sequence stopped; nothing goes to the placeholder addresses.
+    // Bob's sequence goes on; nothing goes to the placeholder addresses.
     for _ in 0..3 {
         app.clock
             .advance(chrono::Duration::days(1) + chrono::Duration::minutes(1));
         app.run_sender_once().await;
     }
-    app.smtp().wait_for("bob@globex.example", 3).await;
+    app.smtp().wait_for(BOB, 3).await;
     assert_eq!(app.smtp().to(ANN).len(), 1);
-    let strays: Vec<_> = app
-        .smtp()
-        .all()
-        .into_iter()
-        .filter(|m| m.to.iter().any(|t| t.ends_with(".invalid")))
-        .collect();
-    assert!(strays.is_empty());
+    none_to_placeholders(&app);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -246,6 +265,17 @@ async fn a_forgotten_address_added_again_is_skipped_at_launch() {
     assert!(page.contains("Launched: 1 recipient"), "{page:?}");
     assert_eq!(app.run_sender_once().await, 1);
     app.smtp().wait_for("carl@initech.example", 1).await;
+    // Her sequence in the first campaign stopped too (Bob's goes on).
+    app.clock
+        .advance(chrono::Duration::days(1) + chrono::Duration::minutes(1));
+    app.run_sender_once().await;
+    app.smtp().wait_for(BOB, 2).await;
+    none_to_placeholders(&app);
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("1 skipped: 1 on the do-not-email list"),
+        "{page:?}"
+    );
     assert_eq!(
         app.smtp().to(ANN).len(),
         1,
@@ -262,7 +292,7 @@ async fn the_owner_and_the_leader_may_forget_a_teammate_may_not_an_outsider_sees
     let ola = app.user("Ola Outsider", "ola@example.com").await;
     let (ann, bob) = (
         prospect_of(&app, s.max.id, ANN),
-        prospect_of(&app, s.max.id, "bob@globex.example"),
+        prospect_of(&app, s.max.id, BOB),
     );
 
     let profile = tia.get(&format!("/prospects/{ann}")).await;
@@ -281,7 +311,7 @@ async fn the_owner_and_the_leader_may_forget_a_teammate_may_not_an_outsider_sees
     assert!(page.contains("Forgot the prospect."), "{page:?}");
     let page = s.max.post(&format!("/prospects/{bob}/forget"), &[]).await;
     assert!(page.contains("Forgot the prospect."), "{page:?}");
-    assert!(traces(&app, "bob@globex.example").is_empty());
+    assert!(traces(&app, BOB).is_empty());
     assert!(traces(&app, ANN).is_empty());
     // A forgotten prospect is not forgotten twice.
     let page = s.max.post(&format!("/prospects/{bob}/forget"), &[]).await;

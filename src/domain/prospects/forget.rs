@@ -134,10 +134,17 @@ fn erase(
     now: NaiveDateTime,
 ) -> DomainResult<Forgotten> {
     let mut done = Forgotten::default();
-    for id in db::prospects_with(conn, people, address)? {
+    let mut names = Vec::new();
+    for (id, first, last) in db::prospects_with(conn, people, address)? {
+        names.push(
+            format!("{} {}", first.trim(), last.trim())
+                .trim()
+                .to_string(),
+        );
         db::anonymise_prospect(conn, id, &placeholder(id), FORGOTTEN, now)?;
         done.prospects += 1;
     }
+    names.retain(|name| !name.is_empty());
     for (id, status) in db::recipients_with(conn, people, address)? {
         db::anonymise_recipient(conn, id, &placeholder(id))?;
         if status == RecipientStatus::Active {
@@ -162,8 +169,11 @@ fn erase(
         db::set_import_texts(conn, id, &content.concat(), &scrub(&report, address))?;
     }
     for (id, subject, text, html) in db::outbox_with(conn, people, address)? {
-        let texts = (id, scrub(&subject, address), scrub(&text, address));
-        db::set_outbox_texts(conn, &(texts.0, texts.1, texts.2, scrub(&html, address)))?;
+        let scrubbed = |t: &str| scrub_named(&scrub(t, address), &names);
+        db::set_outbox_texts(
+            conn,
+            &(id, scrubbed(&subject), scrubbed(&text), scrubbed(&html)),
+        )?;
     }
     for (id, reason) in db::campaign_reasons_with(conn, people, address)? {
         db::set_campaign_reason(conn, id, &scrub(&reason, address))?;
@@ -257,6 +267,19 @@ fn scrub(text: &str, address: &str) -> String {
     out
 }
 
+/// `text` (its address scrubbed) without the person's name where it stood before the
+/// address, as reply digests write them: "Ann Smith <forgotten>" (text part) or escaped
+/// (HTML part) becomes "forgotten".
+fn scrub_named(text: &str, names: &[String]) -> String {
+    let mut out = text.to_string();
+    for name in names {
+        for (open, close) in [("<", ">"), ("&#60;", "&#62;"), ("&lt;", "&gt;")] {
+            out = out.replace(&format!("{name} {open}{FORGOTTEN}{close}"), FORGOTTEN);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +292,10 @@ mod tests {
                 "ann@acme.example"
             ),
             "Ann <forgotten>, forgotten."
+        );
+        assert_eq!(
+            scrub_named("- Ann Smith <forgotten> replied", &["Ann Smith".into()]),
+            "- forgotten replied"
         );
         assert_eq!(placeholder(7), "forgotten-7@forgotten.invalid");
         assert!(is_forgotten(&placeholder(7)) && !is_forgotten("ann@acme.example"));

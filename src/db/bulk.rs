@@ -211,6 +211,7 @@ pub struct RecipientSpend {
     pub payer_id: UserId,
     pub user_id: UserId,
     pub team_id: TeamId,
+    /// The SHA-256 of the address, as the ledger keeps it.
     pub email: String,
     pub period_start: NaiveDateTime,
     pub at: NaiveDateTime,

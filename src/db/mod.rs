@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod confirmations;
 pub mod digests;
 pub mod do_not_email;
+pub mod forget;
 pub mod ids;
 pub mod imports;
 pub mod incoming;

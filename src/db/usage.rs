@@ -10,6 +10,8 @@ use super::schema::{usage_alerts, usage_ledger};
 use super::values::{AlertKind, Unit};
 use super::{AnyConnection, DbError};
 
+/// A spend or hold; `recipient_email` is the SHA-256 of the recipient's address
+/// (`domain::billing::units`), never the address.
 pub struct NewSpend<'a> {
     pub payer_id: UserId,
     pub user_id: UserId,
@@ -114,19 +116,21 @@ pub fn units(
     Ok(total.unwrap_or(0))
 }
 
-/// Whether `email` was spent (not only held) as a recipient of the pool in the period.
+/// Whether a recipient was spent (not only held) from the pool in the period: a row whose
+/// `recipient_email` is one of `keys` (the address's digest, and the address itself as
+/// rows written before digests were kept hold it).
 pub fn recipient_counted(
     conn: &mut AnyConnection,
     payer_id: UserId,
     period_start: NaiveDateTime,
-    email: &str,
+    keys: &[&str],
 ) -> Result<bool, DbError> {
     let found: i64 = usage_ledger::table
         .filter(usage_ledger::payer_id.eq(payer_id))
         .filter(usage_ledger::hold_message_id.is_null())
         .filter(usage_ledger::period_start.eq(period_start))
         .filter(usage_ledger::kind.eq(Unit::Recipient))
-        .filter(usage_ledger::recipient_email.eq(email))
+        .filter(usage_ledger::recipient_email.eq_any(keys))
         .count()
         .get_result(conn)?;
     Ok(found > 0)

@@ -120,6 +120,8 @@ stored_as_text! {
         CapChanged => "cap changed",
         RecordsTransferred => "records transferred",
         ReminderNotSent => "reminder not sent",
+        /// A prospect was forgotten across the team; the line names no address.
+        ProspectForgotten => "prospect forgotten",
     }
 }
 

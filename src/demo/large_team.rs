@@ -24,6 +24,7 @@ use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, Per
 use crate::domain::billing;
 use crate::domain::billing::Plan;
 use crate::domain::campaigns::senders;
+use crate::domain::prospects::do_not_email::address_digest;
 use crate::domain::{DomainError, DomainResult, invalid};
 
 pub struct Sizes {
@@ -294,7 +295,8 @@ fn member_history(
             payer_id: pool.payer,
             user_id: owner,
             team_id: pool.team,
-            email: address.to_string(),
+            // The ledger keeps a digest of each address, as `billing` writes it.
+            email: address_digest(address),
             period_start,
             at,
         })

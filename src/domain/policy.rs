@@ -4,7 +4,14 @@
 
 use super::billing::Plan;
 use super::{DomainError, DomainResult, TeamId, UserId};
-use crate::db::models::{Invitation, Membership, Team, User};
+use crate::db::models::{Membership, Team, User};
+
+#[path = "policy_invitations.rs"]
+mod invitations;
+pub use invitations::{
+    AnswerChannel, confirm_address_first, may_answer_invitation, may_remind_to_log_in,
+    may_see_invitations_to_address,
+};
 
 /// The hint on every full-Teamwork control on a basic plan (starts a sentence).
 pub const FULL_TEAMWORK_NEEDED: &str = "Available from plan M";
@@ -94,63 +101,6 @@ pub fn may_invite(actor_membership: Option<&Membership>) -> DomainResult<()> {
                 .into(),
         )),
     }
-}
-
-/// How someone answers an invitation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AnswerChannel {
-    /// Through the link emailed to the invited address: holding it proves the address.
-    EmailedLink,
-    /// With "Join team" / "Decline" in the account, which proves nothing by itself.
-    InApp,
-}
-
-/// The refusal an unconfirmed account gets wherever its address would be trusted.
-pub fn confirm_address_first(email: &str) -> DomainError {
-    DomainError::Forbidden(format!(
-        "Confirm your email address first: follow the link we emailed to {email}, or press “Resend confirmation email” on your Account page. Team invitations to {email} can be answered once you have."
-    ))
-}
-
-/// Answering (joining or declining) an invitation: only the invited address, and in-app
-/// only once the account has proven it owns that address (anyone may sign up with any
-/// address; the emailed link is the proof). Others get NotFound; the invited but
-/// unconfirmed account gets `confirm_address_first`.
-pub fn may_answer_invitation(
-    actor: &User,
-    invitation: &Invitation,
-    channel: AnswerChannel,
-) -> DomainResult<()> {
-    if actor.email != invitation.email {
-        return Err(DomainError::NotFound);
-    }
-    match channel {
-        AnswerChannel::EmailedLink => Ok(()),
-        AnswerChannel::InApp if actor.email_confirmed_at.is_some() => Ok(()),
-        AnswerChannel::InApp => Err(confirm_address_first(&actor.email)),
-    }
-}
-
-/// Seeing the invitations addressed to one's address in the account (who invited, from
-/// which address): a confirmed address only, so that signing up with someone else's
-/// address shows nothing of their invitations.
-pub fn may_see_invitations_to_address(actor: &User) -> DomainResult<()> {
-    if actor.email_confirmed_at.is_some() {
-        Ok(())
-    } else {
-        Err(confirm_address_first(&actor.email))
-    }
-}
-
-/// An invitation reminder that asks the address's account holder to log in and press
-/// "Join team": only when that account's address is confirmed (the reminder would
-/// otherwise invite the real owner to an account someone else opened). Reminders to an
-/// address without an account (asking to sign up) need no such check.
-///
-/// Being invited at all is NOT restricted: an invitation is sent to an address, and only
-/// whoever can read that address's mail (the link) or has proven it (in-app) can answer.
-pub fn may_remind_to_log_in(account: &User) -> DomainResult<()> {
-    may_see_invitations_to_address(account)
 }
 
 /// Joining a team: not while in a team, and not while leading one that has members.
@@ -248,6 +198,29 @@ pub fn may_access_record(
         RecordAction::Edit | RecordAction::Verify => Err(DomainError::Forbidden(
             "Team records are read only: only their owner can change them.".into(),
         )),
+    }
+}
+
+/// Forgetting a prospect (`domain::prospects::forget`: the person erased from every list,
+/// campaign and email of the team): its owner, or the team's leader for a member's
+/// prospect. A deliberate exception to "team records are read only" (`may_access_record`
+/// refuses `Edit` of a teammate's record): a person's request to be forgotten (GDPR
+/// Art. 17) is made to the team, and the leader answers for the team without waiting for
+/// the owner. A member with "View team records" only reads, so may not. Refusals as for
+/// any record: `NotFound` for a prospect the viewer may not see, `Forbidden` for a seen one.
+pub fn may_forget_prospect(
+    viewer_id: UserId,
+    seat: Option<&TeamSeat>,
+    owner_id: UserId,
+) -> DomainResult<()> {
+    may_access_record(viewer_id, seat, owner_id, RecordAction::View)?;
+    if viewer_id == owner_id || seat.is_some_and(|s| s.is_leader) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(
+            "Only the prospect's owner or your team leader can forget a prospect. Ask one of them."
+                .into(),
+        ))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The policy table, decision by decision (unit tests of `domain::policy`).
 
 use super::*;
+use crate::db::models::Invitation;
 use crate::db::values::{InvitationStatus, RecordsScope};
 use chrono::NaiveDateTime;
 
@@ -289,4 +290,37 @@ fn records_go_to_the_leader_or_an_active_member_of_the_same_team() {
 fn caps_and_permissions_are_full_teamwork() {
     assert!(caps_apply(Plan::M) && permissions_open(Plan::Xxl));
     assert!(!caps_apply(Plan::S) && !permissions_open(Plan::Free));
+}
+
+#[test]
+fn the_owner_and_the_leader_may_forget_a_prospect_a_team_viewer_may_not() {
+    let forget = |viewer: i64, seat: Option<&TeamSeat>, owner: i64| {
+        may_forget_prospect(viewer.into(), seat, owner.into())
+    };
+    let leader = seat(true, false, true);
+    let team_viewer = seat(false, true, true);
+    let own_only = seat(false, false, true);
+    assert!(forget(2, Some(&own_only), 2).is_ok(), "the owner");
+    assert!(forget(2, None, 2).is_ok(), "an owner with no team");
+    assert!(
+        forget(1, Some(&leader), 2).is_ok(),
+        "the leader, a member's prospect"
+    );
+    assert!(matches!(
+        forget(3, Some(&team_viewer), 2),
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(matches!(
+        forget(3, Some(&own_only), 2),
+        Err(DomainError::NotFound)
+    ));
+    assert!(matches!(forget(9, None, 2), Err(DomainError::NotFound)));
+    let locked = TeamSeat {
+        locked: true,
+        ..leader.clone()
+    };
+    assert!(matches!(
+        forget(1, Some(&locked), 2),
+        Err(DomainError::NotFound)
+    ));
 }

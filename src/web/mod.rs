@@ -97,6 +97,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         // Before /prospects/{id}, which would take "do-not-email.csv" for an id.
         .service(do_not_email::download_csv)
         .service(do_not_email::import_csv)
+        .service(prospect_profile::confirm_forget)
+        .service(prospect_profile::forget_prospect)
         .service(prospect_profile::profile)
         .service(prospect_profile::update)
         .service(prospect_profile::delete)

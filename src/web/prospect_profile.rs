@@ -1,4 +1,5 @@
-//! A prospect's profile (with custom values), edit, delete, and email verification.
+//! A prospect's profile (with custom values), edit, delete, email verification, and
+//! "Forget this prospect" with its confirmation page.
 
 use actix_session::Session;
 use actix_web::{HttpResponse, get, post, web};
@@ -9,6 +10,7 @@ use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
 use super::prospects::ProspectForm;
 use super::respond::{finish, refused, render};
+use crate::domain::prospects::forget::{self, ToForget};
 use crate::domain::prospects::verification_run;
 use crate::domain::prospects::{self, Profile};
 
@@ -148,4 +150,50 @@ async fn verify_list(
         .db(move |conn| verification_run::queue_list(conn, &account, id, now))
         .await;
     finish(&session, outcome, &format!("/prospects/lists/{id}"))
+}
+
+#[derive(Template)]
+#[template(path = "prospects/confirm_forget.html")]
+struct ConfirmForget {
+    ctx: PageContext,
+    prospect: ToForget,
+}
+
+#[get("/prospects/{id}/forget")]
+async fn confirm_forget(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, id) = (user.user.clone(), state.clock.now(), path.into_inner());
+    let prospect = state
+        .db(move |conn| forget::to_forget(conn, &account, id, now))
+        .await?;
+    render(&ConfirmForget {
+        ctx: PageContext::new(&session, &state, Some(&user)),
+        prospect,
+    })
+}
+
+#[post("/prospects/{id}/forget")]
+async fn forget_prospect(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now, id) = (user.user, state.clock.now(), path.into_inner());
+    match state
+        .db(move |conn| forget::forget(conn, &account, id, now))
+        .await
+    {
+        Ok((list_id, message)) => finish(
+            &session,
+            Ok(message),
+            &format!("/prospects/lists/{list_id}"),
+        ),
+        Err(e) => finish(&session, Err(e), &format!("/prospects/{id}")),
+    }
 }

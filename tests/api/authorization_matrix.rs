@@ -171,6 +171,13 @@ fn rows() -> Vec<Row> {
         ),
         r("get", "/prospects/lists/{list}/import", Get, EDIT_PAGE),
         r("get", "/prospects/{prospect}", Get, VIEW),
+        // Forget this prospect: the owner and the leader (policy::may_forget_prospect).
+        r(
+            "get",
+            "/prospects/{prospect}/forget",
+            Get,
+            [P, P, N, F, F, N, N, L],
+        ),
         r("get", "/senders", Get, ANY_USER),
         r("get", "/senders/{sender}", Get, OWNER_ONLY),
         r("get", "/signup", Get, EVERYONE),
@@ -456,6 +463,14 @@ fn rows() -> Vec<Row> {
             "/prospects/{prospect}/delete",
             Form(&[]),
             [S, F, N, F, F, N, N, L],
+        ),
+        // Not run for the owner and the leader: it would forget the seeded prospect
+        // (forget::the_owner_and_the_leader_may_forget_a_teammate_may_not_an_outsider_sees_nothing).
+        r(
+            "post",
+            "/prospects/{prospect}/forget",
+            Form(&[]),
+            [S, S, N, F, F, N, N, L],
         ),
         r(
             "post",

@@ -13,6 +13,7 @@ mod csv_and_imports;
 mod do_not_email;
 mod do_not_email_csv;
 mod downgrades;
+mod forget;
 mod forms;
 mod foundation;
 mod headers_and_jobs;

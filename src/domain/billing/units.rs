@@ -23,7 +23,32 @@ use crate::db::usage::{
     NewSpend,
 };
 use crate::db::{AnyConnection, accounts, locked_transaction, team};
+use crate::domain::prospects::do_not_email::address_digest;
 use crate::domain::{DomainError, DomainResult, policy};
+
+/// What the ledger keeps of a recipient: the SHA-256 of the lower-cased address
+/// (`do_not_email::address_digest`), never the address itself (it only counts them; README,
+/// "Forget this prospect").
+fn ledger_key(email: &str) -> String {
+    address_digest(email)
+}
+
+/// Whether `email` was spent from `payer_id`'s pool in the period starting at
+/// `period_start`: found by its digest, or by itself in rows written before digests.
+fn counted(
+    conn: &mut AnyConnection,
+    payer_id: UserId,
+    period_start: NaiveDateTime,
+    email: &str,
+) -> DomainResult<bool> {
+    let key = ledger_key(email);
+    Ok(usage::recipient_counted(
+        conn,
+        payer_id,
+        period_start,
+        &[&key, email],
+    )?)
+}
 
 /// The figures of the pool `user_id` spends from (their team's, or their own).
 pub fn pool_for(
@@ -192,7 +217,7 @@ pub fn hold_recipient(
             return Ok(());
         }
         usage::delete_hold(conn, message_row)?;
-        if usage::recipient_counted(conn, payer.user.id, period.start, email)? {
+        if counted(conn, payer.user.id, period.start, email)? {
             return Ok(());
         }
         check_room(conn, &payer, user_id, (unit, 1), plan, &period)?;
@@ -204,7 +229,7 @@ pub fn hold_recipient(
                 team_id: payer.team_id,
                 kind: unit,
                 amount: 1,
-                recipient_email: Some(email),
+                recipient_email: Some(&ledger_key(email)),
                 period_start: period.start,
                 now,
             },
@@ -230,7 +255,7 @@ pub fn spend_held_recipient(
     let unit = Unit::Recipient;
     locked_transaction(conn, payer.user.id, |conn| {
         usage::delete_hold(conn, message_row)?;
-        if usage::recipient_counted(conn, payer.user.id, period.start, email)? {
+        if counted(conn, payer.user.id, period.start, email)? {
             return Ok(());
         }
         usage::insert_spend(
@@ -241,7 +266,7 @@ pub fn spend_held_recipient(
                 team_id: payer.team_id,
                 kind: unit,
                 amount: 1,
-                recipient_email: Some(email),
+                recipient_email: Some(&ledger_key(email)),
                 period_start: period.start,
                 now,
             },
@@ -270,7 +295,7 @@ fn spend(
     let period = current_period(&payer.user, now);
     locked_transaction(conn, payer.user.id, |conn| {
         if let Some(email) = recipient
-            && usage::recipient_counted(conn, payer.user.id, period.start, email)?
+            && counted(conn, payer.user.id, period.start, email)?
         {
             return Ok(false);
         }
@@ -283,7 +308,7 @@ fn spend(
                 team_id: payer.team_id,
                 kind: unit,
                 amount: amount as i32,
-                recipient_email: recipient,
+                recipient_email: recipient.map(ledger_key).as_deref(),
                 period_start: period.start,
                 now,
             },

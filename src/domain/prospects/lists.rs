@@ -284,6 +284,9 @@ pub struct Profile {
     pub may_edit: bool,
     /// Custom values with their field names: shown to anyone who may view the prospect.
     pub custom: Vec<(String, String)>,
+    /// Policy's answer: the viewer may forget this prospect (`policy::may_forget_prospect`;
+    /// its owner or the team leader), and it is not forgotten already.
+    pub may_forget: bool,
 }
 
 fn prospect_for(
@@ -312,6 +315,9 @@ pub fn profile(
         custom: db::values_of(conn, prospect.id)?,
         owner_name: accounts::user_by_id(conn, prospect.owner_id)?.name,
         may_edit: viewer.allowed(prospect.owner_id, RecordAction::Edit),
+        may_forget: !super::forget::is_forgotten(&prospect.email)
+            && policy::may_forget_prospect(user.id, viewer.seat.as_ref(), prospect.owner_id)
+                .is_ok(),
         prospect,
         list,
     })

@@ -4,8 +4,9 @@
 //! writes the rows; `import_errors` words their errors: the line, what was wrong, the
 //! value), export (`export`), CSV cells safe for spreadsheets (`csv_cells`) and email
 //! verification (`verification` checks addresses, `verification_run` verifies a prospect
-//! at once or a list in the background, a batch at a time), and the team's do-not-email
-//! list (`do_not_email`) with its CSV download and import (`do_not_email_csv`).
+//! at once or a list in the background, a batch at a time), the team's do-not-email list
+//! (`do_not_email`) with its CSV download and import (`do_not_email_csv`), and forgetting
+//! a prospect across the team (`forget`).
 
 mod browse;
 pub mod csv_cells;
@@ -13,6 +14,7 @@ pub mod csv_import;
 pub mod do_not_email;
 pub mod do_not_email_csv;
 pub mod export;
+pub mod forget;
 mod import_errors;
 mod import_mapping;
 pub mod import_run;

@@ -8,8 +8,8 @@ use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
 
 use super::ids::UserId;
-use super::schema::{campaign_messages, prospects, usage_ledger};
-use super::values::Unit;
+use super::schema::{campaign_messages, campaign_recipients, prospects, usage_ledger};
+use super::values::{MessageStatus, RecipientStatus, Unit};
 use super::{AnyConnection, DbError};
 
 /// Per owner: emails sent in the range and the distinct recipients they went to.
@@ -117,4 +117,50 @@ pub fn units_used(
         .into_iter()
         .map(|(u, k, n)| (u, k, n.unwrap_or(0)))
         .collect())
+}
+
+/// Per owner: of the recipients their emails were claimed for in the range, how many
+/// bounced (status bounced) and how many were contacted (an email sent, or bounced trying):
+/// `(bounced, contacted)`, for the bounce rate.
+pub fn bounces_by_owner(
+    conn: &mut AnyConnection,
+    owners: &[UserId],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<HashMap<UserId, (i64, i64)>, DbError> {
+    let in_range = || {
+        campaign_messages::table
+            .inner_join(campaign_recipients::table)
+            .filter(campaign_messages::owner_id.eq_any(owners))
+            .filter(campaign_messages::claimed_at.ge(from))
+            .filter(campaign_messages::claimed_at.lt(to))
+    };
+    let bounced: Vec<(UserId, i64)> = in_range()
+        .filter(campaign_recipients::status.eq(RecipientStatus::Bounced))
+        .group_by(campaign_messages::owner_id)
+        .select((
+            campaign_messages::owner_id,
+            count(campaign_recipients::id).aggregate_distinct(),
+        ))
+        .load(conn)?;
+    let contacted: Vec<(UserId, i64)> = in_range()
+        .filter(
+            campaign_messages::status
+                .eq(MessageStatus::Sent)
+                .or(campaign_recipients::status.eq(RecipientStatus::Bounced)),
+        )
+        .group_by(campaign_messages::owner_id)
+        .select((
+            campaign_messages::owner_id,
+            count(campaign_recipients::id).aggregate_distinct(),
+        ))
+        .load(conn)?;
+    let mut out: HashMap<UserId, (i64, i64)> = HashMap::new();
+    for (owner, n) in contacted {
+        out.entry(owner).or_default().1 = n;
+    }
+    for (owner, n) in bounced {
+        out.entry(owner).or_default().0 = n;
+    }
+    Ok(out)
 }

@@ -46,6 +46,24 @@ async fn a_550_at_send_marks_the_recipient_bounced_and_suppresses_the_address() 
         "a refused RCPT never reaches DATA, and Bob is not tried again"
     );
     assert_eq!(app.smtp().to("ann@acme.example").len(), 3);
+
+    // The bounce rate: on the campaign page, and per member in Team statistics and its CSV.
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("<div class=\"muted\">Bounced</div><div class=\"big\">1</div><div>50%</div>"),
+        "{page:?}"
+    );
+    let stats = s.team.leader.get("/account/team/statistics").await;
+    assert!(
+        stats.contains("50.0% <span class=\"hint\">(1)</span>"),
+        "{stats:?}"
+    );
+    let csv = s.team.leader.get("/account/team/statistics.csv").await;
+    assert!(
+        csv.body.contains(",bounced,bounce rate,") && csv.body.contains(",1,50.0%,"),
+        "{}",
+        csv.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -175,27 +175,27 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
 
     let page = leader.get("/account/team/statistics").await;
     assert_eq!(page.status, 200, "{page:?}");
-    // prospects, sent, open, click, reply, auto-replied, credits, contacts
+    // prospects, sent, open, click, reply, auto-replied, bounce rate, credits, contacts
     assert_eq!(
         row(&page.body, "Max"),
-        ["3", "3", "66.7%", "33.3%", "33.3%", "0", "4", "3"]
+        ["3", "3", "66.7%", "33.3%", "33.3%", "0", "0.0%", "4", "3"]
     );
     assert_eq!(
         row(&page.body, "Mia"),
-        ["1", "1", "0.0%", "0.0%", "0.0%", "0", "0", "1"]
+        ["1", "1", "0.0%", "0.0%", "0.0%", "0", "0.0%", "0", "1"]
     );
     assert_eq!(
         row(&page.body, "Fay"),
-        ["2", "2", "50.0%", "0.0%", "0.0%", "0", "0", "2"]
+        ["2", "2", "50.0%", "0.0%", "0.0%", "0", "0.0%", "0", "2"]
     );
     assert!(page.contains("Former member"));
     assert_eq!(
         row(&page.body, "Lena Leader"),
-        ["0", "0", "—", "—", "—", "0", "0", "0"]
+        ["0", "0", "—", "—", "—", "0", "—", "0", "0"]
     );
     assert_eq!(
         row(&page.body, "Total"),
-        ["6", "6", "50.0%", "16.7%", "16.7%", "0", "4", "6"]
+        ["6", "6", "50.0%", "16.7%", "16.7%", "0", "0.0%", "4", "6"]
     );
     assert!(
         page.contains("<svg") && page.contains("2 opened"),
@@ -213,16 +213,16 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(
         lines[0],
-        "member,email,role,prospects added,emails sent,open rate,click rate,reply rate,auto-replied,credits used,unique contacts used"
+        "member,email,role,prospects added,emails sent,open rate,click rate,reply rate,auto-replied,bounced,bounce rate,credits used,unique contacts used"
     );
     assert!(
-        lines.contains(&"Max,max@example.com,Active,3,3,66.7%,33.3%,33.3%,0,4,3"),
+        lines.contains(&"Max,max@example.com,Active,3,3,66.7%,33.3%,33.3%,0,0,0.0%,4,3"),
         "{lines:?}"
     );
-    assert!(lines.contains(&"Fay,fay@example.com,Former member,2,2,50.0%,0.0%,0.0%,0,0,2"));
+    assert!(lines.contains(&"Fay,fay@example.com,Former member,2,2,50.0%,0.0%,0.0%,0,0,0.0%,0,2"));
     assert_eq!(
         *lines.last().unwrap(),
-        "Total,,,6,6,50.0%,16.7%,16.7%,0,4,6"
+        "Total,,,6,6,50.0%,16.7%,16.7%,0,0,0.0%,4,6"
     );
 
     // Another period: nothing happened in a range before everything.
@@ -234,7 +234,7 @@ async fn figures_of_a_known_team_match_the_hand_count_and_the_csv() {
         .await;
     assert_eq!(
         row(&page.body, "Total"),
-        ["0", "0", "—", "—", "—", "0", "0", "0"]
+        ["0", "0", "—", "—", "—", "0", "—", "0", "0"]
     );
     let page = leader.get("/account/team/statistics?period=7").await;
     assert_eq!(row(&page.body, "Total")[1], "6");
@@ -307,7 +307,7 @@ async fn members_outsiders_and_basic_plans_are_refused_and_an_empty_team_shows_d
     assert_eq!(page.status, 200);
     assert_eq!(
         row(&page.body, "Total"),
-        ["0", "0", "—", "—", "—", "0", "0", "0"]
+        ["0", "0", "—", "—", "—", "0", "—", "0", "0"]
     );
     assert!(page.contains("No emails were sent in this period."));
     assert!(

@@ -87,6 +87,10 @@ pub struct MemberStats {
     pub replied: i64,
     /// Distinct recipients who sent an auto-reply (RFC 3834), apart from `replied`.
     pub auto_replied: i64,
+    /// Distinct recipients emailed in the period who bounced (at send time or by a DSN).
+    pub bounced: i64,
+    /// Distinct recipients emailed in the period: sent an email, or bounced trying.
+    pub contacted: i64,
     pub credits_used: i64,
     pub contacts_used: i64,
 }
@@ -115,6 +119,18 @@ impl MemberStats {
         self.rate(self.replied)
     }
 
+    /// Bounced recipients as a percentage (one decimal) of those contacted ("—" for none).
+    pub fn bounce_rate(&self) -> String {
+        if self.contacted == 0 {
+            "—".into()
+        } else {
+            format!(
+                "{:.1}%",
+                self.bounced as f64 * 100.0 / self.contacted as f64
+            )
+        }
+    }
+
     fn add(&mut self, other: &MemberStats) {
         self.prospects_added += other.prospects_added;
         self.emails_sent += other.emails_sent;
@@ -123,6 +139,8 @@ impl MemberStats {
         self.clicked += other.clicked;
         self.replied += other.replied;
         self.auto_replied += other.auto_replied;
+        self.bounced += other.bounced;
+        self.contacted += other.contacted;
         self.credits_used += other.credits_used;
         self.contacts_used += other.contacts_used;
     }
@@ -139,6 +157,8 @@ impl MemberStats {
             self.click_rate(),
             self.reply_rate(),
             self.auto_replied.to_string(),
+            self.bounced.to_string(),
+            self.bounce_rate(),
             self.credits_used.to_string(),
             self.contacts_used.to_string(),
         ]
@@ -146,7 +166,7 @@ impl MemberStats {
 }
 
 /// The header record of the statistics CSV download, one column per `MemberStats::csv_fields`.
-pub const CSV_HEADER: [&str; 11] = [
+pub const CSV_HEADER: [&str; 13] = [
     "member",
     "email",
     "role",
@@ -156,6 +176,8 @@ pub const CSV_HEADER: [&str; 11] = [
     "click rate",
     "reply rate",
     "auto-replied",
+    "bounced",
+    "bounce rate",
     "credits used",
     "unique contacts used",
 ];
@@ -250,6 +272,7 @@ pub fn team_statistics(
     let clicked = db::recipients_with_event(conn, &ids, from, to, Event::Clicked)?;
     let replied = db::recipients_with_event(conn, &ids, from, to, Event::Replied)?;
     let auto_replied = crate::db::incoming::recipients_auto_replied(conn, &ids, from, to)?;
+    let bounces = db::bounces_by_owner(conn, &ids, from, to)?;
     let added = db::prospects_added(conn, &ids, from, to)?;
     let mut used: HashMap<(UserId, billing::Unit), i64> = HashMap::new();
     for (user, kind, amount) in db::units_used(conn, leader.id, from, to)? {
@@ -269,6 +292,7 @@ pub fn team_statistics(
             row.clicked = clicked.get(&id).copied().unwrap_or(0);
             row.replied = replied.get(&id).copied().unwrap_or(0);
             row.auto_replied = auto_replied.get(&id).copied().unwrap_or(0);
+            (row.bounced, row.contacted) = bounces.get(&id).copied().unwrap_or_default();
             row.prospects_added = added.get(&id).copied().unwrap_or(0);
             row.credits_used = used.get(&(id, billing::Unit::Credit)).copied().unwrap_or(0);
             row.contacts_used = used

@@ -144,6 +144,8 @@ pub struct CampaignView {
     pub counts: CampaignCounts,
     /// Emails that got an auto-reply (apart from `counts.replied`, which counts replies only).
     pub auto_replied: i64,
+    /// (bounced, contacted) recipients, for the bounce rate (`bounces::rate_percent`).
+    pub bounces: (i64, i64),
     /// Recipients sent to (the skipped ones apart) and how many of them are finished.
     pub recipients_total: i64,
     pub recipients_done: i64,
@@ -179,6 +181,14 @@ impl CampaignView {
         } else {
             format!("{:.0}%", *part as f64 * 100.0 / self.counts.sent as f64)
         }
+    }
+
+    /// The bounce rate: bounced of contacted recipients in whole percent, "—" before any
+    /// contact.
+    pub fn bounce_rate(&self) -> String {
+        let (bounced, contacted) = self.bounces;
+        super::bounces::rate_percent(bounced, contacted)
+            .map_or_else(|| "—".into(), |p| format!("{p}%"))
     }
 
     /// Which recipients the page lists: "51–100 of 1,234 recipients"; `None` when they
@@ -331,6 +341,7 @@ pub fn view(
         delivery_problems: delivery_problems(counts.failed),
         counts,
         auto_replied: crate::db::incoming::auto_replied_count(conn, campaign.id)?,
+        bounces: crate::db::campaigns::bounce_counts(conn, campaign.id)?,
         rows_total,
         recipients_page,
         skipped: skipped_of(conn, campaign.id)?,

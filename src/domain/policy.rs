@@ -344,6 +344,19 @@ pub fn do_not_email_list(user_id: UserId, active_team_leader: Option<UserId>) ->
     active_team_leader.unwrap_or(user_id)
 }
 
+/// Downloading the do-not-email list (CSV) is an export: refused (`Forbidden`) to a member
+/// whose leader turned their export toggle off, as their lists' exports are; everyone else
+/// who uses the list may, as they may see it.
+pub fn may_download_do_not_email(seat: Option<&TeamSeat>) -> DomainResult<()> {
+    if seat.is_some_and(TeamSeat::export_switched_off) {
+        return Err(DomainError::Forbidden(
+            "Your team leader has turned export off for you, so you cannot download the do-not-email list."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Removing an entry from a do-not-email list is its owner's (the team leader, or a user
 /// with no team); the leader and every member may add. Refusal: `Forbidden` for a member,
 /// who asks the leader.

@@ -324,3 +324,17 @@ fn the_owner_and_the_leader_may_forget_a_prospect_a_team_viewer_may_not() {
         Err(DomainError::NotFound)
     ));
 }
+
+#[test]
+fn the_do_not_email_list_downloads_for_everyone_but_a_member_with_export_off() {
+    assert!(
+        may_download_do_not_email(None).is_ok(),
+        "a user with no team"
+    );
+    assert!(may_download_do_not_email(Some(&seat(true, true, false))).is_ok());
+    assert!(may_download_do_not_email(Some(&seat(false, false, true))).is_ok());
+    assert!(matches!(
+        may_download_do_not_email(Some(&seat(false, true, false))),
+        Err(DomainError::Forbidden(_))
+    ));
+}

@@ -161,9 +161,9 @@ async fn download_csv(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = user.user.id;
+    let (viewer, now) = (user.user, state.clock.now());
     let rows = state
-        .db(move |conn| do_not_email_csv::export_rows(conn, viewer))
+        .db(move |conn| do_not_email_csv::export_rows(conn, &viewer, now))
         .await?;
     Ok(csv_download::table(
         "do-not-email",

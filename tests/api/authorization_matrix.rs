@@ -160,7 +160,13 @@ fn rows() -> Vec<Row> {
         r("get", "/prospects", Get, ANY_USER),
         r("get", "/prospects/do-not-email", Get, ANY_USER),
         // Anyone who uses a list may download it, as they may see it.
-        r("get", "/prospects/do-not-email.csv", Get, ANY_USER),
+        // An export: a member whose export is off is refused.
+        r(
+            "get",
+            "/prospects/do-not-email.csv",
+            Get,
+            [P, P, P, P, F, P, P, L],
+        ),
         r("get", "/prospects/lists/{list}", Get, VIEW),
         r("get", "/prospects/lists/{list}/delete", Get, EDIT_PAGE),
         r(

@@ -17,9 +17,10 @@ use super::csv_import;
 use super::do_not_email::{Entry, list_owner};
 use crate::db::do_not_email::{self as db, NewEntry};
 use crate::db::ids::UserId;
+use crate::db::models::User;
 use crate::db::values::DoNotEmailReason;
 use crate::db::{AnyConnection, write_transaction};
-use crate::domain::{DomainError, DomainResult};
+use crate::domain::{DomainError, DomainResult, policy};
 use crate::text::count;
 
 /// The download's header record.
@@ -31,9 +32,16 @@ const REPORTED_ROWS: usize = 20;
 /// The rows of the list `viewer_id` uses, oldest first: the entry (a forgotten prospect's
 /// SHA-256 digest in hex), the reason as the page words it, who added it, and when
 /// (UTC, `YYYY-MM-DD HH:MM:SS`). Anyone who uses the list may download it, as they may see
-/// it (`policy::do_not_email_list`).
-pub fn export_rows(conn: &mut AnyConnection, viewer_id: UserId) -> DomainResult<Vec<Vec<String>>> {
-    let list = list_owner(conn, viewer_id)?;
+/// it, except a member whose export toggle is off (`policy::may_download_do_not_email`:
+/// `Forbidden`).
+pub fn export_rows(
+    conn: &mut AnyConnection,
+    viewer: &User,
+    now: NaiveDateTime,
+) -> DomainResult<Vec<Vec<String>>> {
+    let seat = crate::domain::team::team_seat(conn, viewer, now)?;
+    policy::may_download_do_not_email(seat.as_ref())?;
+    let list = list_owner(conn, viewer.id)?;
     Ok(db::all(conn, list)?
         .into_iter()
         .map(|(e, name)| {

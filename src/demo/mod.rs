@@ -17,10 +17,12 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::crypto::SecretBox;
 use crate::db::models::User;
+use crate::db::values::DoNotEmailReason;
 use crate::db::{AnyConnection, accounts as db_accounts};
 use crate::domain::accounts::{self, AddressProof, EmailAddress, NewPassword, PersonName, SignUp};
 use crate::domain::billing;
 use crate::domain::billing::Plan;
+use crate::domain::prospects::do_not_email::{self, Entry};
 use crate::domain::prospects::verification_run;
 use crate::domain::team::invitation_answers::{self, InvitationRef};
 use crate::domain::team::invitations::{self, InviteSettings};
@@ -188,6 +190,7 @@ pub fn run(
     import_list(conn, &mia, "Partners", history::MIA_CSV, day(16))?;
     campaign_history(conn, secrets, base_url, &mia, day(12), now)?;
     billing::spend_credits(conn, mia.id, 7, day(10))?;
+    do_not_email_history(conn, &lena, &max, &mia, day(9))?;
     invitations::invite(
         conn,
         &lena,
@@ -213,6 +216,26 @@ pub fn run(
         logins: logins(),
         created: true,
     })
+}
+
+/// The team's do-not-email list: a competitor's domain added by the leader, an address a
+/// member added by hand, and one unsubscribe and one bounce Max's campaign produced.
+fn do_not_email_history(
+    conn: &mut AnyConnection,
+    lena: &User,
+    max: &User,
+    mia: &User,
+    at: NaiveDateTime,
+) -> DomainResult<()> {
+    do_not_email::add(conn, lena.id, &Entry::parse("@rival-outreach.example")?, at)?;
+    do_not_email::add(conn, mia.id, &Entry::parse("legal@partner-hub.example")?, at)?;
+    for (email, reason) in [
+        ("david.ross@harbourpharma.example", DoNotEmailReason::Unsubscribed),
+        ("elif.yilmaz@northgate-retail.example", DoNotEmailReason::Bounced),
+    ] {
+        do_not_email::record(conn, max.id, email, reason, None, at)?;
+    }
+    Ok(())
 }
 
 /// Verifies Max's demo lists through the real verification (queued, then run by the

@@ -155,7 +155,7 @@ async fn a_one_click_post_without_cookie_unsubscribes_from_every_campaign_of_the
     );
     let page = s.team.leader.get("/prospects/do-not-email").await;
     assert!(
-        page.contains("<td>ann@acme.example</td><td>Unsubscribed</td><td>Max Member</td>"),
+        page.contains("<td><strong>ann@acme.example</strong></td><td data-label=\"Why\">Unsubscribed</td><td data-label=\"Added by\">Max Member</td>"),
         "{page:?}"
     );
 
@@ -318,13 +318,13 @@ async fn a_member_who_leaves_takes_their_unsubscribes_and_the_team_keeps_them() 
     assert_eq!(page.status, 200, "{page:?}");
     let page = s.max.get("/prospects/do-not-email").await;
     assert!(
-        page.contains("<td>ann@acme.example</td><td>Unsubscribed</td>")
+        page.contains("<td><strong>ann@acme.example</strong></td><td data-label=\"Why\">Unsubscribed</td>")
             && !page.contains("Your team's list"),
         "Max's own list: {page:?}"
     );
     let page = s.team.leader.get("/prospects/do-not-email").await;
     assert!(
-        page.contains("<td>ann@acme.example</td><td>Unsubscribed</td><td>Max Member</td>"),
+        page.contains("<td><strong>ann@acme.example</strong></td><td data-label=\"Why\">Unsubscribed</td><td data-label=\"Added by\">Max Member</td>"),
         "the team's list: {page:?}"
     );
 }
@@ -350,7 +350,7 @@ async fn an_address_already_on_the_list_is_still_marked_unsubscribed() {
     );
     let page = s.team.leader.get("/prospects/do-not-email").await;
     assert!(
-        page.contains("<td>ann@acme.example</td><td>Added by hand</td>"),
+        page.contains("<td><strong>ann@acme.example</strong></td><td data-label=\"Why\">Added by hand</td>"),
         "the first entry stays: {page:?}"
     );
 }

@@ -14,8 +14,8 @@ use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::domain::DomainResult;
 use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
-use crate::domain::campaigns::{compose, outcomes};
 use crate::domain::campaigns::sending::{self, Outgoing};
+use crate::domain::campaigns::{compose, outcomes};
 use crate::mailboxes;
 
 use super::blocking;

@@ -88,10 +88,9 @@ async fn update_step(
     let (id, step_id) = path.into_inner();
     let (account, now) = (user.user.clone(), state.clock.now());
     let outcome = state
-        .run(
-            form.parse(),
-            move |conn, step| campaigns::update_step(conn, &account, id, step_id, step, now),
-        )
+        .run(form.parse(), move |conn, step| {
+            campaigns::update_step(conn, &account, id, step_id, step, now)
+        })
         .await;
     answer_step(
         &state,

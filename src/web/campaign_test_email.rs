@@ -41,11 +41,17 @@ async fn send_test_email(
         prospect_id: form.prospect_id.trim().parse().ok(),
         address: form.address.clone(),
     };
-    let (account, now, base) = (user.user.clone(), state.clock.now(), state.settings.base_url.clone());
+    let (account, now, base) = (
+        user.user.clone(),
+        state.clock.now(),
+        state.settings.base_url.clone(),
+    );
     let secrets = SecretBox::new(state.settings.secret_key.expose_secret());
     let hosts = MailHosts::from_setting(state.settings.allow_private_mail_hosts);
     let prepared = state
-        .db(move |conn| campaigns::prepare_test_email(conn, &account, &request, (&secrets, &base), now))
+        .db(move |conn| {
+            campaigns::prepare_test_email(conn, &account, &request, (&secrets, &base), now)
+        })
         .await;
     let outcome = match prepared {
         Ok(outgoing) => campaigns::send_test_email(outgoing, hosts).await,

@@ -241,9 +241,7 @@ pub(super) fn values_of(
 /// Whether the step at `position` opens a thread: the first step, or one marked "new thread".
 fn opens_thread(steps: &[CampaignStep], position: i32) -> bool {
     steps.first().is_some_and(|s| s.position == position)
-        || steps
-            .iter()
-            .any(|s| s.position == position && s.new_thread)
+        || steps.iter().any(|s| s.position == position && s.new_thread)
 }
 
 fn thread_of(

@@ -13,8 +13,8 @@
 //! myself" (`test_email`).
 
 mod archive;
-pub mod compose;
 pub mod bounces;
+pub mod compose;
 pub mod domain_readiness;
 mod editor;
 mod email_body;
@@ -38,13 +38,12 @@ pub mod unsubscribe;
 mod views;
 
 pub use archive::{archive, delete_draft, draft_to_delete, unarchive};
-pub use step_input::StepInput;
 pub use editor::{
-    CampaignName, CampaignSettings, add_step, create, delete_step, update_settings,
-    update_step,
+    CampaignName, CampaignSettings, add_step, create, delete_step, update_settings, update_step,
 };
 pub use handover::restart_in_new_thread;
 pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_plan};
 pub use lifecycle::{pause, resume};
+pub use step_input::StepInput;
 pub use test_email::{TestEmailRequest, prepare as prepare_test_email, send as send_test_email};
 pub use views::{CampaignView, CampaignsPage, RecipientRow, campaigns_page, view};

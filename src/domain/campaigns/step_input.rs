@@ -56,4 +56,3 @@ pub(super) fn first_step_subject(first: bool, step: &StepInput) -> DomainResult<
     }
     Ok(())
 }
-

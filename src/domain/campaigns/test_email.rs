@@ -102,13 +102,17 @@ pub async fn send(outgoing: Outgoing, hosts: MailHosts) -> DomainResult<String> 
         log::warn!("test email to {to}: building it failed: {e}");
         DomainError::Invalid("The test email could not be built from its addresses.".into())
     })?;
-    let failed = |kind| DomainError::Invalid(failure_sentence(kind, &server.host, server.port, &to));
+    let failed =
+        |kind| DomainError::Invalid(failure_sentence(kind, &server.host, server.port, &to));
     let transport = mailboxes::smtp_transport(server, hosts)
         .await
         .map_err(|failure| failed(failure.kind))?;
     if let Err(e) = transport.send(message).await {
         log::info!("test email to {to}: SMTP said: {e}");
-        return Err(failed(mailboxes::delivery_failure(&e, !server.user.is_empty())));
+        return Err(failed(mailboxes::delivery_failure(
+            &e,
+            !server.user.is_empty(),
+        )));
     }
     Ok(format!("Test email sent to {to}."))
 }

@@ -81,7 +81,10 @@ pub fn for_step(
 /// is kept as it is).
 pub fn reply_subject(subject: &str) -> String {
     let trimmed = subject.trim_start();
-    if trimmed.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("re:")) {
+    if trimmed
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("re:"))
+    {
         trimmed.to_string()
     } else {
         format!("Re: {trimmed}")

@@ -368,7 +368,10 @@ pub fn view(
         rows,
         preview,
         preview_for,
-        test_prospects: test_prospects.into_iter().map(|p| (p.id, p.email)).collect(),
+        test_prospects: test_prospects
+            .into_iter()
+            .map(|p| (p.id, p.email))
+            .collect(),
         owner_email: user.email.clone(),
         campaign,
     })

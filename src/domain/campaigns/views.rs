@@ -287,7 +287,7 @@ fn recipient_rows(
 }
 
 /// How many prospects the test email form offers.
-const TEST_PROSPECTS: i64 = 50;
+const TEST_PROSPECTS: i64 = 25;
 
 /// Campaign `id` as the viewer may see it, with page `recipients_page` of its recipients
 /// (from 1; a page out of range reads as the nearest one). Refusal: `NotFound` for a campaign the viewer may

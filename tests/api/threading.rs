@@ -71,6 +71,28 @@ async fn add_new_thread_step(s: &Setup<'_>) {
         )
         .await;
     assert!(page.contains("Step 4 added."), "{page:?}");
+    let steps = format!("{}/steps", s.campaign);
+    let empty = |new_thread: bool| {
+        let mut form = vec![
+            ("subject", ""),
+            ("body", "One more, {{first_name}}."),
+            ("delay_days", "1"),
+        ];
+        if new_thread {
+            form.push(("new_thread", "1"));
+        }
+        form
+    };
+    let page = s.max.post(&steps, &empty(true)).await;
+    assert!(
+        page.contains("A step that starts a new thread needs its own subject."),
+        "{page:?}"
+    );
+    let page = s.max.post(&steps, &empty(false)).await;
+    assert!(
+        page.contains("Step 5 added."),
+        "a reply may leave it empty: {page:?}"
+    );
 }
 
 async fn launch_and_send(app: &TestApp, s: &Setup<'_>, expected: usize) {
@@ -95,6 +117,10 @@ async fn follow_ups_reply_in_the_thread_and_a_new_thread_step_does_not() {
     assert!(
         page.contains("name=\"new_thread\""),
         "the checkbox: {page:?}"
+    );
+    assert!(
+        page.contains("<strong>Re: Hello Ann</strong>"),
+        "the preview shows a follow-up's subject as sent: {page:?}"
     );
     launch_and_send(&app, &s, 2).await;
     let first = app.smtp().wait_for("ann@acme.example", 1).await;
@@ -124,6 +150,17 @@ async fn follow_ups_reply_in_the_thread_and_a_new_thread_step_does_not() {
     assert_eq!(header(&fourth, "Subject"), "A new idea for Acme");
     assert_eq!(header(&fourth, "In-Reply-To"), "");
     assert_eq!(header(&fourth, "References"), "");
+    let fourth_id = header(&fourth, "Message-ID");
+
+    assert_eq!(after_days(&app, 1).await, 2);
+    let fifth = app.smtp().wait_for("ann@acme.example", 5).await;
+    assert_eq!(header(&fifth, "Subject"), "Re: A new idea for Acme");
+    assert_eq!(header(&fifth, "In-Reply-To"), fourth_id);
+    assert_eq!(
+        header(&fifth, "References"),
+        fourth_id,
+        "the new thread only"
+    );
     let bob = app.smtp().wait_for("bob@globex.example", 2).await;
     assert_eq!(header(&bob, "Subject"), "Re: Hello Bob", "filled for each");
 }

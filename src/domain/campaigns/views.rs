@@ -325,13 +325,20 @@ pub fn view(
             .next()
     {
         let values = values_for(conn, &prospect)?;
+        // Subjects as they go out: a follow-up shows its "Re:" subject (`threading`).
+        let mut opened = String::new();
         preview = steps
             .iter()
-            .map(|s| {
-                (
-                    placeholders::fill(&s.subject, &values),
-                    placeholders::fill(&s.body, &values),
-                )
+            .enumerate()
+            .map(|(i, s)| {
+                let own = placeholders::fill(&s.subject, &values);
+                let subject = if i == 0 || s.new_thread {
+                    opened = own.clone();
+                    own
+                } else {
+                    super::threading::reply_subject(&opened)
+                };
+                (subject, placeholders::fill(&s.body, &values))
             })
             .collect();
         preview_for = prospect.email;

@@ -319,6 +319,7 @@ async fn emails_per_second(count: usize) -> f64 {
                 "Hello {{first_name}}",
                 "Hi {{first_name}}, https://example.com/x",
                 "0",
+                false,
             )
             .unwrap();
             campaigns::add_step(conn, &user, campaign, step, now).unwrap();

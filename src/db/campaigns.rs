@@ -163,6 +163,7 @@ pub fn insert_step(
     subject: &str,
     body: &str,
     delay_days: i32,
+    new_thread: bool,
 ) -> Result<(), DbError> {
     diesel::insert_into(campaign_steps::table)
         .values((
@@ -171,6 +172,7 @@ pub fn insert_step(
             campaign_steps::subject.eq(subject),
             campaign_steps::body.eq(body),
             campaign_steps::delay_days.eq(delay_days),
+            campaign_steps::new_thread.eq(new_thread),
         ))
         .execute(conn)?;
     Ok(())
@@ -182,12 +184,14 @@ pub fn update_step(
     subject: &str,
     body: &str,
     delay_days: i32,
+    new_thread: bool,
 ) -> Result<(), DbError> {
     diesel::update(campaign_steps::table.find(step_id))
         .set((
             campaign_steps::subject.eq(subject),
             campaign_steps::body.eq(body),
             campaign_steps::delay_days.eq(delay_days),
+            campaign_steps::new_thread.eq(new_thread),
         ))
         .execute(conn)?;
     Ok(())

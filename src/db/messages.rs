@@ -121,6 +121,39 @@ pub fn by_message_ids(
         .load(conn)?)
 }
 
+/// Records the subject the email goes out with (its recipient's values filled in).
+pub fn set_subject(conn: &mut AnyConnection, id: i64, subject: &str) -> Result<(), DbError> {
+    diesel::update(campaign_messages::table.find(id))
+        .set(campaign_messages::subject.eq(subject))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One email a recipient received, for threading: (step position, Message-ID without
+/// angle brackets, subject as sent, sender account id).
+pub type SentEmail = (i32, String, String, i64);
+
+/// The emails the SMTP server accepted for `recipient_id` on steps before `before_step`,
+/// in step order.
+pub fn sent_before(
+    conn: &mut AnyConnection,
+    recipient_id: i64,
+    before_step: i32,
+) -> Result<Vec<SentEmail>, DbError> {
+    Ok(campaign_messages::table
+        .filter(campaign_messages::recipient_id.eq(recipient_id))
+        .filter(campaign_messages::step_position.lt(before_step))
+        .filter(campaign_messages::status.eq(MessageStatus::Sent))
+        .order(campaign_messages::step_position)
+        .select((
+            campaign_messages::step_position,
+            campaign_messages::message_id,
+            campaign_messages::subject,
+            campaign_messages::sender_id,
+        ))
+        .load(conn)?)
+}
+
 pub fn set_status(conn: &mut AnyConnection, id: i64, status: MessageStatus) -> Result<(), DbError> {
     diesel::update(campaign_messages::table.find(id))
         .set(campaign_messages::status.eq(status))

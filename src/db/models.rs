@@ -339,6 +339,8 @@ pub struct CampaignStep {
     pub subject: String,
     pub body: String,
     pub delay_days: i32,
+    /// Starts a new email thread instead of replying to the previous step.
+    pub new_thread: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

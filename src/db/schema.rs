@@ -318,6 +318,9 @@ diesel::table! {
         subject -> Text,
         body -> Text,
         delay_days -> Integer,
+        /// Starts a new email thread (own subject, no In-Reply-To); otherwise a step after
+        /// the first replies to the previous email its recipient received.
+        new_thread -> Bool,
     }
 }
 
@@ -359,6 +362,8 @@ diesel::table! {
         reply_digested_at -> Nullable<Timestamp>,
         /// When an auto-reply (RFC 3834) to this email was found; not a reply.
         auto_replied_at -> Nullable<Timestamp>,
+        /// The subject the email went out with (its recipient's values filled in).
+        subject -> Text,
     }
 }
 

@@ -133,7 +133,7 @@ pub fn campaign_history(
             conn,
             member,
             campaign,
-            campaigns::StepInput::parse(subject, body, delay)?,
+            campaigns::StepInput::parse(subject, body, delay, false)?,
             launch,
         )?;
     }

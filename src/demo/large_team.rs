@@ -240,6 +240,7 @@ fn member_history(
             "Hello {{first_name}}",
             "Hi {{first_name}}, https://example.com/demo",
             3,
+            false,
         )?;
     }
     campaigns::set_status(

@@ -7,7 +7,6 @@ use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use futures_util::{FutureExt, StreamExt};
-use lettre::message::MultiPart;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::clock::Clock;
@@ -15,9 +14,8 @@ use crate::crypto::SecretBox;
 use crate::db::Pool;
 use crate::domain::DomainResult;
 use crate::domain::campaigns::outbound::{FailureKind, MailHosts};
-use crate::domain::campaigns::outcomes;
 use crate::domain::campaigns::sending::{self, Outgoing};
-use crate::mail::list_unsubscribe::{ListUnsubscribe, ListUnsubscribePost};
+use crate::domain::campaigns::{compose, outcomes};
 use crate::mailboxes;
 
 use super::blocking;
@@ -228,17 +226,7 @@ async fn deliver(
 
 /// Builds the message (lettre's errors returned, never unwrapped) and sends it.
 async fn send(transport: &AsyncSmtpTransport<Tokio1Executor>, outgoing: &Outgoing) -> Outcome {
-    let message = lettre::Message::builder()
-        .from(outgoing.from.clone())
-        .to(outgoing.to.clone())
-        .subject(outgoing.subject.clone())
-        .message_id(Some(format!("<{}>", outgoing.message_id)))
-        .header(ListUnsubscribe(outgoing.list_unsubscribe.clone()))
-        .header(ListUnsubscribePost)
-        .multipart(MultiPart::alternative_plain_html(
-            outgoing.text.clone(),
-            outgoing.html.clone(),
-        ));
+    let message = compose::message(outgoing);
     let message = match message {
         Ok(message) => message,
         Err(e) => {

@@ -21,6 +21,9 @@ struct StepForm {
     body: String,
     #[serde(default)]
     delay_days: String,
+    /// The "Start a new thread" checkbox: present (any value) when ticked.
+    #[serde(default)]
+    new_thread: Option<String>,
     /// The one-time token of the new step's form (`domain::submissions`).
     #[serde(default)]
     form_token: String,
@@ -33,7 +36,17 @@ impl StepForm {
             subject: self.subject.clone(),
             body: self.body.clone(),
             delay_days: self.delay_days.clone(),
+            new_thread: self.new_thread.is_some(),
         }
+    }
+
+    fn parse(&self) -> Result<StepInput, DomainError> {
+        StepInput::parse(
+            &self.subject,
+            &self.body,
+            &self.delay_days,
+            self.new_thread.is_some(),
+        )
     }
 }
 
@@ -47,7 +60,7 @@ async fn add_step(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (account, now) = (user.user.clone(), state.clock.now());
-    let step = StepInput::parse(&form.subject, &form.body, &form.delay_days);
+    let step = form.parse();
     let outcome = state
         .create_once(
             user.id(),
@@ -75,10 +88,9 @@ async fn update_step(
     let (id, step_id) = path.into_inner();
     let (account, now) = (user.user.clone(), state.clock.now());
     let outcome = state
-        .run(
-            StepInput::parse(&form.subject, &form.body, &form.delay_days),
-            move |conn, step| campaigns::update_step(conn, &account, id, step_id, step, now),
-        )
+        .run(form.parse(), move |conn, step| {
+            campaigns::update_step(conn, &account, id, step_id, step, now)
+        })
         .await;
     answer_step(
         &state,

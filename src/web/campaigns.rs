@@ -161,6 +161,15 @@ struct CampaignTemplate {
     draft: Option<Refused<StepDraft>>,
     /// The settings form as typed, when it was refused.
     settings_refused: Option<Refused<SettingsForm>>,
+    /// A step's test email form, when it was refused (`campaign_test_email`).
+    test_refused: Option<Refused<TestDraft>>,
+}
+
+/// A test email form as typed: the step it is on, the prospect chosen, the address typed.
+pub(super) struct TestDraft {
+    pub(super) step_id: i64,
+    pub(super) prospect_id: String,
+    pub(super) address: String,
 }
 
 /// A step as typed: `step_id` is the edited step, `None` for a new one.
@@ -169,6 +178,7 @@ pub(super) struct StepDraft {
     pub(super) subject: String,
     pub(super) body: String,
     pub(super) delay_days: String,
+    pub(super) new_thread: bool,
 }
 
 impl CampaignTemplate {
@@ -258,6 +268,32 @@ impl CampaignTemplate {
     fn delay_of(&self, step_id: Option<i64>, stored: String) -> String {
         self.typed(step_id).map_or(stored, |d| d.delay_days.clone())
     }
+
+    fn new_thread_of(&self, step_id: Option<i64>, stored: bool) -> bool {
+        self.typed(step_id).map_or(stored, |d| d.new_thread)
+    }
+
+    fn test_typed(&self, step_id: i64) -> Option<&Refused<TestDraft>> {
+        self.test_refused
+            .as_ref()
+            .filter(|r| r.typed.step_id == step_id)
+    }
+
+    /// The refusal of step `step_id`'s test email form.
+    fn test_error(&self, step_id: i64) -> Option<&str> {
+        self.test_typed(step_id).map(|r| r.message.as_str())
+    }
+
+    /// The test email's address: as typed before a refusal, else the owner's own.
+    fn test_address(&self, step_id: i64) -> &str {
+        self.test_typed(step_id)
+            .map_or(self.view.owner_email.as_str(), |r| r.typed.address.as_str())
+    }
+
+    fn test_prospect_chosen(&self, step_id: i64, id: &i64) -> bool {
+        self.test_typed(step_id)
+            .is_some_and(|r| r.typed.prospect_id == id.to_string())
+    }
 }
 
 #[get("/campaigns/{id}")]
@@ -305,6 +341,28 @@ pub(super) async fn campaign_answer(
         view,
         draft,
         settings_refused,
+        test_refused: None,
+    })
+}
+
+/// The campaign page with a refused test email form shown again as typed, with the reason.
+pub(super) async fn campaign_answer_test(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    id: i64,
+    test_refused: Refused<TestDraft>,
+) -> Result<HttpResponse, AppError> {
+    let (account, now) = (user.user.clone(), state.clock.now());
+    let view = state
+        .db(move |conn| campaigns::view(conn, &account, id, 1, now))
+        .await?;
+    render(&CampaignTemplate {
+        ctx: PageContext::new(session, state, Some(user)),
+        view,
+        draft: None,
+        settings_refused: None,
+        test_refused: Some(test_refused),
     })
 }
 

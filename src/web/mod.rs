@@ -10,6 +10,7 @@ pub mod campaign_handover;
 pub mod campaign_launch;
 pub mod campaign_lifecycle;
 pub mod campaign_steps;
+pub mod campaign_test_email;
 pub mod campaigns;
 pub mod csv_download;
 pub mod dev_mailbox;
@@ -116,6 +117,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaign_steps::add_step)
         .service(campaign_steps::update_step)
         .service(campaign_steps::delete_step)
+        .service(campaign_test_email::send_test_email)
         .service(campaign_launch::confirm_launch)
         .service(campaign_lifecycle::launch)
         .service(campaign_lifecycle::pause)

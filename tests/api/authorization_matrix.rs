@@ -356,6 +356,13 @@ fn rows() -> Vec<Row> {
             Form(&[("subject", "S2"), ("body", "B2"), ("delay_days", "0")]),
             EDIT,
         ),
+        // The test email: a typed bad address, so the owner's cell needs no SMTP server.
+        r(
+            "post",
+            "/campaigns/{campaign}/steps/{step}/test",
+            Form(&[("prospect_id", ""), ("address", "not an address")]),
+            OWNER_IS_TOLD,
+        ),
         r(
             "post",
             "/campaigns/{campaign}/steps/{step}/delete",

@@ -33,6 +33,7 @@ mod sender_domain;
 mod sessions_and_accounts;
 mod statistics;
 mod teamwork;
+mod threading;
 mod two_processes;
 mod unsubscribe;
 mod verification_runs;

@@ -75,7 +75,8 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
         now,
     )
     .unwrap();
-    let step = campaigns::StepInput::parse("Hi", "Hello, see https://x.example/a", "0").unwrap();
+    let step =
+        campaigns::StepInput::parse("Hi", "Hello, see https://x.example/a", "0", false).unwrap();
     campaigns::add_step(conn, owner, campaign, step, now).unwrap();
     campaigns::launch(conn, owner, campaign, now).unwrap();
 }

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 
 use super::bounces::BounceLimit;
 use super::placeholders;
+use super::step_input::{StepInput, first_step_subject};
 use super::unsubscribe::UnsubscribeLine;
 use crate::db::ids::UserId;
 use crate::db::models::{Campaign, CampaignStep, Prospect, User};
@@ -15,7 +16,6 @@ use crate::db::{AnyConnection, campaigns as db, prospects, senders};
 use crate::domain::policy::{self, RecordAction};
 use crate::domain::prospects::Viewer;
 use crate::domain::{DomainError, DomainResult, invalid};
-use crate::mail::header_text;
 
 /// A campaign name as typed: trimmed, 1–100 characters.
 pub struct CampaignName(String);
@@ -119,38 +119,6 @@ impl CampaignSettings {
             unsubscribe_line,
             bounce_limit,
             auto_reply_pause_days,
-        })
-    }
-}
-
-/// A step as typed: subject, body and the delay after the previous step.
-pub struct StepInput {
-    pub subject: String,
-    pub body: String,
-    pub delay_days: i32,
-}
-
-impl StepInput {
-    /// Checks a step as typed. Refuses (`DomainError::Invalid`) an empty or over-long
-    /// subject or body, a subject with a line break or another control character (it
-    /// becomes the Subject header), and a delay outside 0 to 365 days.
-    pub fn parse(subject: &str, body: &str, delay_days: &str) -> DomainResult<Self> {
-        let subject = subject.trim();
-        if subject.is_empty() || subject.chars().count() > 200 {
-            return invalid("Give the step a subject (1 to 200 characters).");
-        }
-        header_text::check(subject, "The subject")?;
-        if body.trim().is_empty() || body.chars().count() > 20_000 {
-            return invalid("Write the step's email (up to 20,000 characters).");
-        }
-        let delay_days = match delay_days.trim().parse::<i32>() {
-            Ok(d) if (0..=365).contains(&d) => d,
-            _ => return invalid("The delay must be a number of days from 0 to 365."),
-        };
-        Ok(StepInput {
-            subject: subject.to_string(),
-            body: body.replace("\r\n", "\n"),
-            delay_days,
         })
     }
 }
@@ -295,9 +263,9 @@ pub fn add_step(
     let campaign = owned_by(conn, user, id, now)?;
     editable(&campaign)?;
     check_placeholders(conn, user.id, &step)?;
-    let position = db::steps(conn, campaign.id)?
-        .last()
-        .map_or(0, |s| s.position + 1);
+    let steps = db::steps(conn, campaign.id)?;
+    first_step_subject(steps.is_empty(), &step)?;
+    let position = steps.last().map_or(0, |s| s.position + 1);
     db::insert_step(
         conn,
         campaign.id,
@@ -305,6 +273,7 @@ pub fn add_step(
         &step.subject,
         &step.body,
         step.delay_days,
+        step.new_thread,
     )?;
     Ok(format!("Step {} added.", position + 1))
 }
@@ -337,7 +306,16 @@ pub fn update_step(
     let (campaign, step) = own_step(conn, &viewer, id, step_id)?;
     editable(&campaign)?;
     check_placeholders(conn, user.id, &input)?;
-    db::update_step(conn, step.id, &input.subject, &input.body, input.delay_days)?;
+    let first = db::steps(conn, campaign.id)?.first().map(|s| s.id) == Some(step.id);
+    first_step_subject(first, &input)?;
+    db::update_step(
+        conn,
+        step.id,
+        &input.subject,
+        &input.body,
+        input.delay_days,
+        input.new_thread,
+    )?;
     Ok(format!("Step {} saved.", step.position + 1))
 }
 

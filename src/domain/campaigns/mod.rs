@@ -4,14 +4,17 @@
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`) and whether their domain's
 //! SPF, DMARC and DKIM records are ready (`domain_readiness`), which outbound hosts may be
-//! reached (`outbound`), the sending job's rules (`sending`: claims; `outcomes`: what an
+//! reached (`outbound`), the sending job's rules (`sending`: claims; `compose`: building an
+//! email; `threading`: follow-ups in the same thread, RFC 5322 §3.6.4; `outcomes`: what an
 //! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP
 //! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks,
 //! replies, auto-replies and inbox bounces (`events`, told apart by `incoming`), the owners' hourly
-//! reply digest (`reply_digest`) and Team statistics (`statistics`).
+//! reply digest (`reply_digest`), Team statistics (`statistics`) and "Send a test email to
+//! myself" (`test_email`).
 
 mod archive;
 pub mod bounces;
+pub mod compose;
 pub mod domain_readiness;
 mod editor;
 mod email_body;
@@ -28,15 +31,19 @@ pub mod reply_digest;
 pub mod senders;
 pub mod sending;
 pub mod statistics;
+mod step_input;
+mod test_email;
+pub mod threading;
 pub mod unsubscribe;
 mod views;
 
 pub use archive::{archive, delete_draft, draft_to_delete, unarchive};
 pub use editor::{
-    CampaignName, CampaignSettings, StepInput, add_step, create, delete_step, update_settings,
-    update_step,
+    CampaignName, CampaignSettings, add_step, create, delete_step, update_settings, update_step,
 };
 pub use handover::restart_in_new_thread;
 pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_plan};
 pub use lifecycle::{pause, resume};
+pub use step_input::StepInput;
+pub use test_email::{TestEmailRequest, prepare as prepare_test_email, send as send_test_email};
 pub use views::{CampaignView, CampaignsPage, RecipientRow, campaigns_page, view};

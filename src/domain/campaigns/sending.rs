@@ -1,31 +1,25 @@
 //! Sending campaign emails, as rules: which emails are due, claiming each one before the
 //! SMTP call (only while its campaign is active), holding its recipient on the pool until
 //! the SMTP server accepts it (then spent, `outcomes`) or it fails for good (then
-//! released), and building the email. A recipient whose address or domain is on the
+//! released); the email itself is built by `compose`. A recipient whose address or domain is on the
 //! team's do-not-email list is not claimed: they are skipped at send time. The job in `jobs::campaign_sender` does the SMTP
 //! calls between these functions and `outcomes`.
 
-use std::collections::HashMap;
-
 use chrono::{Duration, NaiveDateTime};
-use lettre::message::Mailbox;
 
-use super::email_body;
+pub use super::compose::Outgoing;
+use super::compose::{build, rebuild};
 use super::outcomes::fail_for_good;
-use super::placeholders;
-use super::senders;
 use crate::crypto::SecretBox;
 use crate::db::ids::UserId;
 use crate::db::messages::NewClaim;
-use crate::db::models::{Campaign, CampaignMessage, CampaignRecipient, SenderAccount};
+use crate::db::models::{Campaign, CampaignMessage, SenderAccount};
 use crate::db::values::{CampaignStatus, MessageStatus, RecipientStatus, SkipReason};
-use crate::db::{AnyConnection, campaigns as db, messages, prospects, senders as sender_db};
+use crate::db::{AnyConnection, campaigns as db, messages, senders as sender_db};
 use crate::domain::accounts::tokens;
 use crate::domain::billing;
 use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult};
-use crate::mail::header_text;
-use crate::mailboxes::Server;
 
 /// Why an email waiting for a retry was not sent: its address went on the do-not-email list.
 const ON_LIST_NOT_SENT: &str =
@@ -34,22 +28,6 @@ const ON_LIST_NOT_SENT: &str =
 /// A claim with no outcome after this long belongs to a process that died mid-send.
 pub const STALE_CLAIM_MINUTES: i64 = 10;
 const PER_CAMPAIGN_BATCH: i64 = 100;
-
-/// One email ready for the SMTP call, its claim already recorded.
-pub struct Outgoing {
-    pub message_row: i64,
-    pub sender_id: i64,
-    pub server: Server,
-    /// Checked for header-safe text when built (`header_text::check`).
-    pub from: Mailbox,
-    pub to: Mailbox,
-    pub message_id: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    /// The `List-Unsubscribe` value (`unsubscribe::list_unsubscribe`, RFC 2369 / RFC 8058).
-    pub list_unsubscribe: String,
-}
 
 /// Marks claims left by a dead process `unconfirmed` and stops those recipients: such an
 /// email may or may not have gone out, so it is reported and never sent blindly again. Its
@@ -327,81 +305,8 @@ fn unsendable(message_row: i64, error: &DomainError) -> String {
     }
 }
 
-fn domain_of(email: &str) -> &str {
+pub(super) fn domain_of(email: &str) -> &str {
     email
         .rsplit_once('@')
         .map_or("dripteam.localhost", |(_, d)| d)
-}
-
-fn rebuild(
-    conn: &mut AnyConnection,
-    secrets: &SecretBox,
-    base_url: &str,
-    message: &CampaignMessage,
-) -> DomainResult<Outgoing> {
-    let sender = sender_db::by_id(conn, message.sender_id)?.ok_or(DomainError::NotFound)?;
-    let recipient =
-        db::recipient_by_id(conn, message.recipient_id)?.ok_or(DomainError::NotFound)?;
-    build(conn, secrets, base_url, &sender, &recipient, message)
-}
-
-/// Fills the step for the prospect and builds its parts with tracked links
-/// (`email_body::build`) and the unsubscribe line (`unsubscribe::for_message`). Refuses (`DomainError::Invalid`, recorded as this email's failure)
-/// a subject, sender name or address that could not go into a header: text stored before
-/// the parse-time checks, or a prospect's value filled into the subject.
-fn build(
-    conn: &mut AnyConnection,
-    secrets: &SecretBox,
-    base_url: &str,
-    sender: &SenderAccount,
-    recipient: &CampaignRecipient,
-    message: &CampaignMessage,
-) -> DomainResult<Outgoing> {
-    let step = db::steps(conn, message.campaign_id)?
-        .into_iter()
-        .find(|s| s.position == message.step_position)
-        .ok_or(DomainError::NotFound)?;
-    let values = match prospects::prospect_by_id(conn, recipient.prospect_id)? {
-        Some(prospect) => super::editor::values_for(conn, &prospect)?,
-        None => HashMap::from([("email".to_string(), recipient.email.clone())]),
-    };
-    let subject = placeholders::fill(&step.subject, &values);
-    header_text::check(
-        &subject,
-        "The subject, with this prospect's values filled in,",
-    )?;
-    header_text::check(&sender.display_name, "The sender's name")?;
-    let body = placeholders::fill(&step.body, &values);
-    let parts = email_body::build(&body, base_url, || tokens::generate().0);
-    for link in &parts.links {
-        messages::insert_link(conn, message.id, &link.token, &link.url)?;
-    }
-    let footer = super::unsubscribe::for_message(conn, base_url, message, &sender.email)?;
-    let html = format!(
-        "<div>{}</div>\n<p>{}</p>\n<img src=\"{base_url}/t/o/{}.gif\" width=\"1\" height=\"1\" alt=\"\">",
-        parts.html, footer.html, message.tracking_token
-    );
-    let (smtp, _) = senders::servers(secrets, sender)?;
-    let address = |raw: &str, what: &str| {
-        header_text::check(raw, what)?;
-        raw.parse::<lettre::Address>()
-            .map_err(|_| DomainError::Invalid(format!("{what} {raw} is not a valid address.")))
-    };
-    let from = Mailbox::new(
-        Some(sender.display_name.clone()),
-        address(&sender.email, "The sender's email address")?,
-    );
-    let to = Mailbox::new(None, address(&recipient.email, "The recipient's address")?);
-    Ok(Outgoing {
-        message_row: message.id,
-        sender_id: sender.id,
-        server: smtp,
-        from,
-        to,
-        message_id: message.message_id.clone(),
-        subject,
-        text: format!("{}\n\n{}", parts.text, footer.text),
-        html,
-        list_unsubscribe: footer.list_unsubscribe,
-    })
 }

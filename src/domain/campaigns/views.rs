@@ -168,6 +168,10 @@ pub struct CampaignView {
     /// Step subjects and bodies filled for the first prospect (owner only).
     pub preview: Vec<(String, String)>,
     pub preview_for: String,
+    /// "Send a test email to myself" (owner only): prospects of the list to fill a step
+    /// for, (id, email), the first `TEST_PROSPECTS`; the form's default address.
+    pub test_prospects: Vec<(i64, String)>,
+    pub owner_email: String,
     /// For the settings form (owner only).
     pub my_senders: Vec<SenderAccount>,
     pub my_lists: Vec<(i64, String)>,
@@ -282,6 +286,9 @@ fn recipient_rows(
         .collect()
 }
 
+/// How many prospects the test email form offers.
+const TEST_PROSPECTS: i64 = 25;
+
 /// Campaign `id` as the viewer may see it, with page `recipients_page` of its recipients
 /// (from 1; a page out of range reads as the nearest one). Refusal: `NotFound` for a campaign the viewer may
 /// not see (or none).
@@ -318,17 +325,28 @@ pub fn view(
             .next()
     {
         let values = values_for(conn, &prospect)?;
+        // Subjects as they go out: a follow-up shows its "Re:" subject (`threading`).
+        let mut opened = String::new();
         preview = steps
             .iter()
-            .map(|s| {
-                (
-                    placeholders::fill(&s.subject, &values),
-                    placeholders::fill(&s.body, &values),
-                )
+            .enumerate()
+            .map(|(i, s)| {
+                let own = placeholders::fill(&s.subject, &values);
+                let subject = if i == 0 || s.new_thread {
+                    opened = own.clone();
+                    own
+                } else {
+                    super::threading::reply_subject(&opened)
+                };
+                (subject, placeholders::fill(&s.body, &values))
             })
             .collect();
         preview_for = prospect.email;
     }
+    let test_prospects = match may_edit {
+        true => prospects::prospects_page(conn, campaign.list_id, 0, TEST_PROSPECTS)?,
+        false => Vec::new(),
+    };
     Ok(CampaignView {
         owner_name: accounts::user_by_id(conn, campaign.owner_id)?.name,
         sender: match campaign.sender_id {
@@ -357,6 +375,11 @@ pub fn view(
         rows,
         preview,
         preview_for,
+        test_prospects: test_prospects
+            .into_iter()
+            .map(|p| (p.id, p.email))
+            .collect(),
+        owner_email: user.email.clone(),
         campaign,
     })
 }

@@ -11,6 +11,8 @@ use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser};
 use super::page::PageContext;
 use super::respond::{Refused, created, finish, refused, render};
+use crate::domain::campaigns::schedule::DAY_NAMES;
+use crate::domain::campaigns::windows::ScheduleInput;
 use crate::domain::campaigns::{self, CampaignSettings, CampaignView, CampaignsPage};
 use crate::domain::submissions::FormKind;
 use crate::domain::{DomainResult, UserId};
@@ -102,6 +104,18 @@ pub(super) struct SettingsForm {
     /// The one-time token of the new campaign's form (`domain::submissions`).
     #[serde(default)]
     form_token: String,
+    /// The sending window's start "HH:MM"; absent from the new campaign's form, which
+    /// then takes the default schedule (`DEFAULT_SENDING_WINDOW`).
+    #[serde(default)]
+    window_start: Option<String>,
+    #[serde(default)]
+    window_end: Option<String>,
+    /// IANA zone name; empty: the owner's (Account page).
+    #[serde(default)]
+    time_zone: Option<String>,
+    /// Sending days: `day0` (Monday) to `day6` (Sunday), present when ticked.
+    #[serde(flatten)]
+    days: std::collections::HashMap<String, String>,
 }
 
 impl SettingsForm {
@@ -114,6 +128,23 @@ impl SettingsForm {
             self.bounce_limit.as_deref(),
             self.auto_reply_pause_days.as_deref(),
         )
+        .and_then(|mut chosen| {
+            if let Some(start) = &self.window_start {
+                let end = self.window_end.as_deref().unwrap_or("");
+                let zone = self.time_zone.as_deref().unwrap_or("");
+                let days = self.days_ticked();
+                chosen.schedule = Some(ScheduleInput::parse(&days, start, end, zone)?);
+            }
+            Ok(chosen)
+        })
+    }
+
+    /// The names ("Mon" … "Sun") of the days ticked.
+    fn days_ticked(&self) -> Vec<String> {
+        (0..7)
+            .filter(|i| self.days.contains_key(&format!("day{i}")))
+            .map(|i| DAY_NAMES[i].to_string())
+            .collect()
     }
 }
 
@@ -127,7 +158,14 @@ async fn create(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
-    let parsed = (form.parse(), form.form_token.as_str());
+    let always = state.settings.default_sending_always;
+    let parsed = form.parse().map(|mut chosen| {
+        chosen
+            .schedule
+            .get_or_insert_with(|| ScheduleInput::default_for_new(always));
+        chosen
+    });
+    let parsed = (parsed, form.form_token.as_str());
     let outcome = state
         .create_once(
             user.id(),
@@ -228,6 +266,36 @@ impl CampaignTemplate {
             .as_ref()
             .and_then(|r| r.typed.auto_reply_pause_days.clone())
             .unwrap_or_else(|| self.view.campaign.auto_reply_pause_days.to_string())
+    }
+
+    /// The schedule fields: as typed before a refusal, else the campaign's.
+    fn settings_window_start(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.window_start.clone())
+            .unwrap_or_else(|| self.view.schedule.start.clone())
+    }
+
+    fn settings_window_end(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.window_end.clone())
+            .unwrap_or_else(|| self.view.schedule.end.clone())
+    }
+
+    fn settings_time_zone(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.time_zone.clone())
+            .unwrap_or_else(|| self.view.schedule.zone_chosen.clone())
+    }
+
+    /// Whether day `index` (0 Monday … 6 Sunday) is ticked.
+    fn settings_day(&self, index: &usize) -> bool {
+        self.settings_refused.as_ref().map_or_else(
+            || self.view.schedule.has_day(index),
+            |r| r.typed.days.contains_key(&format!("day{index}")),
+        )
     }
 
     fn settings_sender_chosen(&self, id: &i64) -> bool {

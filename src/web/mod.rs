@@ -44,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(account::log_out_others)
         .service(account::change_password)
         .service(account::change_email)
+        .service(account::change_time_zone)
         .service(account::resend_confirmation)
         .service(account::confirm_form)
         .service(account::confirm)

@@ -8,7 +8,9 @@
 //! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP
 //! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks,
 //! replies, auto-replies and inbox bounces (`events`, told apart by `incoming`), the owners' hourly
-//! reply digest (`reply_digest`) and Team statistics (`statistics`).
+//! reply digest (`reply_digest`), sending schedules (`schedule`: the pure rules; `windows`:
+//! a campaign's schedule, the owner's zone, "Launch at", why an email waits) and Team
+//! statistics (`statistics`).
 
 mod archive;
 pub mod bounces;
@@ -25,11 +27,13 @@ pub mod outcomes;
 mod placeholders;
 pub mod refusals;
 pub mod reply_digest;
+pub mod schedule;
 pub mod senders;
 pub mod sending;
 pub mod statistics;
 pub mod unsubscribe;
 mod views;
+pub mod windows;
 
 pub use archive::{archive, delete_draft, draft_to_delete, unarchive};
 pub use editor::{
@@ -37,6 +41,6 @@ pub use editor::{
     update_step,
 };
 pub use handover::restart_in_new_thread;
-pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_plan};
+pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_at, launch_plan};
 pub use lifecycle::{pause, resume};
 pub use views::{CampaignView, CampaignsPage, RecipientRow, campaigns_page, view};

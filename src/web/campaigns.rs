@@ -7,15 +7,15 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::campaign_settings::SettingsForm;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser};
 use super::page::PageContext;
 use super::respond::{Refused, created, finish, refused, render};
-use crate::domain::campaigns::schedule::DAY_NAMES;
 use crate::domain::campaigns::windows::ScheduleInput;
-use crate::domain::campaigns::{self, CampaignSettings, CampaignView, CampaignsPage};
+use crate::domain::campaigns::{self, CampaignView, CampaignsPage};
 use crate::domain::submissions::FormKind;
-use crate::domain::{DomainResult, UserId};
+use crate::domain::UserId;
 
 /// `?member=` whose campaigns, `?archived=true` for their archived ones.
 #[derive(Deserialize)]
@@ -80,72 +80,6 @@ async fn list(
     query: web::Query<MemberQuery>,
 ) -> Result<HttpResponse, AppError> {
     list_answer(&state, &session, &user, query.into_inner(), None).await
-}
-
-/// A campaign's settings as typed: every field text, so that a missing or malformed
-/// choice is refused by the domain with a message and the form comes back as typed.
-#[derive(Deserialize)]
-pub(super) struct SettingsForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    sender_id: String,
-    #[serde(default)]
-    list_id: String,
-    /// Absent from the new campaign's form (the default line is kept).
-    #[serde(default)]
-    unsubscribe_line: Option<String>,
-    /// Absent from the new campaign's form (the default limit is kept).
-    #[serde(default)]
-    bounce_limit: Option<String>,
-    /// Days a recipient waits after an auto-reply; absent from the new campaign's form (0).
-    #[serde(default)]
-    auto_reply_pause_days: Option<String>,
-    /// The one-time token of the new campaign's form (`domain::submissions`).
-    #[serde(default)]
-    form_token: String,
-    /// The sending window's start "HH:MM"; absent from the new campaign's form, which
-    /// then takes the default schedule (`DEFAULT_SENDING_WINDOW`).
-    #[serde(default)]
-    window_start: Option<String>,
-    #[serde(default)]
-    window_end: Option<String>,
-    /// IANA zone name; empty: the owner's (Account page).
-    #[serde(default)]
-    time_zone: Option<String>,
-    /// Sending days: `day0` (Monday) to `day6` (Sunday), present when ticked.
-    #[serde(flatten)]
-    days: std::collections::HashMap<String, String>,
-}
-
-impl SettingsForm {
-    fn parse(&self) -> DomainResult<CampaignSettings> {
-        CampaignSettings::parse(
-            &self.name,
-            &self.sender_id,
-            &self.list_id,
-            self.unsubscribe_line.as_deref(),
-            self.bounce_limit.as_deref(),
-            self.auto_reply_pause_days.as_deref(),
-        )
-        .and_then(|mut chosen| {
-            if let Some(start) = &self.window_start {
-                let end = self.window_end.as_deref().unwrap_or("");
-                let zone = self.time_zone.as_deref().unwrap_or("");
-                let days = self.days_ticked();
-                chosen.schedule = Some(ScheduleInput::parse(&days, start, end, zone)?);
-            }
-            Ok(chosen)
-        })
-    }
-
-    /// The names ("Mon" … "Sun") of the days ticked.
-    fn days_ticked(&self) -> Vec<String> {
-        (0..7)
-            .filter(|i| self.days.contains_key(&format!("day{i}")))
-            .map(|i| DAY_NAMES[i].to_string())
-            .collect()
-    }
 }
 
 const CAMPAIGN_CREATED: &str = "Campaign created. Add its steps, then launch it.";

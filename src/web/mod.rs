@@ -9,6 +9,7 @@ pub mod campaign_archive;
 pub mod campaign_handover;
 pub mod campaign_launch;
 pub mod campaign_lifecycle;
+pub mod campaign_settings;
 pub mod campaign_steps;
 pub mod campaigns;
 pub mod csv_download;

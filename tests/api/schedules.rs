@@ -27,7 +27,11 @@ fn at(app: &TestApp, zone: Tz, (y, m, d): (i32, u32, u32), (h, mi): (u32, u32)) 
         .unwrap()
         .and_hms_opt(h, mi, 0)
         .unwrap();
-    let target = zone.from_local_datetime(&local).single().unwrap().naive_utc();
+    let target = zone
+        .from_local_datetime(&local)
+        .single()
+        .unwrap()
+        .naive_utc();
     // The clock moves in whole seconds: land in [target, target + 1 s).
     app.clock
         .advance(target - app.clock.now() + chrono::Duration::seconds(1));
@@ -51,7 +55,11 @@ async fn an_email_due_at_20_00_in_paris_goes_out_at_09_00_the_next_weekday() {
     at(&app, PARIS, (2026, 12, 8), (20, 0));
     let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     assert!(page.contains("Launched: 2 recipients"), "{page:?}");
-    assert_eq!(app.run_sender_once().await, 0, "20:00 is outside 09:00–17:00");
+    assert_eq!(
+        app.run_sender_once().await,
+        0,
+        "20:00 is outside 09:00–17:00"
+    );
     let page = s.max.get(&s.campaign).await;
     assert!(
         page.contains("Sends Mon, Tue, Wed, Thu, Fri 09:00–17:00 Europe/Paris")
@@ -139,7 +147,10 @@ async fn a_scheduled_launch_sends_nothing_before_its_time_and_sends_at_it() {
         "{page:?}"
     );
     let launch = format!("{}/launch", s.campaign);
-    let page = s.max.post(&launch, &[("launch_at", "2026-12-08 11:00")]).await;
+    let page = s
+        .max
+        .post(&launch, &[("launch_at", "2026-12-08 11:00")])
+        .await;
     assert!(page.contains("Choose a launch time after now"), "{page:?}");
     let page = s
         .max
@@ -154,7 +165,10 @@ async fn a_scheduled_launch_sends_nothing_before_its_time_and_sends_at_it() {
     at(&app, Tz::UTC, (2026, 12, 9), (9, 59));
     assert_eq!(app.run_sender_once().await, 0, "not before its time");
     let page = s.max.get(&s.campaign).await;
-    assert!(page.contains("Scheduled for 2026-12-09 10:00 UTC"), "{page:?}");
+    assert!(
+        page.contains("Scheduled for 2026-12-09 10:00 UTC"),
+        "{page:?}"
+    );
     at(&app, Tz::UTC, (2026, 12, 9), (10, 0));
     let sent = app.run_sender_once().await;
     let page = s.max.get(&s.campaign).await;

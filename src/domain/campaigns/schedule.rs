@@ -170,15 +170,25 @@ pub const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun
 /// A schedule as typed: day names chosen, the window's start and end ("HH:MM") and a zone
 /// name (empty: `owner_zone`, the owner's). Refuses (`DomainError::Invalid`) no day, a
 /// malformed time, an end not after the start, and a zone that is not an IANA name.
-pub fn parse(days: &[String], start: &str, end: &str, zone: &str) -> DomainResult<(i32, i32, i32, String)> {
+pub fn parse(
+    days: &[String],
+    start: &str,
+    end: &str,
+    zone: &str,
+) -> DomainResult<(i32, i32, i32, String)> {
     let mut bits = 0;
     for day in days {
-        if let Some(i) = DAY_NAMES.iter().position(|d| d.eq_ignore_ascii_case(day.trim())) {
+        if let Some(i) = DAY_NAMES
+            .iter()
+            .position(|d| d.eq_ignore_ascii_case(day.trim()))
+        {
             bits |= 1 << i;
         }
     }
     if bits == 0 {
-        return Err(DomainError::Invalid("Choose at least one sending day.".into()));
+        return Err(DomainError::Invalid(
+            "Choose at least one sending day.".into(),
+        ));
     }
     let start = parse_minute(start, "the start of the sending window")?;
     let end = parse_minute(end, "the end of the sending window")?;
@@ -216,7 +226,10 @@ mod tests {
         assert!(!s.is_open(due));
         assert_eq!(s.next_opening(due), utc(2026, 12, 2, 8, 0));
         // Friday 4 December, 20:00 -> Monday 7 December, 09:00.
-        assert_eq!(s.next_opening(utc(2026, 12, 4, 19, 0)), utc(2026, 12, 7, 8, 0));
+        assert_eq!(
+            s.next_opening(utc(2026, 12, 4, 19, 0)),
+            utc(2026, 12, 7, 8, 0)
+        );
         assert!(s.is_open(utc(2026, 12, 7, 8, 0)));
         assert!(!s.is_open(utc(2026, 12, 7, 7, 59)));
         assert!(!s.is_open(utc(2026, 12, 7, 16, 0)), "17:00 local is closed");
@@ -234,22 +247,43 @@ mod tests {
     fn delays_count_local_calendar_days_across_the_european_changes() {
         let s = Schedule::always(PARIS);
         // Saturday 28 March 2026 10:00 CET (09:00 UTC) + 1 day = Sunday 29 March 10:00 CEST.
-        assert_eq!(s.after_days(utc(2026, 3, 28, 9, 0), 1), utc(2026, 3, 29, 8, 0));
+        assert_eq!(
+            s.after_days(utc(2026, 3, 28, 9, 0), 1),
+            utc(2026, 3, 29, 8, 0)
+        );
         // + 2 days: Monday 30 March 10:00 CEST, not skipped, not doubled.
-        assert_eq!(s.after_days(utc(2026, 3, 28, 9, 0), 2), utc(2026, 3, 30, 8, 0));
+        assert_eq!(
+            s.after_days(utc(2026, 3, 28, 9, 0), 2),
+            utc(2026, 3, 30, 8, 0)
+        );
         // Saturday 24 October 10:00 CEST (08:00 UTC) + 1 = Sunday 25 October 10:00 CET.
-        assert_eq!(s.after_days(utc(2026, 10, 24, 8, 0), 1), utc(2026, 10, 25, 9, 0));
-        assert_eq!(s.after_days(utc(2026, 10, 24, 8, 0), 3), utc(2026, 10, 27, 9, 0));
+        assert_eq!(
+            s.after_days(utc(2026, 10, 24, 8, 0), 1),
+            utc(2026, 10, 25, 9, 0)
+        );
+        assert_eq!(
+            s.after_days(utc(2026, 10, 24, 8, 0), 3),
+            utc(2026, 10, 27, 9, 0)
+        );
     }
 
     #[test]
     fn delays_count_local_calendar_days_across_the_us_changes() {
         let s = Schedule::always(NEW_YORK);
         // Saturday 7 March 2026 10:00 EST (15:00 UTC) + 1 = Sunday 8 March 10:00 EDT.
-        assert_eq!(s.after_days(utc(2026, 3, 7, 15, 0), 1), utc(2026, 3, 8, 14, 0));
+        assert_eq!(
+            s.after_days(utc(2026, 3, 7, 15, 0), 1),
+            utc(2026, 3, 8, 14, 0)
+        );
         // Saturday 31 October 10:00 EDT (14:00 UTC) + 1 = Sunday 1 November 10:00 EST.
-        assert_eq!(s.after_days(utc(2026, 10, 31, 14, 0), 1), utc(2026, 11, 1, 15, 0));
-        assert_eq!(s.after_days(utc(2026, 10, 31, 14, 0), 2), utc(2026, 11, 2, 15, 0));
+        assert_eq!(
+            s.after_days(utc(2026, 10, 31, 14, 0), 1),
+            utc(2026, 11, 1, 15, 0)
+        );
+        assert_eq!(
+            s.after_days(utc(2026, 10, 31, 14, 0), 2),
+            utc(2026, 11, 2, 15, 0)
+        );
     }
 
     #[test]
@@ -257,23 +291,49 @@ mod tests {
         let s = Schedule::office_hours(PARIS);
         // Friday 27 March 16:30 CET (15:30 UTC) + 1 day = Saturday: waits for Monday 30
         // March 09:00 CEST (07:00 UTC).
-        assert_eq!(s.after_days(utc(2026, 3, 27, 15, 30), 1), utc(2026, 3, 30, 7, 0));
+        assert_eq!(
+            s.after_days(utc(2026, 3, 27, 15, 30), 1),
+            utc(2026, 3, 30, 7, 0)
+        );
         // Friday 23 October 16:30 CEST + 3 days = Monday 26 October 16:30 CET (15:30 UTC).
-        assert_eq!(s.after_days(utc(2026, 10, 23, 14, 30), 3), utc(2026, 10, 26, 15, 30));
+        assert_eq!(
+            s.after_days(utc(2026, 10, 23, 14, 30), 3),
+            utc(2026, 10, 26, 15, 30)
+        );
         let ny = Schedule::office_hours(NEW_YORK);
         // Friday 6 March 18:00 EST (23:00 UTC) + 2 = Sunday -> Monday 9 March 09:00 EDT.
-        assert_eq!(ny.after_days(utc(2026, 3, 6, 23, 0), 2), utc(2026, 3, 9, 13, 0));
+        assert_eq!(
+            ny.after_days(utc(2026, 3, 6, 23, 0), 2),
+            utc(2026, 3, 9, 13, 0)
+        );
         // Friday 30 October 12:00 EDT (16:00 UTC) + 3 = Monday 2 November 12:00 EST.
-        assert_eq!(ny.after_days(utc(2026, 10, 30, 16, 0), 3), utc(2026, 11, 2, 17, 0));
+        assert_eq!(
+            ny.after_days(utc(2026, 10, 30, 16, 0), 3),
+            utc(2026, 11, 2, 17, 0)
+        );
     }
 
     #[test]
     fn a_local_time_in_the_gap_or_the_fold() {
         let s = Schedule::always(PARIS);
-        let gap = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap().and_hms_opt(2, 30, 0).unwrap();
-        assert_eq!(s.to_utc(gap), utc(2026, 3, 29, 1, 0), "the first instant after the gap");
-        let fold = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap().and_hms_opt(2, 30, 0).unwrap();
-        assert_eq!(s.to_utc(fold), utc(2026, 10, 25, 0, 30), "the earlier instant");
+        let gap = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        assert_eq!(
+            s.to_utc(gap),
+            utc(2026, 3, 29, 1, 0),
+            "the first instant after the gap"
+        );
+        let fold = NaiveDate::from_ymd_opt(2026, 10, 25)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        assert_eq!(
+            s.to_utc(fold),
+            utc(2026, 10, 25, 0, 30),
+            "the earlier instant"
+        );
     }
 
     #[test]
@@ -290,6 +350,9 @@ mod tests {
         assert!(parse(&[], "09:00", "17:00", "").is_err());
         assert!(parse(&days, "9", "17:00", "").is_err());
         assert_eq!(parse(&days, "00:00", "24:00", "").unwrap().2, DAY_MINUTES);
-        assert_eq!(Schedule::office_hours(PARIS).describe(utc(2026, 12, 7, 8, 0)), "Mon 09:00 Europe/Paris");
+        assert_eq!(
+            Schedule::office_hours(PARIS).describe(utc(2026, 12, 7, 8, 0)),
+            "Mon 09:00 Europe/Paris"
+        );
     }
 }

@@ -35,7 +35,10 @@ pub fn campaign_schedule(
 }
 
 /// The "Launch at" instant (UTC) a campaign was scheduled for, if any.
-pub fn scheduled_for(conn: &mut AnyConnection, campaign_id: i64) -> DomainResult<Option<NaiveDateTime>> {
+pub fn scheduled_for(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+) -> DomainResult<Option<NaiveDateTime>> {
     Ok(db::campaign_schedule(conn, campaign_id)?.and_then(|s| s.scheduled_for))
 }
 
@@ -56,7 +59,11 @@ pub fn set_user_zone(conn: &mut AnyConnection, user_id: UserId, raw: &str) -> Do
 /// "Launch at" as typed in a `datetime-local` field ("2026-12-14T09:00", seconds allowed),
 /// read in the schedule's zone, as UTC. Refuses (`DomainError::Invalid`) a malformed value
 /// and an instant that is not after `now`.
-pub fn parse_launch_at(raw: &str, schedule: &Schedule, now: NaiveDateTime) -> DomainResult<NaiveDateTime> {
+pub fn parse_launch_at(
+    raw: &str,
+    schedule: &Schedule,
+    now: NaiveDateTime,
+) -> DomainResult<NaiveDateTime> {
     let raw = raw.trim();
     let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
         .iter()
@@ -207,7 +214,9 @@ pub fn shown(
         summary: format!("{} {start}–{end} {}", days.join(", "), schedule.zone.name()),
         start,
         end,
-        zone_chosen: stored.as_ref().map_or(String::new(), |s| s.time_zone.clone()),
+        zone_chosen: stored
+            .as_ref()
+            .map_or(String::new(), |s| s.time_zone.clone()),
         zone: schedule.zone.name().to_string(),
         scheduled_for: stored
             .and_then(|s| s.scheduled_for)

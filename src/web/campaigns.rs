@@ -12,10 +12,10 @@ use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser};
 use super::page::PageContext;
 use super::respond::{Refused, created, finish, refused, render};
+use crate::domain::UserId;
 use crate::domain::campaigns::windows::ScheduleInput;
 use crate::domain::campaigns::{self, CampaignView, CampaignsPage};
 use crate::domain::submissions::FormKind;
-use crate::domain::UserId;
 
 /// `?member=` whose campaigns, `?archived=true` for their archived ones.
 #[derive(Deserialize)]

@@ -311,6 +311,7 @@ async fn emails_per_second(count: usize) -> f64 {
                     unsubscribe_line: None,
                     bounce_limit: None,
                     auto_reply_pause_days: None,
+                    schedule: None,
                 },
                 now,
             )

@@ -56,6 +56,9 @@ pub struct Settings {
     /// `TRUSTED_PROXIES`: peers (load balancers) whose `X-Forwarded-For` names the client.
     /// Empty by default: the TCP peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `DEFAULT_SENDING_WINDOW=always`: new campaigns send every day at any hour instead of
+    /// Monday to Friday 09:00–17:00 (`weekdays`, the default) in the owner's time zone.
+    pub default_sending_always: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +159,11 @@ impl Settings {
         }
         let allow_private_mail_hosts = parse_bool(&get, "ALLOW_PRIVATE_MAIL_HOSTS")?;
         let trusted_proxies = parse_ip_list(&get, "TRUSTED_PROXIES")?;
+        let default_sending_always = match get("DEFAULT_SENDING_WINDOW").as_deref().map(str::trim) {
+            None | Some("") | Some("weekdays") => false,
+            Some("always") => true,
+            Some(_) => return Err(bad("DEFAULT_SENDING_WINDOW", "must be weekdays or always")),
+        };
         let session_key = key_from(&get, "SESSION_KEY", &data_dir, "session.key", 64)?;
         let secret_key = key_from(&get, "SECRET_KEY", &data_dir, "secret.key", 32)?;
         Ok(Settings {
@@ -181,6 +189,7 @@ impl Settings {
             verify_batch: verify_batch as usize,
             allow_private_mail_hosts,
             trusted_proxies,
+            default_sending_always,
         })
     }
 

@@ -57,20 +57,21 @@ fn as_candidates(rows: Vec<(i64, String, Option<Verdict>)>) -> Vec<Candidate> {
         .collect()
 }
 
-/// Makes each candidate a recipient of the campaign, `BATCH` rows per statement: due now
-/// when its skip reason is `None`, else `Skipped` with that reason and never due.
+/// Makes each candidate a recipient of the campaign, `BATCH` rows per statement: due at
+/// `due` when its skip reason is `None`, else `Skipped` with that reason and never due.
 pub fn insert_recipients(
     conn: &mut AnyConnection,
     campaign_id: i64,
     recipients: &[(Candidate, Option<SkipReason>)],
     now: NaiveDateTime,
+    due: NaiveDateTime,
 ) -> Result<(), DbError> {
     for chunk in recipients.chunks(BATCH) {
         let values: Vec<_> = chunk
             .iter()
             .map(|(candidate, skipped)| {
                 let (status, due) = match skipped {
-                    None => (RecipientStatus::Active, Some(now)),
+                    None => (RecipientStatus::Active, Some(due)),
                     Some(_) => (RecipientStatus::Skipped, None),
                 };
                 (

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod models;
 pub mod outbox;
 pub mod prospects;
+pub mod schedules;
 pub mod schema;
 pub mod senders;
 pub mod sessions;

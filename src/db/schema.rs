@@ -13,6 +13,8 @@ diesel::table! {
         email_confirmed_at -> Nullable<Timestamp>,
         scheduled_plan -> Nullable<Text>,
         scheduled_plan_at -> Nullable<Timestamp>,
+        /// IANA zone name; the default zone of the user's campaign schedules.
+        time_zone -> Text,
     }
 }
 
@@ -307,6 +309,15 @@ diesel::table! {
         unsubscribe_line -> Text,
         /// Pause when this percentage of contacted recipients bounced; 0: never.
         bounce_limit_percent -> Integer,
+        /// Sending days as a bit set: Monday 1, Tuesday 2, ... Sunday 64.
+        send_days -> Integer,
+        /// The sending window, minutes after local midnight: [start, end).
+        window_start_minute -> Integer,
+        window_end_minute -> Integer,
+        /// IANA zone name of the schedule; empty: the owner's.
+        time_zone -> Text,
+        /// "Launch at": the instant (UTC) the first emails are due.
+        scheduled_for -> Nullable<Timestamp>,
     }
 }
 

@@ -114,6 +114,7 @@ pub fn campaign_history(
             unsubscribe_line: None,
             bounce_limit: None,
             auto_reply_pause_days: None,
+            schedule: None,
         },
         launch,
     )?;

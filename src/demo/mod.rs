@@ -228,10 +228,21 @@ fn do_not_email_history(
     at: NaiveDateTime,
 ) -> DomainResult<()> {
     do_not_email::add(conn, lena.id, &Entry::parse("@rival-outreach.example")?, at)?;
-    do_not_email::add(conn, mia.id, &Entry::parse("legal@partner-hub.example")?, at)?;
+    do_not_email::add(
+        conn,
+        mia.id,
+        &Entry::parse("legal@partner-hub.example")?,
+        at,
+    )?;
     for (email, reason) in [
-        ("david.ross@harbourpharma.example", DoNotEmailReason::Unsubscribed),
-        ("elif.yilmaz@northgate-retail.example", DoNotEmailReason::Bounced),
+        (
+            "david.ross@harbourpharma.example",
+            DoNotEmailReason::Unsubscribed,
+        ),
+        (
+            "elif.yilmaz@northgate-retail.example",
+            DoNotEmailReason::Bounced,
+        ),
     ] {
         do_not_email::record(conn, max.id, email, reason, None, at)?;
     }

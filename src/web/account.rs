@@ -16,6 +16,7 @@ use crate::domain::accounts::sessions::{self, ActiveSession};
 use crate::domain::accounts::{self, EmailAddress, NewPassword};
 use crate::domain::billing;
 use crate::domain::billing::Plan;
+use crate::domain::campaigns::windows;
 use crate::domain::team::invitation_answers::{self, InvitationCard};
 
 const ACCOUNT: &str = "/account";
@@ -34,6 +35,9 @@ struct AccountPage {
     new_email: String,
     email_error: Option<String>,
     password_error: Option<String>,
+    /// The time zone: stored, or as typed when refused (`zone_error`).
+    time_zone: String,
+    zone_error: Option<String>,
 }
 
 /// What a refused account form puts back on the page.
@@ -42,6 +46,8 @@ struct Refusal {
     new_email: String,
     email_error: Option<String>,
     password_error: Option<String>,
+    /// A refused time zone as typed, with why.
+    zone: Option<(String, String)>,
 }
 
 async fn account_page(
@@ -51,13 +57,17 @@ async fn account_page(
     refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let (me, this_session, now) = (user.user.clone(), user.session_id, state.clock.now());
-    let (invitations, sessions) = state
+    let (invitations, sessions, stored_zone) = state
         .db(move |conn| {
             let invitations = invitation_answers::pending_for(conn, &me, now)?;
             let sessions = sessions::active(conn, &me, this_session, now)?;
-            Ok((invitations, sessions))
+            Ok((invitations, sessions, windows::user_zone(conn, me.id)?))
         })
         .await?;
+    let (time_zone, zone_error) = match refusal.zone {
+        Some((typed, why)) => (typed, Some(why)),
+        None => (stored_zone, None),
+    };
     render(&AccountPage {
         ctx: PageContext::new(session, state, Some(user)),
         plan: billing::effective_plan(&user.user, now),
@@ -69,7 +79,39 @@ async fn account_page(
         new_email: refusal.new_email,
         email_error: refusal.email_error,
         password_error: refusal.password_error,
+        time_zone,
+        zone_error,
     })
+}
+
+#[derive(Deserialize)]
+struct ZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// The user's time zone (IANA name): the default zone of their campaigns' schedules.
+#[post("/account/time-zone")]
+async fn change_time_zone(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<ZoneForm>,
+) -> Result<HttpResponse, AppError> {
+    let (me, typed) = (user.id(), form.time_zone.clone());
+    let outcome = state
+        .db(move |conn| windows::set_user_zone(conn, me, &typed))
+        .await;
+    match refused(outcome)? {
+        Ok(message) => finish(&session, Ok(message), ACCOUNT),
+        Err(message) => {
+            let refusal = Refusal {
+                zone: Some((form.time_zone, message)),
+                ..Refusal::default()
+            };
+            account_page(&state, &session, &user, refusal).await
+        }
+    }
 }
 
 #[get("/account")]

@@ -29,15 +29,31 @@ pub(super) async fn transition(
     finish(&session, outcome, &back(id))
 }
 
+/// The launch page's buttons: "Launch now" (no `launch_at`) or "Launch at" a date and
+/// time typed in the campaign's zone.
+#[derive(serde::Deserialize)]
+struct LaunchForm {
+    #[serde(default)]
+    launch_at: Option<String>,
+}
+
 #[post("/campaigns/{id}/launch")]
 async fn launch(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
     path: web::Path<i64>,
-    _form: CsrfForm<NoFields>,
+    CsrfForm(form): CsrfForm<LaunchForm>,
 ) -> Result<HttpResponse, AppError> {
-    transition(state, session, user, path.into_inner(), campaigns::launch).await
+    let id = path.into_inner();
+    let Some(at) = form.launch_at else {
+        return transition(state, session, user, id, campaigns::launch).await;
+    };
+    let (account, now) = (user.user, state.clock.now());
+    let outcome = state
+        .db(move |conn| campaigns::launch_at(conn, &account, id, &at, now))
+        .await;
+    finish(&session, outcome, &back(id))
 }
 
 #[post("/campaigns/{id}/pause")]

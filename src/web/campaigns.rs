@@ -7,13 +7,15 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::campaign_settings::SettingsForm;
 use super::errors::AppError;
 use super::extract::{AppState, CsrfForm, CurrentUser};
 use super::page::PageContext;
 use super::respond::{Refused, created, finish, refused, render};
-use crate::domain::campaigns::{self, CampaignSettings, CampaignView, CampaignsPage};
+use crate::domain::UserId;
+use crate::domain::campaigns::windows::ScheduleInput;
+use crate::domain::campaigns::{self, CampaignView, CampaignsPage};
 use crate::domain::submissions::FormKind;
-use crate::domain::{DomainResult, UserId};
 
 /// `?member=` whose campaigns, `?archived=true` for their archived ones.
 #[derive(Deserialize)]
@@ -80,43 +82,6 @@ async fn list(
     list_answer(&state, &session, &user, query.into_inner(), None).await
 }
 
-/// A campaign's settings as typed: every field text, so that a missing or malformed
-/// choice is refused by the domain with a message and the form comes back as typed.
-#[derive(Deserialize)]
-pub(super) struct SettingsForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    sender_id: String,
-    #[serde(default)]
-    list_id: String,
-    /// Absent from the new campaign's form (the default line is kept).
-    #[serde(default)]
-    unsubscribe_line: Option<String>,
-    /// Absent from the new campaign's form (the default limit is kept).
-    #[serde(default)]
-    bounce_limit: Option<String>,
-    /// Days a recipient waits after an auto-reply; absent from the new campaign's form (0).
-    #[serde(default)]
-    auto_reply_pause_days: Option<String>,
-    /// The one-time token of the new campaign's form (`domain::submissions`).
-    #[serde(default)]
-    form_token: String,
-}
-
-impl SettingsForm {
-    fn parse(&self) -> DomainResult<CampaignSettings> {
-        CampaignSettings::parse(
-            &self.name,
-            &self.sender_id,
-            &self.list_id,
-            self.unsubscribe_line.as_deref(),
-            self.bounce_limit.as_deref(),
-            self.auto_reply_pause_days.as_deref(),
-        )
-    }
-}
-
 const CAMPAIGN_CREATED: &str = "Campaign created. Add its steps, then launch it.";
 
 #[post("/campaigns")]
@@ -127,7 +92,14 @@ async fn create(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
-    let parsed = (form.parse(), form.form_token.as_str());
+    let always = state.settings.default_sending_always;
+    let parsed = form.parse().map(|mut chosen| {
+        chosen
+            .schedule
+            .get_or_insert_with(|| ScheduleInput::default_for_new(always));
+        chosen
+    });
+    let parsed = (parsed, form.form_token.as_str());
     let outcome = state
         .create_once(
             user.id(),
@@ -238,6 +210,36 @@ impl CampaignTemplate {
             .as_ref()
             .and_then(|r| r.typed.auto_reply_pause_days.clone())
             .unwrap_or_else(|| self.view.campaign.auto_reply_pause_days.to_string())
+    }
+
+    /// The schedule fields: as typed before a refusal, else the campaign's.
+    fn settings_window_start(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.window_start.clone())
+            .unwrap_or_else(|| self.view.schedule.start.clone())
+    }
+
+    fn settings_window_end(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.window_end.clone())
+            .unwrap_or_else(|| self.view.schedule.end.clone())
+    }
+
+    fn settings_time_zone(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.time_zone.clone())
+            .unwrap_or_else(|| self.view.schedule.zone_chosen.clone())
+    }
+
+    /// Whether day `index` (0 Monday … 6 Sunday) is ticked.
+    fn settings_day(&self, index: &usize) -> bool {
+        self.settings_refused.as_ref().map_or_else(
+            || self.view.schedule.has_day(index),
+            |r| r.typed.days.contains_key(&format!("day{index}")),
+        )
     }
 
     fn settings_sender_chosen(&self, id: &i64) -> bool {

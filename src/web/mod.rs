@@ -9,6 +9,7 @@ pub mod campaign_archive;
 pub mod campaign_handover;
 pub mod campaign_launch;
 pub mod campaign_lifecycle;
+pub mod campaign_settings;
 pub mod campaign_steps;
 pub mod campaign_test_email;
 pub mod campaigns;
@@ -45,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(account::log_out_others)
         .service(account::change_password)
         .service(account::change_email)
+        .service(account::change_time_zone)
         .service(account::resend_confirmation)
         .service(account::confirm_form)
         .service(account::confirm)

@@ -234,6 +234,13 @@ fn rows() -> Vec<Row> {
             ]),
             ANY_USER_IS_TOLD,
         ),
+        // Not an IANA zone: refused with the message, nothing saved.
+        r(
+            "post",
+            "/account/time-zone",
+            Form(&[("time_zone", "Nowhere/Land")]),
+            ANY_USER_IS_TOLD,
+        ),
         // Seeded accounts are confirmed: "already confirmed".
         r("post", "/account/email/resend", Form(&[]), ANY_USER_IS_TOLD),
         // The token proves the address, not a log-in; an unknown one changes nothing and

@@ -57,7 +57,10 @@ async fn the_list_downloads_as_csv_and_imports_back_with_bad_rows_reported() {
     );
     let page = bea.get("/prospects/do-not-email").await;
     for entry in ["@competitor.example", "carl@initech.example"] {
-        assert!(page.contains(&format!("<td><strong>{entry}</strong></td>")), "{page:?}");
+        assert!(
+            page.contains(&format!("<td><strong>{entry}</strong></td>")),
+            "{page:?}"
+        );
     }
     assert!(!page.contains("not an address</strong>"), "{page:?}");
 

@@ -29,6 +29,7 @@ mod record_transfer;
 mod replicas_and_throttle;
 mod reply_digest;
 mod same_header;
+mod schedules;
 mod sender_domain;
 mod sessions_and_accounts;
 mod statistics;

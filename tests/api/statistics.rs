@@ -71,6 +71,7 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
             unsubscribe_line: None,
             bounce_limit: None,
             auto_reply_pause_days: None,
+            schedule: None,
         },
         now,
     )

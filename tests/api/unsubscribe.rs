@@ -318,8 +318,9 @@ async fn a_member_who_leaves_takes_their_unsubscribes_and_the_team_keeps_them() 
     assert_eq!(page.status, 200, "{page:?}");
     let page = s.max.get("/prospects/do-not-email").await;
     assert!(
-        page.contains("<td><strong>ann@acme.example</strong></td><td data-label=\"Why\">Unsubscribed</td>")
-            && !page.contains("Your team's list"),
+        page.contains(
+            "<td><strong>ann@acme.example</strong></td><td data-label=\"Why\">Unsubscribed</td>"
+        ) && !page.contains("Your team's list"),
         "Max's own list: {page:?}"
     );
     let page = s.team.leader.get("/prospects/do-not-email").await;
@@ -350,7 +351,9 @@ async fn an_address_already_on_the_list_is_still_marked_unsubscribed() {
     );
     let page = s.team.leader.get("/prospects/do-not-email").await;
     assert!(
-        page.contains("<td><strong>ann@acme.example</strong></td><td data-label=\"Why\">Added by hand</td>"),
+        page.contains(
+            "<td><strong>ann@acme.example</strong></td><td data-label=\"Why\">Added by hand</td>"
+        ),
         "the first entry stays: {page:?}"
     );
 }

@@ -45,6 +45,8 @@ pub struct CampaignSettings {
     pub bounce_limit: Option<BounceLimit>,
     /// 0 to `MAX_AUTO_REPLY_PAUSE_DAYS`; 0 keeps sending as scheduled.
     pub auto_reply_pause_days: Option<i32>,
+    /// Days, window and zone (`windows::ScheduleInput`); `None`: kept.
+    pub schedule: Option<super::windows::ScheduleInput>,
 }
 
 /// The longest pause after an auto-reply a campaign may set (days).
@@ -119,6 +121,7 @@ impl CampaignSettings {
             unsubscribe_line,
             bounce_limit,
             auto_reply_pause_days,
+            schedule: None,
         })
     }
 }
@@ -201,10 +204,14 @@ pub fn create(
         unsubscribe_line,
         bounce_limit,
         auto_reply_pause_days,
+        schedule,
     } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
     let id = db::insert(conn, user.id, &name.0, sender_id, list_id, now)?;
+    if let Some(schedule) = &schedule {
+        super::windows::save_schedule(conn, id, schedule)?;
+    }
     save_optional(
         conn,
         id,
@@ -234,12 +241,16 @@ pub fn update_settings(
         unsubscribe_line,
         bounce_limit,
         auto_reply_pause_days,
+        schedule,
     } = settings;
     let viewer = Viewer::load(conn, user, now)?;
     let campaign = owned(conn, &viewer, id)?;
     editable(&campaign)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
     db::update_settings(conn, campaign.id, &name.0, sender_id, list_id)?;
+    if let Some(schedule) = &schedule {
+        super::windows::save_schedule(conn, campaign.id, schedule)?;
+    }
     save_optional(
         conn,
         campaign.id,

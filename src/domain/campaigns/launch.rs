@@ -119,7 +119,7 @@ pub(super) fn add_new_recipients(
 ) -> DomainResult<(i64, Skipped)> {
     let new = db_launch::new_candidates(conn, campaign.id, campaign.list_id)?;
     let judged = judge(conn, campaign, new)?;
-    db_launch::insert_recipients(conn, campaign.id, &judged, now)?;
+    db_launch::insert_recipients(conn, campaign.id, &judged, now, now)?;
     let added = judged.iter().filter(|(_, r)| r.is_none()).count() as i64;
     Ok((
         added,
@@ -166,6 +166,9 @@ pub struct LaunchPlan {
     /// Why it cannot be launched (already launched, archived, no steps, nobody to send
     /// to, not the owner's sender); `None`: the page offers "Launch now".
     pub refusal: Option<DomainError>,
+    /// The schedule it sends in ("Mon, Tue, … 09:00–17:00 Europe/Paris"; `windows::shown`),
+    /// whose zone "Launch at" is read in.
+    pub schedule: super::windows::ScheduleShown,
     candidates: Vec<(Candidate, Option<SkipReason>)>,
 }
 
@@ -198,7 +201,11 @@ fn plan(conn: &mut AnyConnection, campaign: Campaign) -> DomainResult<LaunchPlan
     } else {
         sending.err()
     };
+    // A draft has no launch time yet: the instant only filters a past one out.
+    let since = campaign.created_at;
+    let (_, schedule) = super::windows::shown(conn, campaign.id, campaign.owner_id, since)?;
     Ok(LaunchPlan {
+        schedule,
         campaign,
         steps,
         sender,
@@ -233,13 +240,43 @@ pub fn launch(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
+    launch_from(conn, user, id, None, now)
+}
+
+/// "Launch at": as `launch`, with every recipient's first email due at `raw`, a date and
+/// time typed in the campaign's zone (`windows::parse_launch_at`); the sending window
+/// still applies then. The campaign is active at once (so it is paused, resumed and
+/// archived like any launched one) and its page says "Scheduled for …" until that time.
+/// Refusals: as `launch`, and `Invalid` for a malformed time or one not after now.
+pub fn launch_at(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    raw: &str,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let campaign = owned_by(conn, user, id, now)?;
+    let schedule = super::windows::campaign_schedule(conn, campaign.id, campaign.owner_id)?;
+    let at = super::windows::parse_launch_at(raw, &schedule, now)?;
+    launch_from(conn, user, id, Some((at, schedule.local_text(at))), now)
+}
+
+fn launch_from(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    at: Option<(NaiveDateTime, String)>,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let campaign = owned_by(conn, user, id, now)?;
     crate::db::write_transaction(conn, |conn| {
         let plan = plan(conn, campaign)?;
         if let Some(refusal) = plan.refusal {
             return Err(refusal);
         }
-        db_launch::insert_recipients(conn, plan.campaign.id, &plan.candidates, now)?;
+        let due = at.as_ref().map_or(now, |(at, _)| *at);
+        db_launch::insert_recipients(conn, plan.campaign.id, &plan.candidates, now, due)?;
+        crate::db::schedules::set_scheduled_for(conn, plan.campaign.id, at.as_ref().map(|a| a.0))?;
         if !db::set_status(
             conn,
             plan.campaign.id,
@@ -256,8 +293,12 @@ pub fn launch(
             s if s.is_empty() => s,
             s => format!(" {s}."),
         };
+        let when = match &at {
+            Some((_, local)) => format!("Scheduled for {local}: the first emails go out then."),
+            None => "Emails go out in the background.".into(),
+        };
         Ok(format!(
-            "Launched: {}.{skipped} Emails go out in the background.",
+            "Launched: {}.{skipped} {when}",
             count(plan.recipients, "recipient", "recipients")
         ))
     })

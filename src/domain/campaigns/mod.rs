@@ -9,8 +9,9 @@
 //! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP
 //! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks,
 //! replies, auto-replies and inbox bounces (`events`, told apart by `incoming`), the owners' hourly
-//! reply digest (`reply_digest`), Team statistics (`statistics`) and "Send a test email to
-//! myself" (`test_email`).
+//! reply digest (`reply_digest`), sending schedules (`schedule`: the pure rules; `windows`:
+//! a campaign's schedule, the owner's zone, "Launch at", why an email waits), Team
+//! statistics (`statistics`) and "Send a test email to myself" (`test_email`).
 
 mod archive;
 pub mod bounces;
@@ -28,6 +29,7 @@ pub mod outcomes;
 mod placeholders;
 pub mod refusals;
 pub mod reply_digest;
+pub mod schedule;
 pub mod senders;
 pub mod sending;
 pub mod statistics;
@@ -36,13 +38,14 @@ mod test_email;
 pub mod threading;
 pub mod unsubscribe;
 mod views;
+pub mod windows;
 
 pub use archive::{archive, delete_draft, draft_to_delete, unarchive};
 pub use editor::{
     CampaignName, CampaignSettings, add_step, create, delete_step, update_settings, update_step,
 };
 pub use handover::restart_in_new_thread;
-pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_plan};
+pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_at, launch_plan};
 pub use lifecycle::{pause, resume};
 pub use step_input::StepInput;
 pub use test_email::{TestEmailRequest, prepare as prepare_test_email, send as send_test_email};

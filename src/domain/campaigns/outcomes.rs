@@ -35,10 +35,13 @@ pub fn record_sent(
             return Ok(message);
         }
         let next = message.step_position + 1;
+        // Calendar days in the schedule's zone, landing in its window (`schedule`).
+        let owner = db::by_id(conn, message.campaign_id)?.map_or(message.owner_id, |c| c.owner_id);
+        let schedule = super::windows::campaign_schedule(conn, message.campaign_id, owner)?;
         let due = db::steps(conn, message.campaign_id)?
             .iter()
             .find(|s| s.position == next)
-            .map(|s| now + Duration::days(s.delay_days as i64));
+            .map(|s| schedule.after_days(now, s.delay_days as i64));
         db::advance_recipient(conn, recipient.id, next, due)?;
         Ok(message)
     })?;

@@ -222,6 +222,10 @@ fn claim_for_campaign(
     if super::bounces::pause_over_limit(conn, campaign.id, base_url, now)? {
         return Ok(());
     }
+    // Outside the schedule's window its due emails wait for the next opening (`schedule`).
+    if !super::windows::campaign_schedule(conn, campaign.id, campaign.owner_id)?.is_open(now) {
+        return Ok(());
+    }
     let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;
     let room = (sender.daily_limit as i64 - sent_today).min(PER_CAMPAIGN_BATCH);
     if room <= 0 {

@@ -128,6 +128,10 @@ pub struct RecipientRow {
     /// When the latest auto-reply to one of their emails came (RFC 3834; not a reply).
     pub auto_replied_at: Option<NaiveDateTime>,
     pub problem: String,
+    /// An active recipient's next email: when it is due, in the schedule's zone…
+    pub next_due: String,
+    /// …and why it waits ("outside the sending window (next opening …)", "paused").
+    pub waits: String,
 }
 
 /// A campaign's page: settings, steps, counts, the first recipients, a preview for the first
@@ -175,6 +179,8 @@ pub struct CampaignView {
     /// For the settings form (owner only).
     pub my_senders: Vec<SenderAccount>,
     pub my_lists: Vec<(i64, String)>,
+    /// Days, window, zone and a scheduled launch (`windows::shown`).
+    pub schedule: super::windows::ScheduleShown,
 }
 
 impl CampaignView {
@@ -248,6 +254,7 @@ const ROWS_SHOWN: i64 = 50;
 fn recipient_rows(
     recipients: Vec<CampaignRecipient>,
     messages: Vec<CampaignMessage>,
+    next_email: impl Fn(&CampaignRecipient) -> (String, String),
 ) -> Vec<RecipientRow> {
     let mut by_recipient: HashMap<i64, Vec<CampaignMessage>> = HashMap::new();
     for message in messages {
@@ -260,7 +267,13 @@ fn recipient_rows(
         .into_iter()
         .map(|r| {
             let mine = by_recipient.remove(&r.id).unwrap_or_default();
+            let (next_due, waits) = match r.status {
+                RecipientStatus::Active => next_email(&r),
+                _ => (String::new(), String::new()),
+            };
             RecipientRow {
+                next_due,
+                waits,
                 emails_sent: mine.iter().filter(|m| m.sent_at.is_some()).count(),
                 opened: mine.iter().any(|m| m.opened_at.is_some()),
                 clicked: mine.iter().any(|m| m.clicked_at.is_some()),
@@ -316,7 +329,12 @@ pub fn view(
     let offset = (recipients_page - 1).saturating_mul(ROWS_SHOWN);
     let recipients = db::recipients(conn, campaign.id, offset, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
-    let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?);
+    let (schedule, schedule_shown) =
+        super::windows::shown(conn, campaign.id, campaign.owner_id, now)?;
+    let status = campaign.status;
+    let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?, |r| {
+        super::windows::next_email(&schedule, status, r.next_due_at, now)
+    });
     let counts = messages::campaign_counts(conn, campaign.id)?;
     let (mut preview, mut preview_for) = (Vec::new(), String::new());
     if may_edit
@@ -380,6 +398,7 @@ pub fn view(
             .map(|p| (p.id, p.email))
             .collect(),
         owner_email: user.email.clone(),
+        schedule: schedule_shown,
         campaign,
     })
 }

@@ -430,6 +430,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ("BIND_ADDR", "127.0.0.1:0".to_string()),
         ("BCRYPT_COST", "4".to_string()),
         ("ALLOW_PRIVATE_MAIL_HOSTS", "true".to_string()),
+        // Tests run at any hour: new campaigns send at any hour unless a test says otherwise.
+        ("DEFAULT_SENDING_WINDOW", "always".to_string()),
     ]);
     if let Some(smtp) = &smtp {
         vars.insert("SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port));

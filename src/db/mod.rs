@@ -23,6 +23,7 @@ pub mod sessions;
 pub mod statistics;
 pub mod submissions;
 pub mod team;
+pub mod tracking;
 pub mod transfer;
 pub mod usage;
 pub mod values;

@@ -157,7 +157,7 @@ pub fn campaign_history(
             let clicked = opened + Duration::minutes(5);
             if n % 3 == 0
                 && clicked <= now
-                && let Some(link) = crate::db::messages::link_tokens_of(conn, message.id)?.first()
+                && let Some(link) = crate::db::tracking::link_tokens_of(conn, message.id)?.first()
             {
                 events::record_click(conn, link, clicked)?;
             }

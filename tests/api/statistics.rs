@@ -108,7 +108,7 @@ fn open(app: &TestApp, message: i64, now: NaiveDateTime) {
 
 fn click(app: &TestApp, message: i64, now: NaiveDateTime) {
     let conn = &mut app.conn();
-    let link = dripteam::db::messages::link_tokens_of(conn, message)
+    let link = dripteam::db::tracking::link_tokens_of(conn, message)
         .unwrap()
         .remove(0);
     events::record_click(conn, &link, now).unwrap();

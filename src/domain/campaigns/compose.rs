@@ -145,7 +145,7 @@ pub(super) fn build(
     let body = placeholders::fill(&step.body, &values);
     let parts = email_body::build(&body, base_url, || tokens::generate().0);
     for link in &parts.links {
-        messages::insert_link(conn, message.id, &link.token, &link.url)?;
+        crate::db::tracking::insert_link(conn, message.id, &link.token, &link.url)?;
     }
     let footer = super::unsubscribe::for_message(conn, base_url, message, &sender.email)?;
     let html = format!(

@@ -8,16 +8,16 @@ use super::bounces;
 use super::email_body;
 use super::incoming::{InboxMessage, Incoming};
 use crate::db::incoming as incoming_db;
-use crate::db::messages::Event;
 use crate::db::models::CampaignMessage;
+use crate::db::tracking::Event;
 use crate::db::values::RecipientStatus;
-use crate::db::{AnyConnection, campaigns as db, messages, senders as sender_db};
+use crate::db::{AnyConnection, campaigns as db, messages, senders as sender_db, tracking};
 use crate::domain::{DomainError, DomainResult};
 
 /// The open pixel was loaded. Unknown tokens change nothing.
 pub fn record_open(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> DomainResult<()> {
     if let Some(message) = messages::by_tracking_token(conn, token)? {
-        messages::record_event(conn, message.id, Event::Opened, now)?;
+        tracking::record_event(conn, message.id, Event::Opened, now)?;
     }
     Ok(())
 }
@@ -29,10 +29,10 @@ pub fn record_click(
     token: &str,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let (message_id, url) = messages::link_by_token(conn, token)?.ok_or(DomainError::NotFound)?;
-    messages::record_event(conn, message_id, Event::Clicked, now)?;
+    let (message_id, url) = tracking::link_by_token(conn, token)?.ok_or(DomainError::NotFound)?;
+    tracking::record_event(conn, message_id, Event::Clicked, now)?;
     // A click means the email was opened, even when images were blocked.
-    messages::record_event(conn, message_id, Event::Opened, now)?;
+    tracking::record_event(conn, message_id, Event::Opened, now)?;
     Ok(email_body::location(&url))
 }
 
@@ -91,7 +91,7 @@ fn record_reply(
     now: NaiveDateTime,
 ) -> DomainResult<bool> {
     crate::db::write_transaction(conn, |conn| {
-        if !messages::record_event(conn, ours.id, Event::Replied, now)? {
+        if !tracking::record_event(conn, ours.id, Event::Replied, now)? {
             return Ok::<_, DomainError>(false);
         }
         db::stop_recipient(conn, ours.recipient_id, RecipientStatus::Replied)?;

@@ -108,9 +108,10 @@ pub fn messages_with(
 }
 
 /// Email `id` keeps its row (sent, opened, clicked, replied: the statistics) with
-/// `placeholder` as its address and `reason` for any error text (an SMTP answer may quote
-/// the address); its tracked links, whose URLs may carry the person's placeholders, are
-/// deleted (a click on one then finds nothing). With `give_up`, a pending retry is failed.
+/// `placeholder` as its address, `reason` for any error text (an SMTP answer may quote
+/// the address) and "forgotten" for the subject it went out with (filled with the person's
+/// values); its tracked links, whose URLs may carry the person's placeholders, are deleted
+/// (a click on one then finds nothing). With `give_up`, a pending retry is failed.
 pub fn anonymise_message(
     conn: &mut AnyConnection,
     id: i64,
@@ -121,6 +122,14 @@ pub fn anonymise_message(
     diesel::update(campaign_messages::table.find(id))
         .set(campaign_messages::recipient_email.eq(placeholder))
         .execute(conn)?;
+    // The subject it went out with holds the person's values (threading repeats it).
+    diesel::update(
+        campaign_messages::table
+            .find(id)
+            .filter(campaign_messages::subject.ne("")),
+    )
+    .set(campaign_messages::subject.eq("forgotten"))
+    .execute(conn)?;
     diesel::update(
         campaign_messages::table
             .find(id)

@@ -170,8 +170,19 @@ async fn forgetting_leaves_only_the_digest_and_keeps_the_figures() {
             && confirm.contains("Team statistics"),
         "{confirm:?}"
     );
+    assert!(
+        traces(&app, "Hello Ann")
+            .iter()
+            .any(|t| t.starts_with("campaign_messages.subject")),
+        "the subject sent to Ann is stored, with her name"
+    );
     let page = s.max.post(&format!("/prospects/{ann}/forget"), &[]).await;
     assert!(page.contains("Forgot the prospect."), "{page:?}");
+    assert_eq!(
+        traces(&app, "Hello Ann"),
+        Vec::<String>::new(),
+        "the subject sent to her is forgotten too"
+    );
     assert!(!page.contains(ANN), "{page:?}");
 
     assert_eq!(traces(&app, ANN), Vec::<String>::new(), "no trace left");

@@ -10,6 +10,7 @@ use super::extract::{AppState, CsrfForm, CurrentUser, NoFields};
 use super::page::PageContext;
 use super::prospects::ProspectForm;
 use super::respond::{finish, refused, render};
+use crate::domain::DomainError;
 use crate::domain::prospects::forget::{self, ToForget};
 use crate::domain::prospects::verification_run;
 use crate::domain::prospects::{self, Profile};
@@ -103,17 +104,10 @@ async fn delete(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now, id) = (user.user, state.clock.now(), path.into_inner());
-    match state
+    let outcome = state
         .db(move |conn| prospects::delete_prospect(conn, &account, id, now))
-        .await
-    {
-        Ok((list_id, message)) => finish(
-            &session,
-            Ok(message),
-            &format!("/prospects/lists/{list_id}"),
-        ),
-        Err(e) => finish(&session, Err(e), &format!("/prospects/{id}")),
-    }
+        .await;
+    finish_to_list(&session, outcome, id)
 }
 
 #[post("/prospects/{id}/verify")]
@@ -185,15 +179,23 @@ async fn forget_prospect(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (account, now, id) = (user.user, state.clock.now(), path.into_inner());
-    match state
+    let outcome = state
         .db(move |conn| forget::forget(conn, &account, id, now))
-        .await
-    {
-        Ok((list_id, message)) => finish(
-            &session,
-            Ok(message),
-            &format!("/prospects/lists/{list_id}"),
-        ),
-        Err(e) => finish(&session, Err(e), &format!("/prospects/{id}")),
+        .await;
+    finish_to_list(&session, outcome, id)
+}
+
+/// Ends an action that takes prospect `id` off its list (delete, forget): done, to the list
+/// it was on; refused, back to the prospect's profile.
+fn finish_to_list(
+    session: &Session,
+    outcome: Result<(i64, String), DomainError>,
+    id: i64,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok((list_id, message)) => {
+            finish(session, Ok(message), &format!("/prospects/lists/{list_id}"))
+        }
+        Err(e) => finish(session, Err(e), &format!("/prospects/{id}")),
     }
 }

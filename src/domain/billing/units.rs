@@ -146,27 +146,8 @@ pub fn spend_credits_with<T>(
     if amount <= 0 {
         return Err(DomainError::Internal(format!("spend of {amount} credits")));
     }
-    let payer = resolve_payer(conn, user_id, now)?;
-    let plan = effective_plan(&payer.user, now);
-    let period = current_period(&payer.user, now);
-    let unit = Unit::Credit;
-    locked_transaction(conn, payer.user.id, |conn| {
-        check_room(conn, &payer, user_id, (unit, amount), plan, &period)?;
-        usage::insert_spend(
-            conn,
-            &NewSpend {
-                payer_id: payer.user.id,
-                user_id,
-                team_id: payer.team_id,
-                kind: unit,
-                amount: amount as i32,
-                recipient_email: None,
-                period_start: period.start,
-                now,
-            },
-        )?;
-        alert_after_spend(conn, &payer, user_id, unit, plan, &period, now)?;
-        then(conn)
+    spend(conn, user_id, Unit::Credit, amount, None, now, then)?.ok_or_else(|| {
+        DomainError::Internal("a credit spend was taken for a counted recipient".into())
     })
 }
 
@@ -193,7 +174,12 @@ pub fn record_recipient(
     email: &str,
     now: NaiveDateTime,
 ) -> DomainResult<bool> {
-    spend(conn, user_id, Unit::Recipient, 1, Some(email), now)
+    Ok(
+        spend(conn, user_id, Unit::Recipient, 1, Some(email), now, |_| {
+            Ok(())
+        })?
+        .is_some(),
+    )
 }
 
 /// Holds `email` as a recipient of `user_id`'s pool for the campaign email `message_row`,
@@ -282,14 +268,18 @@ pub fn release_held_recipient(conn: &mut AnyConnection, message_row: i64) -> Dom
     Ok(())
 }
 
-fn spend(
+/// Spends `amount` of `unit` for `user_id` under the payer's lock and runs `then` in the
+/// same transaction; `None` (nothing spent, `then` not run) when `recipient` is already
+/// counted this period.
+fn spend<T>(
     conn: &mut AnyConnection,
     user_id: UserId,
     unit: Unit,
     amount: i64,
     recipient: Option<&str>,
     now: NaiveDateTime,
-) -> DomainResult<bool> {
+    then: impl FnOnce(&mut AnyConnection) -> DomainResult<T>,
+) -> DomainResult<Option<T>> {
     let payer = resolve_payer(conn, user_id, now)?;
     let plan = effective_plan(&payer.user, now);
     let period = current_period(&payer.user, now);
@@ -297,7 +287,7 @@ fn spend(
         if let Some(email) = recipient
             && counted(conn, payer.user.id, period.start, email)?
         {
-            return Ok(false);
+            return Ok(None);
         }
         check_room(conn, &payer, user_id, (unit, amount), plan, &period)?;
         usage::insert_spend(
@@ -314,7 +304,7 @@ fn spend(
             },
         )?;
         alert_after_spend(conn, &payer, user_id, unit, plan, &period, now)?;
-        Ok(true)
+        then(conn).map(Some)
     })
 }
 

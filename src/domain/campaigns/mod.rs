@@ -27,6 +27,7 @@ mod lifecycle;
 pub mod outbound;
 pub mod outcomes;
 mod placeholders;
+mod recipient_rows;
 pub mod refusals;
 pub mod reply_digest;
 pub mod schedule;
@@ -47,6 +48,7 @@ pub use editor::{
 pub use handover::restart_in_new_thread;
 pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_at, launch_plan};
 pub use lifecycle::{pause, resume};
+pub use recipient_rows::RecipientRow;
 pub use step_input::StepInput;
 pub use test_email::{TestEmailRequest, prepare as prepare_test_email, send as send_test_email};
-pub use views::{CampaignView, CampaignsPage, RecipientRow, campaigns_page, view};
+pub use views::{CampaignView, CampaignsPage, campaigns_page, view};

@@ -169,6 +169,20 @@ pub fn record(
 ) -> DomainResult<bool> {
     let list = list_owner(conn, owner_id)?;
     let entry = Entry::Address(email.trim().to_lowercase());
+    put(conn, list, &entry, reason, owner_id, campaign_id, now)
+}
+
+/// Puts `entry` on list `list` (a `list_owner`) for `reason`, attributed to `added_by` and,
+/// when a campaign produced it, to `campaign_id`; false when the list already holds it.
+pub(super) fn put(
+    conn: &mut AnyConnection,
+    list: UserId,
+    entry: &Entry,
+    reason: DoNotEmailReason,
+    added_by: UserId,
+    campaign_id: Option<i64>,
+    now: NaiveDateTime,
+) -> DomainResult<bool> {
     Ok(db::insert(
         conn,
         &NewEntry {
@@ -177,7 +191,7 @@ pub fn record(
             digest: &entry.digest(),
             kind: entry.kind(),
             reason,
-            added_by: owner_id,
+            added_by,
             campaign_id,
             now,
         },
@@ -193,18 +207,14 @@ pub fn add(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let list = list_owner(conn, actor_id)?;
-    let added = db::insert(
+    let added = put(
         conn,
-        &NewEntry {
-            list_owner_id: list,
-            entry: Some(&entry.text()),
-            digest: &entry.digest(),
-            kind: entry.kind(),
-            reason: DoNotEmailReason::Manual,
-            added_by: actor_id,
-            campaign_id: None,
-            now,
-        },
+        list,
+        entry,
+        DoNotEmailReason::Manual,
+        actor_id,
+        None,
+        now,
     )?;
     if !added {
         return Err(DomainError::Invalid(format!(

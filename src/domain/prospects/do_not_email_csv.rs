@@ -14,8 +14,8 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 
 use super::csv_import;
-use super::do_not_email::{Entry, list_owner};
-use crate::db::do_not_email::{self as db, NewEntry};
+use super::do_not_email::{Entry, list_owner, put};
+use crate::db::do_not_email as db;
 use crate::db::ids::UserId;
 use crate::db::models::User;
 use crate::db::values::DoNotEmailReason;
@@ -142,18 +142,14 @@ pub fn import(
                 report.already += 1;
                 continue;
             }
-            let added = db::insert(
+            let added = put(
                 conn,
-                &NewEntry {
-                    list_owner_id: list,
-                    entry: Some(&entry.text()),
-                    digest: &entry.digest(),
-                    kind: entry.kind(),
-                    reason: DoNotEmailReason::Manual,
-                    added_by: actor_id,
-                    campaign_id: None,
-                    now,
-                },
+                list,
+                &entry,
+                DoNotEmailReason::Manual,
+                actor_id,
+                None,
+                now,
             )?;
             if added {
                 report.added += 1;

@@ -284,6 +284,14 @@ pub struct SenderAccount {
     pub smtp_refusal: Option<String>,
     /// UTC.
     pub smtp_refused_at: Option<NaiveDateTime>,
+    /// The random pause between two emails of the account, in seconds (min..=max).
+    pub pause_min_secs: i32,
+    pub pause_max_secs: i32,
+    /// The earliest instant (UTC) of the account's next email; `None` before the first.
+    pub next_send_at: Option<NaiveDateTime>,
+    /// The owner's local date `sent_day_count` counts claimed emails of.
+    pub sent_day: Option<chrono::NaiveDate>,
+    pub sent_day_count: i32,
 }
 
 /// A sender account's settings as entered, passwords already encrypted.
@@ -305,6 +313,9 @@ pub struct SenderSettings {
     pub daily_limit: i32,
     /// A DNS label, or empty for none.
     pub dkim_selector: String,
+    /// The pause between two emails, in seconds (`pause_min_secs <= pause_max_secs`).
+    pub pause_min_secs: i32,
+    pub pause_max_secs: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -290,6 +290,14 @@ diesel::table! {
         /// Why the SMTP server last refused the sender (a sentence); `None` when fine.
         smtp_refusal -> Nullable<Text>,
         smtp_refused_at -> Nullable<Timestamp>,
+        /// The random pause between two emails of the account, in seconds (min..=max).
+        pause_min_secs -> Integer,
+        pause_max_secs -> Integer,
+        /// The earliest instant (UTC) of the account's next email.
+        next_send_at -> Nullable<Timestamp>,
+        /// The owner's local date `sent_day_count` counts emails of.
+        sent_day -> Nullable<Date>,
+        sent_day_count -> Integer,
     }
 }
 

@@ -4,7 +4,9 @@
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`) and whether their domain's
 //! SPF, DMARC and DKIM records are ready (`domain_readiness`), which outbound hosts may be
-//! reached (`outbound`), the sending job's rules (`sending`: claims; `compose`: building an
+//! reached (`outbound`), the sending job's rules (`sending`: claims; `pacing`: a mailbox's
+//! pause and daily limit; `mailbox_queue`: campaigns sharing a mailbox take turns;
+//! `compose`: building an
 //! email; `threading`: follow-ups in the same thread, RFC 5322 §3.6.4; `outcomes`: what an
 //! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP
 //! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks,
@@ -24,8 +26,10 @@ mod handover;
 pub mod incoming;
 mod launch;
 mod lifecycle;
+mod mailbox_queue;
 pub mod outbound;
 pub mod outcomes;
+pub mod pacing;
 mod placeholders;
 mod recipient_rows;
 pub mod refusals;

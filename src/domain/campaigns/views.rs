@@ -248,8 +248,15 @@ pub fn view(
     let (schedule, schedule_shown) =
         super::windows::shown(conn, campaign.id, campaign.owner_id, now)?;
     let status = campaign.status;
+    let mailbox_wait = super::pacing::campaign_mailbox_wait(conn, &campaign, now)?;
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?, |r| {
-        super::windows::next_email(&schedule, status, r.next_due_at, now)
+        super::windows::next_email(
+            &schedule,
+            status,
+            r.next_due_at,
+            mailbox_wait.as_deref(),
+            now,
+        )
     });
     let counts = messages::campaign_counts(conn, campaign.id)?;
     let (mut preview, mut preview_for) = (Vec::new(), String::new());

@@ -82,11 +82,14 @@ pub fn parse_launch_at(
 }
 
 /// An active recipient's next email on the campaign page: when it is due, in the
-/// schedule's zone, and why it waits when it cannot go now.
+/// schedule's zone, and why it waits when it cannot go now: paused, outside the sending
+/// window, or `mailbox_wait` (`pacing::mailbox_wait`: the mailbox's pause or daily limit)
+/// for an email due now.
 pub fn next_email(
     schedule: &Schedule,
     status: CampaignStatus,
     due: Option<NaiveDateTime>,
+    mailbox_wait: Option<&str>,
     now: NaiveDateTime,
 ) -> (String, String) {
     let Some(due) = due else {
@@ -105,6 +108,8 @@ pub fn next_email(
             "outside the sending window (next opening {})",
             schedule.describe(schedule.next_opening(due))
         )
+    } else if let Some(wait) = mailbox_wait.filter(|_| due <= now) {
+        wait.to_string()
     } else {
         String::new()
     };

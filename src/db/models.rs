@@ -118,6 +118,9 @@ pub struct Team {
     pub id: TeamId,
     pub leader_id: UserId,
     pub created_at: NaiveDateTime,
+    /// A teammate's reply pauses every member's sequences to the same company domain
+    /// (`domain::campaigns::company_pause`).
+    pub reply_pauses_company: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -367,6 +370,9 @@ pub struct CampaignRecipient {
     pub created_at: NaiveDateTime,
     /// Why it was left out at launch (status `Skipped`); `None` for the others.
     pub skip_reason: Option<SkipReason>,
+    /// Why their sequence is paused (status `Paused`), e.g. "a teammate got a reply from
+    /// acme.example"; `None` for the others.
+    pub pause_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

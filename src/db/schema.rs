@@ -96,6 +96,8 @@ diesel::table! {
         id -> BigInt,
         leader_id -> BigInt,
         created_at -> Timestamp,
+        /// A teammate's reply pauses every member's sequences to the same company domain.
+        reply_pauses_company -> Bool,
     }
 }
 
@@ -354,6 +356,8 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         skip_reason -> Nullable<Text>,
+        /// Why this recipient's sequence is paused (status `paused`).
+        pause_reason -> Nullable<Text>,
     }
 }
 

@@ -9,6 +9,7 @@ mod bounces;
 mod browser;
 mod campaign_page;
 mod campaigns;
+mod company_pause;
 mod csv_and_imports;
 mod do_not_email;
 mod do_not_email_csv;

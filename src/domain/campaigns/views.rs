@@ -139,6 +139,8 @@ pub struct CampaignView {
     pub launch_blocked: Option<&'static str>,
     /// The owner may delete it: it was never launched.
     pub may_delete: bool,
+    /// Policy's answer: "Resume" is shown on a recipient paused by a company's reply.
+    pub may_resume_recipients: bool,
     /// Recipients finished by a record transfer, whom the owner may restart.
     pub former_mailbox: i64,
     /// Page `recipients_page` of the recipients, `ROWS_SHOWN` a page, skipped ones included.
@@ -237,7 +239,8 @@ pub fn view(
     let status_counts = db::recipient_counts(conn, campaign.id)?;
     let of = |status| status_counts.get(&status).copied().unwrap_or(0);
     let recipients_total: i64 = status_counts.values().sum::<i64>() - of(RecipientStatus::Skipped);
-    let recipients_done = recipients_total - of(RecipientStatus::Active);
+    let recipients_done =
+        recipients_total - of(RecipientStatus::Active) - of(RecipientStatus::Paused);
     let former_mailbox = of(RecipientStatus::FormerMailbox);
     let rows_total: i64 = status_counts.values().sum();
     let last_page = ((rows_total + ROWS_SHOWN - 1) / ROWS_SHOWN).max(1);
@@ -306,6 +309,7 @@ pub fn view(
         skipped: skipped_of(conn, campaign.id)?,
         launch_blocked: steps_missing(&steps).filter(|_| campaign.status.is_draft()),
         may_delete: may_edit && may_delete(&campaign),
+        may_resume_recipients: policy::may_resume_recipient(user.id, campaign.owner_id).is_ok(),
         my_senders,
         my_lists,
         may_edit,

@@ -31,6 +31,7 @@ pub mod respond;
 pub mod senders;
 pub mod statistics;
 pub mod team;
+pub mod team_activity;
 pub mod team_departures;
 pub mod tracking;
 pub mod unsubscribe;
@@ -73,6 +74,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(team::cancel)
         .service(team::set_permissions)
         .service(team::set_caps)
+        .service(team_activity::page)
+        .service(team_activity::download_csv)
         .service(team_departures::confirm_remove)
         .service(team_departures::remove)
         .service(team_departures::confirm_leave)

@@ -27,7 +27,14 @@ fn at(day: u32, hour: u32) -> NaiveDateTime {
 }
 
 /// Lines of Team activity written straight to the leader's team, as `actor` at `when`.
-fn insert(app: &TestApp, actor: UserId, kind: ActivityKind, detail: &str, n: usize, when: NaiveDateTime) {
+fn insert(
+    app: &TestApp,
+    actor: UserId,
+    kind: ActivityKind,
+    detail: &str,
+    n: usize,
+    when: NaiveDateTime,
+) {
     let mut conn = app.conn();
     let lena = user_id(app, "lena@example.com");
     let team = dripteam::db::team::team_by_leader(&mut conn, lena)
@@ -102,7 +109,10 @@ async fn exports_launches_pauses_and_do_not_email_changes_are_recorded() {
     };
     let export = find("exported");
     assert!(export.contains("Max Member"), "{export}");
-    assert!(export.contains("Fair") && export.contains("3 rows"), "{export}");
+    assert!(
+        export.contains("Fair") && export.contains("3 rows"),
+        "{export}"
+    );
     for kind in ["launched", "paused", "resumed"] {
         let line = find(kind);
         assert!(line.contains("Fair follow-up"), "{line}");
@@ -129,10 +139,27 @@ async fn the_log_filters_by_member_kind_and_dates_and_pages_with_counts() {
         .member("Mia Member", View::Own, Export::On)
         .build()
         .await;
-    let (lena, max_id) = (user_id(&app, "lena@example.com"), user_id(&app, "max@example.com"));
+    let (lena, max_id) = (
+        user_id(&app, "lena@example.com"),
+        user_id(&app, "max@example.com"),
+    );
     insert(&app, lena, ActivityKind::Invited, "", 25, at(1, 9));
-    insert(&app, max_id, ActivityKind::Exported, "list Fair: 3 rows", 10, at(2, 9));
-    insert(&app, max_id, ActivityKind::Launched, "campaign C", 5, at(3, 23));
+    insert(
+        &app,
+        max_id,
+        ActivityKind::Exported,
+        "list Fair: 3 rows",
+        10,
+        at(2, 9),
+    );
+    insert(
+        &app,
+        max_id,
+        ActivityKind::Launched,
+        "campaign C",
+        5,
+        at(3, 23),
+    );
     // Max leaves: a former member's lines stay, and he can still be chosen.
     let page = max.post("/account/team/leave", &[]).await;
     assert_eq!(page.status, 200);
@@ -167,13 +194,14 @@ async fn the_log_filters_by_member_kind_and_dates_and_pages_with_counts() {
     for (query, n) in cases {
         let page = team.leader.get(&format!("{ACTIVITY}?{query}")).await;
         assert_eq!(page.status, 200, "{query}: {page:?}");
+        let shown = n.min(20);
         let count = if n == 0 {
             "0 of 0".to_string()
         } else {
-            format!("1–{n} of {n}")
+            format!("1–{shown} of {n}")
         };
         assert!(page.contains(&count), "{query}: {count}: {page:?}");
-        assert_eq!(table_rows(&page.body).len(), n, "{query}");
+        assert_eq!(table_rows(&page.body).len(), shown, "{query}");
         assert!(
             page.body.contains(&format!("{ACTIVITY}.csv?")),
             "{query}: a Download CSV link"
@@ -211,10 +239,34 @@ async fn the_csv_holds_the_filtered_rows_with_formulas_neutralised() {
         .member("Max Member", View::Own, Export::On)
         .build()
         .await;
-    let (lena, max_id) = (user_id(&app, "lena@example.com"), user_id(&app, "max@example.com"));
-    insert(&app, max_id, ActivityKind::Exported, "=HYPERLINK(\"http://x.example\")", 3, at(2, 9));
-    insert(&app, lena, ActivityKind::Exported, "list Other: 1 row", 2, at(2, 10));
-    insert(&app, max_id, ActivityKind::Launched, "campaign C", 4, at(3, 9));
+    let (lena, max_id) = (
+        user_id(&app, "lena@example.com"),
+        user_id(&app, "max@example.com"),
+    );
+    insert(
+        &app,
+        max_id,
+        ActivityKind::Exported,
+        "=HYPERLINK(\"http://x.example\")",
+        3,
+        at(2, 9),
+    );
+    insert(
+        &app,
+        lena,
+        ActivityKind::Exported,
+        "list Other: 1 row",
+        2,
+        at(2, 10),
+    );
+    insert(
+        &app,
+        max_id,
+        ActivityKind::Launched,
+        "campaign C",
+        4,
+        at(3, 9),
+    );
 
     let (status, bytes) = team
         .leader
@@ -280,11 +332,23 @@ async fn a_log_in_from_a_new_browser_is_recorded_once() {
     };
     let kind = format!("{ACTIVITY}?kind=new%20browser");
     let same = app.browser();
-    assert!(same.login("max@example.com", PASSWORD).await.contains("Log out"));
-    assert!(team.leader.get(&kind).await.contains("0 of 0"), "the browser he signed up in");
+    assert!(
+        same.login("max@example.com", PASSWORD)
+            .await
+            .contains("Log out")
+    );
+    assert!(
+        team.leader.get(&kind).await.contains("0 of 0"),
+        "the browser he signed up in"
+    );
     for _ in 0..2 {
         let other = browser("Firefox/140 (Test)");
-        assert!(other.login("max@example.com", PASSWORD).await.contains("Log out"));
+        assert!(
+            other
+                .login("max@example.com", PASSWORD)
+                .await
+                .contains("Log out")
+        );
     }
     let page = team.leader.get(&kind).await;
     assert!(page.contains("1–1 of 1"), "recorded once: {page:?}");

@@ -139,6 +139,8 @@ stored_as_text! {
         DoNotEmailImported => "do-not-email imported",
         /// A log-in from a browser the user had not logged in from before.
         NewBrowser => "new browser",
+        /// The leader changed a team setting (My Team → Team settings).
+        SettingChanged => "team setting changed",
     }
 }
 

@@ -121,6 +121,8 @@ pub struct Team {
     /// A teammate's reply pauses every member's sequences to the same company domain
     /// (`domain::campaigns::company_pause`).
     pub reply_pauses_company: bool,
+    /// "Never contact a prospect a teammate is already contacting": the sender enforces it.
+    pub never_contact_teammates: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -228,6 +230,8 @@ pub struct Import {
     pub report: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Rows imported whose address a teammate was already contacting.
+    pub teammates_contacting: i32,
 }
 
 /// A list's verification run (`verification_runs`): the prospects with ids up to

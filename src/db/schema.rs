@@ -98,6 +98,8 @@ diesel::table! {
         created_at -> Timestamp,
         /// A teammate's reply pauses every member's sequences to the same company domain.
         reply_pauses_company -> Bool,
+        /// The sender never emails an address a teammate owns the conversation with.
+        never_contact_teammates -> Bool,
     }
 }
 
@@ -228,6 +230,18 @@ diesel::table! {
         report -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        teammates_contacting -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Who owns a team's conversation with an address (`domain::campaigns::contacting`).
+    conversations (id) {
+        id -> BigInt,
+        team_id -> BigInt,
+        email -> Text,
+        owner_id -> BigInt,
+        last_at -> Timestamp,
     }
 }
 
@@ -439,6 +453,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     usage_ledger,
     team_activity,
+    conversations,
     prospect_lists,
     prospects,
     custom_fields,

@@ -264,6 +264,10 @@ stored_as_text! {
         /// Its address or domain is on the team's do-not-email list (at launch, or found
         /// there by the sender at send time).
         DoNotEmail => "do_not_email",
+        /// A teammate is contacting the address (`domain::campaigns::contacting`): skipped
+        /// at launch (by default, or always under the team setting) or by the sender when a
+        /// teammate owns the conversation.
+        TeammateContacting => "teammate",
     }
 }
 

@@ -10,7 +10,10 @@ use crate::db::models::{Membership, Team, User};
 mod coordination;
 #[path = "policy_invitations.rs"]
 mod invitations;
-pub use coordination::{company_pause_applies, may_change_team_settings, may_resume_recipient};
+pub use coordination::{
+    company_pause_applies, may_change_team_settings, may_resume_recipient, never_contact_enforced,
+    teammate_named,
+};
 
 pub use invitations::{
     AnswerChannel, confirm_address_first, may_answer_invitation, may_remind_to_log_in,

@@ -1,6 +1,7 @@
 //! Team coordination rules (issue 16): team settings and sequences paused by a company's
 //! reply. Part of `policy`, the only place that decides.
 
+use super::TeamSeat;
 use crate::db::models::{Team, User};
 use crate::domain::billing::Plan;
 use crate::domain::{DomainError, DomainResult, UserId};
@@ -35,4 +36,18 @@ pub fn may_resume_recipient(actor_id: UserId, campaign_owner_id: UserId) -> Doma
     } else {
         Err(DomainError::NotFound)
     }
+}
+
+/// Whether a teammate contacting an address is named (who, which campaign) to this viewer:
+/// when they may see others' records (the leader, or "View team records" on full
+/// Teamwork); otherwise only "a teammate".
+pub fn teammate_named(seat: &TeamSeat) -> bool {
+    seat.sees_others()
+}
+
+/// Whether the sender and launches must skip a prospect a teammate is contacting: the
+/// team's setting "Never contact a prospect a teammate is already contacting". Without it a
+/// launch skips them by default and its owner may include them.
+pub fn never_contact_enforced(team_setting: bool) -> bool {
+    team_setting
 }

@@ -10,6 +10,7 @@ mod browser;
 mod campaign_page;
 mod campaigns;
 mod company_pause;
+mod contacting;
 mod csv_and_imports;
 mod do_not_email;
 mod do_not_email_csv;

@@ -10,11 +10,8 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use chrono::NaiveDateTime;
-
 use crate::db::ids::UserId;
 use crate::db::models::{CampaignMessage, User};
-use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, campaigns as campaign_db, company_pause as db, team};
 use crate::domain::{DomainError, DomainResult, policy};
 
@@ -107,38 +104,6 @@ pub fn resume_recipient(
         return Err(DomainError::NotFound);
     }
     Ok(format!("{}: their sequence goes on.", recipient.email))
-}
-
-/// Saves the team setting as the leader chose it; returns the flash message. Refusals:
-/// `NotFound` for no team or someone else's, `Forbidden` on a plan without full Teamwork
-/// (`policy::may_change_team_settings`).
-pub fn set_team_setting(
-    conn: &mut AnyConnection,
-    user: &User,
-    on: bool,
-    now: NaiveDateTime,
-) -> DomainResult<String> {
-    let found = team::team_by_leader(conn, user.id)?.ok_or(DomainError::NotFound)?;
-    let plan = crate::domain::billing::effective_plan(user, now);
-    policy::may_change_team_settings(user, &found, plan)?;
-    let message = if on {
-        "Saved: a reply pauses the team's sequences to that company."
-    } else {
-        "Saved: a reply no longer pauses teammates' sequences."
-    };
-    crate::db::write_transaction(conn, |conn| {
-        db::set_reply_pauses_company(conn, found.id, on)?;
-        let detail = if on { "on" } else { "off" };
-        crate::domain::team::record_activity(
-            conn,
-            user.id,
-            ActivityKind::SettingChanged,
-            "a reply pauses the team's sequences to that company",
-            detail,
-            now,
-        )
-    })?;
-    Ok(message.into())
 }
 
 #[cfg(test)]

@@ -256,7 +256,8 @@ pub fn delete_list(
     ))
 }
 
-/// Adds a prospect to one of the user's lists; returns the flash message. Refusals: `NotFound` for
+/// Adds a prospect to one of the user's lists; returns the flash message, which says when a
+/// teammate is already contacting the address (`campaigns::contacting`). Refusals: `NotFound` for
 /// a record the viewer may not see (or none), `Forbidden` for a team record (read only), `Invalid`
 /// for an address already in the list.
 pub fn add_prospect(
@@ -272,7 +273,15 @@ pub fn add_prospect(
         return invalid(format!("{} is already in this list.", fields.email));
     }
     db::insert_prospect(conn, list.id, user.id, &fields, now)?;
-    Ok(format!("Added {}.", fields.email))
+    let email = [fields.email.clone()];
+    let contacts = crate::domain::campaigns::contacting::Contacts::of(conn, user, &email, now)?;
+    Ok(match contacts.describe(&fields.email) {
+        Some(who) => format!(
+            "Added {}. Already {who}: a launch skips them unless you include them.",
+            fields.email
+        ),
+        None => format!("Added {}.", fields.email),
+    })
 }
 
 /// A prospect's page: the prospect, its list, its owner and its custom values.

@@ -11,6 +11,7 @@ use crate::db::models::User;
 use crate::db::{AnyConnection, accounts, team as db, usage};
 use crate::domain::billing::Plan;
 use crate::domain::billing::{self, PoolStatus, plan_expired};
+use crate::domain::campaigns::contacting::TeamSettings;
 use crate::domain::{DomainError, DomainResult, policy};
 
 pub use crate::db::values::RecordsScope;
@@ -140,9 +141,8 @@ pub struct LeaderView {
     pub former: Vec<MemberRow>,
     /// The newest lines of Team activity (`RECENT_ACTIVITY`); the full log has its page.
     pub activity: Vec<ActivityItem>,
-    /// The team's settings once it exists: whether a reply pauses the team's sequences to
-    /// that company (`campaigns::company_pause`).
-    pub reply_pauses_company: Option<bool>,
+    /// The team's settings once it exists (`campaigns::contacting::TeamSettings`).
+    pub team_settings: Option<TeamSettings>,
     /// Policy's answer: the team settings can be changed (`policy::may_change_team_settings`).
     pub may_change_team_settings: bool,
 }
@@ -231,13 +231,16 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         rows: Vec::new(),
         former: Vec::new(),
         activity: Vec::new(),
-        reply_pauses_company: None,
+        team_settings: None,
         may_change_team_settings: false,
     };
     let Some(team) = db::team_by_leader(conn, user.id)? else {
         return Ok(MyTeam::Leader(view));
     };
-    view.reply_pauses_company = Some(team.reply_pauses_company);
+    view.team_settings = Some(TeamSettings {
+        reply_pauses_company: team.reply_pauses_company,
+        never_contact_teammates: team.never_contact_teammates,
+    });
     view.may_change_team_settings = policy::may_change_team_settings(user, &team, plan).is_ok();
     for (membership, member) in db::memberships_with_users(conn, team.id)? {
         let (credits_used, recipients_used) = used.get(&member.id).copied().unwrap_or_default();

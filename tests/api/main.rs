@@ -24,6 +24,7 @@ mod list_browsing;
 mod look_and_feel;
 mod my_team_page;
 mod outbound;
+mod prospect_zones;
 mod prospects;
 mod record_transfer;
 mod replicas_and_throttle;

@@ -222,8 +222,10 @@ fn claim_for_campaign(
     if super::bounces::pause_over_limit(conn, campaign.id, base_url, now)? {
         return Ok(());
     }
-    // Outside the schedule's window its due emails wait for the next opening (`schedule`).
-    if !super::windows::campaign_schedule(conn, campaign.id, campaign.owner_id)?.is_open(now) {
+    // Outside its window a due email waits for the next opening (`schedule`); in the
+    // prospect's zone each recipient has their own (`windows::open_now`).
+    let windows = super::windows::CampaignWindows::load(conn, campaign.id, campaign.owner_id)?;
+    if !windows.may_open(now) {
         return Ok(());
     }
     let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;
@@ -234,7 +236,8 @@ fn claim_for_campaign(
     let steps = db::steps(conn, campaign.id)?;
     let list = do_not_email::list_owner(conn, campaign.owner_id)?;
     let mut claimed = 0;
-    for recipient in db::due_recipients(conn, campaign.id, now, room)? {
+    let due = db::due_recipients(conn, campaign.id, now, room)?;
+    for recipient in super::windows::open_now(conn, &windows, due, now)? {
         if do_not_email::on_list(conn, list, &recipient.email)? {
             db::skip_recipient(conn, recipient.id, SkipReason::DoNotEmail)?;
             continue;

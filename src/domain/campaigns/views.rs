@@ -245,11 +245,14 @@ pub fn view(
     let offset = (recipients_page - 1).saturating_mul(ROWS_SHOWN);
     let recipients = db::recipients(conn, campaign.id, offset, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
-    let (schedule, schedule_shown) =
+    let (windows, schedule_shown) =
         super::windows::shown(conn, campaign.id, campaign.owner_id, now)?;
+    // Each recipient's own window: the prospect's zone when the campaign follows it.
+    let schedules = windows.for_recipients(conn, &recipients)?;
     let status = campaign.status;
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?, |r| {
-        super::windows::next_email(&schedule, status, r.next_due_at, now)
+        let schedule = schedules.get(&r.id).unwrap_or(&windows.schedule);
+        super::windows::next_email(schedule, status, r.next_due_at, now)
     });
     let counts = messages::campaign_counts(conn, campaign.id)?;
     let (mut preview, mut preview_for) = (Vec::new(), String::new());

@@ -295,6 +295,10 @@ async fn emails_per_second(count: usize) -> f64 {
                 imap_password: "",
                 daily_limit: "10000",
                 dkim_selector: "",
+                // The bench measures the sender's own cost: no pause between emails.
+                pause_min: "0",
+                pause_max: "0",
+                default_pause: dripteam::domain::campaigns::pacing::Pacing::default(),
             };
             senders::add(conn, &setup_secrets, &user, &input, now).unwrap();
             let sender = dripteam::db::senders::of_owner(conn, user.id)

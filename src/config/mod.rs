@@ -8,6 +8,7 @@ use lettre::message::Mailbox;
 use secrecy::{SecretSlice, SecretString};
 
 use crate::db::DatabaseUrl;
+use crate::domain::campaigns::pacing::Pacing;
 
 mod keys;
 mod parse;
@@ -59,6 +60,9 @@ pub struct Settings {
     /// `DEFAULT_SENDING_WINDOW=always`: new campaigns send every day at any hour instead of
     /// Monday to Friday 09:00–17:00 (`weekdays`, the default) in the owner's time zone.
     pub default_sending_always: bool,
+    /// `DEFAULT_SENDER_PAUSE` ("60-180" by default): the pause in seconds between two emails
+    /// of a mailbox that a new sender account's form starts with (`0-0`: none).
+    pub default_sender_pause: Pacing,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +168,15 @@ impl Settings {
             Some("always") => true,
             Some(_) => return Err(bad("DEFAULT_SENDING_WINDOW", "must be weekdays or always")),
         };
+        let default_sender_pause = match get("DEFAULT_SENDER_PAUSE").as_deref().map(str::trim) {
+            None | Some("") => Pacing::default(),
+            Some(raw) => Pacing::from_setting(raw).ok_or_else(|| {
+                bad(
+                    "DEFAULT_SENDER_PAUSE",
+                    "must be two numbers of seconds from 0 to 3600, like 60-180",
+                )
+            })?,
+        };
         let session_key = key_from(&get, "SESSION_KEY", &data_dir, "session.key", 64)?;
         let secret_key = key_from(&get, "SECRET_KEY", &data_dir, "secret.key", 32)?;
         Ok(Settings {
@@ -190,6 +203,7 @@ impl Settings {
             allow_private_mail_hosts,
             trusted_proxies,
             default_sending_always,
+            default_sender_pause,
         })
     }
 

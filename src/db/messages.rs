@@ -299,18 +299,24 @@ pub fn stale_claims(
         .load(conn)?)
 }
 
-/// Emails sent or being sent from the sender account since `since` (the daily limit).
-pub fn sent_by_sender_since(
+/// When each of `campaign_ids` last claimed an email (UTC); a campaign that never did is
+/// absent. The campaigns sharing a mailbox take turns by it (least recently served first).
+pub fn last_claims(
     conn: &mut AnyConnection,
-    sender_id: i64,
-    since: NaiveDateTime,
-) -> Result<i64, DbError> {
-    Ok(campaign_messages::table
-        .filter(campaign_messages::sender_id.eq(sender_id))
-        .filter(campaign_messages::claimed_at.ge(since))
-        .filter(campaign_messages::status.ne(MessageStatus::Failed))
-        .count()
-        .get_result(conn)?)
+    campaign_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, NaiveDateTime>, DbError> {
+    let rows: Vec<(i64, Option<NaiveDateTime>)> = campaign_messages::table
+        .filter(campaign_messages::campaign_id.eq_any(campaign_ids))
+        .group_by(campaign_messages::campaign_id)
+        .select((
+            campaign_messages::campaign_id,
+            diesel::dsl::max(campaign_messages::claimed_at),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, at?)))
+        .collect())
 }
 
 /// A campaign's figures: (emails sent, opened, clicked, replied, failed, unconfirmed).

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod campaigns;
+pub mod company_pause;
 pub mod confirmations;
 pub mod digests;
 pub mod do_not_email;

@@ -118,6 +118,9 @@ pub struct Team {
     pub id: TeamId,
     pub leader_id: UserId,
     pub created_at: NaiveDateTime,
+    /// A teammate's reply pauses every member's sequences to the same company domain
+    /// (`domain::campaigns::company_pause`).
+    pub reply_pauses_company: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -288,6 +291,14 @@ pub struct SenderAccount {
     pub smtp_refusal: Option<String>,
     /// UTC.
     pub smtp_refused_at: Option<NaiveDateTime>,
+    /// The random pause between two emails of the account, in seconds (min..=max).
+    pub pause_min_secs: i32,
+    pub pause_max_secs: i32,
+    /// The earliest instant (UTC) of the account's next email; `None` before the first.
+    pub next_send_at: Option<NaiveDateTime>,
+    /// The owner's local date `sent_day_count` counts claimed emails of.
+    pub sent_day: Option<chrono::NaiveDate>,
+    pub sent_day_count: i32,
 }
 
 /// A sender account's settings as entered, passwords already encrypted.
@@ -309,6 +320,9 @@ pub struct SenderSettings {
     pub daily_limit: i32,
     /// A DNS label, or empty for none.
     pub dkim_selector: String,
+    /// The pause between two emails, in seconds (`pause_min_secs <= pause_max_secs`).
+    pub pause_min_secs: i32,
+    pub pause_max_secs: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -360,6 +374,9 @@ pub struct CampaignRecipient {
     pub created_at: NaiveDateTime,
     /// Why it was left out at launch (status `Skipped`); `None` for the others.
     pub skip_reason: Option<SkipReason>,
+    /// Why their sequence is paused (status `Paused`), e.g. "a teammate got a reply from
+    /// acme.example"; `None` for the others.
+    pub pause_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -96,6 +96,8 @@ diesel::table! {
         id -> BigInt,
         leader_id -> BigInt,
         created_at -> Timestamp,
+        /// A teammate's reply pauses every member's sequences to the same company domain.
+        reply_pauses_company -> Bool,
     }
 }
 
@@ -292,6 +294,14 @@ diesel::table! {
         /// Why the SMTP server last refused the sender (a sentence); `None` when fine.
         smtp_refusal -> Nullable<Text>,
         smtp_refused_at -> Nullable<Timestamp>,
+        /// The random pause between two emails of the account, in seconds (min..=max).
+        pause_min_secs -> Integer,
+        pause_max_secs -> Integer,
+        /// The earliest instant (UTC) of the account's next email.
+        next_send_at -> Nullable<Timestamp>,
+        /// The owner's local date `sent_day_count` counts emails of.
+        sent_day -> Nullable<Date>,
+        sent_day_count -> Integer,
     }
 }
 
@@ -350,6 +360,8 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         skip_reason -> Nullable<Text>,
+        /// Why this recipient's sequence is paused (status `paused`).
+        pause_reason -> Nullable<Text>,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Queries on sender email accounts.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::ids::UserId;
@@ -34,6 +34,44 @@ pub fn update(conn: &mut AnyConnection, id: i64, settings: &SenderSettings) -> R
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Takes the account's next sending slot at `now` (UTC) when it is free: its previous
+/// email's pause is over (`next_send_at` empty or not after `now`) and fewer than its daily
+/// limit were claimed on `day` (a new `day` starts the count again). Sets the next slot at
+/// `next_at` and counts the email; false when the slot was not free. Each statement decides
+/// on the row as it is when it runs, so two processes cannot both take one slot.
+pub fn take_slot(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+    next_at: NaiveDateTime,
+    day: NaiveDate,
+) -> Result<bool, DbError> {
+    diesel::update(sender_accounts::table.find(id))
+        .filter(
+            sender_accounts::sent_day
+                .is_null()
+                .or(sender_accounts::sent_day.ne(day)),
+        )
+        .set((
+            sender_accounts::sent_day.eq(day),
+            sender_accounts::sent_day_count.eq(0),
+        ))
+        .execute(conn)?;
+    let taken = diesel::update(sender_accounts::table.find(id))
+        .filter(
+            sender_accounts::next_send_at
+                .is_null()
+                .or(sender_accounts::next_send_at.le(now)),
+        )
+        .filter(sender_accounts::sent_day_count.lt(sender_accounts::daily_limit))
+        .set((
+            sender_accounts::next_send_at.eq(next_at),
+            sender_accounts::sent_day_count.eq(sender_accounts::sent_day_count + 1),
+        ))
+        .execute(conn)?;
+    Ok(taken == 1)
 }
 
 pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<SenderAccount>, DbError> {

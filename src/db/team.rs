@@ -45,6 +45,7 @@ pub fn ensure_team(
         id,
         leader_id,
         created_at: now,
+        reply_pauses_company: true,
     })
 }
 

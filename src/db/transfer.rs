@@ -130,7 +130,10 @@ pub fn finish_contacted_recipients(
         .select(campaign_messages::recipient_id);
     diesel::update(
         campaign_recipients::table
-            .filter(campaign_recipients::status.eq(RecipientStatus::Active))
+            .filter(
+                campaign_recipients::status
+                    .eq_any([RecipientStatus::Active, RecipientStatus::Paused]),
+            )
             .filter(campaign_recipients::id.eq_any(contacted)),
     )
     .set((

@@ -228,6 +228,9 @@ stored_as_text! {
         Unsubscribed => "unsubscribed",
         /// Their address was refused for good (a 5xx at send time or a DSN, RFC 3464).
         Bounced => "bounced",
+        /// Their sequence waits until its owner resumes it; `campaign_recipients.pause_reason`
+        /// says why (a teammate got a reply from their company, `company_pause`).
+        Paused => "paused",
     }
 }
 

@@ -94,6 +94,9 @@ pub fn campaign_history(
             imap_password: "not-a-real-password",
             daily_limit: "200",
             dkim_selector: "",
+            pause_min: "",
+            pause_max: "",
+            default_pause: crate::domain::campaigns::pacing::Pacing::default(),
         },
         launch,
     )?;

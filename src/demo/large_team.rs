@@ -224,6 +224,9 @@ fn member_history(
             imap_password: "",
             daily_limit: "500",
             dkim_selector: "",
+            pause_min: "",
+            pause_max: "",
+            default_pause: crate::domain::campaigns::pacing::Pacing::default(),
         },
         now,
     )?;

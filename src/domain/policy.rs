@@ -6,8 +6,12 @@ use super::billing::Plan;
 use super::{DomainError, DomainResult, TeamId, UserId};
 use crate::db::models::{Membership, Team, User};
 
+#[path = "policy_coordination.rs"]
+mod coordination;
 #[path = "policy_invitations.rs"]
 mod invitations;
+pub use coordination::{company_pause_applies, may_change_team_settings, may_resume_recipient};
+
 pub use invitations::{
     AnswerChannel, confirm_address_first, may_answer_invitation, may_remind_to_log_in,
     may_see_invitations_to_address,

@@ -26,6 +26,7 @@ fn team(leader_id: i64) -> Team {
         id: 10.into(),
         leader_id: leader_id.into(),
         created_at: NaiveDateTime::default(),
+        reply_pauses_company: true,
     }
 }
 

@@ -1,4 +1,5 @@
-//! A campaign's owner buttons: launch, pause and resume.
+//! A campaign's owner buttons: launch, pause and resume, and resuming one recipient paused by
+//! a company's reply.
 
 use actix_session::Session;
 use actix_web::{HttpResponse, post, web};
@@ -76,4 +77,20 @@ async fn resume(
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     transition(state, session, user, path.into_inner(), campaigns::resume).await
+}
+
+/// "Resume" on one recipient whose sequence a company's reply paused.
+#[post("/campaigns/{id}/recipients/{recipient}/resume")]
+async fn resume_recipient(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (account, (id, recipient)) = (user.user, path.into_inner());
+    let outcome = state
+        .db(move |conn| campaigns::company_pause::resume_recipient(conn, &account, id, recipient))
+        .await;
+    finish(&session, outcome, &back(id))
 }

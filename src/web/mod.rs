@@ -32,6 +32,7 @@ pub mod senders;
 pub mod statistics;
 pub mod team;
 pub mod team_departures;
+pub mod team_settings;
 pub mod tracking;
 pub mod unsubscribe;
 
@@ -73,6 +74,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(team::cancel)
         .service(team::set_permissions)
         .service(team::set_caps)
+        .service(team_settings::save)
         .service(team_departures::confirm_remove)
         .service(team_departures::remove)
         .service(team_departures::confirm_leave)
@@ -124,6 +126,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaign_lifecycle::launch)
         .service(campaign_lifecycle::pause)
         .service(campaign_lifecycle::resume)
+        .service(campaign_lifecycle::resume_recipient)
         .service(campaign_archive::archive)
         .service(campaign_archive::unarchive)
         .service(campaign_archive::confirm_delete)

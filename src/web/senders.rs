@@ -16,6 +16,7 @@ use crate::db::models::SenderAccount;
 use crate::domain::DomainError;
 use crate::domain::campaigns::domain_readiness::Readiness;
 use crate::domain::campaigns::outbound::MailHosts;
+use crate::domain::campaigns::pacing::Pacing;
 use crate::domain::campaigns::senders::{self, SenderInput};
 use crate::domain::submissions::{FormKind, Submission};
 
@@ -51,10 +52,13 @@ struct SenderDraft {
     imap_security: String,
     imap_user: String,
     dkim_selector: String,
+    /// The pause between two emails, in seconds, shortest and longest.
+    pause_min: String,
+    pause_max: String,
 }
 
 impl SenderDraft {
-    fn blank() -> Self {
+    fn blank(pause: Pacing) -> Self {
         SenderDraft {
             id: None,
             email: String::new(),
@@ -69,6 +73,8 @@ impl SenderDraft {
             imap_security: "tls".into(),
             imap_user: String::new(),
             dkim_selector: String::new(),
+            pause_min: pause.min_secs.to_string(),
+            pause_max: pause.max_secs.to_string(),
         }
     }
 
@@ -87,6 +93,8 @@ impl SenderDraft {
             imap_security: account.imap_security.clone(),
             imap_user: account.imap_user.clone(),
             dkim_selector: account.dkim_selector.clone(),
+            pause_min: account.pause_min_secs.to_string(),
+            pause_max: account.pause_max_secs.to_string(),
         }
     }
 
@@ -105,6 +113,8 @@ impl SenderDraft {
             imap_security: form.imap_security.clone(),
             imap_user: form.imap_user.clone(),
             dkim_selector: form.dkim_selector.clone(),
+            pause_min: form.pause_min.clone(),
+            pause_max: form.pause_max.clone(),
         }
     }
 }
@@ -130,7 +140,7 @@ async fn list(
     render(&SendersPage {
         ctx: PageContext::new(&session, &state, Some(&user)),
         senders: with_problems(senders),
-        form: SenderDraft::blank(),
+        form: SenderDraft::blank(state.settings.default_sender_pause),
         error: None,
         readiness: None,
     })
@@ -206,13 +216,18 @@ struct SenderForm {
     daily_limit: String,
     #[serde(default)]
     dkim_selector: String,
+    /// Seconds; both left out or empty: the default pause (`DEFAULT_SENDER_PAUSE`).
+    #[serde(default)]
+    pause_min: String,
+    #[serde(default)]
+    pause_max: String,
     /// The one-time token of the add form (`domain::submissions`); edit has none.
     #[serde(default)]
     form_token: String,
 }
 
 impl SenderForm {
-    fn input(&self) -> SenderInput<'_> {
+    fn input(&self, default_pause: Pacing) -> SenderInput<'_> {
         SenderInput {
             email: &self.email,
             display_name: &self.display_name,
@@ -228,6 +243,9 @@ impl SenderForm {
             imap_password: &self.imap_password,
             daily_limit: &self.daily_limit,
             dkim_selector: &self.dkim_selector,
+            pause_min: &self.pause_min,
+            pause_max: &self.pause_max,
+            default_pause,
         }
     }
 }
@@ -245,13 +263,14 @@ async fn add(
         SecretBox::new(state.settings.secret_key.expose_secret()),
     );
     let typed = SenderDraft::typed(&form, None);
+    let pause = state.settings.default_sender_pause;
     let form_token = form.form_token.clone();
     let outcome = state
         .create_once(
             user.id(),
             FormKind::Sender,
             (Ok(()), &form_token),
-            move |conn, ()| senders::add(conn, &secrets, &account, &form.input(), now),
+            move |conn, ()| senders::add(conn, &secrets, &account, &form.input(pause), now),
             |_| None,
         )
         .await;
@@ -276,8 +295,9 @@ async fn update(
         SecretBox::new(state.settings.secret_key.expose_secret()),
     );
     let typed = SenderDraft::typed(&form, Some(id));
+    let pause = state.settings.default_sender_pause;
     let outcome = state
-        .db(move |conn| senders::update(conn, &secrets, &account, id, &form.input()))
+        .db(move |conn| senders::update(conn, &secrets, &account, id, &form.input(pause)))
         .await;
     answer(&state, &session, &user, outcome, typed).await
 }
@@ -331,7 +351,7 @@ async fn test_connection(
     render(&SendersPage {
         ctx: PageContext::new(&session, &state, Some(&user)),
         senders: with_problems(accounts),
-        form: SenderDraft::blank(),
+        form: SenderDraft::blank(state.settings.default_sender_pause),
         error: None,
         readiness: Some(readiness),
     })

@@ -300,6 +300,14 @@ fn rows() -> Vec<Row> {
             Form(&[("credit_cap", "100"), ("recipient_cap", "")]),
             LEADER_DOES,
         ),
+        // A leader's team settings (saved off: the box left unchecked); the former member
+        // and the outsider lead teams of their own.
+        r(
+            "post",
+            "/account/team/settings",
+            Form(&[]),
+            [N, OK, N, N, N, OK, OK, L],
+        ),
         r(
             "post",
             "/account/team/members/{member}/remove",
@@ -395,6 +403,13 @@ fn rows() -> Vec<Row> {
             "/campaigns/{campaign}/resume",
             Form(&[]),
             OWNER_IS_TOLD,
+        ),
+        // Max's draft has no paused recipient: no one finds one to resume.
+        r(
+            "post",
+            "/campaigns/{campaign}/recipients/{recipient}/resume",
+            Form(&[]),
+            NOBODY,
         ),
         // No recipient of Max's draft waits for a restart: he is told so.
         r(

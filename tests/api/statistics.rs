@@ -61,6 +61,9 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
         imap_password: "",
         daily_limit: "100",
         dkim_selector: "",
+        pause_min: "0",
+        pause_max: "0",
+        default_pause: dripteam::domain::campaigns::pacing::Pacing::default(),
     };
     senders::add(conn, &app.secrets(), owner, &input, now).unwrap();
     let sender = dripteam::db::senders::of_owner(conn, owner.id)

@@ -41,7 +41,8 @@ const REPLIED_NOT_SENT: &str = "Not sent: the recipient replied before this emai
 
 /// Messages found in a sender's inbox (`incoming::classify` told what each is), for the
 /// sender's own emails only: a reply stops the later steps of its recipient and an email of
-/// theirs waiting for a retry fails, releasing the recipient it held; an auto-reply is
+/// theirs waiting for a retry fails, releasing the recipient it held, and pauses the
+/// sequences to the same company (`company_pause`); an auto-reply is
 /// recorded (once per email) and, when the campaign says so, delays the recipient's next
 /// step by its pause; a failed delivery-status notification whose failed addresses include
 /// the email's recipient marks them bounced (`bounces::record_bounce`). The inbox is then
@@ -99,6 +100,7 @@ fn record_reply(
             messages::mark_attempt_failed(conn, retry, REPLIED_NOT_SENT, None)?;
             crate::domain::billing::release_held_recipient(conn, retry)?;
         }
+        super::company_pause::pause_for_reply(conn, ours)?;
         Ok(true)
     })
 }

@@ -4,17 +4,21 @@
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`) and whether their domain's
 //! SPF, DMARC and DKIM records are ready (`domain_readiness`), which outbound hosts may be
-//! reached (`outbound`), the sending job's rules (`sending`: claims; `compose`: building an
+//! reached (`outbound`), the sending job's rules (`sending`: claims; `pacing`: a mailbox's
+//! pause and daily limit; `mailbox_queue`: campaigns sharing a mailbox take turns;
+//! `compose`: building an
 //! email; `threading`: follow-ups in the same thread, RFC 5322 §3.6.4; `outcomes`: what an
 //! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP
 //! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks,
-//! replies, auto-replies and inbox bounces (`events`, told apart by `incoming`), the owners' hourly
+//! replies, auto-replies and inbox bounces (`events`, told apart by `incoming`), a reply
+//! pausing the team's sequences to that company (`company_pause`), the owners' hourly
 //! reply digest (`reply_digest`), sending schedules (`schedule`: the pure rules; `windows`:
 //! a campaign's schedule, the owner's zone, "Launch at", why an email waits), Team
 //! statistics (`statistics`) and "Send a test email to myself" (`test_email`).
 
 mod archive;
 pub mod bounces;
+pub mod company_pause;
 pub mod compose;
 pub mod domain_readiness;
 mod editor;
@@ -24,8 +28,10 @@ mod handover;
 pub mod incoming;
 mod launch;
 mod lifecycle;
+mod mailbox_queue;
 pub mod outbound;
 pub mod outcomes;
+pub mod pacing;
 mod placeholders;
 mod recipient_rows;
 pub mod refusals;

@@ -12,10 +12,15 @@ use crate::db::values::{MessageStatus, RecipientStatus};
 
 /// A recipient's row on the campaign page.
 pub struct RecipientRow {
+    /// The recipient's id (for "Resume" on a paused one).
+    pub id: i64,
     pub email: String,
     pub status: RecipientStatus,
     /// Why it was skipped at launch (status `Skipped`).
     pub skip_reason: Option<SkipReason>,
+    /// Why its sequence is paused (status `Paused`), e.g. "a teammate got a reply from
+    /// acme.example".
+    pub pause_reason: Option<String>,
     pub emails_sent: usize,
     pub opened: bool,
     pub clicked: bool,
@@ -87,9 +92,11 @@ pub(super) fn recipient_rows(
                             m.last_error.clone()
                         }
                     }),
+                id: r.id,
                 email: r.email,
                 status: r.status,
                 skip_reason: r.skip_reason,
+                pause_reason: r.pause_reason,
             }
         })
         .collect()

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::domain_readiness::{self, DkimSelector, Readiness, TxtResolver};
 use super::outbound::{self, FailureKind, MailFailure};
+use super::pacing::Pacing;
 use crate::crypto::SecretBox;
 use crate::db::models::{SenderAccount, SenderSettings, User};
 use crate::db::values::CampaignStatus;
@@ -32,6 +33,12 @@ pub struct SenderInput<'a> {
     pub daily_limit: &'a str,
     /// Optional: the DKIM selector "Test connection" looks up (`DkimSelector`).
     pub dkim_selector: &'a str,
+    /// The pause between two emails, shortest and longest, in seconds (`Pacing::parse`);
+    /// both empty: `default_pause`.
+    pub pause_min: &'a str,
+    pub pause_max: &'a str,
+    /// The pause of a form left empty (`DEFAULT_SENDER_PAUSE`).
+    pub default_pause: Pacing,
 }
 
 fn port(label: &str, raw: &str) -> DomainResult<i32> {
@@ -82,6 +89,7 @@ fn settings(
         Ok(n) if (1..=10_000).contains(&n) => n,
         _ => return invalid("The daily sending limit must be a number from 1 to 10000."),
     };
+    let pause = Pacing::parse(input.pause_min, input.pause_max, input.default_pause)?;
     let dkim_selector = DkimSelector::parse(input.dkim_selector)?
         .map(|s| s.as_str().to_string())
         .unwrap_or_default();
@@ -120,13 +128,15 @@ fn settings(
         )?,
         daily_limit,
         dkim_selector,
+        pause_min_secs: pause.min_secs,
+        pause_max_secs: pause.max_secs,
     })
 }
 
 /// Adds a sender account of `user` (passwords sealed with `secrets`); returns the flash
 /// message. Refusal: `Invalid` for a field as typed (address, port 1–65535, security, host,
-/// daily limit, a name with a line break, a DKIM selector that is not DNS labels), with
-/// the reason.
+/// daily limit, a name with a line break, a DKIM selector that is not DNS labels, a pause
+/// outside 0–3600 s or with its shortest above its longest), with the reason.
 pub fn add(
     conn: &mut AnyConnection,
     secrets: &SecretBox,

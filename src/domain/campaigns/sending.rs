@@ -2,21 +2,23 @@
 //! SMTP call (only while its campaign is active), holding its recipient on the pool until
 //! the SMTP server accepts it (then spent, `outcomes`) or it fails for good (then
 //! released); the email itself is built by `compose`. A recipient whose address or domain is on the
-//! team's do-not-email list is not claimed: they are skipped at send time. The job in `jobs::campaign_sender` does the SMTP
+//! team's do-not-email list is not claimed: they are skipped at send time. Each claim takes
+//! its mailbox's slot (`pacing`); the campaigns of one mailbox take turns (`mailbox_queue`).
+//! The job in `jobs::campaign_sender` does the SMTP
 //! calls between these functions and `outcomes`.
+
+use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
 
 pub use super::compose::Outgoing;
-use super::compose::{build, rebuild};
+use super::compose::rebuild;
 use super::outcomes::fail_for_good;
 use crate::crypto::SecretBox;
 use crate::db::ids::UserId;
-use crate::db::messages::NewClaim;
 use crate::db::models::{Campaign, CampaignMessage, SenderAccount};
 use crate::db::values::{CampaignStatus, MessageStatus, RecipientStatus, SkipReason};
 use crate::db::{AnyConnection, campaigns as db, messages, senders as sender_db};
-use crate::domain::accounts::tokens;
 use crate::domain::billing;
 use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult};
@@ -27,7 +29,6 @@ const ON_LIST_NOT_SENT: &str =
 
 /// A claim with no outcome after this long belongs to a process that died mid-send.
 pub const STALE_CLAIM_MINUTES: i64 = 10;
-const PER_CAMPAIGN_BATCH: i64 = 100;
 
 /// Marks claims left by a dead process `unconfirmed` and stops those recipients: such an
 /// email may or may not have gone out, so it is reported and never sent blindly again. Its
@@ -51,10 +52,12 @@ pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> Doma
 
 /// Claims the due retries and due emails of every active campaign for this worker; a
 /// paused (or moved, or locked) campaign's emails and retries wait. Each claim is taken by
-/// a statement that checks the campaign is active, and holds its recipient on the pool
-/// (`billing::hold_recipient`). An email that cannot be built is failed at once with its
-/// reason; a campaign whose claiming fails is logged and skipped until the next round, the
-/// others go on.
+/// a statement that checks the campaign is active, together with its mailbox's slot
+/// (`pacing`: its pause and daily limit), and holds its recipient on the pool
+/// (`billing::hold_recipient`). The campaigns sharing a mailbox take turns
+/// (`mailbox_queue`). An email that cannot be built is failed at once with its reason; a
+/// campaign or mailbox whose claiming fails is logged and skipped until the next round,
+/// the others go on.
 pub fn claim_due(
     conn: &mut AnyConnection,
     secrets: &SecretBox,
@@ -70,13 +73,21 @@ pub fn claim_due(
             );
         }
     }
+    let mut by_mailbox: BTreeMap<i64, Vec<Campaign>> = BTreeMap::new();
     for campaign_id in db::active_ids(conn)? {
-        let Some(campaign) = db::by_id(conn, campaign_id)? else {
-            continue;
-        };
-        // One campaign's fault must not keep the others' emails from going out.
-        if let Err(e) = claim_for_campaign(conn, secrets, base_url, &campaign, now, &mut out) {
-            log::error!("campaign {campaign_id}: its due emails could not be claimed: {e}");
+        if let Some(campaign) = db::by_id(conn, campaign_id)?
+            && let Some(sender_id) = campaign.sender_id
+        {
+            by_mailbox.entry(sender_id).or_default().push(campaign);
+        }
+    }
+    for (sender_id, campaigns) in by_mailbox {
+        // One mailbox's fault must not keep the others' emails from going out.
+        let claimed = super::mailbox_queue::claim_for_mailbox(
+            conn, secrets, base_url, sender_id, campaigns, now, &mut out,
+        );
+        if let Err(e) = claimed {
+            log::error!("sender account {sender_id}: its due emails could not be claimed: {e}");
         }
     }
     Ok(out)
@@ -150,7 +161,11 @@ fn claim_retry(
             Ok::<_, DomainError>(())
         });
     }
-    if !messages::reclaim(conn, message.id, sender.id, now)? {
+    let zone = super::pacing::owner_zone(conn, &sender)?;
+    let slot = super::pacing::claim_with_slot(conn, &sender, zone, now, |conn| {
+        Ok(messages::reclaim(conn, message.id, sender.id, now)?.then_some(message.id))
+    })?;
+    if !matches!(slot, super::pacing::Slot::Claimed(_)) {
         return Ok(());
     }
     let message = messages::by_id(conn, message.id)?.ok_or(DomainError::NotFound)?;
@@ -167,7 +182,7 @@ fn claim_retry(
 /// Holds the claimed email's recipient on the owner's pool. When the pool, the owner's cap
 /// or a locked team refuses, the claim is given back (false) and, when `pause`, the
 /// campaign is paused with the reason; any other error gives the claim back too.
-fn hold(
+pub(super) fn hold(
     conn: &mut AnyConnection,
     campaign: &Campaign,
     message: &CampaignMessage,
@@ -208,79 +223,6 @@ fn hold(
     }
 }
 
-fn claim_for_campaign(
-    conn: &mut AnyConnection,
-    secrets: &SecretBox,
-    base_url: &str,
-    campaign: &Campaign,
-    now: NaiveDateTime,
-    out: &mut Vec<Outgoing>,
-) -> DomainResult<()> {
-    let Some(sender) = usable_sender(conn, campaign)? else {
-        return Ok(());
-    };
-    if super::bounces::pause_over_limit(conn, campaign.id, base_url, now)? {
-        return Ok(());
-    }
-    // Outside its window a due email waits for the next opening (`schedule`); in the
-    // prospect's zone each recipient has their own (`windows::open_now`).
-    let windows = super::windows::CampaignWindows::load(conn, campaign.id, campaign.owner_id)?;
-    if !windows.may_open(now) {
-        return Ok(());
-    }
-    let sent_today = messages::sent_by_sender_since(conn, sender.id, now - Duration::hours(24))?;
-    let room = (sender.daily_limit as i64 - sent_today).min(PER_CAMPAIGN_BATCH);
-    if room <= 0 {
-        return Ok(());
-    }
-    let steps = db::steps(conn, campaign.id)?;
-    let list = do_not_email::list_owner(conn, campaign.owner_id)?;
-    let mut claimed = 0;
-    let due = db::due_recipients(conn, campaign.id, now, room)?;
-    for recipient in super::windows::open_now(conn, &windows, due, now)? {
-        if do_not_email::on_list(conn, list, &recipient.email)? {
-            db::skip_recipient(conn, recipient.id, SkipReason::DoNotEmail)?;
-            continue;
-        }
-        let Some(step) = steps.iter().find(|s| s.position == recipient.next_step) else {
-            db::advance_recipient(conn, recipient.id, recipient.next_step, None)?;
-            continue;
-        };
-        let message_id = format!(
-            "{}@{}",
-            uuid::Uuid::new_v4().simple(),
-            domain_of(&sender.email)
-        );
-        let (tracking_token, _) = tokens::generate();
-        let claim = NewClaim {
-            campaign_id: campaign.id,
-            recipient_id: recipient.id,
-            owner_id: campaign.owner_id,
-            sender_id: sender.id,
-            step_position: step.position,
-            email: &recipient.email,
-            message_id: &message_id,
-            tracking_token: &tracking_token,
-            now,
-        };
-        let Some(row) = messages::claim(conn, &claim)? else {
-            continue;
-        };
-        let message = messages::by_id(conn, row)?.ok_or(DomainError::NotFound)?;
-        // The emails held before the pool ran out still go; the next round pauses the
-        // campaign (pausing now would hold them back too, and resuming would repeat this).
-        if !hold(conn, campaign, &message, claimed == 0, now)? {
-            return Ok(());
-        }
-        claimed += 1;
-        match build(conn, secrets, base_url, &sender, &recipient, &message) {
-            Ok(outgoing) => out.push(outgoing),
-            Err(e) => fail_for_good(conn, &message, &unsendable(message.id, &e))?,
-        }
-    }
-    Ok(())
-}
-
 /// Asked just before the SMTP call: whether the claimed email's campaign is still active.
 /// When it is not (paused, moved or locked since the claim), the claim is given back
 /// (`messages::unclaim`; a first attempt's hold is released) and nothing is sent.
@@ -302,7 +244,7 @@ pub fn still_sendable(conn: &mut AnyConnection, message_row: i64) -> DomainResul
 
 /// Why an email could not be built, for the campaign page: the refusal's own message, or
 /// a plain sentence for an internal cause (which goes to the log).
-fn unsendable(message_row: i64, error: &DomainError) -> String {
+pub(super) fn unsendable(message_row: i64, error: &DomainError) -> String {
     match error {
         DomainError::Invalid(reason) => format!("Not sent: {reason}"),
         other => {

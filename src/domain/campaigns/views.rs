@@ -139,6 +139,8 @@ pub struct CampaignView {
     pub launch_blocked: Option<&'static str>,
     /// The owner may delete it: it was never launched.
     pub may_delete: bool,
+    /// Policy's answer: "Resume" is shown on a recipient paused by a company's reply.
+    pub may_resume_recipients: bool,
     /// Recipients finished by a record transfer, whom the owner may restart.
     pub former_mailbox: i64,
     /// Page `recipients_page` of the recipients, `ROWS_SHOWN` a page, skipped ones included.
@@ -237,7 +239,8 @@ pub fn view(
     let status_counts = db::recipient_counts(conn, campaign.id)?;
     let of = |status| status_counts.get(&status).copied().unwrap_or(0);
     let recipients_total: i64 = status_counts.values().sum::<i64>() - of(RecipientStatus::Skipped);
-    let recipients_done = recipients_total - of(RecipientStatus::Active);
+    let recipients_done =
+        recipients_total - of(RecipientStatus::Active) - of(RecipientStatus::Paused);
     let former_mailbox = of(RecipientStatus::FormerMailbox);
     let rows_total: i64 = status_counts.values().sum();
     let last_page = ((rows_total + ROWS_SHOWN - 1) / ROWS_SHOWN).max(1);
@@ -250,9 +253,16 @@ pub fn view(
     // Each recipient's own window: the prospect's zone when the campaign follows it.
     let schedules = windows.for_recipients(conn, &recipients)?;
     let status = campaign.status;
+    let mailbox_wait = super::pacing::campaign_mailbox_wait(conn, &campaign, now)?;
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?, |r| {
         let schedule = schedules.get(&r.id).unwrap_or(&windows.schedule);
-        super::windows::next_email(schedule, status, r.next_due_at, now)
+        super::windows::next_email(
+            schedule,
+            status,
+            r.next_due_at,
+            mailbox_wait.as_deref(),
+            now,
+        )
     });
     let counts = messages::campaign_counts(conn, campaign.id)?;
     let (mut preview, mut preview_for) = (Vec::new(), String::new());
@@ -302,6 +312,7 @@ pub fn view(
         skipped: skipped_of(conn, campaign.id)?,
         launch_blocked: steps_missing(&steps).filter(|_| campaign.status.is_draft()),
         may_delete: may_edit && may_delete(&campaign),
+        may_resume_recipients: policy::may_resume_recipient(user.id, campaign.owner_id).is_ok(),
         my_senders,
         my_lists,
         may_edit,

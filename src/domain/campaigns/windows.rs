@@ -195,13 +195,15 @@ pub fn parse_launch_at(
 }
 
 /// An active recipient's next email on the campaign page: when it is due, in the zone of
-/// the schedule it follows, and why it waits when it cannot go now. An email due now with
-/// the window closed, or one moved to the window's next opening (`open_now`), waits
-/// "outside the sending window (next opening …)".
+/// the schedule it follows, and why it waits when it cannot go now: paused, outside the
+/// sending window (due now with the window closed, or moved to the window's next opening
+/// by `open_now`), or `mailbox_wait` (`pacing::mailbox_wait`: the mailbox's pause or daily
+/// limit) for an email due now.
 pub fn next_email(
     schedule: &Schedule,
     status: CampaignStatus,
     due: Option<NaiveDateTime>,
+    mailbox_wait: Option<&str>,
     now: NaiveDateTime,
 ) -> (String, String) {
     let Some(due) = due else {
@@ -220,6 +222,8 @@ pub fn next_email(
             "outside the sending window (next opening {})",
             schedule.describe(schedule.next_opening(due))
         )
+    } else if let Some(wait) = mailbox_wait.filter(|_| due <= now) {
+        wait.to_string()
     } else {
         String::new()
     };

@@ -147,7 +147,7 @@ fn erase(
     names.retain(|name| !name.is_empty());
     for (id, status) in db::recipients_with(conn, people, address)? {
         db::anonymise_recipient(conn, id, &placeholder(id))?;
-        if status == RecipientStatus::Active {
+        if matches!(status, RecipientStatus::Active | RecipientStatus::Paused) {
             // No further step: the address is on the do-not-email list now.
             campaigns::skip_recipient(conn, id, SkipReason::DoNotEmail)?;
         }

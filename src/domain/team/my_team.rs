@@ -151,6 +151,11 @@ pub struct LeaderView {
     pub activity: Vec<ActivityItem>,
     /// The page of Team activity shown.
     pub activity_pages: Pages,
+    /// The team's settings once it exists: whether a reply pauses the team's sequences to
+    /// that company (`campaigns::company_pause`).
+    pub reply_pauses_company: Option<bool>,
+    /// Policy's answer: the team settings can be changed (`policy::may_change_team_settings`).
+    pub may_change_team_settings: bool,
 }
 
 /// My Team for a member: the leader, the shared pool, their own usage and permissions.
@@ -243,10 +248,14 @@ pub fn my_team(
         former: Vec::new(),
         activity: Vec::new(),
         activity_pages: Pages::new(activity_page, ACTIVITY_PAGE_SIZE, 0),
+        reply_pauses_company: None,
+        may_change_team_settings: false,
     };
     let Some(team) = db::team_by_leader(conn, user.id)? else {
         return Ok(MyTeam::Leader(view));
     };
+    view.reply_pauses_company = Some(team.reply_pauses_company);
+    view.may_change_team_settings = policy::may_change_team_settings(user, &team, plan).is_ok();
     for (membership, member) in db::memberships_with_users(conn, team.id)? {
         let (credits_used, recipients_used) = used.get(&member.id).copied().unwrap_or_default();
         let row = MemberRow {

@@ -432,6 +432,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ("ALLOW_PRIVATE_MAIL_HOSTS", "true".to_string()),
         // Tests run at any hour: new campaigns send at any hour unless a test says otherwise.
         ("DEFAULT_SENDING_WINDOW", "always".to_string()),
+        // ...and their mailboxes send without a pause unless a test sets one.
+        ("DEFAULT_SENDER_PAUSE", "0-0".to_string()),
     ]);
     if let Some(smtp) = &smtp {
         vars.insert("SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port));
@@ -511,11 +513,12 @@ fn start_instance(
 }
 
 impl TestApp {
-    /// A second app process on the same database, sharing the keys (a load balancer's view).
+    /// A second app process on the same database, sharing the keys (a load balancer's view)
+    /// and the test's clock.
     pub fn another_instance(&mut self) -> String {
         let instance = start_instance(
             &self.vars,
-            Clock::default(),
+            self.clock.clone(),
             self.sender_poll,
             self.reply_poll,
         );

@@ -27,6 +27,25 @@ pub fn insert(
         .get_result(conn)?)
 }
 
+/// How many sessions `user_id` ever had (live or ended), and how many of them from a browser
+/// described as `client`.
+pub fn seen_clients(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    client: &str,
+) -> Result<(i64, i64), DbError> {
+    let all = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    let same = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::client.eq(client))
+        .count()
+        .get_result(conn)?;
+    Ok((all, same))
+}
+
 /// The unrevoked session with this token digest and its user, in one statement.
 pub fn with_user(
     conn: &mut AnyConnection,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::ids::{MembershipId, TeamId, UserId};
-use super::models::{ActivityRow, Invitation, Membership, Team, User};
+use super::models::{Invitation, Membership, Team, User};
 use super::schema::{invitations, memberships, team_activity, teams, users};
 use super::values::{ActivityKind, InvitationStatus, MembershipEnd, RecordsScope};
 use super::{AnyConnection, DbError};
@@ -323,6 +323,7 @@ pub fn replace_invitation_token(
     Ok(changed == 1)
 }
 
+/// Writes one line of team `team_id`'s activity (see `domain::team::record_activity`).
 pub fn insert_activity(
     conn: &mut AnyConnection,
     team_id: TeamId,
@@ -343,32 +344,6 @@ pub fn insert_activity(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// How many lines of activity the team has.
-pub fn count_activity(conn: &mut AnyConnection, team_id: TeamId) -> Result<i64, DbError> {
-    Ok(team_activity::table
-        .filter(team_activity::team_id.eq(team_id))
-        .count()
-        .get_result(conn)?)
-}
-
-/// Up to `limit` lines of activity after skipping the `offset` newest, newest first, with
-/// the actor's name.
-pub fn activity_page(
-    conn: &mut AnyConnection,
-    team_id: TeamId,
-    offset: i64,
-    limit: i64,
-) -> Result<Vec<(ActivityRow, String)>, DbError> {
-    Ok(team_activity::table
-        .inner_join(users::table.on(users::id.eq(team_activity::actor_id)))
-        .filter(team_activity::team_id.eq(team_id))
-        .order(team_activity::id.desc())
-        .offset(offset)
-        .limit(limit)
-        .select((ActivityRow::as_select(), users::name))
-        .load(conn)?)
 }
 
 /// Invitations sent or resent by the team since `since` (the sending throttle).

@@ -122,6 +122,25 @@ stored_as_text! {
         ReminderNotSent => "reminder not sent",
         /// A prospect was forgotten across the team; the line names no address.
         ProspectForgotten => "prospect forgotten",
+        /// A prospect list or the do-not-email list was downloaded as CSV (which, how many
+        /// rows).
+        Exported => "exported",
+        /// A campaign was launched (now or for a later time).
+        Launched => "launched",
+        /// A campaign was paused by its owner.
+        Paused => "paused",
+        /// A campaign was resumed by its owner.
+        Resumed => "resumed",
+        /// An address or domain was put on the do-not-email list by hand.
+        DoNotEmailAdded => "do-not-email added",
+        /// An entry was removed from the do-not-email list.
+        DoNotEmailRemoved => "do-not-email removed",
+        /// Entries were imported into the do-not-email list from a CSV file.
+        DoNotEmailImported => "do-not-email imported",
+        /// A log-in from a browser the user had not logged in from before.
+        NewBrowser => "new browser",
+        /// The leader changed a team setting (My Team → Team settings).
+        SettingChanged => "team setting changed",
     }
 }
 

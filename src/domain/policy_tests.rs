@@ -339,3 +339,25 @@ fn the_do_not_email_list_downloads_for_everyone_but_a_member_with_export_off() {
         Err(DomainError::Forbidden(_))
     ));
 }
+
+#[test]
+fn team_activity_is_the_leaders_a_member_is_refused_and_no_team_is_not_found() {
+    let (leader, member) = (user(1, "l@x.io"), user(2, "m@x.io"));
+    let active = membership(10, false);
+    assert_eq!(
+        may_view_team_activity(&leader, None, Some(&team(1))).unwrap(),
+        TeamId::from(10)
+    );
+    assert!(matches!(
+        may_view_team_activity(&member, Some(&active), None),
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(matches!(
+        may_view_team_activity(&member, None, None),
+        Err(DomainError::NotFound)
+    ));
+    assert!(matches!(
+        may_view_team_activity(&member, None, Some(&team(1))),
+        Err(DomainError::NotFound)
+    ));
+}

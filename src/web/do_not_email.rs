@@ -148,9 +148,9 @@ async fn remove(
     path: web::Path<i64>,
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, id) = (user.user.id, path.into_inner());
+    let (actor, id, now) = (user.user.id, path.into_inner(), state.clock.now());
     let outcome = state
-        .db(move |conn| do_not_email::remove(conn, actor, id))
+        .db(move |conn| do_not_email::remove(conn, actor, id, now))
         .await;
     finish(&session, outcome, DO_NOT_EMAIL)
 }

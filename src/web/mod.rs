@@ -31,6 +31,7 @@ pub mod respond;
 pub mod senders;
 pub mod statistics;
 pub mod team;
+pub mod team_activity;
 pub mod team_departures;
 pub mod team_settings;
 pub mod tracking;
@@ -75,6 +76,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(team::set_permissions)
         .service(team::set_caps)
         .service(team_settings::save)
+        .service(team_activity::page)
+        .service(team_activity::download_csv)
         .service(team_departures::confirm_remove)
         .service(team_departures::remove)
         .service(team_departures::confirm_leave)

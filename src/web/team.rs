@@ -15,7 +15,6 @@ use crate::db::AnyConnection;
 use crate::db::models::User;
 use crate::domain::accounts::EmailAddress;
 use crate::domain::billing;
-use crate::domain::paging::PageNumber;
 use crate::domain::policy::{FULL_TEAMWORK_FROM, FULL_TEAMWORK_NEEDED};
 use crate::domain::submissions::FormKind;
 use crate::domain::team::invitation_answers::{self, InvitationCard};
@@ -123,12 +122,11 @@ async fn team_answer(
     session: &Session,
     user: &CurrentUser,
     refused: TeamRefusal,
-    activity_page: PageNumber,
 ) -> Result<HttpResponse, AppError> {
     let (account, now) = (user.user.clone(), state.clock.now());
     let (team, invitations) = state
         .db(move |conn| {
-            let team = team::my_team(conn, &account, activity_page, now)?;
+            let team = team::my_team(conn, &account, now)?;
             let invitations = invitation_answers::pending_for(conn, &account, now)?;
             Ok((team, invitations))
         })
@@ -144,28 +142,13 @@ async fn team_answer(
     })
 }
 
-/// My Team's URL parameters as sent; `PageNumber::parse` reads the page.
-#[derive(Deserialize)]
-struct ActivityQuery {
-    activity_page: Option<String>,
-}
-
 #[get("/account/team")]
 async fn page(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
-    query: web::Query<ActivityQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let activity_page = PageNumber::parse(query.activity_page.as_deref());
-    team_answer(
-        &state,
-        &session,
-        &user,
-        TeamRefusal::default(),
-        activity_page,
-    )
-    .await
+    team_answer(&state, &session, &user, TeamRefusal::default()).await
 }
 
 #[derive(Deserialize)]
@@ -223,7 +206,7 @@ async fn invite(
                 invite: Some(Refused::new(form.email, message)),
                 ..TeamRefusal::default()
             };
-            team_answer(&state, &session, &user, refused, PageNumber::parse(None)).await
+            team_answer(&state, &session, &user, refused).await
         }
     }
 }
@@ -338,7 +321,7 @@ async fn set_caps(
                 caps: Some((id, Refused::new(typed, message))),
                 ..TeamRefusal::default()
             };
-            team_answer(&state, &session, &user, refused, PageNumber::parse(None)).await
+            team_answer(&state, &session, &user, refused).await
         }
     }
 }

@@ -127,6 +127,7 @@ fn rows() -> Vec<Row> {
         expect,
     };
     let stats = [F, P, F, F, F, F, F, L];
+    let activity = [F, P, F, F, F, N, N, L];
     let invite = [F, OK, F, F, F, OK, OK, L];
     vec![
         r("get", "/", Get, EVERYONE),
@@ -146,6 +147,8 @@ fn rows() -> Vec<Row> {
         ),
         r("get", "/account/team/statistics", Get, stats),
         r("get", "/account/team/statistics.csv", Get, stats),
+        r("get", "/account/team/activity", Get, activity),
+        r("get", "/account/team/activity.csv", Get, activity),
         r("get", "/campaigns", Get, ANY_USER),
         r("get", "/campaigns/{campaign}", Get, VIEW),
         r("get", "/campaigns/{campaign}/launch", Get, EDIT_PAGE),

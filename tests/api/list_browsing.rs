@@ -1,7 +1,8 @@
 //! Issue 13, look and feel of a prospect list and of Team activity: a labelled rename
 //! field, custom field columns, search by email / name / company, sort by a column and
 //! pagination with counts done in SQL ("101–200 of 250"), hostile parameters that change
-//! nothing, and Team activity a page at a time ("1–50 of 120").
+//! nothing, and Team activity a page at a time ("1–20 of 120", on its own page since
+//! issue 16; My Team keeps the newest ten).
 
 use chrono::NaiveDate;
 use dripteam::db::models::ProspectFields;
@@ -239,7 +240,8 @@ async fn team_activity_is_paginated_with_counts() {
         .unwrap()
         .unwrap()
         .id;
-    let before = dripteam::db::team::count_activity(&mut conn, team_id).unwrap() as usize;
+    let all = dripteam::db::activity::ActivityFilter::default();
+    let before = dripteam::db::activity::count(&mut conn, team_id, &all).unwrap() as usize;
     let now = NaiveDate::from_ymd_opt(2026, 1, 1)
         .unwrap()
         .and_hms_opt(9, 0, 0)
@@ -257,17 +259,19 @@ async fn team_activity_is_paginated_with_counts() {
         .unwrap();
     }
     drop(conn);
-    let page = team.leader.get("/account/team").await;
-    assert!(page.contains("1–50 of 120"), "{page:?}");
-    assert!(page.contains("activity_page=2\">Next"), "{page:?}");
     let newest = format!("someone{:03}@example.com", 120 - before - 1);
+    let page = team.leader.get("/account/team").await;
+    assert!(page.contains(&newest), "My Team shows the newest lines");
+    let page = team.leader.get("/account/team/activity").await;
+    assert!(page.contains("1–20 of 120"), "{page:?}");
+    assert!(page.contains("page=2\">Next"), "{page:?}");
     assert!(page.contains(&newest), "newest first");
-    let page = team.leader.get("/account/team?activity_page=3").await;
+    let page = team.leader.get("/account/team/activity?page=6").await;
     assert_eq!(page.status, 200);
     assert!(page.contains("101–120 of 120"), "{page:?}");
-    assert!(page.contains("activity_page=2\">Previous"), "{page:?}");
+    assert!(page.contains("page=5\">Previous"), "{page:?}");
     assert!(!page.contains(&newest));
-    let page = team.leader.get("/account/team?activity_page=x%27").await;
+    let page = team.leader.get("/account/team/activity?page=x%27").await;
     assert_eq!(page.status, 200);
-    assert!(page.contains("1–50 of 120"), "{page:?}");
+    assert!(page.contains("1–20 of 120"), "{page:?}");
 }

@@ -36,6 +36,7 @@ mod schedules;
 mod sender_domain;
 mod sessions_and_accounts;
 mod statistics;
+mod team_activity;
 mod teamwork;
 mod threading;
 mod two_processes;

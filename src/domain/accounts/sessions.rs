@@ -11,8 +11,10 @@ use chrono::{Duration, NaiveDateTime};
 use super::tokens;
 use crate::db::ids::UserId;
 use crate::db::models::{SessionRow, User};
+use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, sessions as db};
 use crate::domain::DomainResult;
+use crate::domain::team::record_activity;
 
 /// The cookie's lifetime after its last use (set in `startup`): sessions unused this long
 /// are no longer listed on the account page, since their browser has dropped the cookie.
@@ -46,7 +48,9 @@ pub fn describe_client(user_agent: Option<&str>) -> String {
 }
 
 /// Starts a session for the user; returns the token for the cookie (only its digest is
-/// stored).
+/// stored). A session from a browser (`client`, its `describe_client`) that none of the
+/// user's earlier sessions came from is recorded in their team's activity ("new browser");
+/// the first session of an account (its sign-up) is the baseline and is not.
 pub fn start(
     conn: &mut AnyConnection,
     user_id: UserId,
@@ -54,7 +58,14 @@ pub fn start(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let (token, hash) = tokens::generate();
-    db::insert(conn, user_id, &hash, client, now)?;
+    let (earlier, same_browser) = db::seen_clients(conn, user_id, client)?;
+    crate::db::write_transaction(conn, |conn| {
+        db::insert(conn, user_id, &hash, client, now)?;
+        if earlier > 0 && same_browser == 0 {
+            record_activity(conn, user_id, ActivityKind::NewBrowser, "", client, now)?;
+        }
+        Ok::<_, crate::domain::DomainError>(())
+    })?;
     Ok(token)
 }
 

@@ -14,6 +14,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::ids::UserId;
 use crate::db::models::{CampaignMessage, User};
+use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, campaigns as campaign_db, company_pause as db, team};
 use crate::domain::{DomainError, DomainResult, policy};
 
@@ -120,12 +121,24 @@ pub fn set_team_setting(
     let found = team::team_by_leader(conn, user.id)?.ok_or(DomainError::NotFound)?;
     let plan = crate::domain::billing::effective_plan(user, now);
     policy::may_change_team_settings(user, &found, plan)?;
-    db::set_reply_pauses_company(conn, found.id, on)?;
-    Ok(if on {
-        "Saved: a reply pauses the team's sequences to that company.".into()
+    let message = if on {
+        "Saved: a reply pauses the team's sequences to that company."
     } else {
-        "Saved: a reply no longer pauses teammates' sequences.".into()
-    })
+        "Saved: a reply no longer pauses teammates' sequences."
+    };
+    crate::db::write_transaction(conn, |conn| {
+        db::set_reply_pauses_company(conn, found.id, on)?;
+        let detail = if on { "on" } else { "off" };
+        crate::domain::team::record_activity(
+            conn,
+            user.id,
+            ActivityKind::SettingChanged,
+            "a reply pauses the team's sequences to that company",
+            detail,
+            now,
+        )
+    })?;
+    Ok(message.into())
 }
 
 #[cfg(test)]

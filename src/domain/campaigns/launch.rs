@@ -12,11 +12,12 @@ use chrono::NaiveDateTime;
 use super::editor::owned_by;
 use crate::db::launch::{self as db_launch, Candidate};
 use crate::db::models::{Campaign, CampaignStep, SenderAccount, User};
-use crate::db::values::{CampaignStatus, Verdict};
+use crate::db::values::{ActivityKind, CampaignStatus, Verdict};
 use crate::db::{AnyConnection, campaigns as db, senders};
 use crate::domain::policy;
 use crate::domain::prospects::do_not_email::Suppressions;
 use crate::domain::prospects::verification::{is_disposable, syntax};
+use crate::domain::team::record_activity;
 use crate::domain::{DomainError, DomainResult};
 use crate::text::{count, number};
 
@@ -230,7 +231,7 @@ pub fn launch_plan(
 }
 
 /// Launches a draft: every prospect of its list becomes a recipient, due now or skipped
-/// with its reason; returns the flash message ("Launched: 2 recipients. 4 skipped: 3
+/// with its reason, recorded in Team activity; returns the flash message ("Launched: 2 recipients. 4 skipped: 3
 /// invalid, 1 disposable. …"). Refusals: `AlreadyUsed` when it was launched before (also
 /// when two clicks race: the status change decides), `Invalid` as `LaunchPlan::refusal`
 /// says, and the access refusals of `launch_plan`.
@@ -289,6 +290,12 @@ fn launch_from(
             ));
         }
         db::set_launched(conn, plan.campaign.id, now)?;
+        let recipients = count(plan.recipients, "recipient", "recipients");
+        let detail = match &at {
+            Some((_, local)) => format!("“{}”: {recipients}, from {local}", plan.campaign.name),
+            None => format!("“{}”: {recipients}", plan.campaign.name),
+        };
+        record_activity(conn, user.id, ActivityKind::Launched, "", &detail, now)?;
         let skipped = match plan.skipped.summary() {
             s if s.is_empty() => s,
             s => format!(" {s}."),
@@ -297,10 +304,7 @@ fn launch_from(
             Some((_, local)) => format!("Scheduled for {local}: the first emails go out then."),
             None => "Emails go out in the background.".into(),
         };
-        Ok(format!(
-            "Launched: {}.{skipped} {when}",
-            count(plan.recipients, "recipient", "recipients")
-        ))
+        Ok(format!("Launched: {recipients}.{skipped} {when}"))
     })
 }
 

@@ -7,9 +7,10 @@ use super::editor::owned_by;
 use super::launch::add_new_recipients;
 use super::sending::sender_owner;
 use crate::db::models::User;
-use crate::db::values::CampaignStatus;
+use crate::db::values::{ActivityKind, CampaignStatus};
 use crate::db::{AnyConnection, campaigns as db};
 use crate::domain::policy;
+use crate::domain::team::record_activity;
 use crate::domain::{DomainResult, invalid};
 use crate::text::count;
 
@@ -36,8 +37,8 @@ impl CampaignStatus {
     }
 }
 
-/// Pauses an active campaign: no email of it is claimed until `resume`; returns the flash
-/// message. Refusals: `Invalid` when it is not active, and the access refusals of
+/// Pauses an active campaign: no email of it is claimed until `resume`; recorded in Team
+/// activity; returns the flash message. Refusals: `Invalid` when it is not active, and the access refusals of
 /// `update_settings`.
 pub fn pause(
     conn: &mut AnyConnection,
@@ -46,21 +47,25 @@ pub fn pause(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let campaign = owned_by(conn, user, id, now)?;
-    if !db::set_status(
-        conn,
-        campaign.id,
-        &[CampaignStatus::Active],
-        CampaignStatus::Paused,
-        "Paused by you.",
-    )? {
-        return invalid("Only an active campaign can be paused.");
-    }
-    Ok("Paused. No more emails go out until you resume.".into())
+    crate::db::write_transaction(conn, |conn| {
+        if !db::set_status(
+            conn,
+            campaign.id,
+            &[CampaignStatus::Active],
+            CampaignStatus::Paused,
+            "Paused by you.",
+        )? {
+            return invalid("Only an active campaign can be paused.");
+        }
+        let detail = format!("“{}”", campaign.name);
+        record_activity(conn, user.id, ActivityKind::Paused, "", &detail, now)?;
+        Ok("Paused. No more emails go out until you resume.".into())
+    })
 }
 
 /// Resumes a paused campaign, adding prospects that joined its list meanwhile with launch's
-/// skip reasons (`launch::add_new_recipients`); returns the flash message ("Resumed, with 1
-/// new recipient. 1 skipped: 1 invalid."). Refusals: `Invalid` when it is not paused, the
+/// skip reasons (`launch::add_new_recipients`), recorded in Team activity; returns the flash
+/// message ("Resumed, with 1 new recipient. 1 skipped: 1 invalid."). Refusals: `Invalid` when it is not paused, the
 /// sender refusal of `policy::may_send_from`, and the access refusals of `pause`.
 pub fn resume(
     conn: &mut AnyConnection,
@@ -88,6 +93,8 @@ pub fn resume(
             return invalid("Only a paused campaign can be resumed.");
         }
         let (added, skipped) = add_new_recipients(conn, &campaign, now)?;
+        let detail = format!("“{}”", campaign.name);
+        record_activity(conn, user.id, ActivityKind::Resumed, "", &detail, now)?;
         let mut message = if added > 0 {
             format!(
                 "Resumed, with {}.",

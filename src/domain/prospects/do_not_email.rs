@@ -14,11 +14,12 @@ use chrono::NaiveDateTime;
 
 use crate::db::do_not_email::{self as db, NewEntry};
 use crate::db::ids::UserId;
-use crate::db::values::{DoNotEmailKind, DoNotEmailReason};
-use crate::db::{AnyConnection, team};
+use crate::db::values::{ActivityKind, DoNotEmailKind, DoNotEmailReason};
+use crate::db::{AnyConnection, team, write_transaction};
 use crate::domain::accounts::tokens;
 use crate::domain::paging::{PageNumber, Pages};
 use crate::domain::policy;
+use crate::domain::team::record_activity;
 use crate::domain::{DomainError, DomainResult};
 
 pub use crate::db::do_not_email::DoNotEmailEntry;
@@ -198,8 +199,9 @@ pub(super) fn put(
     )?)
 }
 
-/// Adds `entry` by hand to the list `actor_id` uses (the leader and every member may).
-/// Refusal: `Invalid` when the list already holds it.
+/// Adds `entry` by hand to the list `actor_id` uses (the leader and every member may), with
+/// its line of Team activity in the same transaction. Refusal: `Invalid` when the list
+/// already holds it.
 pub fn add(
     conn: &mut AnyConnection,
     actor_id: UserId,
@@ -207,38 +209,54 @@ pub fn add(
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let list = list_owner(conn, actor_id)?;
-    let added = put(
-        conn,
-        list,
-        entry,
-        DoNotEmailReason::Manual,
-        actor_id,
-        None,
-        now,
-    )?;
-    if !added {
-        return Err(DomainError::Invalid(format!(
-            "{} is already on the do-not-email list.",
-            entry.text()
-        )));
-    }
-    Ok(format!("Added {} to the do-not-email list.", entry.text()))
+    let text = entry.text();
+    write_transaction(conn, |conn| {
+        let manual = DoNotEmailReason::Manual;
+        if !put(conn, list, entry, manual, actor_id, None, now)? {
+            return Err(DomainError::Invalid(format!(
+                "{text} is already on the do-not-email list."
+            )));
+        }
+        record_activity(
+            conn,
+            actor_id,
+            ActivityKind::DoNotEmailAdded,
+            &text,
+            "",
+            now,
+        )?;
+        Ok(format!("Added {text} to the do-not-email list."))
+    })
 }
 
 /// Removes entry `id` from the list `actor_id` uses: only the list's owner (the team
 /// leader, or a user with no team) may (`policy::may_remove_do_not_email`). Refusals:
-/// `NotFound` for an entry of another list, `Forbidden` for a member.
-pub fn remove(conn: &mut AnyConnection, actor_id: UserId, id: i64) -> DomainResult<String> {
+/// `NotFound` for an entry of another list, `Forbidden` for a member. Recorded in Team
+/// activity in the same transaction.
+pub fn remove(
+    conn: &mut AnyConnection,
+    actor_id: UserId,
+    id: i64,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
     let list = list_owner(conn, actor_id)?;
     let entry = db::by_id(conn, id)?
         .filter(|e| e.list_owner_id == list)
         .ok_or(DomainError::NotFound)?;
     policy::may_remove_do_not_email(actor_id, list)?;
-    db::delete(conn, entry.id)?;
-    Ok(format!(
-        "Removed {} from the do-not-email list.",
-        entry.entry.as_deref().unwrap_or("a forgotten prospect")
-    ))
+    let text = entry.entry.as_deref().unwrap_or("a forgotten prospect");
+    write_transaction(conn, |conn| {
+        db::delete(conn, entry.id)?;
+        record_activity(
+            conn,
+            actor_id,
+            ActivityKind::DoNotEmailRemoved,
+            text,
+            "",
+            now,
+        )?;
+        Ok(format!("Removed {text} from the do-not-email list."))
+    })
 }
 
 /// Entries shown a page.

@@ -18,8 +18,9 @@ use super::do_not_email::{Entry, list_owner, put};
 use crate::db::do_not_email as db;
 use crate::db::ids::UserId;
 use crate::db::models::User;
-use crate::db::values::DoNotEmailReason;
+use crate::db::values::{ActivityKind, DoNotEmailReason};
 use crate::db::{AnyConnection, write_transaction};
+use crate::domain::team::record_activity;
 use crate::domain::{DomainError, DomainResult, policy};
 use crate::text::count;
 
@@ -33,7 +34,7 @@ const REPORTED_ROWS: usize = 20;
 /// SHA-256 digest in hex), the reason as the page words it, who added it, and when
 /// (UTC, `YYYY-MM-DD HH:MM:SS`). Anyone who uses the list may download it, as they may see
 /// it, except a member whose export toggle is off (`policy::may_download_do_not_email`:
-/// `Forbidden`).
+/// `Forbidden`). The download is recorded in Team activity with its number of rows.
 pub fn export_rows(
     conn: &mut AnyConnection,
     viewer: &User,
@@ -42,7 +43,13 @@ pub fn export_rows(
     let seat = crate::domain::team::team_seat(conn, viewer, now)?;
     policy::may_download_do_not_email(seat.as_ref())?;
     let list = list_owner(conn, viewer.id)?;
-    Ok(db::all(conn, list)?
+    let entries = db::all(conn, list)?;
+    let detail = format!(
+        "the do-not-email list: {}",
+        count(entries.len() as i64, "row", "rows")
+    );
+    record_activity(conn, viewer.id, ActivityKind::Exported, "", &detail, now)?;
+    Ok(entries
         .into_iter()
         .map(|(e, name)| {
             vec![
@@ -102,7 +109,7 @@ fn entry_column(headers: &[String]) -> (usize, bool) {
 }
 
 /// Imports `bytes` into the list `actor_id` uses (the leader and every member may add, as
-/// by hand), in one transaction. Refusal: `Invalid` with the line and what is wrong when
+/// by hand), in one transaction with its line of Team activity (what was added). Refusal: `Invalid` with the line and what is wrong when
 /// the file is not CSV (nothing changes).
 pub fn import(
     conn: &mut AnyConnection,
@@ -157,6 +164,15 @@ pub fn import(
                 report.already += 1;
             }
         }
+        let detail = report.summary();
+        record_activity(
+            conn,
+            actor_id,
+            ActivityKind::DoNotEmailImported,
+            "",
+            &detail,
+            now,
+        )?;
         Ok::<_, DomainError>(report)
     })
 }

@@ -5,10 +5,13 @@ use chrono::NaiveDateTime;
 
 use super::lists::list_for;
 use crate::db::models::{CustomField, ProspectList, User};
+use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, prospects as db};
 use crate::domain::DomainResult;
 use crate::domain::policy::RecordAction;
 use crate::domain::prospects::Viewer;
+use crate::domain::team::record_activity;
+use crate::text::count;
 
 /// What an export writes: the list and the owner's custom fields as extra columns.
 pub struct ExportPlan {
@@ -36,8 +39,9 @@ impl ExportPlan {
     }
 }
 
-/// What an export of list `list_id` writes. Refusals: `NotFound` for a list the viewer may not
-/// see (or none), `Forbidden` when their team leader switched their export off.
+/// What an export of list `list_id` writes, recorded in Team activity (who, which list, how
+/// many rows). Refusals: `NotFound` for a list the viewer may not see (or none), `Forbidden`
+/// when their team leader switched their export off.
 pub fn plan_export(
     conn: &mut AnyConnection,
     user: &User,
@@ -46,6 +50,9 @@ pub fn plan_export(
 ) -> DomainResult<ExportPlan> {
     let viewer = Viewer::load(conn, user, now)?;
     let list = list_for(conn, &viewer, list_id, RecordAction::Export)?;
+    let rows = db::count_in_list(conn, list.id)?;
+    let detail = format!("list “{}”: {}", list.name, count(rows, "row", "rows"));
+    record_activity(conn, user.id, ActivityKind::Exported, "", &detail, now)?;
     Ok(ExportPlan {
         fields: db::fields_of(conn, list.owner_id)?,
         list,

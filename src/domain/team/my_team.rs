@@ -5,13 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
+use super::activity::{ActivityItem, recent};
 use crate::db::ids::{MembershipId, UserId};
 use crate::db::models::User;
-use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, accounts, team as db, usage};
 use crate::domain::billing::Plan;
 use crate::domain::billing::{self, PoolStatus, plan_expired};
-use crate::domain::paging::{PageNumber, Pages};
 use crate::domain::{DomainError, DomainResult, policy};
 
 pub use crate::db::values::RecordsScope;
@@ -124,15 +123,6 @@ impl MemberRow {
     }
 }
 
-/// One line of Team activity: when, who did it, what (its kind) and the detail.
-pub struct ActivityItem {
-    pub at: NaiveDateTime,
-    pub actor: String,
-    pub action: ActivityKind,
-    pub subject: String,
-    pub detail: String,
-}
-
 /// My Team for a leader (or someone who may become one): plan, pool, members with their
 /// usage and permissions, invitations, activity, and policy's answers on what may be changed.
 pub struct LeaderView {
@@ -148,9 +138,8 @@ pub struct LeaderView {
     pub own_recipients_used: i64,
     pub rows: Vec<MemberRow>,
     pub former: Vec<MemberRow>,
+    /// The newest lines of Team activity (`RECENT_ACTIVITY`); the full log has its page.
     pub activity: Vec<ActivityItem>,
-    /// The page of Team activity shown.
-    pub activity_pages: Pages,
     /// The team's settings once it exists: whether a reply pauses the team's sequences to
     /// that company (`campaigns::company_pause`).
     pub reply_pauses_company: Option<bool>,
@@ -201,17 +190,12 @@ fn usage_by_member(
     Ok(used)
 }
 
-/// Team activity lines per page of My Team.
-pub const ACTIVITY_PAGE_SIZE: i64 = 50;
+/// Team activity lines on My Team, newest first; the rest are on the Team activity page.
+pub const RECENT_ACTIVITY: i64 = 10;
 
-/// My Team of `user`, with page `activity_page` of Team activity (newest first; a page
-/// past the end is the last). Refusal: `Db` only.
-pub fn my_team(
-    conn: &mut AnyConnection,
-    user: &User,
-    activity_page: PageNumber,
-    now: NaiveDateTime,
-) -> DomainResult<MyTeam> {
+/// My Team of `user`, with the `RECENT_ACTIVITY` newest lines of Team activity for a
+/// leader. Refusal: `Db` only.
+pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> DomainResult<MyTeam> {
     if let Some(membership) = db::active_membership_of(conn, user.id)? {
         let team = db::team_by_id(conn, membership.team_id)?.ok_or(DomainError::NotFound)?;
         let leader = accounts::user_by_id(conn, team.leader_id)?;
@@ -247,7 +231,6 @@ pub fn my_team(
         rows: Vec::new(),
         former: Vec::new(),
         activity: Vec::new(),
-        activity_pages: Pages::new(activity_page, ACTIVITY_PAGE_SIZE, 0),
         reply_pauses_company: None,
         may_change_team_settings: false,
     };
@@ -322,21 +305,6 @@ pub fn my_team(
     for (row, again) in view.former.iter_mut().zip(again) {
         row.may_invite_again = again;
     }
-    view.activity_pages = Pages::new(
-        activity_page,
-        ACTIVITY_PAGE_SIZE,
-        db::count_activity(conn, team.id)?,
-    );
-    let (offset, limit) = (view.activity_pages.offset(), ACTIVITY_PAGE_SIZE);
-    view.activity = db::activity_page(conn, team.id, offset, limit)?
-        .into_iter()
-        .map(|(row, actor)| ActivityItem {
-            at: row.created_at,
-            actor,
-            action: row.action,
-            subject: row.subject_email,
-            detail: row.detail,
-        })
-        .collect();
+    view.activity = recent(conn, team.id, RECENT_ACTIVITY)?;
     Ok(MyTeam::Leader(view))
 }

@@ -191,6 +191,8 @@ pub struct Prospect {
     pub verification_detail: String,
     pub verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// IANA time zone name ("America/New_York"); empty: none.
+    pub timezone: String,
 }
 
 /// The standard fields of a prospect, as entered or imported.
@@ -202,6 +204,8 @@ pub struct ProspectFields {
     pub last_name: String,
     pub company: String,
     pub position: String,
+    /// IANA time zone name, checked (`prospects::parse_zone`); empty: none.
+    pub timezone: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -193,6 +193,8 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         added_by -> BigInt,
+        /// The prospect's IANA time zone name; empty: none.
+        timezone -> Text,
     }
 }
 
@@ -342,6 +344,8 @@ diesel::table! {
         time_zone -> Text,
         /// "Launch at": the instant (UTC) the first emails are due.
         scheduled_for -> Nullable<Timestamp>,
+        /// Evaluate the window and count delays in the prospect's own zone when they have one.
+        in_prospect_zone -> Bool,
     }
 }
 

@@ -27,6 +27,7 @@ mod look_and_feel;
 mod my_team_page;
 mod outbound;
 mod pacing;
+mod prospect_zones;
 mod prospects;
 mod record_transfer;
 mod replicas_and_throttle;

@@ -131,11 +131,14 @@ fn prepare(
     if super::bounces::pause_over_limit(conn, campaign.id, base_url, now)? {
         return Ok(None);
     }
-    // Outside the schedule's window its due emails wait for the next opening (`schedule`).
-    if !super::windows::campaign_schedule(conn, campaign.id, campaign.owner_id)?.is_open(now) {
+    // Outside its window a due email waits for the next opening (`schedule`); in the
+    // prospect's zone each recipient has their own (`windows::open_now`).
+    let windows = super::windows::CampaignWindows::load(conn, campaign.id, campaign.owner_id)?;
+    if !windows.may_open(now) {
         return Ok(None);
     }
     let due = db::due_recipients(conn, campaign.id, now, batch)?;
+    let due = super::windows::open_now(conn, &windows, due, now)?;
     if due.is_empty() {
         return Ok(None);
     }

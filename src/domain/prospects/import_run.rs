@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 
 use super::csv_import::{Column, Table, parse};
-use super::import_errors::{Cell, row_problem};
+use super::import_errors::{Cell, row_problem, zone_problem};
 use super::import_mapping;
 use super::parse_prospect;
 use crate::db::imports::Outcome;
@@ -140,15 +140,18 @@ fn import_rows(
             value: cell(&column),
         });
         let [first, last, company, position] = &texts;
+        let zone = cell(&Column::TimeZone);
         match parse_prospect(
             email,
             first.value,
             last.value,
             company.value,
             position.value,
+            zone,
         ) {
             Err(e) => problems.push(
                 row_problem(row.line, email, &texts)
+                    .or_else(|| zone_problem(row.line, zone))
                     .unwrap_or_else(|| format!("Line {}: {e}", row.line)),
             ),
             Ok(fields) if !in_file.insert(fields.email.clone()) => duplicates += 1,

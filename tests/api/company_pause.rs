@@ -125,7 +125,7 @@ async fn with_the_team_setting_off_a_reply_pauses_no_teammate() {
     // A member cannot change the setting; the leader turns it off (the box left unchecked).
     assert_eq!(s.max.post("/account/team/settings", &[]).await.status, 404);
     let page = s.team.leader.post("/account/team/settings", &[]).await;
-    assert!(page.contains("no longer pauses"), "{page:?}");
+    assert!(page.contains("Team settings saved"), "{page:?}");
     let log = s.team.leader.get("/account/team/activity").await;
     assert!(log.contains("team setting changed"), "{log:?}");
     let mia = s.team.join("Mia Member", View::Own, Export::On).await;

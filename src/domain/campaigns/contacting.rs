@@ -53,9 +53,9 @@ impl Contacts {
             }
             let name = match names.entry(owner) {
                 std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
-                std::collections::hash_map::Entry::Vacant(new) => new
-                    .insert(accounts::user_by_id(conn, owner)?.name)
-                    .clone(),
+                std::collections::hash_map::Entry::Vacant(new) => {
+                    new.insert(accounts::user_by_id(conn, owner)?.name).clone()
+                }
             };
             by_email.insert(email, (name, campaign));
         }

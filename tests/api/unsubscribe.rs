@@ -245,6 +245,11 @@ async fn a_get_shows_one_button_and_unsubscribes_nobody() {
             && body.contains(">Unsubscribe</button>"),
         "{body}"
     );
+    // The recipient is not a dripteam user: the page offers no Log in or Sign up.
+    assert!(
+        !body.contains("Sign up") && !body.contains("Log in"),
+        "{body}"
+    );
     let unknown = reqwest::get(format!("{}/u/nope", app.address))
         .await
         .unwrap();

@@ -2,6 +2,7 @@
 //! embedded migrations and every query. Nothing above this module writes SQL.
 
 pub mod accounts;
+pub mod approvals;
 pub mod activity;
 pub mod bulk;
 pub mod campaigns;

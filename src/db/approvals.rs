@@ -34,10 +34,7 @@ pub struct WaitingCampaign {
 }
 
 /// Campaign `campaign_id`'s approval, if it has one.
-pub fn of(
-    conn: &mut AnyConnection,
-    campaign_id: i64,
-) -> Result<Option<CampaignApproval>, DbError> {
+pub fn of(conn: &mut AnyConnection, campaign_id: i64) -> Result<Option<CampaignApproval>, DbError> {
     Ok(campaign_approvals::table
         .find(campaign_id)
         .select(CampaignApproval::as_select())

@@ -2,8 +2,8 @@
 //! embedded migrations and every query. Nothing above this module writes SQL.
 
 pub mod accounts;
-pub mod approvals;
 pub mod activity;
+pub mod approvals;
 pub mod bulk;
 pub mod campaigns;
 pub mod company_pause;

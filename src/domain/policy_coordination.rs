@@ -118,7 +118,8 @@ pub fn may_decide_approval(
         Ok(())
     } else {
         Err(DomainError::Invalid(
-            "This campaign is not waiting for approval (its owner may have changed it since).".into(),
+            "This campaign is not waiting for approval (its owner may have changed it since)."
+                .into(),
         ))
     }
 }

@@ -367,7 +367,10 @@ fn team_activity_is_the_leaders_a_member_is_refused_and_no_team_is_not_found() {
 fn a_member_under_approval_launches_only_an_approved_campaign() {
     use crate::db::values::ApprovalStatus::{Approved, Rejected, Waiting};
     assert!(launch_needs_approval(true, Plan::M));
-    assert!(!launch_needs_approval(true, Plan::S), "rests on a basic plan");
+    assert!(
+        !launch_needs_approval(true, Plan::S),
+        "rests on a basic plan"
+    );
     assert!(!launch_needs_approval(false, Plan::M));
     assert!(may_launch(false, None).is_ok());
     assert!(may_launch(true, Some(Approved)).is_ok());

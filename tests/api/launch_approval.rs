@@ -66,9 +66,7 @@ async fn a_member_under_approval_cannot_launch_by_any_route() {
     // Launched before the rule, paused: resuming it is a launch never approved.
     needs_approval(&s, false).await;
     assert!(s.max.post(&launch, &[]).await.contains("Launched"));
-    s.max
-        .post(&format!("{}/pause", s.campaign), &[])
-        .await;
+    s.max.post(&format!("{}/pause", s.campaign), &[]).await;
     needs_approval(&s, true).await;
     let resumed = s.max.post(&format!("{}/resume", s.campaign), &[]).await;
     assert_eq!(resumed.status, 403, "{resumed:?}");
@@ -126,8 +124,16 @@ async fn the_leader_is_emailed_sees_the_from_address_not_the_server_and_rejects_
             &[("reason", "Tone down the offer, please.")],
         )
         .await;
-    assert!(page.contains("class=\"flash success\""), "{:?}", page.text());
-    assert!(!page.contains(&approval), "left the queue: {:?}", page.text());
+    assert!(
+        page.contains("class=\"flash success\""),
+        "{:?}",
+        page.text()
+    );
+    assert!(
+        !page.contains(&approval),
+        "left the queue: {:?}",
+        page.text()
+    );
     let page = s.max.get(&s.campaign).await;
     assert!(
         page.contains("Tone down the offer, please.") && page.contains("draft"),
@@ -202,9 +208,7 @@ async fn an_approved_campaign_sends_and_a_change_needs_a_new_approval() {
     );
 
     // Paused and changed after approval: resuming needs a new approval.
-    s.max
-        .post(&format!("{}/pause", s.campaign), &[])
-        .await;
+    s.max.post(&format!("{}/pause", s.campaign), &[]).await;
     let changed = s
         .max
         .post(

@@ -153,7 +153,14 @@ pub fn request_approval(
     crate::db::write_transaction(conn, |conn| {
         db::request(conn, campaign.id, at, now)?;
         let detail = format!("“{}”", campaign.name);
-        record_activity(conn, user.id, ActivityKind::ApprovalRequested, "", &detail, now)?;
+        record_activity(
+            conn,
+            user.id,
+            ActivityKind::ApprovalRequested,
+            "",
+            &detail,
+            now,
+        )?;
         let message = messages::team_notice(
             &leader.name,
             &format!("{} asks you to approve “{}”", user.name, campaign.name),
@@ -273,12 +280,22 @@ pub fn approve(
     let notice = format!("{} approved “{}”. {started}", leader.name, campaign.name);
     crate::db::write_transaction(conn, |conn| {
         let detail = format!("“{}”", campaign.name);
-        record_activity(conn, leader.id, ActivityKind::Approved, &owner.email, &detail, now)?;
+        record_activity(
+            conn,
+            leader.id,
+            ActivityKind::Approved,
+            &owner.email,
+            &detail,
+            now,
+        )?;
         let subject = format!("“{}” is approved", campaign.name);
         let link = format!("{base_url}/campaigns/{id}");
         let message = messages::campaign_notice(&owner.name, &subject, &notice, &link)?;
         outbox::enqueue(conn, &owner.email, &message, now)?;
-        Ok(format!("Approved “{}” for {}: {started}", campaign.name, owner.name))
+        Ok(format!(
+            "Approved “{}” for {}: {started}",
+            campaign.name, owner.name
+        ))
     })
 }
 
@@ -290,7 +307,11 @@ fn decidable(
 ) -> DomainResult<(Campaign, CampaignApproval)> {
     let (campaign, approval) = for_leader(conn, leader, id)?;
     let team = owner_team(conn, campaign.owner_id)?.map(|t| t.0);
-    policy::may_decide_approval(leader.id, team.as_ref(), approval.as_ref().map(|a| a.status))?;
+    policy::may_decide_approval(
+        leader.id,
+        team.as_ref(),
+        approval.as_ref().map(|a| a.status),
+    )?;
     let approval = approval.ok_or(DomainError::NotFound)?;
     Ok((campaign, approval))
 }
@@ -323,7 +344,14 @@ pub fn reject(
             return invalid("This campaign is not waiting for approval any more.");
         }
         let detail = format!("“{}”: {reason}", campaign.name);
-        record_activity(conn, leader.id, ActivityKind::Rejected, &owner.email, &detail, now)?;
+        record_activity(
+            conn,
+            leader.id,
+            ActivityKind::Rejected,
+            &owner.email,
+            &detail,
+            now,
+        )?;
         let notice = format!(
             "{} did not approve “{}”: {reason} Change it and request approval again.",
             leader.name, campaign.name

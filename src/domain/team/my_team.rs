@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 
 use super::activity::{ActivityItem, recent};
+use crate::db::approvals::{self, WaitingCampaign};
 use crate::db::ids::{MembershipId, UserId};
 use crate::db::models::User;
-use crate::db::approvals::{self, WaitingCampaign};
 use crate::db::{AnyConnection, accounts, team as db, usage};
 use crate::domain::billing::Plan;
 use crate::domain::billing::{self, PoolStatus, plan_expired};

@@ -10,11 +10,7 @@ use crate::db::models::{Membership, Team, User};
 mod coordination;
 #[path = "policy_invitations.rs"]
 mod invitations;
-pub use coordination::{
-    company_pause_applies, launch_needs_approval, may_change_team_settings, may_decide_approval,
-    may_launch, may_request_approval, may_resume_recipient, may_see_approval,
-    may_set_launch_approval,
-};
+pub use coordination::*;
 
 pub use invitations::{
     AnswerChannel, confirm_address_first, may_answer_invitation, may_remind_to_log_in,

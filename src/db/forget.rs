@@ -54,6 +54,7 @@ pub fn anonymise_prospect(
             prospects::last_name.eq(""),
             prospects::company.eq(""),
             prospects::position.eq(""),
+            prospects::timezone.eq(""),
             prospects::verification.eq(Some(Verdict::Invalid)),
             prospects::verification_detail.eq(name),
             prospects::verified_at.eq(Some(now)),

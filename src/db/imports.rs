@@ -106,6 +106,8 @@ pub struct Outcome<'a> {
     pub imported: i32,
     pub duplicates: i32,
     pub report: &'a str,
+    /// Rows imported whose address a teammate was already contacting.
+    pub teammates_contacting: i32,
 }
 
 /// Records the outcome of an import that is in status `from` and drops the uploaded file,
@@ -123,6 +125,7 @@ pub fn finish(
             imports::imported.eq(outcome.imported),
             imports::duplicates.eq(outcome.duplicates),
             imports::report.eq(outcome.report),
+            imports::teammates_contacting.eq(outcome.teammates_contacting),
             imports::content.eq(""),
             imports::updated_at.eq(now),
         ))

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod campaigns;
 pub mod company_pause;
 pub mod confirmations;
+pub mod contacting;
 pub mod digests;
 pub mod do_not_email;
 pub mod forget;

@@ -121,6 +121,8 @@ pub struct Team {
     /// A teammate's reply pauses every member's sequences to the same company domain
     /// (`domain::campaigns::company_pause`).
     pub reply_pauses_company: bool,
+    /// "Never contact a prospect a teammate is already contacting": the sender enforces it.
+    pub never_contact_teammates: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -191,6 +193,8 @@ pub struct Prospect {
     pub verification_detail: String,
     pub verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// IANA time zone name ("America/New_York"); empty: none.
+    pub timezone: String,
 }
 
 /// The standard fields of a prospect, as entered or imported.
@@ -202,6 +206,8 @@ pub struct ProspectFields {
     pub last_name: String,
     pub company: String,
     pub position: String,
+    /// IANA time zone name, checked (`prospects::parse_zone`); empty: none.
+    pub timezone: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -230,6 +236,8 @@ pub struct Import {
     pub report: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Rows imported whose address a teammate was already contacting.
+    pub teammates_contacting: i32,
 }
 
 /// A list's verification run (`verification_runs`): the prospects with ids up to

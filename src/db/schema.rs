@@ -98,6 +98,8 @@ diesel::table! {
         created_at -> Timestamp,
         /// A teammate's reply pauses every member's sequences to the same company domain.
         reply_pauses_company -> Bool,
+        /// The sender never emails an address a teammate owns the conversation with.
+        never_contact_teammates -> Bool,
     }
 }
 
@@ -192,6 +194,8 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         added_by -> BigInt,
+        /// The prospect's IANA time zone name; empty: none.
+        timezone -> Text,
     }
 }
 
@@ -229,6 +233,18 @@ diesel::table! {
         report -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        teammates_contacting -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Who owns a team's conversation with an address (`domain::campaigns::contacting`).
+    conversations (id) {
+        id -> BigInt,
+        team_id -> BigInt,
+        email -> Text,
+        owner_id -> BigInt,
+        last_at -> Timestamp,
     }
 }
 
@@ -329,6 +345,8 @@ diesel::table! {
         time_zone -> Text,
         /// "Launch at": the instant (UTC) the first emails are due.
         scheduled_for -> Nullable<Timestamp>,
+        /// Evaluate the window and count delays in the prospect's own zone when they have one.
+        in_prospect_zone -> Bool,
     }
 }
 
@@ -453,6 +471,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     usage_ledger,
     team_activity,
+    conversations,
     prospect_lists,
     prospects,
     custom_fields,

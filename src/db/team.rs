@@ -46,6 +46,7 @@ pub fn ensure_team(
         leader_id,
         created_at: now,
         reply_pauses_company: true,
+        never_contact_teammates: false,
     })
 }
 

@@ -139,6 +139,8 @@ stored_as_text! {
         DoNotEmailImported => "do-not-email imported",
         /// A log-in from a browser the user had not logged in from before.
         NewBrowser => "new browser",
+        /// The leader changed a team setting (My Team → Team settings).
+        SettingChanged => "team setting changed",
         /// A member under launch approval asked the leader to approve a campaign.
         ApprovalRequested => "approval requested",
         /// The leader approved a member's campaign (which then launched or resumed).
@@ -283,6 +285,10 @@ stored_as_text! {
         /// Its address or domain is on the team's do-not-email list (at launch, or found
         /// there by the sender at send time).
         DoNotEmail => "do_not_email",
+        /// A teammate is contacting the address (`domain::campaigns::contacting`): skipped
+        /// at launch (by default, or always under the team setting) or by the sender when a
+        /// teammate owns the conversation.
+        TeammateContacting => "teammate",
     }
 }
 

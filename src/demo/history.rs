@@ -187,8 +187,8 @@ pub fn approval_waiting(
     base_url: &str,
     at: NaiveDateTime,
 ) -> DomainResult<()> {
-    let seat = crate::db::team::active_membership_of(conn, member.id)?
-        .ok_or(DomainError::NotFound)?;
+    let seat =
+        crate::db::team::active_membership_of(conn, member.id)?.ok_or(DomainError::NotFound)?;
     crate::domain::team::set_launch_approval(conn, leader, seat.id, true, at)?;
     let first = crate::db::campaigns::of_owner(conn, member.id)?
         .pop()

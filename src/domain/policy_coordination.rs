@@ -1,6 +1,7 @@
 //! Team coordination rules (issue 16): team settings, sequences paused by a company's
 //! reply, and launch approval. Part of `policy`, the only place that decides.
 
+use super::TeamSeat;
 use crate::db::models::{Team, User};
 use crate::db::values::ApprovalStatus;
 use crate::domain::billing::Plan;
@@ -122,4 +123,18 @@ pub fn may_decide_approval(
                 .into(),
         ))
     }
+}
+
+/// Whether a teammate contacting an address is named (who, which campaign) to this viewer:
+/// when they may see others' records (the leader, or "View team records" on full
+/// Teamwork); otherwise only "a teammate".
+pub fn teammate_named(seat: &TeamSeat) -> bool {
+    seat.sees_others()
+}
+
+/// Whether the sender and launches must skip a prospect a teammate is contacting: the
+/// team's setting "Never contact a prospect a teammate is already contacting". Without it a
+/// launch skips them by default and its owner may include them.
+pub fn never_contact_enforced(team_setting: bool) -> bool {
+    team_setting
 }

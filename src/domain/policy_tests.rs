@@ -27,6 +27,7 @@ fn team(leader_id: i64) -> Team {
         leader_id: leader_id.into(),
         created_at: NaiveDateTime::default(),
         reply_pauses_company: true,
+        never_contact_teammates: false,
     }
 }
 

@@ -88,9 +88,9 @@ async fn approval_page(
     id: i64,
     refused: Option<Refused<String>>,
 ) -> Result<HttpResponse, AppError> {
-    let leader = user.user.clone();
+    let (leader, now) = (user.user.clone(), state.clock.now());
     let view = state
-        .db(move |conn| campaigns::approval_view(conn, &leader, id))
+        .db(move |conn| campaigns::approval_view(conn, &leader, id, now))
         .await?;
     render(&ApprovalPage {
         ctx: PageContext::new(session, state, Some(user)),

@@ -30,12 +30,29 @@ pub(super) async fn transition(
     finish(&session, outcome, &back(id))
 }
 
-/// The launch page's buttons: "Launch now" (no `launch_at`) or "Launch at" a date and
-/// time typed in the campaign's zone.
+/// The launch page's form: its "Launch now" (`launch=now`) or "Launch at" (`launch=at`,
+/// with `launch_at` a date and time typed in the campaign's zone) button; without a button
+/// name, `launch_at` decides. "include_teammates" checked includes the prospects a
+/// teammate is contacting.
 #[derive(serde::Deserialize)]
 struct LaunchForm {
     #[serde(default)]
+    launch: Option<String>,
+    #[serde(default)]
     launch_at: Option<String>,
+    #[serde(default)]
+    include_teammates: Option<String>,
+}
+
+impl LaunchForm {
+    /// The launch time as typed, or `None` for now.
+    fn at(self) -> Option<String> {
+        match self.launch.as_deref() {
+            Some("now") => None,
+            Some(_) => Some(self.launch_at.unwrap_or_default()),
+            None => self.launch_at,
+        }
+    }
 }
 
 #[post("/campaigns/{id}/launch")]
@@ -46,13 +63,11 @@ async fn launch(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<LaunchForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let Some(at) = form.launch_at else {
-        return transition(state, session, user, id, campaigns::launch).await;
-    };
-    let (account, now) = (user.user, state.clock.now());
+    let (account, id, now) = (user.user, path.into_inner(), state.clock.now());
+    let include = form.include_teammates.is_some();
+    let at = form.at();
     let outcome = state
-        .db(move |conn| campaigns::launch_at(conn, &account, id, &at, now))
+        .db(move |conn| campaigns::launch_with(conn, &account, id, at.as_deref(), include, now))
         .await;
     finish(&session, outcome, &back(id))
 }

@@ -40,6 +40,9 @@ pub(super) struct SettingsForm {
     /// IANA zone name; empty: the owner's (Account page).
     #[serde(default)]
     pub(super) time_zone: Option<String>,
+    /// "Send in the prospect's time zone when they have one": present when ticked.
+    #[serde(default)]
+    pub(super) in_prospect_zone: Option<String>,
     /// Sending days: `day0` (Monday) to `day6` (Sunday), present when ticked.
     #[serde(flatten)]
     pub(super) days: std::collections::HashMap<String, String>,
@@ -60,7 +63,14 @@ impl SettingsForm {
                 let end = self.window_end.as_deref().unwrap_or("");
                 let zone = self.time_zone.as_deref().unwrap_or("");
                 let days = self.days_ticked();
-                chosen.schedule = Some(ScheduleInput::parse(&days, start, end, zone)?);
+                let in_prospect_zone = self.in_prospect_zone.is_some();
+                chosen.schedule = Some(ScheduleInput::parse(
+                    &days,
+                    start,
+                    end,
+                    zone,
+                    in_prospect_zone,
+                )?);
             }
             Ok(chosen)
         })

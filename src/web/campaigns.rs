@@ -234,6 +234,15 @@ impl CampaignTemplate {
             .unwrap_or_else(|| self.view.schedule.zone_chosen.clone())
     }
 
+    /// Whether "Send in the prospect's time zone when they have one" is ticked.
+    fn settings_in_prospect_zone(&self) -> bool {
+        self.settings_refused
+            .as_ref()
+            .map_or(self.view.schedule.in_prospect_zone, |r| {
+                r.typed.in_prospect_zone.is_some()
+            })
+    }
+
     /// Whether day `index` (0 Monday … 6 Sunday) is ticked.
     fn settings_day(&self, index: &usize) -> bool {
         self.settings_refused.as_ref().map_or_else(

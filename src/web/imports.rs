@@ -176,6 +176,7 @@ impl ImportTemplate {
             ("last_name", "Last name"),
             ("company", "Company"),
             ("position", "Position"),
+            ("timezone", "Time zone"),
         ]
         .map(|(v, l)| (v.to_string(), l.to_string()))
         .to_vec();

@@ -46,6 +46,7 @@ impl ListTemplate {
             "last_name" => &form.last_name,
             "company" => &form.company,
             "position" => &form.position,
+            "timezone" => &form.timezone,
             _ => "",
         }
     }

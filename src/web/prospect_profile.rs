@@ -38,6 +38,7 @@ impl ProfileTemplate {
             ),
             "last_name" => (self.typed.as_ref().map(|f| &f.last_name), &stored.last_name),
             "company" => (self.typed.as_ref().map(|f| &f.company), &stored.company),
+            "timezone" => (self.typed.as_ref().map(|f| &f.timezone), &stored.timezone),
             _ => (self.typed.as_ref().map(|f| &f.position), &stored.position),
         };
         typed.unwrap_or(stored)

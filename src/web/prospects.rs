@@ -194,6 +194,9 @@ pub struct ProspectForm {
     pub company: String,
     #[serde(default)]
     pub position: String,
+    /// IANA time zone name; empty: none.
+    #[serde(default)]
+    pub timezone: String,
     #[serde(default)]
     pub form_token: String,
 }
@@ -206,6 +209,7 @@ impl ProspectForm {
             &self.last_name,
             &self.company,
             &self.position,
+            &self.timezone,
         )
     }
 }

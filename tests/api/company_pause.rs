@@ -126,6 +126,8 @@ async fn with_the_team_setting_off_a_reply_pauses_no_teammate() {
     assert_eq!(s.max.post("/account/team/settings", &[]).await.status, 404);
     let page = s.team.leader.post("/account/team/settings", &[]).await;
     assert!(page.contains("no longer pauses"), "{page:?}");
+    let log = s.team.leader.get("/account/team/activity").await;
+    assert!(log.contains("team setting changed"), "{log:?}");
     let mia = s.team.join("Mia Member", View::Own, Export::On).await;
     let mias = launched_campaign(&app, &mia, imap_server.port, "carol@acme.example,Carol\n").await;
     let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;

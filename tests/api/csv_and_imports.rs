@@ -92,12 +92,12 @@ async fn the_list_export_neutralises_formula_cells_has_a_bom_and_reads_back_unch
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "email,first_name,last_name,company,position,verification,'+Score"
+        "email,first_name,last_name,company,position,timezone,verification,'+Score"
     );
     assert!(
         lines.contains(
             &format!(
-                "ann@acme.example,\"'{}\",,'@SUM(1+1),,,'-2+3",
+                "ann@acme.example,\"'{}\",,'@SUM(1+1),,,,'-2+3",
                 HYPERLINK.replace('"', "\"\"")
             )
             .as_str()
@@ -105,11 +105,11 @@ async fn the_list_export_neutralises_formula_cells_has_a_bom_and_reads_back_unch
         "{lines:?}"
     );
     assert!(
-        lines.contains(&"maria@acme.example,María,Núñez,Café,,,plain"),
+        lines.contains(&"maria@acme.example,María,Núñez,Café,,,,plain"),
         "{lines:?}"
     );
     assert!(
-        lines.contains(&"kept@acme.example,,''=kept,,,,"),
+        lines.contains(&"kept@acme.example,,''=kept,,,,,"),
         "{lines:?}"
     );
     for line in &lines {
@@ -134,9 +134,10 @@ async fn the_list_export_neutralises_formula_cells_has_a_bom_and_reads_back_unch
             ("col_2", "last_name"),
             ("col_3", "company"),
             ("col_4", "position"),
-            ("col_5", "skip"),
-            ("col_6", "new"),
-            ("name_6", "+Score"),
+            ("col_5", "timezone"),
+            ("col_6", "skip"),
+            ("col_7", "new"),
+            ("name_7", "+Score"),
         ],
     )
     .await;

@@ -45,6 +45,7 @@ fn insert_prospects(app: &TestApp, owner: UserId, list: &str, n: usize) -> Vec<i
                 last_name: "Person".into(),
                 company: format!("Company{i:03}"),
                 position: String::new(),
+                timezone: String::new(),
             };
             let at = now + chrono::Duration::minutes(i as i64);
             dripteam::db::prospects::insert_prospect(&mut conn, list_id(list), owner, &fields, at)

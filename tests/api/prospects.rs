@@ -154,10 +154,10 @@ async fn import_with_private_custom_fields_seen_on_profiles_by_the_team() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "email,first_name,last_name,company,position,verification,Industry,Plan tier"
+        "email,first_name,last_name,company,position,timezone,verification,Industry,Plan tier"
     );
     assert!(
-        csv.contains("ann@acme.example,Ann,,Acme,,,Steel,Gold"),
+        csv.contains("ann@acme.example,Ann,,Acme,,,,Steel,Gold"),
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 4);

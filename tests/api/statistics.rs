@@ -34,9 +34,15 @@ fn launched_campaign(app: &TestApp, owner: &User, n: usize, now: NaiveDateTime) 
     )
     .unwrap();
     for i in 0..n {
-        let fields =
-            prospects::parse_prospect(&format!("{slug}{i}@prospect.example"), "P", "", "Co", "")
-                .unwrap();
+        let fields = prospects::parse_prospect(
+            &format!("{slug}{i}@prospect.example"),
+            "P",
+            "",
+            "Co",
+            "",
+            "",
+        )
+        .unwrap();
         prospects::add_prospect(conn, owner, list, fields, now).unwrap();
     }
     let email = format!("{slug}@sender.example");
@@ -277,7 +283,8 @@ async fn events_on_the_first_and_last_second_of_a_period_count() {
     .into_iter()
     .enumerate()
     {
-        let fields = prospects::parse_prospect(&format!("e{i}@x.example"), "", "", "", "").unwrap();
+        let fields =
+            prospects::parse_prospect(&format!("e{i}@x.example"), "", "", "", "", "").unwrap();
         prospects::add_prospect(conn, &lena, list, fields, at).unwrap();
     }
     let page = leader

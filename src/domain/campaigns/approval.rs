@@ -136,7 +136,7 @@ pub fn request_approval(
     };
     let at = match (campaign.status, launch_at) {
         (CampaignStatus::Draft, at) => {
-            if let Some(refusal) = plan(conn, campaign.clone())?.refusal {
+            if let Some(refusal) = plan(conn, campaign.clone(), false, now)?.refusal {
                 return Err(refusal);
             }
             match at {
@@ -218,11 +218,12 @@ fn for_leader(
     Ok((campaign, approval))
 }
 
-/// The leader's read-only page of campaign `id`. Refusal: `NotFound` (`for_leader`).
+/// The leader's read-only page of campaign `id` at `now`. Refusal: `NotFound` (`for_leader`).
 pub fn approval_view(
     conn: &mut AnyConnection,
     leader: &User,
     id: i64,
+    now: NaiveDateTime,
 ) -> DomainResult<ApprovalView> {
     let (campaign, approval) = for_leader(conn, leader, id)?;
     let schedule = campaign_schedule(conn, campaign.id, campaign.owner_id)?;
@@ -231,7 +232,7 @@ pub fn approval_view(
         .and_then(|a| a.launch_at)
         .map(|at| schedule.local_text(at));
     let owner_name = accounts::user_by_id(conn, campaign.owner_id)?.name;
-    let plan = plan(conn, campaign)?;
+    let plan = plan(conn, campaign, false, now)?;
     Ok(ApprovalView {
         from: plan
             .sender

@@ -10,8 +10,6 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use chrono::NaiveDateTime;
-
 use crate::db::ids::UserId;
 use crate::db::models::{CampaignMessage, User};
 use crate::db::{AnyConnection, campaigns as campaign_db, company_pause as db, team};
@@ -106,26 +104,6 @@ pub fn resume_recipient(
         return Err(DomainError::NotFound);
     }
     Ok(format!("{}: their sequence goes on.", recipient.email))
-}
-
-/// Saves the team setting as the leader chose it; returns the flash message. Refusals:
-/// `NotFound` for no team or someone else's, `Forbidden` on a plan without full Teamwork
-/// (`policy::may_change_team_settings`).
-pub fn set_team_setting(
-    conn: &mut AnyConnection,
-    user: &User,
-    on: bool,
-    now: NaiveDateTime,
-) -> DomainResult<String> {
-    let found = team::team_by_leader(conn, user.id)?.ok_or(DomainError::NotFound)?;
-    let plan = crate::domain::billing::effective_plan(user, now);
-    policy::may_change_team_settings(user, &found, plan)?;
-    db::set_reply_pauses_company(conn, found.id, on)?;
-    Ok(if on {
-        "Saved: a reply pauses the team's sequences to that company.".into()
-    } else {
-        "Saved: a reply no longer pauses teammates' sequences.".into()
-    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 use chrono::NaiveDateTime;
 
+use super::contacting::{self, Contacts, TeammatesAtLaunch};
 use super::editor::owned_by;
 use crate::db::launch::{self as db_launch, Candidate};
 use crate::db::models::{Campaign, CampaignStep, SenderAccount, User};
@@ -30,6 +31,7 @@ impl SkipReason {
             SkipReason::InvalidAddress => "address verified invalid",
             SkipReason::DisposableAddress => "disposable address",
             SkipReason::DoNotEmail => "on the do-not-email list",
+            SkipReason::TeammateContacting => "in a teammate's campaign",
         }
     }
 
@@ -39,17 +41,22 @@ impl SkipReason {
             SkipReason::InvalidAddress => "invalid",
             SkipReason::DisposableAddress => "disposable",
             SkipReason::DoNotEmail => "on the do-not-email list",
+            SkipReason::TeammateContacting => "in a teammate's campaign",
         }
     }
 }
 
 /// Why `candidate` is left out at launch, or `None` when it is sent to: its address or
-/// domain on the team's do-not-email list (`on_list`), or a verified invalid address, told
-/// apart as disposable when its domain is a throwaway-mail provider. An unverified or
-/// "unknown" address is sent to.
-fn skip_reason(candidate: &Candidate, on_list: bool) -> Option<SkipReason> {
+/// domain on the team's do-not-email list (`on_list`), a teammate contacting it
+/// (`teammate`, when such prospects are skipped), or a verified invalid address, told apart
+/// as disposable when its domain is a throwaway-mail provider. An unverified or "unknown"
+/// address is sent to.
+fn skip_reason(candidate: &Candidate, on_list: bool, teammate: bool) -> Option<SkipReason> {
     if on_list {
         return Some(SkipReason::DoNotEmail);
+    }
+    if teammate {
+        return Some(SkipReason::TeammateContacting);
     }
     if candidate.verification != Some(Verdict::Invalid) {
         return None;
@@ -119,7 +126,7 @@ pub(super) fn add_new_recipients(
     now: NaiveDateTime,
 ) -> DomainResult<(i64, Skipped)> {
     let new = db_launch::new_candidates(conn, campaign.id, campaign.list_id)?;
-    let judged = judge(conn, campaign, new)?;
+    let (judged, _) = judge(conn, campaign, new, false, now)?;
     db_launch::insert_recipients(conn, campaign.id, &judged, now, now)?;
     let added = judged.iter().filter(|(_, r)| r.is_none()).count() as i64;
     Ok((
@@ -128,21 +135,41 @@ pub(super) fn add_new_recipients(
     ))
 }
 
+/// Candidates with their skip reason (`None`: sent to).
+type Judged = Vec<(Candidate, Option<SkipReason>)>;
+
 /// Each candidate with its skip reason, the do-not-email list of the campaign owner's team
-/// loaded once.
+/// loaded once, and what the page says of teammates contacting some of them
+/// (`TeammatesAtLaunch`); they are skipped unless `include_teammates` and the team does not
+/// enforce it.
 fn judge(
     conn: &mut AnyConnection,
     campaign: &Campaign,
     candidates: Vec<Candidate>,
-) -> DomainResult<Vec<(Candidate, Option<SkipReason>)>> {
+    include_teammates: bool,
+    now: NaiveDateTime,
+) -> DomainResult<(Judged, TeammatesAtLaunch)> {
     let list = Suppressions::of(conn, campaign.owner_id)?;
-    Ok(candidates
+    let owner = crate::db::accounts::user_by_id(conn, campaign.owner_id)?;
+    let emails: Vec<String> = candidates.iter().map(|c| c.email.to_lowercase()).collect();
+    let contacts = Contacts::of(conn, &owner, &emails, now)?;
+    let enforced = contacting::enforcing_team(conn, campaign.owner_id)?.is_some();
+    let skip_teammates = enforced || !include_teammates;
+    let judged = candidates
         .into_iter()
         .map(|c| {
-            let reason = skip_reason(&c, list.blocks(&c.email));
+            let teammate = skip_teammates && contacts.contains(&c.email.to_lowercase());
+            let reason = skip_reason(&c, list.blocks(&c.email), teammate);
             (c, reason)
         })
-        .collect())
+        .collect();
+    let teammates = TeammatesAtLaunch {
+        count: contacts.count() as i64,
+        by_teammate: contacts.by_teammate(),
+        enforced,
+        included: !skip_teammates,
+    };
+    Ok((judged, teammates))
 }
 
 /// Why a draft with these steps cannot be launched yet (the campaign page shows Launch
@@ -173,11 +200,19 @@ pub struct LaunchPlan {
     /// Whether the owner's launches need their leader's approval, and this campaign's:
     /// "Request approval" then replaces "Launch now" and "Launch at".
     pub approval: super::approval::ApprovalState,
+    /// Prospects a teammate is contacting, and whether they are skipped.
+    pub teammates: TeammatesAtLaunch,
     candidates: Vec<(Candidate, Option<SkipReason>)>,
 }
 
-/// The launch plan of `campaign` (also what the leader sees to approve it).
-pub(super) fn plan(conn: &mut AnyConnection, campaign: Campaign) -> DomainResult<LaunchPlan> {
+/// The launch plan of `campaign` (also what the leader sees to approve it), with the
+/// prospects a teammate is contacting included when `include_teammates` (and allowed).
+pub(super) fn plan(
+    conn: &mut AnyConnection,
+    campaign: Campaign,
+    include_teammates: bool,
+    now: NaiveDateTime,
+) -> DomainResult<LaunchPlan> {
     let steps = db::steps(conn, campaign.id)?;
     let sender = match campaign.sender_id {
         Some(id) => senders::by_id(conn, id)?,
@@ -187,7 +222,7 @@ pub(super) fn plan(conn: &mut AnyConnection, campaign: Campaign) -> DomainResult
     let sending = policy::may_send_from(campaign.owner_id, from, "launching");
     let sender = sender.filter(|_| sending.is_ok());
     let all = db_launch::candidates(conn, campaign.list_id)?;
-    let candidates = judge(conn, &campaign, all)?;
+    let (candidates, teammates) = judge(conn, &campaign, all, include_teammates, now)?;
     let recipients = candidates.iter().filter(|c| c.1.is_none()).count() as i64;
     let skipped = Skipped::of(candidates.iter().filter_map(|c| c.1).map(|r| (r, 1)));
     let invalid = |m: &str| Some(DomainError::Invalid(m.into()));
@@ -212,6 +247,7 @@ pub(super) fn plan(conn: &mut AnyConnection, campaign: Campaign) -> DomainResult
     let approval = super::approval::state(conn, &campaign, since)?;
     Ok(LaunchPlan {
         approval,
+        teammates,
         schedule,
         campaign,
         steps,
@@ -233,7 +269,7 @@ pub fn launch_plan(
     now: NaiveDateTime,
 ) -> DomainResult<LaunchPlan> {
     let campaign = owned_by(conn, user, id, now)?;
-    plan(conn, campaign)
+    plan(conn, campaign, false, now)
 }
 
 /// Launches a draft: every prospect of its list becomes a recipient, due now or skipped
@@ -248,29 +284,37 @@ pub fn launch(
     id: i64,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
-    launch_from(conn, user, id, None, now)
+    launch_from(conn, user, id, None, false, now)
 }
 
-/// "Launch at": as `launch`, with every recipient's first email due at `raw`, a date and
-/// time typed in the campaign's zone (`windows::parse_launch_at`); the sending window
-/// still applies then. The campaign is active at once (so it is paused, resumed and
-/// archived like any launched one) and its page says "Scheduled for …" until that time.
-/// Refusals: as `launch`, and `Invalid` for a malformed time or one not after now.
-pub fn launch_at(
+/// The launch page's buttons: as `launch`, or "Launch at" (`launch_at`) with every
+/// recipient's first email due at a date and time typed in the campaign's zone
+/// (`windows::parse_launch_at`; the sending window still applies then; the campaign is
+/// active at once and its page says "Scheduled for …" until that time); prospects a
+/// teammate is contacting are included when `include_teammates` and the team does not
+/// enforce skipping them (`policy::never_contact_enforced`). Refusals: as `launch`, and
+/// `Invalid` for a malformed time or one not after now.
+pub fn launch_with(
     conn: &mut AnyConnection,
     user: &User,
     id: i64,
-    raw: &str,
+    launch_at: Option<&str>,
+    include_teammates: bool,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
+    let Some(raw) = launch_at else {
+        return launch_from(conn, user, id, None, include_teammates, now);
+    };
     let campaign = owned_by(conn, user, id, now)?;
     let schedule = super::windows::campaign_schedule(conn, campaign.id, campaign.owner_id)?;
     let at = super::windows::parse_launch_at(raw, &schedule, now)?;
-    launch_from(conn, user, id, Some((at, schedule.local_text(at))), now)
+    let at = Some((at, schedule.local_text(at)));
+    launch_from(conn, user, id, at, include_teammates, now)
 }
 
 /// Launches a draft its owner's leader approved (`approval::approve`), as its owner `user`:
-/// now, or with every first email due at `at` (UTC). Refusals: as `launch`.
+/// now, or with every first email due at `at` (UTC); prospects a teammate is contacting
+/// are skipped (the default). Refusals: as `launch`.
 pub(super) fn launch_approved(
     conn: &mut AnyConnection,
     user: &User,
@@ -286,7 +330,7 @@ pub(super) fn launch_approved(
         }
         None => None,
     };
-    launch_from(conn, user, id, at, now)
+    launch_from(conn, user, id, at, false, now)
 }
 
 fn launch_from(
@@ -294,12 +338,13 @@ fn launch_from(
     user: &User,
     id: i64,
     at: Option<(NaiveDateTime, String)>,
+    include_teammates: bool,
     now: NaiveDateTime,
 ) -> DomainResult<String> {
     let campaign = owned_by(conn, user, id, now)?;
     crate::db::write_transaction(conn, |conn| {
         super::approval::check_may_launch(conn, &campaign, now)?;
-        let plan = plan(conn, campaign)?;
+        let plan = plan(conn, campaign, include_teammates, now)?;
         if let Some(refusal) = plan.refusal {
             return Err(refusal);
         }
@@ -351,19 +396,22 @@ mod tests {
     #[test]
     fn only_verified_invalid_addresses_are_skipped_disposable_ones_told_apart() {
         let invalid = Some(Verdict::Invalid);
-        assert_eq!(skip_reason(&candidate("a@acme.example", None), false), None);
-        let unknown = candidate("a@slow.test", Some(Verdict::Unknown));
-        assert_eq!(skip_reason(&unknown, false), None);
         assert_eq!(
-            skip_reason(&candidate("a@nomx.test", invalid), false),
+            skip_reason(&candidate("a@acme.example", None), false, false),
+            None
+        );
+        let unknown = candidate("a@slow.test", Some(Verdict::Unknown));
+        assert_eq!(skip_reason(&unknown, false, false), None);
+        assert_eq!(
+            skip_reason(&candidate("a@nomx.test", invalid), false, false),
             Some(SkipReason::InvalidAddress)
         );
         assert_eq!(
-            skip_reason(&candidate("a@Mailinator.com", invalid), false),
+            skip_reason(&candidate("a@Mailinator.com", invalid), false, false),
             Some(SkipReason::DisposableAddress)
         );
         assert_eq!(
-            skip_reason(&candidate("a@nomx.test", invalid), true),
+            skip_reason(&candidate("a@nomx.test", invalid), true, false),
             Some(SkipReason::DoNotEmail)
         );
     }

@@ -9,11 +9,12 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
 use super::compose::{Outgoing, build};
+use super::contacting;
 use super::outcomes::fail_for_good;
 use super::pacing::{self, Slot};
 use super::sending::{domain_of, hold, unsendable};
 use crate::crypto::SecretBox;
-use crate::db::ids::UserId;
+use crate::db::ids::{TeamId, UserId};
 use crate::db::messages::NewClaim;
 use crate::db::models::{Campaign, CampaignRecipient, CampaignStep, SenderAccount};
 use crate::db::values::SkipReason;
@@ -33,6 +34,9 @@ struct Queue {
     steps: Vec<CampaignStep>,
     /// Whose do-not-email list applies (`do_not_email::list_owner`).
     list: UserId,
+    /// The team whose "Never contact a prospect a teammate is already contacting" binds
+    /// this campaign (`contacting::enforcing_team`).
+    enforcing: Option<TeamId>,
     due: VecDeque<CampaignRecipient>,
     claimed: usize,
 }
@@ -127,25 +131,29 @@ fn prepare(
     if super::bounces::pause_over_limit(conn, campaign.id, base_url, now)? {
         return Ok(None);
     }
-    // Outside the schedule's window its due emails wait for the next opening (`schedule`).
-    if !super::windows::campaign_schedule(conn, campaign.id, campaign.owner_id)?.is_open(now) {
+    // Outside its window a due email waits for the next opening (`schedule`); in the
+    // prospect's zone each recipient has their own (`windows::open_now`).
+    let windows = super::windows::CampaignWindows::load(conn, campaign.id, campaign.owner_id)?;
+    if !windows.may_open(now) {
         return Ok(None);
     }
     let due = db::due_recipients(conn, campaign.id, now, batch)?;
+    let due = super::windows::open_now(conn, &windows, due, now)?;
     if due.is_empty() {
         return Ok(None);
     }
     Ok(Some(Queue {
         steps: db::steps(conn, campaign.id)?,
         list: do_not_email::list_owner(conn, campaign.owner_id)?,
+        enforcing: contacting::enforcing_team(conn, campaign.owner_id)?,
         due: due.into(),
         claimed: 0,
         campaign,
     }))
 }
 
-/// One recipient's turn: skipped when on the do-not-email list, finished when no step is
-/// left, otherwise claimed with the mailbox's slot, held on the owner's pool and built.
+/// One recipient's turn: skipped when on the do-not-email list or when a teammate owns the
+/// conversation (under the team's setting), finished when no step is left, otherwise claimed with the mailbox's slot, held on the owner's pool and built.
 #[allow(clippy::too_many_arguments)]
 fn claim_one(
     conn: &mut AnyConnection,
@@ -160,6 +168,15 @@ fn claim_one(
 ) -> DomainResult<Next> {
     if do_not_email::on_list(conn, queue.list, &recipient.email)? {
         db::skip_recipient(conn, recipient.id, SkipReason::DoNotEmail)?;
+        return Ok(Next::Go);
+    }
+    // A teammate owns the conversation with this address: skipped (the unique index of
+    // `conversations` decides between two members' claims).
+    let owner = queue.campaign.owner_id;
+    if let Some(team) = queue.enforcing
+        && !contacting::take_conversation(conn, team, &recipient.email, owner, now)?
+    {
+        db::skip_recipient(conn, recipient.id, SkipReason::TeammateContacting)?;
         return Ok(Next::Go);
     }
     let Some(step) = queue

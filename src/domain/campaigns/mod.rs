@@ -12,7 +12,8 @@
 //! SMTP call's outcome changes; `bounces`: what a bounce changes; `refusals`: whom an SMTP
 //! refusal is about; `unsubscribe`: one-click unsubscribe, RFC 8058), opens, clicks,
 //! replies, auto-replies and inbox bounces (`events`, told apart by `incoming`), a reply
-//! pausing the team's sequences to that company (`company_pause`), the owners' hourly
+//! pausing the team's sequences to that company (`company_pause`), one owner of a
+//! conversation in a team (`contacting`), the owners' hourly
 //! reply digest (`reply_digest`), sending schedules (`schedule`: the pure rules; `windows`:
 //! a campaign's schedule, the owner's zone, "Launch at", why an email waits), Team
 //! statistics (`statistics`) and "Send a test email to myself" (`test_email`).
@@ -22,6 +23,7 @@ mod archive;
 pub mod bounces;
 pub mod company_pause;
 pub mod compose;
+pub mod contacting;
 pub mod domain_readiness;
 mod editor;
 mod email_body;
@@ -57,7 +59,7 @@ pub use editor::{
     CampaignName, CampaignSettings, add_step, create, delete_step, update_settings, update_step,
 };
 pub use handover::restart_in_new_thread;
-pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_at, launch_plan};
+pub use launch::{LaunchPlan, SkipReason, Skipped, launch, launch_plan, launch_with};
 pub use lifecycle::{pause, resume};
 pub use recipient_rows::RecipientRow;
 pub use step_input::StepInput;

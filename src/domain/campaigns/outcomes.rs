@@ -35,9 +35,15 @@ pub fn record_sent(
             return Ok(message);
         }
         let next = message.step_position + 1;
-        // Calendar days in the schedule's zone, landing in its window (`schedule`).
+        // Calendar days in the recipient's schedule's zone (the prospect's own when the
+        // campaign says so), landing in its window (`schedule`).
         let owner = db::by_id(conn, message.campaign_id)?.map_or(message.owner_id, |c| c.owner_id);
-        let schedule = super::windows::campaign_schedule(conn, message.campaign_id, owner)?;
+        let schedule = super::windows::recipient_schedule(
+            conn,
+            message.campaign_id,
+            owner,
+            recipient.prospect_id,
+        )?;
         let due = db::steps(conn, message.campaign_id)?
             .iter()
             .find(|s| s.position == next)

@@ -250,13 +250,16 @@ pub fn view(
     let offset = (recipients_page - 1).saturating_mul(ROWS_SHOWN);
     let recipients = db::recipients(conn, campaign.id, offset, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
-    let (schedule, schedule_shown) =
+    let (windows, schedule_shown) =
         super::windows::shown(conn, campaign.id, campaign.owner_id, now)?;
+    // Each recipient's own window: the prospect's zone when the campaign follows it.
+    let schedules = windows.for_recipients(conn, &recipients)?;
     let status = campaign.status;
     let mailbox_wait = super::pacing::campaign_mailbox_wait(conn, &campaign, now)?;
     let rows = recipient_rows(recipients, messages::for_recipients(conn, &ids)?, |r| {
+        let schedule = schedules.get(&r.id).unwrap_or(&windows.schedule);
         super::windows::next_email(
-            &schedule,
+            schedule,
             status,
             r.next_due_at,
             mailbox_wait.as_deref(),

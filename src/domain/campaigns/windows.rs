@@ -1,13 +1,17 @@
 //! Where a campaign's schedule (`schedule`) meets the stored data: the schedule of a
-//! campaign (its own zone, or its owner's from the account page), the owner's zone setting,
-//! "Launch at" as typed, and, for the campaign page, when a recipient's next email is due
-//! and why it waits.
+//! campaign (its own zone, or its owner's from the account page), the window each recipient
+//! follows (the prospect's own zone when the campaign says so and they have one), the
+//! owner's zone setting, "Launch at" as typed, and, for the campaign page, when a
+//! recipient's next email is due and why it waits.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
 use super::schedule::{self, Schedule};
 use crate::db::ids::UserId;
+use crate::db::models::CampaignRecipient;
 use crate::db::values::CampaignStatus;
 use crate::db::{AnyConnection, schedules as db};
 use crate::domain::{DomainError, DomainResult};
@@ -19,19 +23,128 @@ pub fn campaign_schedule(
     campaign_id: i64,
     owner_id: UserId,
 ) -> DomainResult<Schedule> {
-    let Some(stored) = db::campaign_schedule(conn, campaign_id)? else {
-        return Ok(Schedule::always(Tz::UTC));
-    };
-    let zone = match stored.time_zone.as_str() {
-        "" => schedule::stored_zone(&db::user_time_zone(conn, owner_id)?),
-        name => schedule::stored_zone(name),
-    };
-    Ok(Schedule {
-        days: stored.days,
-        start_minute: stored.start_minute,
-        end_minute: stored.end_minute,
-        zone,
-    })
+    Ok(CampaignWindows::load(conn, campaign_id, owner_id)?.schedule)
+}
+
+/// A campaign's schedule and whether it follows each prospect's own zone ("Send in the
+/// prospect's time zone when they have one"): the window each recipient's emails go in.
+#[derive(Debug, Clone, Copy)]
+pub struct CampaignWindows {
+    /// The campaign's schedule (its zone, or its owner's).
+    pub schedule: Schedule,
+    /// The same days and hours in the prospect's zone, for prospects that have one.
+    pub in_prospect_zone: bool,
+}
+
+impl CampaignWindows {
+    /// The campaign's windows as stored (a campaign that no longer exists: always open).
+    pub fn load(
+        conn: &mut AnyConnection,
+        campaign_id: i64,
+        owner_id: UserId,
+    ) -> DomainResult<Self> {
+        let Some(stored) = db::campaign_schedule(conn, campaign_id)? else {
+            return Ok(CampaignWindows {
+                schedule: Schedule::always(Tz::UTC),
+                in_prospect_zone: false,
+            });
+        };
+        let zone = match stored.time_zone.as_str() {
+            "" => schedule::stored_zone(&db::user_time_zone(conn, owner_id)?),
+            name => schedule::stored_zone(name),
+        };
+        Ok(CampaignWindows {
+            schedule: Schedule {
+                days: stored.days,
+                start_minute: stored.start_minute,
+                end_minute: stored.end_minute,
+                zone,
+            },
+            in_prospect_zone: stored.in_prospect_zone,
+        })
+    }
+
+    /// The schedule of a recipient whose prospect's zone is `zone` (IANA name; '' or
+    /// `None`: none): the campaign's days and hours in that zone when the campaign follows
+    /// prospects' zones, else the campaign's schedule.
+    pub fn for_zone(&self, zone: Option<&str>) -> Schedule {
+        match zone.and_then(|z| z.parse::<Tz>().ok()) {
+            Some(zone) if self.in_prospect_zone => Schedule {
+                zone,
+                ..self.schedule
+            },
+            _ => self.schedule,
+        }
+    }
+
+    /// Whether any of the campaign's emails may go out at `now` (UTC): false only when all
+    /// follow the campaign's zone and its window is closed.
+    pub fn may_open(&self, now: NaiveDateTime) -> bool {
+        self.in_prospect_zone || self.schedule.is_open(now)
+    }
+
+    /// The schedule each of `recipients` follows (`for_zone`), by recipient id.
+    pub fn for_recipients(
+        &self,
+        conn: &mut AnyConnection,
+        recipients: &[CampaignRecipient],
+    ) -> DomainResult<HashMap<i64, Schedule>> {
+        let zones = match self.in_prospect_zone {
+            true => {
+                let ids: Vec<i64> = recipients.iter().map(|r| r.prospect_id).collect();
+                db::prospect_zones(conn, &ids)?
+            }
+            false => HashMap::new(),
+        };
+        Ok(recipients
+            .iter()
+            .map(|r| {
+                let zone = zones.get(&r.prospect_id).map(String::as_str);
+                (r.id, self.for_zone(zone))
+            })
+            .collect())
+    }
+}
+
+/// The schedule the emails to prospect `prospect_id` of the campaign follow
+/// (`CampaignWindows::for_zone`): their window, and the zone delays are counted in.
+pub fn recipient_schedule(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    owner_id: UserId,
+    prospect_id: i64,
+) -> DomainResult<Schedule> {
+    let windows = CampaignWindows::load(conn, campaign_id, owner_id)?;
+    if !windows.in_prospect_zone {
+        return Ok(windows.schedule);
+    }
+    let zones = db::prospect_zones(conn, &[prospect_id])?;
+    Ok(windows.for_zone(zones.get(&prospect_id).map(String::as_str)))
+}
+
+/// Of a campaign's due `recipients`, those whose own window is open at `now` (UTC). Each
+/// other one's next email moves to its window's next opening (`db::defer_recipient`), where
+/// it waits without holding up the others; the campaign page then says why.
+pub fn open_now(
+    conn: &mut AnyConnection,
+    windows: &CampaignWindows,
+    recipients: Vec<CampaignRecipient>,
+    now: NaiveDateTime,
+) -> DomainResult<Vec<CampaignRecipient>> {
+    let schedules = windows.for_recipients(conn, &recipients)?;
+    let mut open = Vec::with_capacity(recipients.len());
+    for recipient in recipients {
+        let schedule = schedules
+            .get(&recipient.id)
+            .copied()
+            .unwrap_or(windows.schedule);
+        if schedule.is_open(now) {
+            open.push(recipient);
+        } else {
+            db::defer_recipient(conn, recipient.id, schedule.next_opening(now), now)?;
+        }
+    }
+    Ok(open)
 }
 
 /// The "Launch at" instant (UTC) a campaign was scheduled for, if any.
@@ -81,10 +194,11 @@ pub fn parse_launch_at(
     Ok(at)
 }
 
-/// An active recipient's next email on the campaign page: when it is due, in the
-/// schedule's zone, and why it waits when it cannot go now: paused, outside the sending
-/// window, or `mailbox_wait` (`pacing::mailbox_wait`: the mailbox's pause or daily limit)
-/// for an email due now.
+/// An active recipient's next email on the campaign page: when it is due, in the zone of
+/// the schedule it follows, and why it waits when it cannot go now: paused, outside the
+/// sending window (due now with the window closed, or moved to the window's next opening
+/// by `open_now`), or `mailbox_wait` (`pacing::mailbox_wait`: the mailbox's pause or daily
+/// limit) for an email due now.
 pub fn next_email(
     schedule: &Schedule,
     status: CampaignStatus,
@@ -98,7 +212,7 @@ pub fn next_email(
     let when = schedule.local_text(due);
     let why = if status == CampaignStatus::Paused {
         "paused".to_string()
-    } else if due <= now && !schedule.is_open(now) {
+    } else if !schedule.is_open(now) && (due <= now || due == schedule.next_opening(now)) {
         format!(
             "outside the sending window (next opening {})",
             schedule.describe(schedule.next_opening(now))
@@ -124,19 +238,29 @@ pub struct ScheduleInput {
     pub start_minute: i32,
     pub end_minute: i32,
     pub time_zone: String,
+    /// "Send in the prospect's time zone when they have one".
+    pub in_prospect_zone: bool,
 }
 
 impl ScheduleInput {
     /// Checks a schedule as typed (`schedule::parse`): day names ("Mon" … "Sun"), "HH:MM"
-    /// start and end, and an IANA zone name or empty. Refuses (`DomainError::Invalid`) no
-    /// day, a malformed time, an end not after the start, a zone not in the IANA database.
-    pub fn parse(days: &[String], start: &str, end: &str, zone: &str) -> DomainResult<Self> {
+    /// start and end, an IANA zone name or empty, and whether it follows the prospect's
+    /// zone. Refuses (`DomainError::Invalid`) no day, a malformed time, an end not after
+    /// the start, a zone not in the IANA database.
+    pub fn parse(
+        days: &[String],
+        start: &str,
+        end: &str,
+        zone: &str,
+        in_prospect_zone: bool,
+    ) -> DomainResult<Self> {
         let (days, start_minute, end_minute, time_zone) = schedule::parse(days, start, end, zone)?;
         Ok(ScheduleInput {
             days,
             start_minute,
             end_minute,
             time_zone,
+            in_prospect_zone,
         })
     }
 
@@ -153,6 +277,7 @@ impl ScheduleInput {
             start_minute: s.start_minute,
             end_minute: s.end_minute,
             time_zone: String::new(),
+            in_prospect_zone: false,
         }
     }
 }
@@ -170,6 +295,7 @@ pub(super) fn save_schedule(
         input.start_minute,
         input.end_minute,
         &input.time_zone,
+        input.in_prospect_zone,
     )?)
 }
 
@@ -184,6 +310,8 @@ pub struct ScheduleShown {
     pub zone_chosen: String,
     /// The zone in use (chosen, or the owner's).
     pub zone: String,
+    /// "Send in the prospect's time zone when they have one".
+    pub in_prospect_zone: bool,
     /// "Mon, Tue, Wed, Thu, Fri 09:00–17:00 Europe/Paris".
     pub summary: String,
     /// "Scheduled for 2026-12-14 09:00 Europe/Paris" while that launch time is ahead.
@@ -197,14 +325,15 @@ impl ScheduleShown {
     }
 }
 
-/// The campaign's schedule in use and as shown (`ScheduleShown`).
+/// The campaign's windows in use and its schedule as shown (`ScheduleShown`).
 pub fn shown(
     conn: &mut AnyConnection,
     campaign_id: i64,
     owner_id: UserId,
     now: NaiveDateTime,
-) -> DomainResult<(Schedule, ScheduleShown)> {
-    let schedule = campaign_schedule(conn, campaign_id, owner_id)?;
+) -> DomainResult<(CampaignWindows, ScheduleShown)> {
+    let windows = CampaignWindows::load(conn, campaign_id, owner_id)?;
+    let schedule = windows.schedule;
     let stored = db::campaign_schedule(conn, campaign_id)?;
     let days: Vec<&str> = (0..7)
         .filter(|i| schedule.days & (1 << i) != 0)
@@ -216,7 +345,16 @@ pub fn shown(
     );
     let shown = ScheduleShown {
         days: schedule.days,
-        summary: format!("{} {start}–{end} {}", days.join(", "), schedule.zone.name()),
+        summary: format!(
+            "{} {start}–{end} {}{}",
+            days.join(", "),
+            schedule.zone.name(),
+            match windows.in_prospect_zone {
+                true => ", in the prospect's time zone when they have one",
+                false => "",
+            }
+        ),
+        in_prospect_zone: windows.in_prospect_zone,
         start,
         end,
         zone_chosen: stored
@@ -228,5 +366,5 @@ pub fn shown(
             .filter(|at| *at > now)
             .map(|at| format!("Scheduled for {}", schedule.local_text(at))),
     };
-    Ok((schedule, shown))
+    Ok((windows, shown))
 }

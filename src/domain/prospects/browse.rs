@@ -13,6 +13,7 @@ use crate::db::models::{Prospect, ProspectList, User};
 use crate::db::prospects::{self as db, ProspectOrder};
 use crate::db::{AnyConnection, accounts};
 use crate::domain::DomainResult;
+use crate::domain::campaigns::contacting::Contacts;
 use crate::domain::paging::{PageNumber, Pages};
 use crate::domain::policy::RecordAction;
 
@@ -107,6 +108,9 @@ impl ListQuery {
 pub struct ProspectRow {
     pub prospect: Prospect,
     pub values: Vec<String>,
+    /// "contacted by a teammate" (or by whom, as the viewer's records layer allows) when a
+    /// teammate of the viewer is contacting the address (`campaigns::contacting`).
+    pub contacted: Option<String>,
 }
 
 /// One list's page: the prospects matching the search, sorted, one page of them.
@@ -152,9 +156,12 @@ pub fn list_page(
         .into_iter()
         .map(|(prospect, field, value)| ((prospect, field), value))
         .collect();
+    let emails: Vec<String> = prospects.iter().map(|p| p.email.clone()).collect();
+    let contacts = Contacts::of(conn, user, &emails, now)?;
     let rows = prospects
         .into_iter()
         .map(|prospect| ProspectRow {
+            contacted: contacts.describe(&prospect.email),
             values: fields
                 .iter()
                 .map(|(field, _)| {

@@ -20,8 +20,8 @@ pub struct ExportPlan {
 }
 
 impl ExportPlan {
-    /// The CSV header: the standard columns, the verification result, then the owner's custom
-    /// fields by name.
+    /// The CSV header: the standard columns (the time zone as `timezone`, which the import
+    /// recognises), the verification result, then the owner's custom fields by name.
     pub fn header(&self) -> Vec<String> {
         let mut header: Vec<String> = [
             "email",
@@ -29,6 +29,7 @@ impl ExportPlan {
             "last_name",
             "company",
             "position",
+            "timezone",
             "verification",
         ]
         .map(String::from)
@@ -86,6 +87,7 @@ pub fn export_batch(
                 p.last_name,
                 p.company,
                 p.position,
+                p.timezone,
                 p.verification.map_or_else(String::new, |v| v.to_string()),
             ];
             row.extend(

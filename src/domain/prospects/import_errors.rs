@@ -3,7 +3,7 @@
 //! that a person can find and fix it in their file. "Line 7: 'bob@@example' is not an
 //! email address." Pages escape the value like any other text.
 
-use super::lists::{TextProblem, text_problem};
+use super::lists::{TextProblem, parse_zone, text_problem, zone_refusal};
 use crate::domain::accounts::EmailAddress;
 
 /// The most characters of a value a message shows before "…".
@@ -61,6 +61,18 @@ pub fn row_problem(line: usize, email: &str, cells: &[Cell]) -> Option<String> {
                 quoted(cell.value.trim())
             ),
         })
+    })
+}
+
+/// Why the row on `line` cannot be imported when its time zone cell is neither empty nor an
+/// IANA name (`lists::parse_zone`): "Line 4: the time zone 'Mars/Olympus' is not an IANA
+/// time zone name; …". `None` when the zone is good. Such a row is refused like a row
+/// with any other bad field.
+pub fn zone_problem(line: usize, zone: &str) -> Option<String> {
+    parse_zone(zone).err().map(|_| {
+        let refusal = zone_refusal(zone);
+        let rest = refusal.strip_prefix("The ").unwrap_or(&refusal);
+        format!("Line {line}: the {rest}")
     })
 }
 

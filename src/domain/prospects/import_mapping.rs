@@ -32,6 +32,8 @@ pub enum Column {
     LastName,
     Company,
     Position,
+    /// The prospect's IANA time zone (empty: none).
+    TimeZone,
     /// One of the importer's own custom fields, by id.
     Field(i64),
     /// A new custom field of the importer, with this name.
@@ -71,6 +73,7 @@ impl Column {
             "last_name" => Column::LastName,
             "company" => Column::Company,
             "position" => Column::Position,
+            "timezone" => Column::TimeZone,
             "new" => Column::NewField(new_name.to_string()),
             other => match other.strip_prefix("field:").and_then(|id| id.parse().ok()) {
                 Some(id) => Column::Field(id),
@@ -190,6 +193,7 @@ fn target_label(column: &Column, mine: &[CustomField]) -> String {
         Column::LastName => "Last name".into(),
         Column::Company => "Company".into(),
         Column::Position => "Position".into(),
+        Column::TimeZone => "Time zone".into(),
         Column::Field(id) => mine
             .iter()
             .find(|f| f.id == *id)
@@ -207,6 +211,7 @@ pub fn suggest(header: &str, fields: &[CustomField]) -> String {
         "last_name" | "lastname" | "surname" | "family_name" | "last" => "last_name".into(),
         "company" | "organisation" | "organization" | "company_name" => "company".into(),
         "position" | "title" | "job_title" | "role" => "position".into(),
+        "timezone" | "time_zone" | "tz" => "timezone".into(),
         _ => fields
             .iter()
             .find(|f| f.name.eq_ignore_ascii_case(header.trim()))
@@ -239,6 +244,9 @@ mod tests {
         );
         assert_eq!(suggest("E-mail", &[]), "email");
         assert_eq!(suggest("Industry", &[]), "new");
+        for header in ["timezone", "Time zone", "TZ", "time-zone"] {
+            assert_eq!(suggest(header, &[]), "timezone", "{header}");
+        }
     }
 
     #[test]

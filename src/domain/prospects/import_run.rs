@@ -13,12 +13,13 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 
 use super::csv_import::{Column, Table, parse};
-use super::import_errors::{Cell, row_problem};
+use super::import_errors::{Cell, row_problem, zone_problem};
 use super::import_mapping;
 use super::parse_prospect;
 use crate::db::imports::Outcome;
 use crate::db::models::{Import, ProspectFields};
 use crate::db::{AnyConnection, imports as db, prospects};
+use crate::domain::campaigns::contacting::Contacts;
 use crate::domain::{DomainError, DomainResult};
 
 const MAX_CUSTOM_VALUE_CHARS: usize = 1000;
@@ -88,6 +89,7 @@ pub fn fail(
         imported: 0,
         duplicates: 0,
         report: &report,
+        teammates_contacting: 0,
     };
     db::finish(conn, import_id, ImportStatus::Running, &outcome, now)?;
     Ok(())
@@ -138,15 +140,18 @@ fn import_rows(
             value: cell(&column),
         });
         let [first, last, company, position] = &texts;
+        let zone = cell(&Column::TimeZone);
         match parse_prospect(
             email,
             first.value,
             last.value,
             company.value,
             position.value,
+            zone,
         ) {
             Err(e) => problems.push(
                 row_problem(row.line, email, &texts)
+                    .or_else(|| zone_problem(row.line, zone))
                     .unwrap_or_else(|| format!("Line {}: {e}", row.line)),
             ),
             Ok(fields) if !in_file.insert(fields.email.clone()) => duplicates += 1,
@@ -192,7 +197,9 @@ fn import_rows(
             .into_iter()
             .collect();
         let (at, mut imported) = (now(), 0);
+        let mut new_emails = Vec::new();
         for row in good.iter().filter(|r| !in_list.contains(&r.fields.email)) {
+            new_emails.push(row.fields.email.clone());
             let id =
                 prospects::insert_prospect(conn, import.list_id, import.owner_id, &row.fields, at)?;
             imported += 1;
@@ -202,11 +209,14 @@ fn import_rows(
                 }
             }
         }
+        let importer = crate::db::accounts::user_by_id(conn, import.owner_id)?;
+        let contacted = Contacts::of(conn, &importer, &new_emails, at)?.count();
         let outcome = Outcome {
             status: ImportStatus::Done,
             imported,
             duplicates: duplicates + (good.len() as i32 - imported),
             report: &problems.join("\n"),
+            teammates_contacting: contacted as i32,
         };
         db::finish(conn, import.id, ImportStatus::Running, &outcome, now())?;
         Ok::<_, DomainError>(())

@@ -8,6 +8,7 @@ use crate::db::ids::UserId;
 use crate::db::models::{Prospect, ProspectFields, ProspectList, User};
 use crate::db::{AnyConnection, accounts, prospects as db};
 use crate::domain::accounts::EmailAddress;
+use crate::domain::campaigns::schedule;
 use crate::domain::policy::{self, RecordAction, TeamSeat};
 use crate::domain::team;
 use crate::domain::{DomainError, DomainResult, invalid};
@@ -53,15 +54,39 @@ pub(super) fn text_problem(value: &str) -> Option<TextProblem> {
         .map(|_| TextProblem::Control)
 }
 
-/// A prospect's standard fields: a valid email, other fields trimmed and bounded. The
-/// fields fill placeholders in campaign subjects, so a value with a line break or another
-/// control character is refused (`DomainError::Invalid` naming the field).
+/// A prospect's time zone as typed: empty for none, else an IANA name checked against
+/// chrono-tz (`schedule::parse_zone`), returned as the database spells it. Refuses
+/// (`DomainError::Invalid`) any other name: "The time zone 'Mars/Olympus' is not an IANA
+/// time zone name; …".
+pub fn parse_zone(raw: &str) -> DomainResult<String> {
+    match raw.trim() {
+        "" => Ok(String::new()),
+        name => match schedule::parse_zone(name) {
+            Ok(zone) => Ok(zone.name().to_string()),
+            Err(_) => invalid(zone_refusal(name)),
+        },
+    }
+}
+
+/// Why `name` is refused as a time zone, in the words of the profile form and the import.
+pub(super) fn zone_refusal(name: &str) -> String {
+    format!(
+        "The time zone {} is not an IANA time zone name; give one such as Europe/Paris, America/New_York or UTC, or leave it empty.",
+        super::import_errors::quoted(name.trim())
+    )
+}
+
+/// A prospect's standard fields: a valid email, other fields trimmed and bounded, the time
+/// zone empty or an IANA name (`parse_zone`). The text fields fill placeholders in campaign
+/// subjects, so a value with a line break or another control character is refused
+/// (`DomainError::Invalid` naming the field).
 pub fn parse_prospect(
     email: &str,
     first_name: &str,
     last_name: &str,
     company: &str,
     position: &str,
+    timezone: &str,
 ) -> DomainResult<ProspectFields> {
     let text = |label: &str, value: &str| -> DomainResult<String> {
         let value = value.trim();
@@ -78,6 +103,7 @@ pub fn parse_prospect(
         last_name: text("Last name", last_name)?,
         company: text("Company", company)?,
         position: text("Position", position)?,
+        timezone: parse_zone(timezone)?,
     })
 }
 
@@ -256,7 +282,8 @@ pub fn delete_list(
     ))
 }
 
-/// Adds a prospect to one of the user's lists; returns the flash message. Refusals: `NotFound` for
+/// Adds a prospect to one of the user's lists; returns the flash message, which says when a
+/// teammate is already contacting the address (`campaigns::contacting`). Refusals: `NotFound` for
 /// a record the viewer may not see (or none), `Forbidden` for a team record (read only), `Invalid`
 /// for an address already in the list.
 pub fn add_prospect(
@@ -272,7 +299,15 @@ pub fn add_prospect(
         return invalid(format!("{} is already in this list.", fields.email));
     }
     db::insert_prospect(conn, list.id, user.id, &fields, now)?;
-    Ok(format!("Added {}.", fields.email))
+    let email = [fields.email.clone()];
+    let contacts = crate::domain::campaigns::contacting::Contacts::of(conn, user, &email, now)?;
+    Ok(match contacts.describe(&fields.email) {
+        Some(who) => format!(
+            "Added {}. Already {who}: a launch skips them unless you include them.",
+            fields.email
+        ),
+        None => format!("Added {}.", fields.email),
+    })
 }
 
 /// A prospect's page: the prospect, its list, its owner and its custom values.

@@ -12,6 +12,7 @@ use crate::db::models::User;
 use crate::db::{AnyConnection, accounts, team as db, usage};
 use crate::domain::billing::Plan;
 use crate::domain::billing::{self, PoolStatus, plan_expired};
+use crate::domain::campaigns::contacting::TeamSettings;
 use crate::domain::{DomainError, DomainResult, policy};
 
 pub use crate::db::values::RecordsScope;
@@ -143,9 +144,8 @@ pub struct LeaderView {
     pub former: Vec<MemberRow>,
     /// The newest lines of Team activity (`RECENT_ACTIVITY`); the full log has its page.
     pub activity: Vec<ActivityItem>,
-    /// The team's settings once it exists: whether a reply pauses the team's sequences to
-    /// that company (`campaigns::company_pause`).
-    pub reply_pauses_company: Option<bool>,
+    /// The team's settings once it exists (`campaigns::contacting::TeamSettings`).
+    pub team_settings: Option<TeamSettings>,
     /// Policy's answer: the team settings can be changed (`policy::may_change_team_settings`).
     pub may_change_team_settings: bool,
     /// Policy's answer: "Campaigns need approval" can be switched per member.
@@ -244,7 +244,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         rows: Vec::new(),
         former: Vec::new(),
         activity: Vec::new(),
-        reply_pauses_company: None,
+        team_settings: None,
         may_change_team_settings: false,
         may_set_launch_approval: false,
         waiting: Vec::new(),
@@ -252,7 +252,10 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
     let Some(team) = db::team_by_leader(conn, user.id)? else {
         return Ok(MyTeam::Leader(view));
     };
-    view.reply_pauses_company = Some(team.reply_pauses_company);
+    view.team_settings = Some(TeamSettings {
+        reply_pauses_company: team.reply_pauses_company,
+        never_contact_teammates: team.never_contact_teammates,
+    });
     view.may_change_team_settings = policy::may_change_team_settings(user, &team, plan).is_ok();
     view.may_set_launch_approval = policy::may_set_launch_approval(user, &team, plan).is_ok();
     view.waiting = approvals::waiting_of_team(conn, team.id)?;

@@ -337,6 +337,10 @@ async fn emails_per_second(count: usize) -> f64 {
     // The bench's SMTP sink listens on loopback.
     let mut transports = dripteam::jobs::campaign_sender::Transports::new(
         dripteam::domain::campaigns::outbound::MailHosts::AnyAddress,
+        std::env::var("SENDER_CONCURRENCY")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(4),
     );
     while (received.load(Ordering::Relaxed) as usize) < count {
         dripteam::jobs::campaign_sender::tick(&pool, &clock, &secrets, &base, &mut transports)

@@ -121,6 +121,7 @@ fn start_workers(
             settings.base_url.clone(),
             settings.sender_poll,
             hosts,
+            settings.sender_concurrency,
         ))
         .abort_handle(),
         tokio::spawn(verifications::run(

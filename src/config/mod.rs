@@ -63,6 +63,8 @@ pub struct Settings {
     /// `DEFAULT_SENDER_PAUSE` ("60-180" by default): the pause in seconds between two emails
     /// of a mailbox that a new sender account's form starts with (`0-0`: none).
     pub default_sender_pause: Pacing,
+    /// `SENDER_CONCURRENCY` (4): how many campaign emails one process sends at once.
+    pub sender_concurrency: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -177,6 +179,10 @@ impl Settings {
                 )
             })?,
         };
+        let sender_concurrency = parse_number(&get, "SENDER_CONCURRENCY", 4)?;
+        if !(1..=256).contains(&sender_concurrency) {
+            return Err(bad("SENDER_CONCURRENCY", "must be between 1 and 256"));
+        }
         let session_key = key_from(&get, "SESSION_KEY", &data_dir, "session.key", 64)?;
         let secret_key = key_from(&get, "SECRET_KEY", &data_dir, "secret.key", 32)?;
         Ok(Settings {
@@ -204,6 +210,7 @@ impl Settings {
             trusted_proxies,
             default_sending_always,
             default_sender_pause,
+            sender_concurrency: sender_concurrency as usize,
         })
     }
 

@@ -202,6 +202,9 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
+        // No `SELECT 1` before every checkout: a connection that broke is found by
+        // `has_broken` when it is given back, and its request fails once.
+        .test_on_check_out(false)
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(manager)
         .map_err(|e| DbError::Task(format!("cannot open the database: {e}")))

@@ -246,26 +246,6 @@ pub fn may_view_statistics(
     Ok(())
 }
 
-/// Team activity (the full log, its filters and its CSV download): the team's leader only.
-/// A member is refused (`Forbidden`), as for Team statistics; someone who leads no team
-/// (`led_team` is `None`: nobody was ever invited) gets `NotFound`. Any plan: the log is
-/// kept and read on a basic plan and in a locked team too. Returns the team whose log the
-/// actor reads.
-pub fn may_view_team_activity(
-    actor: &User,
-    actor_membership: Option<&Membership>,
-    led_team: Option<&Team>,
-) -> DomainResult<TeamId> {
-    if actor_membership.is_some() {
-        return Err(DomainError::Forbidden(
-            "Team activity is for the team leader.".into(),
-        ));
-    }
-    let team = led_team.ok_or(DomainError::NotFound)?;
-    may_manage_team(actor, team)?;
-    Ok(team.id)
-}
-
 /// Sender email accounts are private: only the user who added one sees or uses it — for
 /// a person in a form and for the campaign sender, which passes the campaign owner's id
 /// (a campaign moved to another member never sends from the former owner's account).

@@ -1,11 +1,12 @@
 //! Team coordination rules (issue 16): team settings, sequences paused by a company's
-//! reply, and launch approval. Part of `policy`, the only place that decides.
+//! reply, a teammate's contact named or not, reading Team activity, and launch approval.
+//! Part of `policy`, the only place that decides.
 
 use super::TeamSeat;
-use crate::db::models::{Team, User};
+use crate::db::models::{Membership, Team, User};
 use crate::db::values::ApprovalStatus;
 use crate::domain::billing::Plan;
-use crate::domain::{DomainError, DomainResult, UserId};
+use crate::domain::{DomainError, DomainResult, TeamId, UserId};
 
 /// Changing the team's settings on My Team ("a reply pauses the team's sequences to that
 /// company"): the leader, on a plan with full Teamwork. Refusals: `NotFound` for someone
@@ -137,4 +138,24 @@ pub fn teammate_named(seat: &TeamSeat) -> bool {
 /// launch skips them by default and its owner may include them.
 pub fn never_contact_enforced(team_setting: bool) -> bool {
     team_setting
+}
+
+/// Team activity (the full log, its filters and its CSV download): the team's leader only.
+/// A member is refused (`Forbidden`), as for Team statistics; someone who leads no team
+/// (`led_team` is `None`: nobody was ever invited) gets `NotFound`. Any plan: the log is
+/// kept and read on a basic plan and in a locked team too. Returns the team whose log the
+/// actor reads.
+pub fn may_view_team_activity(
+    actor: &User,
+    actor_membership: Option<&Membership>,
+    led_team: Option<&Team>,
+) -> DomainResult<TeamId> {
+    if actor_membership.is_some() {
+        return Err(DomainError::Forbidden(
+            "Team activity is for the team leader.".into(),
+        ));
+    }
+    let team = led_team.ok_or(DomainError::NotFound)?;
+    super::may_manage_team(actor, team)?;
+    Ok(team.id)
 }

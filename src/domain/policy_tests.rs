@@ -393,3 +393,32 @@ fn a_member_under_approval_launches_only_an_approved_campaign() {
     ));
     assert!(may_see_approval(1.into(), None).is_err());
 }
+
+#[test]
+fn team_coordination_rules() {
+    let (leader, member) = (user(1, "l@x.test"), user(2, "m@x.test"));
+    let t = team(1);
+    assert!(may_change_team_settings(&leader, &t, Plan::M).is_ok());
+    assert!(matches!(
+        may_change_team_settings(&leader, &t, Plan::S),
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(matches!(
+        may_change_team_settings(&member, &t, Plan::M),
+        Err(DomainError::NotFound)
+    ));
+    // Outside a team a reply pauses one's own other sequences; in a team, as set.
+    assert!(company_pause_applies(None));
+    assert!(company_pause_applies(Some(true)));
+    assert!(!company_pause_applies(Some(false)));
+    assert!(may_resume_recipient(2.into(), 2.into()).is_ok());
+    assert!(matches!(
+        may_resume_recipient(1.into(), 2.into()),
+        Err(DomainError::NotFound)
+    ));
+    // Names only for the leader and "View team records".
+    assert!(teammate_named(&seat(true, false, true)));
+    assert!(teammate_named(&seat(false, true, true)));
+    assert!(!teammate_named(&seat(false, false, true)));
+    assert!(never_contact_enforced(true) && !never_contact_enforced(false));
+}

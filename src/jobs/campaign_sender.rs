@@ -22,9 +22,11 @@ use super::blocking;
 
 /// SMTP transports kept between rounds, one per sender account, replaced when the
 /// account's settings change and at least every `RESOLVE_EVERY` (the host is resolved and
-/// checked against `hosts` again); their pooled connections are reused.
+/// checked against `hosts` again); their pooled connections are reused. `concurrency`: how
+/// many emails of a round are sent at once (`SENDER_CONCURRENCY`).
 pub struct Transports {
     hosts: MailHosts,
+    concurrency: usize,
     by_sender: HashMap<i64, (String, Instant, AsyncSmtpTransport<Tokio1Executor>)>,
 }
 
@@ -32,10 +34,12 @@ pub struct Transports {
 const RESOLVE_EVERY: Duration = Duration::from_secs(300);
 
 impl Transports {
-    /// `hosts`: which addresses sender accounts' SMTP servers may have.
-    pub fn new(hosts: MailHosts) -> Self {
+    /// `hosts`: which addresses sender accounts' SMTP servers may have; `concurrency`: how
+    /// many emails go out at once (at least 1).
+    pub fn new(hosts: MailHosts, concurrency: usize) -> Self {
         Transports {
             hosts,
+            concurrency: concurrency.max(1),
             by_sender: HashMap::new(),
         }
     }
@@ -79,8 +83,9 @@ pub async fn run(
     base_url: String,
     every: Duration,
     hosts: MailHosts,
+    concurrency: usize,
 ) {
-    let mut transports = Transports::new(hosts);
+    let mut transports = Transports::new(hosts, concurrency);
     loop {
         tokio::time::sleep(every).await;
         let round = tick(&pool, &clock, &secrets, &base_url, &mut transports);
@@ -92,7 +97,7 @@ pub async fn run(
                     "campaign sender: the round panicked: {}",
                     crate::jobs::panic_text(&*panic)
                 );
-                transports = Transports::new(hosts);
+                transports = Transports::new(hosts, concurrency);
             }
         }
     }
@@ -122,7 +127,7 @@ pub async fn tick(
         clock_started.elapsed()
     );
     // Each email gets its transport first (one per sender account), then up to
-    // CONCURRENT_SENDS go out at once over the transport's pooled connections.
+    // `Transports::concurrency` go out at once over the transport's pooled connections.
     let mut jobs = Vec::with_capacity(due.len());
     for outgoing in due {
         let transport = transports.for_outgoing(&outgoing).await.cloned();
@@ -130,7 +135,7 @@ pub async fn tick(
     }
     let outcomes: Vec<bool> = futures_util::stream::iter(jobs)
         .map(|(outgoing, transport)| deliver(pool, clock, base_url, outgoing, transport))
-        .buffer_unordered(CONCURRENT_SENDS)
+        .buffer_unordered(transports.concurrency)
         .collect()
         .await;
     let sent = outcomes.into_iter().filter(|ok| *ok).count();
@@ -140,8 +145,6 @@ pub async fn tick(
     );
     Ok(sent)
 }
-
-const CONCURRENT_SENDS: usize = 4;
 
 /// How one email's attempt ended.
 enum Outcome {

@@ -49,6 +49,26 @@ pub(crate) async fn add_sender(
     .await
 }
 
+/// `who` imports `csv` rows ("email,first_name") into a new list; the finished import's
+/// page and the list's path.
+pub(crate) async fn import_list(who: &Browser, csv: &str) -> (crate::helpers::Page, String) {
+    let page = who.post("/prospects/lists", &[("name", "Leads")]).await;
+    let list = path_of(&page.url);
+    let page = who
+        .upload_csv(
+            &list,
+            "leads.csv",
+            format!("email,first_name\n{csv}").as_bytes(),
+        )
+        .await;
+    let start = form_action(&page.body, "/start");
+    let page = who
+        .post(&start, &[("col_0", "email"), ("col_1", "first_name")])
+        .await;
+    who.wait_for_import(&page.url).await;
+    (who.get(&path_of(&page.url)).await, list)
+}
+
 /// A leader on `plan` with member Max, who has a sender account, a list of `n` prospects
 /// (the first two are Ann of Acme and Bob of Globex, with a Booth custom field) and a
 /// campaign with three steps.

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 
-use crate::campaigns::{add_sender, header, option_value, path_of, setup, spawn_app};
+use crate::campaigns::{add_sender, header, import_list, option_value, path_of, setup, spawn_app};
 use crate::helpers::imap::ImapServer;
 use crate::helpers::{Browser, Export, Plan, TestApp, View, form_action};
 
@@ -13,20 +13,7 @@ use crate::helpers::{Browser, Export, Plan, TestApp, View, form_action};
 async fn launched_campaign(app: &TestApp, who: &Browser, imap_port: u16, csv: &str) -> String {
     let page = add_sender(app, who, imap_port, app.smtp().port).await;
     assert!(page.contains("added"), "{page:?}");
-    let page = who.post("/prospects/lists", &[("name", "Mia's")]).await;
-    let list = path_of(&page.url);
-    let page = who
-        .upload_csv(
-            &list,
-            "mia.csv",
-            format!("email,first_name\n{csv}").as_bytes(),
-        )
-        .await;
-    let start = form_action(&page.body, "/start");
-    let page = who
-        .post(&start, &[("col_0", "email"), ("col_1", "first_name")])
-        .await;
-    who.wait_for_import(&page.url).await;
+    let (_, list) = import_list(who, csv).await;
     let page = who.get("/campaigns").await;
     let (sender, list_id) = (
         option_value(&page.body, "sender_id"),
@@ -125,7 +112,7 @@ async fn with_the_team_setting_off_a_reply_pauses_no_teammate() {
     // A member cannot change the setting; the leader turns it off (the box left unchecked).
     assert_eq!(s.max.post("/account/team/settings", &[]).await.status, 404);
     let page = s.team.leader.post("/account/team/settings", &[]).await;
-    assert!(page.contains("no longer pauses"), "{page:?}");
+    assert!(page.contains("Team settings saved"), "{page:?}");
     let log = s.team.leader.get("/account/team/activity").await;
     assert!(log.contains("team setting changed"), "{log:?}");
     let mia = s.team.join("Mia Member", View::Own, Export::On).await;

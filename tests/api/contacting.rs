@@ -2,28 +2,8 @@
 //! reported on a teammate's import, add form and list, skipped at her launch by default,
 //! and, with the team setting on, emailed once when two members launch at the same time.
 
-use crate::campaigns::{add_sender, option_value, path_of, setup, spawn_app};
-use crate::helpers::{Browser, Export, Page, Plan, TestApp, View, form_action};
-
-/// `who` imports `csv` rows ("email,first_name") into a new list; the finished import's
-/// page and the list's path.
-async fn import(who: &Browser, csv: &str) -> (Page, String) {
-    let page = who.post("/prospects/lists", &[("name", "Leads")]).await;
-    let list = path_of(&page.url);
-    let page = who
-        .upload_csv(
-            &list,
-            "leads.csv",
-            format!("email,first_name\n{csv}").as_bytes(),
-        )
-        .await;
-    let start = form_action(&page.body, "/start");
-    let page = who
-        .post(&start, &[("col_0", "email"), ("col_1", "first_name")])
-        .await;
-    who.wait_for_import(&page.url).await;
-    (who.get(&path_of(&page.url)).await, list)
-}
+use crate::campaigns::{add_sender, import_list, option_value, path_of, setup, spawn_app};
+use crate::helpers::{Browser, Export, Plan, TestApp, View};
 
 /// A draft one-step campaign of `who` on `list`, from a new sender account of theirs.
 async fn draft(app: &TestApp, who: &Browser, list: &str) -> String {
@@ -64,7 +44,7 @@ async fn a_prospect_in_a_teammates_campaign_is_reported_and_skipped_at_launch() 
 
     // The import report, the list rows and the add form say so; names only with the
     // team records layer.
-    let (report, list) = import(&mia, "ann@acme.example,Ann\ncarol@new.example,Carol\n").await;
+    let (report, list) = import_list(&mia, "ann@acme.example,Ann\ncarol@new.example,Carol\n").await;
     assert!(
         report.contains("1 already contacted by a teammate"),
         "{report:?}"
@@ -72,7 +52,7 @@ async fn a_prospect_in_a_teammates_campaign_is_reported_and_skipped_at_launch() 
     let rows = mia.get(&list).await;
     assert!(rows.contains("contacted by a teammate"), "{rows:?}");
     assert!(!rows.contains("Max Member"), "Only own records: no name");
-    let (_, tias) = import(&tia, "ann@acme.example,Ann\n").await;
+    let (_, tias) = import_list(&tia, "ann@acme.example,Ann\n").await;
     let rows = tia.get(&tias).await;
     assert!(
         rows.contains("contacted by Max Member (“Fair follow-up”)"),
@@ -131,7 +111,7 @@ async fn with_the_team_setting_two_concurrent_launches_email_the_person_once() {
         .await;
     assert!(page.contains("Team settings saved"), "{page:?}");
     let mia = s.team.join("Mia Member", View::Own, Export::On).await;
-    let (_, list) = import(&mia, "ann@acme.example,Ann\ndave@other.example,Dave\n").await;
+    let (_, list) = import_list(&mia, "ann@acme.example,Ann\ndave@other.example,Dave\n").await;
     let campaign = draft(&app, &mia, &list).await;
 
     // Both launch at once; Mia even asks to include teammates' prospects.

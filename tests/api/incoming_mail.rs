@@ -48,7 +48,7 @@ async fn four_auto_reply_shapes_are_not_replies_while_a_references_only_reply_st
     // P2, P3 and P4 share a domain: P4's reply would pause the others' sequences
     // (`company_pause`), which this test is not about.
     let page = s.team.leader.post("/account/team/settings", &[]).await;
-    assert!(page.contains("no longer pauses"), "{page:?}");
+    assert!(page.contains("Team settings saved"), "{page:?}");
     let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
     assert!(page.contains("Launched: 5 recipients"), "{page:?}");
     assert_eq!(app.run_sender_once().await, 5);

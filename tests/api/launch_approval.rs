@@ -102,7 +102,7 @@ async fn the_leader_is_emailed_sees_the_from_address_not_the_server_and_rejects_
         "From Max at Acme &lt;sender@acme.example&gt;",
         "2 recipients",
         "Following up",
-        "Mon, Tue",
+        "Sends every day, at any hour, UTC",
         "Approve",
     ] {
         assert!(page.contains(shown), "{shown:?} in {:?}", page.text());

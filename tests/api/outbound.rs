@@ -318,7 +318,7 @@ async fn the_campaign_sender_refuses_a_private_smtp_server() {
         &app.clock,
         &app.secrets(),
         &app.address,
-        &mut Transports::new(MailHosts::AnyAddress),
+        &mut Transports::new(MailHosts::AnyAddress, 4),
     )
     .await
     .unwrap();

@@ -121,7 +121,13 @@ async fn leaders_campaign(app: &TestApp, s: &crate::campaigns::Setup<'_>, imap_p
             .await;
         assert!(page.contains("added"), "{page:?}");
     }
-    let page = lena.post(&format!("{campaign}/launch"), &[]).await;
+    // Ann is in Max's campaign too: Lena includes her on purpose.
+    let page = lena
+        .post(
+            &format!("{campaign}/launch"),
+            &[("launch", "now"), ("include_teammates", "on")],
+        )
+        .await;
     assert!(page.contains("Launched: 2 recipients"), "{page:?}");
 }
 

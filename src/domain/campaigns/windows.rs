@@ -312,7 +312,7 @@ pub struct ScheduleShown {
     pub zone: String,
     /// "Send in the prospect's time zone when they have one".
     pub in_prospect_zone: bool,
-    /// "Mon, Tue, Wed, Thu, Fri 09:00–17:00 Europe/Paris".
+    /// "Mon, Tue, Wed, Thu, Fri 09:00–17:00 Europe/Paris", "every day, at any hour, UTC".
     pub summary: String,
     /// "Scheduled for 2026-12-14 09:00 Europe/Paris" while that launch time is ahead.
     pub scheduled_for: Option<String>,
@@ -346,8 +346,12 @@ pub fn shown(
     let shown = ScheduleShown {
         days: schedule.days,
         summary: format!(
-            "{} {start}–{end} {}{}",
-            days.join(", "),
+            "{} {}{}",
+            match (days.len(), schedule.start_minute, schedule.end_minute) {
+                (7, 0, 1440) => "every day, at any hour,".to_string(),
+                (7, _, _) => format!("every day {start}–{end}"),
+                _ => format!("{} {start}–{end}", days.join(", ")),
+            },
             schedule.zone.name(),
             match windows.in_prospect_zone {
                 true => ", in the prospect's time zone when they have one",

@@ -497,6 +497,7 @@ fn start_instance(
 ) -> Instance {
     let settings = test_settings(vars, sender_poll, reply_poll);
     let hosts = MailHosts::from_setting(settings.allow_private_mail_hosts);
+    let concurrency = settings.sender_concurrency;
     let app = Application::build_with_resolver(settings, clock, Arc::new(fake_dns()))
         .expect("app starts");
     let instance = Instance {
@@ -506,7 +507,7 @@ fn start_instance(
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         workers: app.workers.clone(),
-        transports: tokio::sync::Mutex::new(Transports::new(hosts)),
+        transports: tokio::sync::Mutex::new(Transports::new(hosts, concurrency)),
     };
     tokio::spawn(app.run_until_stopped());
     instance

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod approvals;
 pub mod bulk;
 pub mod campaigns;
 pub mod company_pause;

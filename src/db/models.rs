@@ -138,6 +138,8 @@ pub struct Membership {
     pub end_reason: Option<MembershipEnd>,
     pub credit_cap: Option<i32>,
     pub recipient_cap: Option<i32>,
+    /// "Campaigns need approval": the leader approves this member's launches.
+    pub launch_needs_approval: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

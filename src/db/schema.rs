@@ -115,6 +115,7 @@ diesel::table! {
         end_reason -> Nullable<Text>,
         credit_cap -> Nullable<Integer>,
         recipient_cap -> Nullable<Integer>,
+        launch_needs_approval -> Bool,
     }
 }
 
@@ -442,7 +443,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    campaign_approvals (campaign_id) {
+        campaign_id -> BigInt,
+        status -> Text,
+        launch_at -> Nullable<Timestamp>,
+        reason -> Text,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(campaign_steps -> campaigns (campaign_id));
+diesel::joinable!(campaign_approvals -> campaigns (campaign_id));
 diesel::joinable!(campaign_recipients -> campaigns (campaign_id));
 diesel::joinable!(campaign_messages -> campaign_recipients (recipient_id));
 diesel::joinable!(message_links -> campaign_messages (message_id));
@@ -476,4 +490,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     form_submissions,
     reply_digests,
     do_not_email,
+    campaign_approvals,
 );

@@ -141,6 +141,27 @@ stored_as_text! {
         NewBrowser => "new browser",
         /// The leader changed a team setting (My Team → Team settings).
         SettingChanged => "team setting changed",
+        /// A member under launch approval asked the leader to approve a campaign.
+        ApprovalRequested => "approval requested",
+        /// The leader approved a member's campaign (which then launched or resumed).
+        Approved => "approved",
+        /// The leader rejected a member's campaign, with a reason.
+        Rejected => "rejected",
+        /// The leader switched "Campaigns need approval" for a member.
+        ApprovalRuleChanged => "approval rule changed",
+    }
+}
+
+stored_as_text! {
+    /// Where a campaign's launch approval is (`campaign_approvals.status`); a campaign with
+    /// no row was never asked for, or its request or approval was voided by a change.
+    ApprovalStatus {
+        /// Asked for: in the leader's "Waiting for approval" queue.
+        Waiting => "waiting",
+        /// Approved by the leader: the campaign launched (or resumed) as its owner's.
+        Approved => "approved",
+        /// Rejected with a reason the owner sees; they may change it and ask again.
+        Rejected => "rejected",
     }
 }
 
@@ -362,6 +383,11 @@ mod tests {
             ActivityKind::parse,
         );
         round_trip(&Unit::ALL, Unit::as_str, Unit::parse);
+        round_trip(
+            &ApprovalStatus::ALL,
+            ApprovalStatus::as_str,
+            ApprovalStatus::parse,
+        );
         round_trip(&AlertKind::ALL, AlertKind::as_str, AlertKind::parse);
         round_trip(
             &ImportStatus::ALL,

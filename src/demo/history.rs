@@ -177,3 +177,39 @@ pub fn campaign_history(
     }
     Ok(())
 }
+
+/// Launch approval: the leader approves `member`'s campaigns, and the member's second
+/// campaign (on their sender account and list) waits in her queue, asked for at `at`.
+pub fn approval_waiting(
+    conn: &mut AnyConnection,
+    leader: &User,
+    member: &User,
+    base_url: &str,
+    at: NaiveDateTime,
+) -> DomainResult<()> {
+    let seat =
+        crate::db::team::active_membership_of(conn, member.id)?.ok_or(DomainError::NotFound)?;
+    crate::domain::team::set_launch_approval(conn, leader, seat.id, true, at)?;
+    let first = crate::db::campaigns::of_owner(conn, member.id)?
+        .pop()
+        .ok_or(DomainError::NotFound)?;
+    let campaign = campaigns::create(
+        conn,
+        member,
+        campaigns::CampaignSettings {
+            name: campaigns::CampaignName::parse("Partners: spring offer")?,
+            sender_id: first.sender_id.ok_or(DomainError::NotFound)?,
+            list_id: first.list_id,
+            unsubscribe_line: None,
+            bounce_limit: None,
+            auto_reply_pause_days: None,
+            schedule: None,
+        },
+        at,
+    )?;
+    let body = "Hi {{first_name}},\n\nour spring offer for partners like {{company}}: https://example.com/spring\n";
+    let step = campaigns::StepInput::parse("Spring offer for {{company}}", body, "0", false)?;
+    campaigns::add_step(conn, member, campaign, step, at)?;
+    campaigns::request_approval(conn, member, campaign, None, base_url, at)?;
+    Ok(())
+}

@@ -3,7 +3,8 @@
 //! Berger was a member with a list and a campaign and was removed 30 days ago (his records
 //! stay his). Activity is uneven over the last 90 days (Finn's and Max's campaigns two
 //! months ago, Mia's in the last two weeks, Lena's this week), so each period of Team
-//! statistics shows other figures. Ola Okafor's invitation is pending and Ivan Petrov's
+//! statistics shows other figures. Lena approves Mia's launches: Mia's "Partners: spring
+//! offer" waits in My Team's "Waiting for approval". Ola Okafor's invitation is pending and Ivan Petrov's
 //! expired. A second, locked team: Theo Brandt's plan S expired 59 days after he bought it,
 //! so he and his member Kai Nakamura cannot spend shared units until he renews. Safe to run
 //! twice: when the demo leader exists nothing is changed. The recipients used are the
@@ -191,6 +192,7 @@ pub fn run(
     campaign_history(conn, secrets, base_url, &mia, day(12), now)?;
     billing::spend_credits(conn, mia.id, 7, day(10))?;
     do_not_email_history(conn, &lena, &max, &mia, day(9))?;
+    history::approval_waiting(conn, &lena, &mia, base_url, day(1))?;
     invitations::invite(
         conn,
         &lena,

@@ -10,10 +10,7 @@ use crate::db::models::{Membership, Team, User};
 mod coordination;
 #[path = "policy_invitations.rs"]
 mod invitations;
-pub use coordination::{
-    company_pause_applies, may_change_team_settings, may_resume_recipient, may_view_team_activity,
-    never_contact_enforced, teammate_named,
-};
+pub use coordination::*;
 
 pub use invitations::{
     AnswerChannel, confirm_address_first, may_answer_invitation, may_remind_to_log_in,

@@ -43,6 +43,7 @@ fn membership(team_id: i64, ended: bool) -> Membership {
         end_reason: None,
         credit_cap: None,
         recipient_cap: None,
+        launch_needs_approval: false,
     }
 }
 
@@ -361,6 +362,36 @@ fn team_activity_is_the_leaders_a_member_is_refused_and_no_team_is_not_found() {
         may_view_team_activity(&member, None, Some(&team(1))),
         Err(DomainError::NotFound)
     ));
+}
+
+#[test]
+fn a_member_under_approval_launches_only_an_approved_campaign() {
+    use crate::db::values::ApprovalStatus::{Approved, Rejected, Waiting};
+    assert!(launch_needs_approval(true, Plan::M));
+    assert!(
+        !launch_needs_approval(true, Plan::S),
+        "rests on a basic plan"
+    );
+    assert!(!launch_needs_approval(false, Plan::M));
+    assert!(may_launch(false, None).is_ok());
+    assert!(may_launch(true, Some(Approved)).is_ok());
+    for approval in [None, Some(Waiting), Some(Rejected)] {
+        assert!(matches!(
+            may_launch(true, approval),
+            Err(DomainError::Forbidden(_))
+        ));
+    }
+    assert!(may_request_approval(true, Some(Rejected)).is_ok());
+    assert!(may_request_approval(true, Some(Waiting)).is_err());
+    assert!(may_request_approval(false, None).is_err());
+    let lena = team(1);
+    assert!(may_decide_approval(1.into(), Some(&lena), Some(Waiting)).is_ok());
+    assert!(may_decide_approval(1.into(), Some(&lena), Some(Approved)).is_err());
+    assert!(matches!(
+        may_decide_approval(2.into(), Some(&lena), Some(Waiting)),
+        Err(DomainError::NotFound)
+    ));
+    assert!(may_see_approval(1.into(), None).is_err());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! function inside `AppState::db`, and render a template or redirect with a flash message.
 
 pub mod account;
+pub mod approvals;
 pub mod assets;
 pub mod auth;
 pub mod billing;
@@ -76,6 +77,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(team::set_permissions)
         .service(team::set_caps)
         .service(team_settings::save)
+        .service(approvals::set_needs_approval)
+        .service(approvals::page)
+        .service(approvals::approve)
+        .service(approvals::reject)
+        .service(approvals::request)
         .service(team_activity::page)
         .service(team_activity::download_csv)
         .service(team_departures::confirm_remove)

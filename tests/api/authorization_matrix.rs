@@ -303,6 +303,33 @@ fn rows() -> Vec<Row> {
             Form(&[("credit_cap", "100"), ("recipient_cap", "")]),
             LEADER_DOES,
         ),
+        // Launch approval (issue 16 item 3): the leader switches it per member (Rex here).
+        r(
+            "post",
+            "/account/team/members/{member}/approval",
+            Form(&[("needs_approval", "on")]),
+            LEADER_DOES,
+        ),
+        // Max's draft waits for no approval: the leader's page says so and offers nothing;
+        // approving or rejecting it is told the same; nobody else finds it there.
+        r(
+            "get",
+            "/account/team/approvals/{campaign}",
+            Get,
+            [N, P, N, N, N, N, N, L],
+        ),
+        r(
+            "post",
+            "/account/team/approvals/{campaign}/approve",
+            Form(&[]),
+            [N, NO, N, N, N, N, N, L],
+        ),
+        r(
+            "post",
+            "/account/team/approvals/{campaign}/reject",
+            Form(&[("reason", "Not now.")]),
+            [N, NO, N, N, N, N, N, L],
+        ),
         // A leader's team settings (saved off: the box left unchecked); the former member
         // and the outsider lead teams of their own.
         r(
@@ -392,6 +419,13 @@ fn rows() -> Vec<Row> {
             "/campaigns/{campaign}/launch",
             Form(&[]),
             [S, F, N, F, F, N, N, L],
+        ),
+        // Max needs no approval: he is told to launch it himself.
+        r(
+            "post",
+            "/campaigns/{campaign}/approval",
+            Form(&[]),
+            OWNER_IS_TOLD,
         ),
         // Max's campaign is a draft: its owner is told only an active (a paused) campaign
         // can be paused (resumed); the others are refused before that.

@@ -22,6 +22,7 @@ mod headers_and_jobs;
 mod import_errors;
 mod incoming_mail;
 mod launch_and_archive;
+mod launch_approval;
 mod list_browsing;
 mod look_and_feel;
 mod my_team_page;

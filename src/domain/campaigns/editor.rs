@@ -223,7 +223,8 @@ pub fn create(
 }
 
 /// Renames a campaign and changes its sender, list, unsubscribe line, bounce limit and
-/// pause after an auto-reply; returns the flash message. Refusals:
+/// pause after an auto-reply; returns the flash message. Like every change of its steps,
+/// it voids a launch approval asked for or given (`approval::void`). Refusals:
 /// `NotFound` (not the viewer's to know), `Forbidden` (a team record, read only), `Invalid`
 /// while the campaign is active (pause it first) or for a sender or list that is not the
 /// user's own.
@@ -247,6 +248,7 @@ pub fn update_settings(
     let campaign = owned(conn, &viewer, id)?;
     editable(&campaign)?;
     own_sender_and_list(conn, &viewer, sender_id, list_id)?;
+    super::approval::void(conn, campaign.id)?;
     db::update_settings(conn, campaign.id, &name.0, sender_id, list_id)?;
     if let Some(schedule) = &schedule {
         super::windows::save_schedule(conn, campaign.id, schedule)?;
@@ -277,6 +279,7 @@ pub fn add_step(
     let steps = db::steps(conn, campaign.id)?;
     first_step_subject(steps.is_empty(), &step)?;
     let position = steps.last().map_or(0, |s| s.position + 1);
+    super::approval::void(conn, campaign.id)?;
     db::insert_step(
         conn,
         campaign.id,
@@ -319,6 +322,7 @@ pub fn update_step(
     check_placeholders(conn, user.id, &input)?;
     let first = db::steps(conn, campaign.id)?.first().map(|s| s.id) == Some(step.id);
     first_step_subject(first, &input)?;
+    super::approval::void(conn, campaign.id)?;
     db::update_step(
         conn,
         step.id,
@@ -346,6 +350,7 @@ pub fn delete_step(
             "Steps of a launched campaign can be edited but not removed: recipients may already be on them.",
         );
     }
+    super::approval::void(conn, campaign.id)?;
     db::delete_step(conn, step.id)?;
     Ok("Step removed.".into())
 }

@@ -197,12 +197,17 @@ pub struct LaunchPlan {
     /// The schedule it sends in ("Mon, Tue, … 09:00–17:00 Europe/Paris"; `windows::shown`),
     /// whose zone "Launch at" is read in.
     pub schedule: super::windows::ScheduleShown,
+    /// Whether the owner's launches need their leader's approval, and this campaign's:
+    /// "Request approval" then replaces "Launch now" and "Launch at".
+    pub approval: super::approval::ApprovalState,
     /// Prospects a teammate is contacting, and whether they are skipped.
     pub teammates: TeammatesAtLaunch,
     candidates: Vec<(Candidate, Option<SkipReason>)>,
 }
 
-fn plan(
+/// The launch plan of `campaign` (also what the leader sees to approve it), with the
+/// prospects a teammate is contacting included when `include_teammates` (and allowed).
+pub(super) fn plan(
     conn: &mut AnyConnection,
     campaign: Campaign,
     include_teammates: bool,
@@ -239,7 +244,9 @@ fn plan(
     // A draft has no launch time yet: the instant only filters a past one out.
     let since = campaign.created_at;
     let (_, schedule) = super::windows::shown(conn, campaign.id, campaign.owner_id, since)?;
+    let approval = super::approval::state(conn, &campaign, since)?;
     Ok(LaunchPlan {
+        approval,
         teammates,
         schedule,
         campaign,
@@ -269,7 +276,8 @@ pub fn launch_plan(
 /// with its reason, recorded in Team activity; returns the flash message ("Launched: 2 recipients. 4 skipped: 3
 /// invalid, 1 disposable. …"). Refusals: `AlreadyUsed` when it was launched before (also
 /// when two clicks race: the status change decides), `Invalid` as `LaunchPlan::refusal`
-/// says, and the access refusals of `launch_plan`.
+/// says, `Forbidden` when the owner's launches need their leader's approval and it has
+/// none (`policy::may_launch`; `approval`), and the access refusals of `launch_plan`.
 pub fn launch(
     conn: &mut AnyConnection,
     user: &User,
@@ -304,6 +312,27 @@ pub fn launch_with(
     launch_from(conn, user, id, at, include_teammates, now)
 }
 
+/// Launches a draft its owner's leader approved (`approval::approve`), as its owner `user`:
+/// now, or with every first email due at `at` (UTC); prospects a teammate is contacting
+/// are skipped (the default). Refusals: as `launch`.
+pub(super) fn launch_approved(
+    conn: &mut AnyConnection,
+    user: &User,
+    id: i64,
+    at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let at = match at {
+        Some(at) => {
+            let owner = owned_by(conn, user, id, now)?.owner_id;
+            let schedule = super::windows::campaign_schedule(conn, id, owner)?;
+            Some((at, schedule.local_text(at)))
+        }
+        None => None,
+    };
+    launch_from(conn, user, id, at, false, now)
+}
+
 fn launch_from(
     conn: &mut AnyConnection,
     user: &User,
@@ -314,6 +343,7 @@ fn launch_from(
 ) -> DomainResult<String> {
     let campaign = owned_by(conn, user, id, now)?;
     crate::db::write_transaction(conn, |conn| {
+        super::approval::check_may_launch(conn, &campaign, now)?;
         let plan = plan(conn, campaign, include_teammates, now)?;
         if let Some(refusal) = plan.refusal {
             return Err(refusal);

@@ -66,7 +66,8 @@ pub fn pause(
 /// Resumes a paused campaign, adding prospects that joined its list meanwhile with launch's
 /// skip reasons (`launch::add_new_recipients`), recorded in Team activity; returns the flash
 /// message ("Resumed, with 1 new recipient. 1 skipped: 1 invalid."). Refusals: `Invalid` when it is not paused, the
-/// sender refusal of `policy::may_send_from`, and the access refusals of `pause`.
+/// sender refusal of `policy::may_send_from`, `Forbidden` when its owner's launches need
+/// approval and it is not approved (`policy::may_launch`), and the access refusals of `pause`.
 pub fn resume(
     conn: &mut AnyConnection,
     user: &User,
@@ -83,6 +84,7 @@ pub fn resume(
         ));
     }
     crate::db::write_transaction(conn, |conn| {
+        super::approval::check_may_launch(conn, &campaign, now)?;
         if !db::set_status(
             conn,
             campaign.id,

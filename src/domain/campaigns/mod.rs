@@ -1,5 +1,6 @@
 //! Email drip campaigns: creating and editing a campaign and its steps (`editor`), launch
-//! with its confirmation and skip reasons (`launch`), pause and resume (`lifecycle`),
+//! with its confirmation and skip reasons (`launch`), the leader's launch approval
+//! (`approval`), pause and resume (`lifecycle`),
 //! archive, restore and deleting a draft (`archive`), restarting recipients finished by a
 //! record transfer (`handover`), the campaign pages (`views`), placeholders and the
 //! email body with tracked links, sender accounts (`senders`) and whether their domain's
@@ -17,6 +18,7 @@
 //! a campaign's schedule, the owner's zone, "Launch at", why an email waits), Team
 //! statistics (`statistics`) and "Send a test email to myself" (`test_email`).
 
+mod approval;
 mod archive;
 pub mod bounces;
 pub mod company_pause;
@@ -49,6 +51,9 @@ pub mod unsubscribe;
 mod views;
 pub mod windows;
 
+pub use approval::{
+    ApprovalState, ApprovalStatus, ApprovalView, approval_view, approve, reject, request_approval,
+};
 pub use archive::{archive, delete_draft, draft_to_delete, unarchive};
 pub use editor::{
     CampaignName, CampaignSettings, add_step, create, delete_step, update_settings, update_step,

@@ -163,6 +163,8 @@ pub struct CampaignView {
     pub my_lists: Vec<(i64, String)>,
     /// Days, window, zone and a scheduled launch (`windows::shown`).
     pub schedule: super::windows::ScheduleShown,
+    /// Launch approval: needed, waiting, or rejected with the leader's reason.
+    pub approval: super::approval::ApprovalState,
 }
 
 impl CampaignView {
@@ -329,6 +331,7 @@ pub fn view(
             .collect(),
         owner_email: user.email.clone(),
         schedule: schedule_shown,
+        approval: super::approval::state(conn, &campaign, now)?,
         campaign,
     })
 }

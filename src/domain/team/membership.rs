@@ -88,6 +88,42 @@ pub fn set_permissions(
     })
 }
 
+/// Switches "Campaigns need approval" for a member (`campaigns::approval`), recorded in
+/// Team activity; saved unchanged it records nothing and says "Nothing changed". Returns
+/// the flash. Refusals: `NotFound` for a membership the leader does not manage;
+/// `Forbidden` on a basic plan (`policy::may_set_launch_approval`).
+pub fn set_launch_approval(
+    conn: &mut AnyConnection,
+    leader: &User,
+    membership_id: MembershipId,
+    on: bool,
+    now: NaiveDateTime,
+) -> DomainResult<String> {
+    let (team, membership, member) = managed_member(conn, leader, membership_id)?;
+    policy::may_set_launch_approval(leader, &team, billing::effective_plan(leader, now))?;
+    let detail = if on {
+        "campaigns need approval"
+    } else {
+        "campaigns launch without approval"
+    };
+    if membership.launch_needs_approval == on {
+        return Ok(format!("Nothing changed: {}'s {detail}.", member.name));
+    }
+    crate::db::write_transaction(conn, |conn| {
+        crate::db::approvals::set_needs_approval(conn, membership.id, on)?;
+        db::insert_activity(
+            conn,
+            team.id,
+            leader.id,
+            &member.email,
+            ActivityKind::ApprovalRuleChanged,
+            detail,
+            now,
+        )?;
+        Ok(format!("Saved: {}'s {detail}.", member.name))
+    })
+}
+
 /// Ends the user's membership (their lists and campaigns stay theirs; the leader is told);
 /// returns the flash message. Refusal: `Invalid` for someone in no team.
 pub fn leave(

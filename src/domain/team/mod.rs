@@ -16,7 +16,7 @@ pub use activity::{
     ActivityCsv, ActivityItem, ActivityLog, ActivityQuery, ActorChoice, CSV_HEADER,
     activity_csv_batch, activity_log, plan_activity_csv, record_activity,
 };
-pub use membership::{leave, managed_member, set_permissions, team_seat};
+pub use membership::{leave, managed_member, set_launch_approval, set_permissions, team_seat};
 pub use my_team::{
     LeaderView, LockNotice, MemberRow, MemberStatus, MemberView, MyTeam, RecordsScope, lock_notice,
     my_team,

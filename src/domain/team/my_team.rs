@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 
 use super::activity::{ActivityItem, recent};
+use crate::db::approvals::{self, WaitingCampaign};
 use crate::db::ids::{MembershipId, UserId};
 use crate::db::models::User;
 use crate::db::{AnyConnection, accounts, team as db, usage};
@@ -115,6 +116,8 @@ pub struct MemberRow {
     pub may_switch_export_back_on: bool,
     /// A former member with no pending invitation: "Invite again" is shown on their row.
     pub may_invite_again: bool,
+    /// "Campaigns need approval" is switched on for this member.
+    pub needs_approval: bool,
 }
 
 impl MemberRow {
@@ -145,6 +148,10 @@ pub struct LeaderView {
     pub team_settings: Option<TeamSettings>,
     /// Policy's answer: the team settings can be changed (`policy::may_change_team_settings`).
     pub may_change_team_settings: bool,
+    /// Policy's answer: "Campaigns need approval" can be switched per member.
+    pub may_set_launch_approval: bool,
+    /// Members' campaigns waiting for the leader's approval, oldest request first.
+    pub waiting: Vec<WaitingCampaign>,
 }
 
 /// My Team for a member: the leader, the shared pool, their own usage and permissions.
@@ -160,6 +167,8 @@ pub struct MemberView {
     /// Policy's answer: the member's permissions are in force and shown — on full Teamwork,
     /// or when export is switched off, which holds on every plan.
     pub shows_permissions: bool,
+    /// The leader approves this member's launches (`policy::launch_needs_approval`).
+    pub needs_approval: bool,
     /// The caps the leader set for this member, when they apply (`policy::caps_apply`);
     /// `None` for no cap.
     pub credit_cap: Option<i32>,
@@ -207,6 +216,10 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             pool: billing::pool_status(conn, &leader, now)?,
             locked: plan_expired(&leader, now),
             shows_permissions: policy::permissions_open(leader_plan) || !membership.can_export,
+            needs_approval: policy::launch_needs_approval(
+                membership.launch_needs_approval,
+                leader_plan,
+            ),
             credit_cap: membership.credit_cap.filter(|_| caps_apply),
             recipient_cap: membership.recipient_cap.filter(|_| caps_apply),
             leader_name: leader.name,
@@ -233,6 +246,8 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         activity: Vec::new(),
         team_settings: None,
         may_change_team_settings: false,
+        may_set_launch_approval: false,
+        waiting: Vec::new(),
     };
     let Some(team) = db::team_by_leader(conn, user.id)? else {
         return Ok(MyTeam::Leader(view));
@@ -242,6 +257,8 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
         never_contact_teammates: team.never_contact_teammates,
     });
     view.may_change_team_settings = policy::may_change_team_settings(user, &team, plan).is_ok();
+    view.may_set_launch_approval = policy::may_set_launch_approval(user, &team, plan).is_ok();
+    view.waiting = approvals::waiting_of_team(conn, team.id)?;
     for (membership, member) in db::memberships_with_users(conn, team.id)? {
         let (credits_used, recipients_used) = used.get(&member.id).copied().unwrap_or_default();
         let row = MemberRow {
@@ -265,6 +282,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             may_switch_export_back_on: membership.ended_at.is_none()
                 && policy::may_switch_export_back_on(plan, membership.can_export),
             may_invite_again: false,
+            needs_approval: membership.launch_needs_approval,
         };
         if membership.ended_at.is_some() {
             view.former.push(row);
@@ -297,6 +315,7 @@ pub fn my_team(conn: &mut AnyConnection, user: &User, now: NaiveDateTime) -> Dom
             recipient_cap: None,
             may_switch_export_back_on: false,
             may_invite_again: false,
+            needs_approval: false,
         });
     }
     let invited: HashSet<&str> = view.rows.iter().map(|r| r.email.as_str()).collect();

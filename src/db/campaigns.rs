@@ -213,6 +213,13 @@ pub fn due_recipients(
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
         .filter(campaign_recipients::status.eq(RecipientStatus::Active))
         .filter(campaign_recipients::next_due_at.le(now))
+        // Not one whose next step is claimed already or waits for its retry: it would take
+        // a turn of every round and hold up the others.
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            campaign_messages::table
+                .filter(campaign_messages::recipient_id.eq(campaign_recipients::id))
+                .filter(campaign_messages::step_position.eq(campaign_recipients::next_step)),
+        )))
         .order(campaign_recipients::id)
         .limit(limit)
         .select(CampaignRecipient::as_select())
@@ -245,17 +252,20 @@ pub fn recipients(
         .load(conn)?)
 }
 
-/// Moves the recipient to its next step (due at `due`), or finishes it.
+/// Moves the recipient to its next step (due at `due`), or finishes it. A `paused` one
+/// (a company's reply paused it while its email was being sent) stays paused with its next
+/// step scheduled, so that a resume sends it; finished, its pause reason goes.
 pub fn advance_recipient(
     conn: &mut AnyConnection,
     id: i64,
     next_step: i32,
     due: Option<NaiveDateTime>,
+    paused: bool,
 ) -> Result<(), DbError> {
-    let status = if due.is_some() {
-        RecipientStatus::Active
-    } else {
-        RecipientStatus::Finished
+    let status = match (due, paused) {
+        (None, _) => RecipientStatus::Finished,
+        (Some(_), true) => RecipientStatus::Paused,
+        (Some(_), false) => RecipientStatus::Active,
     };
     diesel::update(campaign_recipients::table.find(id))
         .set((
@@ -264,6 +274,11 @@ pub fn advance_recipient(
             campaign_recipients::status.eq(status),
         ))
         .execute(conn)?;
+    if status == RecipientStatus::Finished {
+        diesel::update(campaign_recipients::table.find(id))
+            .set(campaign_recipients::pause_reason.eq(None::<String>))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

@@ -73,9 +73,12 @@ pub fn contacting(
 }
 
 /// Takes or keeps the team's conversation with `email` (lower case) for `owner`: when no
-/// one holds it (a new row; the unique index decides between two claims), when `owner`
-/// holds it, or when its holder's last email is before `free_before`. Sets its last email
-/// at `now`. False when a teammate holds it.
+/// one holds it (a new row), when `owner` holds it, or when its holder's last email is
+/// before `free_before`; sets its last email at `now`. False when a teammate holds it.
+/// Meant to run inside the claim's write transaction: it reads first, so a new row is
+/// inserted only when none is there; `DbError::Conflict` when another process inserted it
+/// meanwhile (the unique index decided; on PostgreSQL the transaction is then aborted and
+/// must be rolled back).
 pub fn take_conversation(
     conn: &mut AnyConnection,
     team_id: TeamId,
@@ -84,28 +87,29 @@ pub fn take_conversation(
     now: NaiveDateTime,
     free_before: NaiveDateTime,
 ) -> Result<bool, DbError> {
-    let inserted = diesel::insert_into(conversations::table)
-        .values((
-            conversations::team_id.eq(team_id),
-            conversations::email.eq(email),
-            conversations::owner_id.eq(owner),
-            conversations::last_at.eq(now),
-        ))
-        .execute(conn);
-    match inserted.map_err(DbError::from) {
-        Ok(_) => return Ok(true),
-        Err(DbError::Conflict(_)) => {}
-        Err(e) => return Err(e),
-    }
+    let held: Option<i64> = conversations::table
+        .filter(conversations::team_id.eq(team_id))
+        .filter(conversations::email.eq(email))
+        .select(conversations::id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = held else {
+        diesel::insert_into(conversations::table)
+            .values((
+                conversations::team_id.eq(team_id),
+                conversations::email.eq(email),
+                conversations::owner_id.eq(owner),
+                conversations::last_at.eq(now),
+            ))
+            .execute(conn)?;
+        return Ok(true);
+    };
     let taken = diesel::update(
-        conversations::table
-            .filter(conversations::team_id.eq(team_id))
-            .filter(conversations::email.eq(email))
-            .filter(
-                conversations::owner_id
-                    .eq(owner)
-                    .or(conversations::last_at.lt(free_before)),
-            ),
+        conversations::table.find(id).filter(
+            conversations::owner_id
+                .eq(owner)
+                .or(conversations::last_at.lt(free_before)),
+        ),
     )
     .set((
         conversations::owner_id.eq(owner),

@@ -49,12 +49,19 @@ fn active_campaign_ids() -> diesel::dsl::Select<
 }
 
 /// Records the email as claimed, before any SMTP call, in one statement that also checks
-/// that the campaign is active at that moment. `None` when the campaign is no longer active
-/// or this recipient's step was already claimed (by this or another process).
+/// that the campaign and the recipient are active at that moment. `None` when either is no
+/// longer active or this recipient's step was already claimed (by this or another process).
 pub fn claim(conn: &mut AnyConnection, new: &NewClaim) -> Result<Option<i64>, DbError> {
     let row = campaigns::table
         .filter(campaigns::id.eq(new.campaign_id))
         .filter(campaigns::status.eq(CampaignStatus::Active))
+        // The recipient too: one paused (a company's reply) or stopped since the round
+        // loaded it is not claimed.
+        .filter(diesel::dsl::exists(
+            campaign_recipients::table
+                .filter(campaign_recipients::id.eq(new.recipient_id))
+                .filter(campaign_recipients::status.eq(RecipientStatus::Active)),
+        ))
         .select((
             campaigns::id,
             new.recipient_id.into_sql::<BigInt>(),

@@ -103,9 +103,11 @@ async fn resume_recipient(
     path: web::Path<(i64, i64)>,
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let (account, (id, recipient)) = (user.user, path.into_inner());
+    let (account, (id, recipient), now) = (user.user, path.into_inner(), state.clock.now());
     let outcome = state
-        .db(move |conn| campaigns::company_pause::resume_recipient(conn, &account, id, recipient))
+        .db(move |conn| {
+            campaigns::company_pause::resume_recipient(conn, &account, id, recipient, now)
+        })
         .await;
     finish(&session, outcome, &back(id))
 }

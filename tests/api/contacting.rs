@@ -2,6 +2,8 @@
 //! reported on a teammate's import, add form and list, skipped at her launch by default,
 //! and, with the team setting on, emailed once when two members launch at the same time.
 
+use chrono::Duration;
+
 use crate::campaigns::{add_sender, import_list, option_value, path_of, setup, spawn_app};
 use crate::helpers::{Browser, Export, Plan, TestApp, View};
 
@@ -136,4 +138,58 @@ async fn with_the_team_setting_two_concurrent_launches_email_the_person_once() {
     );
     assert_eq!(app.smtp().to("dave@other.example").len(), 1);
     assert_eq!(app.smtp().to("bob@globex.example").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_claim_its_mailbox_must_wait_for_takes_no_conversation() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 2).await;
+    // Max's mailbox sends one email a minute; both launch with Bob, then the leader turns
+    // "Never contact …" on.
+    let page = crate::pacing::pace(&app, &s.max, "60", "60", "100").await;
+    assert!(page.contains("saved"), "{page:?}");
+    let mia = s.team.join("Mia Member", View::Own, Export::On).await;
+    let (_, list) = import_list(&mia, "bob@globex.example,Bob\n").await;
+    let campaign = draft(&app, &mia, &list).await;
+    crate::pacing::to_next_ten_oclock(&app);
+    let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert!(page.contains("Launched: 2 recipients"), "{page:?}");
+    let page = mia
+        .post(
+            &format!("{campaign}/launch"),
+            &[("launch", "now"), ("include_teammates", "on")],
+        )
+        .await;
+    assert!(page.contains("Launched: 1 recipient"), "{page:?}");
+    let page = s
+        .team
+        .leader
+        .post(
+            "/account/team/settings",
+            &[
+                ("reply_pauses_company", "on"),
+                ("never_contact_teammates", "on"),
+            ],
+        )
+        .await;
+    assert!(page.contains("Team settings saved"), "{page:?}");
+
+    // Max's mailbox sends Ann's email and must wait before Bob's: Bob's conversation stays
+    // free, so Mia's email to him goes; Max's, a minute later, is skipped.
+    app.run_sender_once().await;
+    let to_bob: Vec<String> = app
+        .smtp()
+        .to("bob@globex.example")
+        .iter()
+        .map(|m| m.subject())
+        .collect();
+    assert_eq!(to_bob, ["From Mia"], "{to_bob:?}");
+    app.clock.advance(Duration::seconds(61));
+    app.run_sender_once().await;
+    assert_eq!(app.smtp().to("bob@globex.example").len(), 1, "once, by Mia");
+    let page = s.max.get(&s.campaign).await;
+    assert!(
+        page.contains("in a teammate&#x27;s campaign") || page.contains("in a teammate's campaign"),
+        "{page:?}"
+    );
 }

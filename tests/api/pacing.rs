@@ -12,7 +12,7 @@ use crate::helpers::{Browser, Plan, TestApp};
 
 /// Saves Max's sender account again with a pause of `min`..=`max` seconds and a daily
 /// limit; the page it answers with.
-async fn pace(
+pub(crate) async fn pace(
     app: &TestApp,
     max: &Browser,
     min: &str,
@@ -46,7 +46,7 @@ async fn pace(
 
 /// Moves the app's clock to 10:00 UTC of the next day: the test's days do not change
 /// under it, whatever the hour it runs at.
-fn to_next_ten_oclock(app: &TestApp) {
+pub(crate) fn to_next_ten_oclock(app: &TestApp) {
     let now = app.clock.now();
     let target = (now.date() + Duration::days(1))
         .and_hms_opt(10, 0, 0)
@@ -183,4 +183,33 @@ async fn campaigns_sharing_a_mailbox_take_turns_within_its_daily_limit() {
     let count = |start: &str| subjects.iter().filter(|s| s.starts_with(start)).count();
     assert_eq!((count("Hello"), count("Wave")), (5, 5), "{subjects:?}");
     assert_eq!(app.run_sender_once().await, 0, "nothing more today");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recipients_waiting_for_a_retry_do_not_hold_up_a_paced_campaign() {
+    let app = spawn_app().await;
+    let s = setup(&app, Plan::M, 1, 7).await;
+    let page = pace(&app, &s.max, "1", "1", "100").await;
+    assert!(page.contains("saved"), "{page:?}");
+    // The first five are greylisted: their emails wait for a retry minutes away.
+    for address in [
+        "ann@acme.example",
+        "bob@globex.example",
+        "p2@prospect.example",
+        "p3@prospect.example",
+        "p4@prospect.example",
+    ] {
+        app.smtp()
+            .refuse_recipient(address, 451, "4.7.1 Greylisted, try again later");
+    }
+    to_next_ten_oclock(&app);
+    let page = s.max.post(&format!("{}/launch", s.campaign), &[]).await;
+    assert!(page.contains("Launched: 7 recipients"), "{page:?}");
+    for _ in 0..12 {
+        app.run_sender_once().await;
+        app.clock.advance(Duration::seconds(2));
+    }
+    for address in ["p5@prospect.example", "p6@prospect.example"] {
+        assert_eq!(app.smtp().to(address).len(), 1, "{address} was held up");
+    }
 }

@@ -10,8 +10,11 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use chrono::NaiveDateTime;
+
 use crate::db::ids::UserId;
 use crate::db::models::{CampaignMessage, User};
+use crate::db::values::ActivityKind;
 use crate::db::{AnyConnection, campaigns as campaign_db, company_pause as db, team};
 use crate::domain::{DomainError, DomainResult, policy};
 
@@ -36,7 +39,7 @@ pub fn company_domain(email: &str) -> Option<String> {
 }
 
 /// The reply to `ours` pauses the sequences to its company: the owner's other campaigns'
-/// recipients there ("a reply from acme.example in another of your campaigns") and, in a
+/// recipients there ("a reply from acme.example in one of your campaigns") and, in a
 /// team whose setting is on, every teammate's ("a teammate got a reply from
 /// acme.example"). Returns how many recipients were paused. Runs in the caller's
 /// transaction (the one recording the reply).
@@ -57,7 +60,7 @@ pub fn pause_for_reply(conn: &mut AnyConnection, ours: &CampaignMessage) -> Doma
         &[owner],
         &domain,
         ours.recipient_id,
-        &format!("a reply from {domain} in another of your campaigns"),
+        &format!("a reply from {domain} in one of your campaigns"),
     )?;
     if !teammates.is_empty() {
         paused += db::pause_at_domain(
@@ -88,21 +91,34 @@ fn team_of(conn: &mut AnyConnection, owner: UserId) -> DomainResult<(Option<bool
 }
 
 /// "Resume" on a recipient paused by a company reply: their sequence goes on (the next
-/// email when it was due, at once if that has passed). Refusals: `NotFound` unless `user`
-/// owns the campaign (`policy::may_resume_recipient`) and the recipient is paused in it.
+/// email when it was due, at once if that has passed), recorded in Team activity.
+/// Refusals: `NotFound` unless `user` owns the campaign (`editor::owned_by`, then
+/// `policy::may_resume_recipient`) and the recipient is paused in it.
 pub fn resume_recipient(
     conn: &mut AnyConnection,
     user: &User,
     campaign_id: i64,
     recipient_id: i64,
+    now: NaiveDateTime,
 ) -> DomainResult<String> {
-    let campaign = campaign_db::by_id(conn, campaign_id)?.ok_or(DomainError::NotFound)?;
+    let campaign = super::editor::owned_by(conn, user, campaign_id, now)?;
     policy::may_resume_recipient(user.id, campaign.owner_id)?;
     let recipient =
         campaign_db::recipient_by_id(conn, recipient_id)?.ok_or(DomainError::NotFound)?;
-    if !db::resume(conn, campaign.id, recipient_id)? {
-        return Err(DomainError::NotFound);
-    }
+    crate::db::write_transaction(conn, |conn| {
+        if !db::resume(conn, campaign.id, recipient_id)? {
+            return Err(DomainError::NotFound);
+        }
+        let detail = format!("“{}”: {}", campaign.name, recipient.email);
+        crate::domain::team::record_activity(
+            conn,
+            user.id,
+            ActivityKind::Resumed,
+            "one recipient",
+            &detail,
+            now,
+        )
+    })?;
     Ok(format!("{}: their sequence goes on.", recipient.email))
 }
 

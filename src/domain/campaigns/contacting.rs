@@ -117,38 +117,57 @@ pub struct TeammatesAtLaunch {
     pub included: bool,
 }
 
-/// The team whose setting "Never contact a prospect a teammate is already contacting" binds
-/// `owner`'s campaigns; `None` outside a team or with the setting off.
-pub fn enforcing_team(conn: &mut AnyConnection, owner: UserId) -> DomainResult<Option<TeamId>> {
+/// The team a campaign owner's emails take part in: its conversations are noted at every
+/// claim, and skipped when a teammate holds them if the team enforces the rule.
+#[derive(Debug, Clone, Copy)]
+pub struct TeamConversations {
+    pub team_id: TeamId,
+    /// "Never contact a prospect a teammate is already contacting" is on
+    /// (`policy::never_contact_enforced`).
+    pub enforced: bool,
+}
+
+/// `owner`'s team for the conversations of their emails; `None` outside a team.
+pub fn team_conversations(
+    conn: &mut AnyConnection,
+    owner: UserId,
+) -> DomainResult<Option<TeamConversations>> {
     let found = match team::active_membership_of(conn, owner)? {
         Some(membership) => team::team_by_id(conn, membership.team_id)?,
         None => team::team_by_leader(conn, owner)?,
     };
-    Ok(found
-        .filter(|t| policy::never_contact_enforced(t.never_contact_teammates))
-        .map(|t| t.id))
+    Ok(found.map(|t| TeamConversations {
+        team_id: t.id,
+        enforced: policy::never_contact_enforced(t.never_contact_teammates),
+    }))
 }
 
-/// Asked by the sender before claiming an email to `email` from `owner`'s campaign in a
-/// team that enforces the rule: takes or keeps the team's conversation with the address
-/// (`db::contacting::take_conversation`); false when a teammate holds it, emailing it
-/// within the last `CONTACT_DAYS` days: the recipient is then skipped.
+/// Whether the team setting binds `owner`'s launches (skipping is then mandatory).
+pub fn enforced_for(conn: &mut AnyConnection, owner: UserId) -> DomainResult<bool> {
+    Ok(team_conversations(conn, owner)?.is_some_and(|t| t.enforced))
+}
+
+/// Inside the claim's transaction: takes or keeps the team's conversation with `email` for
+/// `owner` (`db::contacting::take_conversation`; free again `CONTACT_DAYS` days after its
+/// holder's last email). False when a teammate holds it. `DbError::Conflict` when another
+/// process took it first in the same instant: the claim is rolled back and the next round
+/// decides.
 pub fn take_conversation(
     conn: &mut AnyConnection,
     team_id: TeamId,
     email: &str,
     owner: UserId,
     now: NaiveDateTime,
-) -> DomainResult<bool> {
+) -> Result<bool, crate::db::DbError> {
     let free_before = now - Duration::days(CONTACT_DAYS);
-    Ok(db::take_conversation(
+    db::take_conversation(
         conn,
         team_id,
         &email.to_lowercase(),
         owner,
         now,
         free_before,
-    )?)
+    )
 }
 
 /// The team settings on My Team, as the leader chose them.

@@ -153,7 +153,7 @@ fn judge(
     let owner = crate::db::accounts::user_by_id(conn, campaign.owner_id)?;
     let emails: Vec<String> = candidates.iter().map(|c| c.email.to_lowercase()).collect();
     let contacts = Contacts::of(conn, &owner, &emails, now)?;
-    let enforced = contacting::enforcing_team(conn, campaign.owner_id)?.is_some();
+    let enforced = contacting::enforced_for(conn, campaign.owner_id)?;
     let skip_teammates = enforced || !include_teammates;
     let judged = candidates
         .into_iter()

@@ -9,12 +9,12 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
 use super::compose::{Outgoing, build};
-use super::contacting;
+use super::contacting::{self, TeamConversations};
 use super::outcomes::fail_for_good;
-use super::pacing::{self, Slot};
+use super::pacing::{self, Conversation, Slot};
 use super::sending::{domain_of, hold, unsendable};
 use crate::crypto::SecretBox;
-use crate::db::ids::{TeamId, UserId};
+use crate::db::ids::UserId;
 use crate::db::messages::NewClaim;
 use crate::db::models::{Campaign, CampaignRecipient, CampaignStep, SenderAccount};
 use crate::db::values::SkipReason;
@@ -34,9 +34,9 @@ struct Queue {
     steps: Vec<CampaignStep>,
     /// Whose do-not-email list applies (`do_not_email::list_owner`).
     list: UserId,
-    /// The team whose "Never contact a prospect a teammate is already contacting" binds
-    /// this campaign (`contacting::enforcing_team`).
-    enforcing: Option<TeamId>,
+    /// The owner's team, whose conversations each claim takes part in
+    /// (`contacting::team_conversations`).
+    team: Option<TeamConversations>,
     due: VecDeque<CampaignRecipient>,
     claimed: usize,
 }
@@ -145,7 +145,7 @@ fn prepare(
     Ok(Some(Queue {
         steps: db::steps(conn, campaign.id)?,
         list: do_not_email::list_owner(conn, campaign.owner_id)?,
-        enforcing: contacting::enforcing_team(conn, campaign.owner_id)?,
+        team: contacting::team_conversations(conn, campaign.owner_id)?,
         due: due.into(),
         claimed: 0,
         campaign,
@@ -170,21 +170,12 @@ fn claim_one(
         db::skip_recipient(conn, recipient.id, SkipReason::DoNotEmail)?;
         return Ok(Next::Go);
     }
-    // A teammate owns the conversation with this address: skipped (the unique index of
-    // `conversations` decides between two members' claims).
-    let owner = queue.campaign.owner_id;
-    if let Some(team) = queue.enforcing
-        && !contacting::take_conversation(conn, team, &recipient.email, owner, now)?
-    {
-        db::skip_recipient(conn, recipient.id, SkipReason::TeammateContacting)?;
-        return Ok(Next::Go);
-    }
     let Some(step) = queue
         .steps
         .iter()
         .find(|s| s.position == recipient.next_step)
     else {
-        db::advance_recipient(conn, recipient.id, recipient.next_step, None)?;
+        db::advance_recipient(conn, recipient.id, recipient.next_step, None, false)?;
         return Ok(Next::Go);
     };
     let message_id = format!(
@@ -205,12 +196,25 @@ fn claim_one(
         tracking_token: &tracking_token,
         now,
     };
-    let row = match pacing::claim_with_slot(conn, sender, zone, now, |conn| {
+    // The claim takes the team's conversation with the address too: when a teammate holds
+    // it under "Never contact …", the recipient is skipped (the unique index of
+    // `conversations` decides between two members' claims).
+    let conversation = queue.team.map(|team| Conversation {
+        team,
+        email: &recipient.email,
+        owner: campaign.owner_id,
+    });
+    let claimed = pacing::claim_with_slot(conn, sender, zone, now, conversation, |conn| {
         messages::claim(conn, &claim)
-    })? {
+    })?;
+    let row = match claimed {
         Slot::Claimed(row) => row,
         Slot::MailboxWaits => return Ok(Next::MailboxWaits),
         Slot::NotClaimed => return Ok(Next::Go),
+        Slot::TeammateHolds => {
+            db::skip_recipient(conn, recipient.id, SkipReason::TeammateContacting)?;
+            return Ok(Next::Go);
+        }
     };
     let message = messages::by_id(conn, row)?.ok_or(DomainError::NotFound)?;
     // The emails held before the pool ran out still go; the next round pauses the

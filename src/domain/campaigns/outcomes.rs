@@ -31,7 +31,8 @@ pub fn record_sent(
         let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
             return Ok::<_, DomainError>(message);
         };
-        if recipient.status != RecipientStatus::Active {
+        let paused = recipient.status == RecipientStatus::Paused;
+        if recipient.status != RecipientStatus::Active && !paused {
             return Ok(message);
         }
         let next = message.step_position + 1;
@@ -48,7 +49,7 @@ pub fn record_sent(
             .iter()
             .find(|s| s.position == next)
             .map(|s| schedule.after_days(now, s.delay_days as i64));
-        db::advance_recipient(conn, recipient.id, next, due)?;
+        db::advance_recipient(conn, recipient.id, next, due, paused)?;
         Ok(message)
     })?;
     // The campaign's owner now: after a record transfer, the pool they draw on.

@@ -9,7 +9,9 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use rand::Rng;
 
+use super::contacting::{self, TeamConversations};
 use super::schedule;
+use crate::db::ids::UserId;
 use crate::db::models::{Campaign, SenderAccount};
 use crate::db::{AnyConnection, DbError, schedules as zones, senders as db};
 use crate::domain::{DomainError, DomainResult};
@@ -110,9 +112,20 @@ pub(super) enum Slot {
     /// The mailbox waits (its pause is not over, or its daily limit is reached): nothing
     /// was claimed and no other email of this mailbox can go this round.
     MailboxWaits,
-    /// This email was not claimed (its campaign is no longer active, or another process
-    /// claimed it); the mailbox's slot is untouched.
+    /// This email was not claimed (its campaign or recipient is no longer active, or
+    /// another process claimed it or its conversation); the mailbox's slot is untouched.
     NotClaimed,
+    /// A teammate holds the team's conversation with the address and the team enforces
+    /// "Never contact a prospect a teammate is already contacting": skip the recipient.
+    TeammateHolds,
+}
+
+/// The team conversation an email's claim takes part in (`contacting::TeamConversations`),
+/// with the address and the campaign's owner.
+pub(super) struct Conversation<'a> {
+    pub team: TeamConversations,
+    pub email: &'a str,
+    pub owner: UserId,
 }
 
 /// Why a claim was undone: its own reason, or a database error.
@@ -131,17 +144,30 @@ impl From<DbError> for Undo {
 /// claimed) and the mailbox's next slot in one write transaction: the slot is free when
 /// the account's pause since its last email is over and fewer than its daily limit were
 /// claimed on the owner's local day. Taking it sets the next slot at `now` plus a random
-/// pause (`Pacing`) and counts the email. Either both happen or neither.
+/// pause (`Pacing`) and counts the email. With a `conversation`, the team's conversation
+/// with the address is taken in the same transaction (`contacting::take_conversation`);
+/// when a teammate holds it and the team enforces the rule, nothing is claimed
+/// (`Slot::TeammateHolds`). Either all happen or none.
 pub(super) fn claim_with_slot(
     conn: &mut AnyConnection,
     sender: &SenderAccount,
     zone: Tz,
     now: NaiveDateTime,
+    conversation: Option<Conversation>,
     claim: impl FnOnce(&mut AnyConnection) -> Result<Option<i64>, DbError>,
 ) -> DomainResult<Slot> {
     let next_at = now + Pacing::of(sender).draw();
     let day = sending_day(zone, now);
     let outcome = crate::db::write_transaction(conn, |conn| {
+        if let Some(c) = conversation {
+            match contacting::take_conversation(conn, c.team.team_id, c.email, c.owner, now) {
+                Ok(true) => {}
+                Ok(false) if c.team.enforced => return Err(Undo::Because(Slot::TeammateHolds)),
+                Ok(false) => {}
+                Err(DbError::Conflict(_)) => return Err(Undo::Because(Slot::NotClaimed)),
+                Err(e) => return Err(Undo::Db(e)),
+            }
+        }
         let Some(row) = claim(conn)? else {
             return Err(Undo::Because(Slot::NotClaimed));
         };

@@ -96,7 +96,9 @@ pub(super) fn recipient_rows(
                 email: r.email,
                 status: r.status,
                 skip_reason: r.skip_reason,
-                pause_reason: r.pause_reason,
+                pause_reason: r
+                    .pause_reason
+                    .filter(|_| r.status == RecipientStatus::Paused),
             }
         })
         .collect()

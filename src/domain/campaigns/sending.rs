@@ -162,7 +162,7 @@ fn claim_retry(
         });
     }
     let zone = super::pacing::owner_zone(conn, &sender)?;
-    let slot = super::pacing::claim_with_slot(conn, &sender, zone, now, |conn| {
+    let slot = super::pacing::claim_with_slot(conn, &sender, zone, now, None, |conn| {
         Ok(messages::reclaim(conn, message.id, sender.id, now)?.then_some(message.id))
     })?;
     if !matches!(slot, super::pacing::Slot::Claimed(_)) {

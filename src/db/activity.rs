@@ -22,6 +22,9 @@ pub struct ActivityFilter {
     pub from: Option<NaiveDateTime>,
     /// Lines strictly before this instant (UTC).
     pub until: Option<NaiveDateTime>,
+    /// Lines with an id up to this one: a download fixes it when it starts, so that lines
+    /// written meanwhile neither shift its batches nor repeat rows.
+    pub up_to_id: Option<i64>,
 }
 
 type Boxed<'a> = team_activity::BoxedQuery<'a, <AnyConnection as Connection>::Backend>;
@@ -42,7 +45,18 @@ fn filtered<'a>(team_id: TeamId, filter: &ActivityFilter) -> Boxed<'a> {
     if let Some(until) = filter.until {
         query = query.filter(team_activity::created_at.lt(until));
     }
+    if let Some(id) = filter.up_to_id {
+        query = query.filter(team_activity::id.le(id));
+    }
     query
+}
+
+/// The id of team `team_id`'s newest activity line; `None` when it has none.
+pub fn newest_id(conn: &mut AnyConnection, team_id: TeamId) -> Result<Option<i64>, DbError> {
+    Ok(team_activity::table
+        .filter(team_activity::team_id.eq(team_id))
+        .select(diesel::dsl::max(team_activity::id))
+        .first(conn)?)
 }
 
 /// How many lines of team `team_id`'s activity `filter` selects.

@@ -70,8 +70,9 @@ pub struct ActivityQuery {
 
 impl ActivityQuery {
     /// Reads `member`, `kind`, `from` and `to` (dates as YYYY-MM-DD); empty means "any".
-    /// Refusal: `Invalid` for a member or kind not offered, a malformed date, or a range
-    /// that ends before it starts.
+    /// Refusal: `Invalid` for a member that is not a number, a kind not offered, a
+    /// malformed date, or a range that ends before it starts. Any member id is taken: the
+    /// log only ever holds the viewer's team's lines.
     pub fn parse(
         member: Option<&str>,
         kind: Option<&str>,
@@ -145,6 +146,7 @@ impl ActivityQuery {
             kind: self.kind,
             from: self.from.map(midnight),
             until: self.to.map(|d| midnight(d + Duration::days(1))),
+            up_to_id: None,
         }
     }
 }
@@ -248,10 +250,11 @@ pub fn plan_activity_csv(
     leader: &User,
     query: ActivityQuery,
 ) -> DomainResult<ActivityCsv> {
-    Ok(ActivityCsv {
-        team_id: readable_team(conn, leader)?,
-        filter: query.filter(),
-    })
+    let team_id = readable_team(conn, leader)?;
+    let mut filter = query.filter();
+    // The lines there when the download starts, whatever is written while it runs.
+    filter.up_to_id = Some(db_activity::newest_id(conn, team_id)?.unwrap_or(0));
+    Ok(ActivityCsv { team_id, filter })
 }
 
 /// The next batch of CSV records in the page's order (newest first) after the first `done`

@@ -8,8 +8,9 @@ use diesel::prelude::*;
 
 use super::ids::{TeamId, UserId};
 use super::schema::{
-    campaign_messages, campaign_recipients, campaigns, do_not_email, imports, message_links,
-    outbox, prospect_field_values, prospect_lists, prospects, team_activity, usage_ledger, users,
+    campaign_messages, campaign_recipients, campaigns, conversations, do_not_email, imports,
+    message_links, outbox, prospect_field_values, prospect_lists, prospects, team_activity,
+    usage_ledger, users,
 };
 use super::values::{MessageStatus, RecipientStatus, Verdict};
 use super::{AnyConnection, DbError};
@@ -80,6 +81,21 @@ pub fn recipients_with(
 }
 
 /// Recipient `id`'s address becomes `placeholder` (its status and history stay).
+/// Deletes the team conversations with `address` (lower case) that `people` hold: who
+/// was writing to a forgotten person is not kept.
+pub fn drop_conversations(
+    conn: &mut AnyConnection,
+    people: &[UserId],
+    address: &str,
+) -> Result<usize, DbError> {
+    Ok(diesel::delete(
+        conversations::table
+            .filter(conversations::owner_id.eq_any(people))
+            .filter(conversations::email.eq(address)),
+    )
+    .execute(conn)?)
+}
+
 pub fn anonymise_recipient(
     conn: &mut AnyConnection,
     id: i64,

@@ -161,6 +161,7 @@ fn erase(
         }
         done.emails += 1;
     }
+    db::drop_conversations(conn, people, address)?;
     for (id, content, report) in db::imports_with(conn, people, address)? {
         let content: Vec<&str> = content
             .split_inclusive('\n')

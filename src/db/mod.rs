@@ -20,6 +20,7 @@ pub mod messages;
 pub mod models;
 pub mod outbox;
 pub mod prospects;
+pub mod recipients;
 pub mod schedules;
 pub mod schema;
 pub mod senders;

@@ -1,6 +1,7 @@
 //! The campaign settings form as typed (`/campaigns` and `/campaigns/{id}/settings`): name,
 //! sender, list, unsubscribe line, bounce limit, pause after an auto-reply and the sending
-//! schedule, parsed into `CampaignSettings`.
+//! schedule, parsed into `CampaignSettings`; and what the campaign page's settings form shows
+//! (as typed before a refusal, else the campaign's values).
 
 use serde::Deserialize;
 
@@ -82,5 +83,97 @@ impl SettingsForm {
             .filter(|i| self.days.contains_key(&format!("day{i}")))
             .map(|i| DAY_NAMES[i].to_string())
             .collect()
+    }
+}
+
+/// What the settings form shows: as typed before a refusal, else the campaign's values.
+impl super::campaigns::CampaignTemplate {
+    /// The name in the settings form: as typed before a refusal, else the campaign's.
+    pub(super) fn settings_name(&self) -> &str {
+        self.settings_refused
+            .as_ref()
+            .map_or(self.view.campaign.name.as_str(), |r| r.typed.name.as_str())
+    }
+
+    /// The unsubscribe line in the settings form: as typed before a refusal, else the
+    /// campaign's.
+    pub(super) fn settings_unsubscribe_line(&self) -> &str {
+        self.settings_refused
+            .as_ref()
+            .and_then(|r| r.typed.unsubscribe_line.as_deref())
+            .unwrap_or(self.view.campaign.unsubscribe_line.as_str())
+    }
+
+    /// The bounce limit in the settings form: as typed before a refusal, else the
+    /// campaign's.
+    pub(super) fn settings_bounce_limit(&self) -> String {
+        self.settings_refused
+            .as_ref()
+            .and_then(|r| r.typed.bounce_limit.clone())
+            .unwrap_or_else(|| self.view.campaign.bounce_limit_percent.to_string())
+    }
+
+    /// The pause after an auto-reply in the settings form: as typed before a refusal,
+    /// else the campaign's.
+    pub(super) fn settings_pause_days(&self) -> String {
+        self.settings_refused
+            .as_ref()
+            .and_then(|r| r.typed.auto_reply_pause_days.clone())
+            .unwrap_or_else(|| self.view.campaign.auto_reply_pause_days.to_string())
+    }
+
+    /// The schedule fields: as typed before a refusal, else the campaign's.
+    pub(super) fn settings_window_start(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.window_start.clone())
+            .unwrap_or_else(|| self.view.schedule.start.clone())
+    }
+
+    pub(super) fn settings_window_end(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.window_end.clone())
+            .unwrap_or_else(|| self.view.schedule.end.clone())
+    }
+
+    pub(super) fn settings_time_zone(&self) -> String {
+        let typed = self.settings_refused.as_ref();
+        typed
+            .and_then(|r| r.typed.time_zone.clone())
+            .unwrap_or_else(|| self.view.schedule.zone_chosen.clone())
+    }
+
+    /// Whether "Send in the prospect's time zone when they have one" is ticked.
+    pub(super) fn settings_in_prospect_zone(&self) -> bool {
+        self.settings_refused
+            .as_ref()
+            .map_or(self.view.schedule.in_prospect_zone, |r| {
+                r.typed.in_prospect_zone.is_some()
+            })
+    }
+
+    /// Whether day `index` (0 Monday … 6 Sunday) is ticked.
+    pub(super) fn settings_day(&self, index: &usize) -> bool {
+        self.settings_refused.as_ref().map_or_else(
+            || self.view.schedule.has_day(index),
+            |r| r.typed.days.contains_key(&format!("day{index}")),
+        )
+    }
+
+    pub(super) fn settings_sender_chosen(&self, id: &i64) -> bool {
+        self.settings_refused
+            .as_ref()
+            .map_or(Some(*id) == self.view.campaign.sender_id, |r| {
+                r.typed.sender_id == id.to_string()
+            })
+    }
+
+    pub(super) fn settings_list_chosen(&self, id: &i64) -> bool {
+        self.settings_refused
+            .as_ref()
+            .map_or(*id == self.view.campaign.list_id, |r| {
+                r.typed.list_id == id.to_string()
+            })
     }
 }

@@ -69,6 +69,41 @@ pub(crate) async fn import_list(who: &Browser, csv: &str) -> (crate::helpers::Pa
     (who.get(&path_of(&page.url)).await, list)
 }
 
+/// `who`'s campaign `name` on the list at path `list`, from their first sender account,
+/// with `steps` (subject, body, delay in days), each checked added; its path (a draft).
+pub(crate) async fn campaign_on(
+    who: &Browser,
+    list: &str,
+    name: &str,
+    steps: &[(&str, &str, &str)],
+) -> String {
+    let page = who.get("/campaigns").await;
+    let sender = option_value(&page.body, "sender_id");
+    let list_id = list.rsplit('/').next().unwrap().to_string();
+    let page = who
+        .post(
+            "/campaigns",
+            &[
+                ("name", name),
+                ("sender_id", &sender),
+                ("list_id", &list_id),
+            ],
+        )
+        .await;
+    assert!(page.contains("Campaign created"), "{page:?}");
+    let campaign = path_of(&page.url);
+    for (subject, body, delay) in steps {
+        let page = who
+            .post(
+                &format!("{campaign}/steps"),
+                &[("subject", subject), ("body", body), ("delay_days", delay)],
+            )
+            .await;
+        assert!(page.contains("added"), "{page:?}");
+    }
+    campaign
+}
+
 /// A leader on `plan` with member Max, who has a sender account, a list of `n` prospects
 /// (the first two are Ann of Acme and Bob of Globex, with a Booth custom field) and a
 /// campaign with three steps.

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 
-use crate::campaigns::{add_sender, header, import_list, option_value, path_of, setup, spawn_app};
+use crate::campaigns::{add_sender, campaign_on, header, import_list, setup, spawn_app};
 use crate::helpers::imap::ImapServer;
 use crate::helpers::{Browser, Export, Plan, TestApp, View, form_action};
 
@@ -14,31 +14,8 @@ async fn launched_campaign(app: &TestApp, who: &Browser, imap_port: u16, csv: &s
     let page = add_sender(app, who, imap_port, app.smtp().port).await;
     assert!(page.contains("added"), "{page:?}");
     let (_, list) = import_list(who, csv).await;
-    let page = who.get("/campaigns").await;
-    let (sender, list_id) = (
-        option_value(&page.body, "sender_id"),
-        list.rsplit('/').next().unwrap().to_string(),
-    );
-    let page = who
-        .post(
-            "/campaigns",
-            &[
-                ("name", "Mia's wave"),
-                ("sender_id", &sender),
-                ("list_id", &list_id),
-            ],
-        )
-        .await;
-    let campaign = path_of(&page.url);
-    for (subject, delay) in [("Mia says hi", "0"), ("Mia again", "1")] {
-        let page = who
-            .post(
-                &format!("{campaign}/steps"),
-                &[("subject", subject), ("body", "x"), ("delay_days", delay)],
-            )
-            .await;
-        assert!(page.contains("added"), "{page:?}");
-    }
+    let steps = [("Mia says hi", "x", "0"), ("Mia again", "x", "1")];
+    let campaign = campaign_on(who, &list, "Mia's wave", &steps).await;
     let page = who.post(&format!("{campaign}/launch"), &[]).await;
     assert!(page.contains("Launched"), "{page:?}");
     campaign

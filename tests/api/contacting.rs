@@ -4,35 +4,29 @@
 
 use chrono::Duration;
 
-use crate::campaigns::{add_sender, import_list, option_value, path_of, setup, spawn_app};
+use crate::campaigns::{add_sender, campaign_on, import_list, setup, spawn_app};
 use crate::helpers::{Browser, Export, Plan, TestApp, View};
 
 /// A draft one-step campaign of `who` on `list`, from a new sender account of theirs.
 async fn draft(app: &TestApp, who: &Browser, list: &str) -> String {
     let page = add_sender(app, who, 1, app.smtp().port).await;
     assert!(page.contains("added"), "{page:?}");
-    let page = who.get("/campaigns").await;
-    let sender = option_value(&page.body, "sender_id");
-    let list_id = list.rsplit('/').next().unwrap().to_string();
-    let page = who
+    let steps = [("From Mia", "x", "0")];
+    campaign_on(who, list, "Second opinion", &steps).await
+}
+
+/// The leader turns "Never contact a prospect a teammate is already contacting" on.
+async fn never_contact_on(leader: &Browser) {
+    let page = leader
         .post(
-            "/campaigns",
+            "/account/team/settings",
             &[
-                ("name", "Second opinion"),
-                ("sender_id", &sender),
-                ("list_id", &list_id),
+                ("reply_pauses_company", "on"),
+                ("never_contact_teammates", "on"),
             ],
         )
         .await;
-    let campaign = path_of(&page.url);
-    let page = who
-        .post(
-            &format!("{campaign}/steps"),
-            &[("subject", "From Mia"), ("body", "x"), ("delay_days", "0")],
-        )
-        .await;
-    assert!(page.contains("added"), "{page:?}");
-    campaign
+    assert!(page.contains("Team settings saved"), "{page:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -100,18 +94,7 @@ async fn a_prospect_in_a_teammates_campaign_is_reported_and_skipped_at_launch() 
 async fn with_the_team_setting_two_concurrent_launches_email_the_person_once() {
     let app = spawn_app().await;
     let s = setup(&app, Plan::M, 1, 2).await;
-    let page = s
-        .team
-        .leader
-        .post(
-            "/account/team/settings",
-            &[
-                ("reply_pauses_company", "on"),
-                ("never_contact_teammates", "on"),
-            ],
-        )
-        .await;
-    assert!(page.contains("Team settings saved"), "{page:?}");
+    never_contact_on(&s.team.leader).await;
     let mia = s.team.join("Mia Member", View::Own, Export::On).await;
     let (_, list) = import_list(&mia, "ann@acme.example,Ann\ndave@other.example,Dave\n").await;
     let campaign = draft(&app, &mia, &list).await;
@@ -161,18 +144,7 @@ async fn a_claim_its_mailbox_must_wait_for_takes_no_conversation() {
         )
         .await;
     assert!(page.contains("Launched: 1 recipient"), "{page:?}");
-    let page = s
-        .team
-        .leader
-        .post(
-            "/account/team/settings",
-            &[
-                ("reply_pauses_company", "on"),
-                ("never_contact_teammates", "on"),
-            ],
-        )
-        .await;
-    assert!(page.contains("Team settings saved"), "{page:?}");
+    never_contact_on(&s.team.leader).await;
 
     // Max's mailbox sends Ann's email and must wait before Bob's: Bob's conversation stays
     // free, so Mia's email to him goes; Max's, a minute later, is skipped.

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use dripteam::db::schema::campaign_messages;
 
-use crate::campaigns::{SMTP_PASSWORD, option_value, path_of, setup, spawn_app};
+use crate::campaigns::{SMTP_PASSWORD, campaign_on, option_value, setup, spawn_app};
 use crate::helpers::imap;
 use crate::helpers::{Browser, Plan, TestApp};
 
@@ -144,30 +144,8 @@ async fn campaigns_sharing_a_mailbox_take_turns_within_its_daily_limit() {
     assert!(page.contains("saved"), "{page:?}");
     // A second campaign of Max on the same mailbox and list.
     let page = s.max.get("/campaigns").await;
-    let (sender, list) = (
-        option_value(&page.body, "sender_id"),
-        option_value(&page.body, "list_id"),
-    );
-    let page = s
-        .max
-        .post(
-            "/campaigns",
-            &[
-                ("name", "Second wave"),
-                ("sender_id", &sender),
-                ("list_id", &list),
-            ],
-        )
-        .await;
-    let second = path_of(&page.url);
-    let page = s
-        .max
-        .post(
-            &format!("{second}/steps"),
-            &[("subject", "Wave"), ("body", "x"), ("delay_days", "0")],
-        )
-        .await;
-    assert!(page.contains("added"), "{page:?}");
+    let list = format!("/prospects/lists/{}", option_value(&page.body, "list_id"));
+    let second = campaign_on(&s.max, &list, "Second wave", &[("Wave", "x", "0")]).await;
     to_next_ten_oclock(&app);
     for campaign in [&s.campaign, &second] {
         let page = s.max.post(&format!("{campaign}/launch"), &[]).await;

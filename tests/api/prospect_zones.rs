@@ -4,30 +4,14 @@
 //! which evaluates the sending window in the prospect's zone. The app's clock is moved to
 //! chosen local times, the sender is run round by round.
 
-use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
 
-use crate::campaigns::{option_value, path_of, setup};
+use crate::campaigns::{path_of, setup};
 use crate::helpers::imap::ImapServer;
-use crate::helpers::{Browser, Options, Plan, TestApp, form_action, spawn_app, spawn_app_with};
+use crate::helpers::{Browser, Plan, form_action, spawn_app};
+use crate::schedules::{PARIS, at, paris_office_hours, spawn_app_with_office_hours};
 
-const PARIS: Tz = chrono_tz::Europe::Paris;
 const NEW_YORK: Tz = chrono_tz::America::New_York;
-
-/// Moves the app's clock to local time `y-m-d h:mi` in `zone` (plus under a second).
-fn at(app: &TestApp, zone: Tz, (y, m, d): (i32, u32, u32), (h, mi): (u32, u32)) {
-    let local = NaiveDate::from_ymd_opt(y, m, d)
-        .unwrap()
-        .and_hms_opt(h, mi, 0)
-        .unwrap();
-    let target = zone
-        .from_local_datetime(&local)
-        .single()
-        .unwrap()
-        .naive_utc();
-    app.clock
-        .advance(target - app.clock.now() + chrono::Duration::seconds(1));
-}
 
 /// The profile path (`/prospects/<id>`) of the prospect `email` on a list page.
 fn profile_of(list_page: &str, email: &str) -> String {
@@ -59,11 +43,7 @@ fn edit_fields<'a>(email: &'a str, company: &'a str, zone: &'a str) -> Vec<(&'a 
 
 #[tokio::test]
 async fn a_new_york_prospect_gets_the_paris_campaign_at_09_00_new_york_time() {
-    let app = spawn_app_with(Options {
-        extra: vec![("DEFAULT_SENDING_WINDOW", "weekdays".into())],
-        ..Options::manual_rounds()
-    })
-    .await;
+    let app = spawn_app_with_office_hours().await;
     let imap_server = ImapServer::start();
     let s = setup(&app, Plan::M, imap_server.port, 2).await;
 
@@ -79,25 +59,8 @@ async fn a_new_york_prospect_gets_the_paris_campaign_at_09_00_new_york_time() {
         .await;
     assert!(page.contains("Prospect saved."), "{page:?}");
 
-    let page = s.max.get(&s.campaign).await;
-    let (sender_id, list_id) = (
-        option_value(&page.body, "sender_id"),
-        option_value(&page.body, "list_id"),
-    );
-    let mut fields = vec![
-        ("name", "Fair follow-up"),
-        ("sender_id", sender_id.as_str()),
-        ("list_id", list_id.as_str()),
-        ("window_start", "09:00"),
-        ("window_end", "17:00"),
-        ("time_zone", "Europe/Paris"),
-        ("in_prospect_zone", "on"),
-    ];
-    fields.extend(["day0", "day1", "day2", "day3", "day4"].map(|d| (d, "on")));
-    let page = s
-        .max
-        .post(&format!("{}/settings", s.campaign), &fields)
-        .await;
+    let in_their_zone = [("in_prospect_zone", "on")];
+    let page = paris_office_hours(&s.max, &s.campaign, &in_their_zone).await;
     assert!(
         page.contains("Campaign saved.")
             && page.contains(

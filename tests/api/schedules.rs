@@ -9,11 +9,11 @@ use chrono_tz::Tz;
 
 use crate::campaigns::{option_value, setup};
 use crate::helpers::imap::ImapServer;
-use crate::helpers::{Options, Plan, TestApp, spawn_app_with};
+use crate::helpers::{Browser, Options, Page, Plan, TestApp, spawn_app_with};
 
 /// The app with the product's default window for new campaigns (Mon–Fri 09:00–17:00),
 /// its sender run by the test.
-async fn spawn_app_with_office_hours() -> TestApp {
+pub(crate) async fn spawn_app_with_office_hours() -> TestApp {
     spawn_app_with(Options {
         extra: vec![("DEFAULT_SENDING_WINDOW", "weekdays".into())],
         ..Options::manual_rounds()
@@ -22,7 +22,7 @@ async fn spawn_app_with_office_hours() -> TestApp {
 }
 
 /// Moves the app's clock to local time `y-m-d h:mi` in `zone`.
-fn at(app: &TestApp, zone: Tz, (y, m, d): (i32, u32, u32), (h, mi): (u32, u32)) {
+pub(crate) fn at(app: &TestApp, zone: Tz, (y, m, d): (i32, u32, u32), (h, mi): (u32, u32)) {
     let local = NaiveDate::from_ymd_opt(y, m, d)
         .unwrap()
         .and_hms_opt(h, mi, 0)
@@ -37,7 +37,32 @@ fn at(app: &TestApp, zone: Tz, (y, m, d): (i32, u32, u32), (h, mi): (u32, u32)) 
         .advance(target - app.clock.now() + chrono::Duration::seconds(1));
 }
 
-const PARIS: Tz = chrono_tz::Europe::Paris;
+pub(crate) const PARIS: Tz = chrono_tz::Europe::Paris;
+
+/// Saves `campaign`'s settings with Monday to Friday 09:00–17:00 in Europe/Paris, plus
+/// `extra` fields; the page it answers with.
+pub(crate) async fn paris_office_hours(
+    who: &Browser,
+    campaign: &str,
+    extra: &[(&str, &str)],
+) -> Page {
+    let page = who.get(campaign).await;
+    let (sender_id, list_id) = (
+        option_value(&page.body, "sender_id"),
+        option_value(&page.body, "list_id"),
+    );
+    let mut fields = vec![
+        ("name", "Fair follow-up"),
+        ("sender_id", sender_id.as_str()),
+        ("list_id", list_id.as_str()),
+        ("window_start", "09:00"),
+        ("window_end", "17:00"),
+        ("time_zone", "Europe/Paris"),
+    ];
+    fields.extend(["day0", "day1", "day2", "day3", "day4"].map(|d| (d, "on")));
+    fields.extend_from_slice(extra);
+    who.post(&format!("{campaign}/settings"), &fields).await
+}
 
 #[tokio::test]
 async fn an_email_due_at_20_00_in_paris_goes_out_at_09_00_the_next_weekday() {
@@ -96,24 +121,7 @@ async fn a_friday_evening_email_goes_out_monday_morning_not_saturday() {
     let imap_server = ImapServer::start();
     let s = setup(&app, Plan::M, imap_server.port, 2).await;
     // The campaign's own zone this time (the owner's stays UTC).
-    let page = s.max.get(&s.campaign).await;
-    let (sender_id, list_id) = (
-        option_value(&page.body, "sender_id"),
-        option_value(&page.body, "list_id"),
-    );
-    let mut fields = vec![
-        ("name", "Fair follow-up"),
-        ("sender_id", sender_id.as_str()),
-        ("list_id", list_id.as_str()),
-        ("window_start", "09:00"),
-        ("window_end", "17:00"),
-        ("time_zone", "Europe/Paris"),
-    ];
-    fields.extend(["day0", "day1", "day2", "day3", "day4"].map(|d| (d, "on")));
-    let page = s
-        .max
-        .post(&format!("{}/settings", s.campaign), &fields)
-        .await;
+    let page = paris_office_hours(&s.max, &s.campaign, &[]).await;
     assert!(page.contains("Campaign saved."), "{page:?}");
 
     at(&app, PARIS, (2026, 12, 4), (20, 0));

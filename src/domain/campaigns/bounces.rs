@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::models::CampaignMessage;
 use crate::db::values::{CampaignStatus, DoNotEmailReason, RecipientStatus};
-use crate::db::{AnyConnection, accounts, campaigns as db, messages};
+use crate::db::{AnyConnection, accounts, campaigns as db, messages, recipients};
 use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult, billing};
 use crate::mail::{messages as mail, outbox};
@@ -80,13 +80,13 @@ fn mark_bounced(
     now: NaiveDateTime,
 ) -> DomainResult<bool> {
     crate::db::write_transaction(conn, |conn| {
-        let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
+        let Some(recipient) = recipients::recipient_by_id(conn, message.recipient_id)? else {
             return Ok::<_, DomainError>(false);
         };
         if recipient.status == RecipientStatus::Bounced {
             return Ok(false);
         }
-        db::stop_recipient(conn, recipient.id, RecipientStatus::Bounced)?;
+        recipients::stop_recipient(conn, recipient.id, RecipientStatus::Bounced)?;
         for retry in messages::retries_of(conn, recipient.id)? {
             messages::mark_attempt_failed(conn, retry, BOUNCED_NOT_SENT, None)?;
             billing::release_held_recipient(conn, retry)?;
@@ -121,7 +121,7 @@ pub(super) fn pause_over_limit(
     if campaign.status != CampaignStatus::Active || campaign.bounce_limit_percent == 0 {
         return Ok(false);
     }
-    let (bounced, contacted) = db::bounce_counts(conn, campaign.id)?;
+    let (bounced, contacted) = recipients::bounce_counts(conn, campaign.id)?;
     if !over_limit(bounced, contacted, campaign.bounce_limit_percent) {
         return Ok(false);
     }

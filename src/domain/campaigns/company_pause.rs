@@ -15,7 +15,7 @@ use chrono::NaiveDateTime;
 use crate::db::ids::UserId;
 use crate::db::models::{CampaignMessage, User};
 use crate::db::values::ActivityKind;
-use crate::db::{AnyConnection, campaigns as campaign_db, company_pause as db, team};
+use crate::db::{AnyConnection, campaigns as campaign_db, company_pause as db, recipients, team};
 use crate::domain::{DomainError, DomainResult, policy};
 
 static FREE_MAIL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
@@ -104,7 +104,7 @@ pub fn resume_recipient(
     let campaign = super::editor::owned_by(conn, user, campaign_id, now)?;
     policy::may_resume_recipient(user.id, campaign.owner_id)?;
     let recipient =
-        campaign_db::recipient_by_id(conn, recipient_id)?.ok_or(DomainError::NotFound)?;
+        recipients::recipient_by_id(conn, recipient_id)?.ok_or(DomainError::NotFound)?;
     crate::db::write_transaction(conn, |conn| {
         if !db::resume(conn, campaign.id, recipient_id)? {
             return Err(DomainError::NotFound);

@@ -13,7 +13,9 @@ use super::threading::{self, Received, Thread};
 use super::{email_body, placeholders, senders};
 use crate::crypto::SecretBox;
 use crate::db::models::{CampaignMessage, CampaignRecipient, CampaignStep, SenderAccount};
-use crate::db::{AnyConnection, campaigns as db, messages, prospects, senders as sender_db};
+use crate::db::{
+    AnyConnection, campaigns as db, messages, prospects, recipients, senders as sender_db,
+};
 use crate::domain::accounts::tokens;
 use crate::domain::{DomainError, DomainResult};
 use crate::mail::header_text;
@@ -101,7 +103,7 @@ pub(super) fn rebuild(
 ) -> DomainResult<Outgoing> {
     let sender = sender_db::by_id(conn, message.sender_id)?.ok_or(DomainError::NotFound)?;
     let recipient =
-        db::recipient_by_id(conn, message.recipient_id)?.ok_or(DomainError::NotFound)?;
+        recipients::recipient_by_id(conn, message.recipient_id)?.ok_or(DomainError::NotFound)?;
     build(conn, secrets, base_url, &sender, &recipient, message)
 }
 

@@ -11,7 +11,7 @@ use crate::db::incoming as incoming_db;
 use crate::db::models::CampaignMessage;
 use crate::db::tracking::Event;
 use crate::db::values::RecipientStatus;
-use crate::db::{AnyConnection, campaigns as db, messages, senders as sender_db, tracking};
+use crate::db::{AnyConnection, messages, recipients as db, senders as sender_db, tracking};
 use crate::domain::{DomainError, DomainResult};
 
 /// The open pixel was loaded. Unknown tokens change nothing.

@@ -8,7 +8,7 @@ use super::editor::owned_by;
 use super::sending::sender_owner;
 use crate::db::models::User;
 use crate::db::values::RecipientStatus;
-use crate::db::{AnyConnection, campaigns as db};
+use crate::db::{AnyConnection, recipients as db};
 use crate::domain::policy;
 use crate::domain::{DomainResult, invalid};
 use crate::text::count;

@@ -18,7 +18,7 @@ use crate::db::ids::UserId;
 use crate::db::messages::NewClaim;
 use crate::db::models::{Campaign, CampaignRecipient, CampaignStep, SenderAccount};
 use crate::db::values::SkipReason;
-use crate::db::{AnyConnection, campaigns as db, messages, senders as sender_db};
+use crate::db::{AnyConnection, campaigns as db, messages, recipients, senders as sender_db};
 use crate::domain::accounts::tokens;
 use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult, policy};
@@ -137,7 +137,7 @@ fn prepare(
     if !windows.may_open(now) {
         return Ok(None);
     }
-    let due = db::due_recipients(conn, campaign.id, now, batch)?;
+    let due = recipients::due_recipients(conn, campaign.id, now, batch)?;
     let due = super::windows::open_now(conn, &windows, due, now)?;
     if due.is_empty() {
         return Ok(None);
@@ -167,7 +167,7 @@ fn claim_one(
     out: &mut Vec<Outgoing>,
 ) -> DomainResult<Next> {
     if do_not_email::on_list(conn, queue.list, &recipient.email)? {
-        db::skip_recipient(conn, recipient.id, SkipReason::DoNotEmail)?;
+        recipients::skip_recipient(conn, recipient.id, SkipReason::DoNotEmail)?;
         return Ok(Next::Go);
     }
     let Some(step) = queue
@@ -175,7 +175,7 @@ fn claim_one(
         .iter()
         .find(|s| s.position == recipient.next_step)
     else {
-        db::advance_recipient(conn, recipient.id, recipient.next_step, None, false)?;
+        recipients::advance_recipient(conn, recipient.id, recipient.next_step, None, false)?;
         return Ok(Next::Go);
     };
     let message_id = format!(
@@ -212,7 +212,7 @@ fn claim_one(
         Slot::MailboxWaits => return Ok(Next::MailboxWaits),
         Slot::NotClaimed => return Ok(Next::Go),
         Slot::TeammateHolds => {
-            db::skip_recipient(conn, recipient.id, SkipReason::TeammateContacting)?;
+            recipients::skip_recipient(conn, recipient.id, SkipReason::TeammateContacting)?;
             return Ok(Next::Go);
         }
     };

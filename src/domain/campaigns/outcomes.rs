@@ -11,7 +11,7 @@ use super::bounces;
 use super::outbound::FailureKind;
 use crate::db::models::CampaignMessage;
 use crate::db::values::{CampaignStatus, RecipientStatus};
-use crate::db::{AnyConnection, campaigns as db, messages, senders};
+use crate::db::{AnyConnection, campaigns as db, messages, recipients, senders};
 use crate::domain::billing;
 use crate::domain::{DomainError, DomainResult};
 
@@ -28,7 +28,7 @@ pub fn record_sent(
     let message = crate::db::write_transaction(conn, |conn| {
         let message = messages::by_id(conn, message_row)?.ok_or(DomainError::NotFound)?;
         messages::mark_sent(conn, message.id, now)?;
-        let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)? else {
+        let Some(recipient) = recipients::recipient_by_id(conn, message.recipient_id)? else {
             return Ok::<_, DomainError>(message);
         };
         let paused = recipient.status == RecipientStatus::Paused;
@@ -49,7 +49,7 @@ pub fn record_sent(
             .iter()
             .find(|s| s.position == next)
             .map(|s| schedule.after_days(now, s.delay_days as i64));
-        db::advance_recipient(conn, recipient.id, next, due, paused)?;
+        recipients::advance_recipient(conn, recipient.id, next, due, paused)?;
         Ok(message)
     })?;
     // The campaign's owner now: after a record transfer, the pool they draw on.
@@ -192,7 +192,7 @@ pub(super) fn fail_for_good(
     crate::db::write_transaction(conn, |conn| {
         messages::mark_attempt_failed(conn, message.id, error, None)?;
         billing::release_held_recipient(conn, message.id)?;
-        db::stop_recipient(conn, message.recipient_id, RecipientStatus::Failed)?;
+        recipients::stop_recipient(conn, message.recipient_id, RecipientStatus::Failed)?;
         Ok::<_, DomainError>(())
     })?;
     Ok(())

@@ -18,7 +18,7 @@ use crate::crypto::SecretBox;
 use crate::db::ids::UserId;
 use crate::db::models::{Campaign, CampaignMessage, SenderAccount};
 use crate::db::values::{CampaignStatus, MessageStatus, RecipientStatus, SkipReason};
-use crate::db::{AnyConnection, campaigns as db, messages, senders as sender_db};
+use crate::db::{AnyConnection, campaigns as db, messages, recipients, senders as sender_db};
 use crate::domain::billing;
 use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult};
@@ -39,7 +39,7 @@ pub fn report_stale_claims(conn: &mut AnyConnection, now: NaiveDateTime) -> Doma
         crate::db::write_transaction(conn, |conn| {
             messages::set_status(conn, message.id, MessageStatus::Unconfirmed)?;
             billing::release_held_recipient(conn, message.id)?;
-            db::stop_recipient(conn, message.recipient_id, RecipientStatus::Unconfirmed)?;
+            recipients::stop_recipient(conn, message.recipient_id, RecipientStatus::Unconfirmed)?;
             Ok::<_, DomainError>(())
         })?;
         log::warn!(
@@ -157,7 +157,7 @@ fn claim_retry(
         return crate::db::write_transaction(conn, |conn| {
             messages::mark_attempt_failed(conn, message.id, ON_LIST_NOT_SENT, None)?;
             billing::release_held_recipient(conn, message.id)?;
-            db::skip_recipient(conn, message.recipient_id, SkipReason::DoNotEmail)?;
+            recipients::skip_recipient(conn, message.recipient_id, SkipReason::DoNotEmail)?;
             Ok::<_, DomainError>(())
         });
     }

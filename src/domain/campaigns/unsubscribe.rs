@@ -17,7 +17,7 @@ use chrono::NaiveDateTime;
 use super::email_body::escape_html;
 use crate::db::models::CampaignMessage;
 use crate::db::values::{DoNotEmailReason, RecipientStatus};
-use crate::db::{AnyConnection, campaigns as db, messages, senders as sender_db};
+use crate::db::{AnyConnection, campaigns as db, messages, recipients, senders as sender_db};
 use crate::domain::prospects::do_not_email;
 use crate::domain::{DomainError, DomainResult, billing, invalid};
 
@@ -134,7 +134,7 @@ pub fn page(conn: &mut AnyConnection, token: &str) -> DomainResult<UnsubscribePa
     let message = messages::by_tracking_token(conn, token)?.ok_or(DomainError::NotFound)?;
     let from = sender_db::by_id(conn, message.sender_id)?
         .map_or_else(|| "the sender".to_string(), |s| s.display_name);
-    let already = db::recipient_by_id(conn, message.recipient_id)?
+    let already = recipients::recipient_by_id(conn, message.recipient_id)?
         .is_some_and(|r| r.status == RecipientStatus::Unsubscribed);
     Ok(UnsubscribePage { from, already })
 }
@@ -148,10 +148,10 @@ pub fn page(conn: &mut AnyConnection, token: &str) -> DomainResult<UnsubscribePa
 pub fn unsubscribe(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> DomainResult<()> {
     let message = messages::by_tracking_token(conn, token)?.ok_or(DomainError::NotFound)?;
     crate::db::write_transaction(conn, |conn| {
-        if let Some(recipient) = db::recipient_by_id(conn, message.recipient_id)?
+        if let Some(recipient) = recipients::recipient_by_id(conn, message.recipient_id)?
             && recipient.status != RecipientStatus::Unsubscribed
         {
-            db::stop_recipient(conn, recipient.id, RecipientStatus::Unsubscribed)?;
+            recipients::stop_recipient(conn, recipient.id, RecipientStatus::Unsubscribed)?;
             for retry in messages::retries_of(conn, recipient.id)? {
                 messages::mark_attempt_failed(conn, retry, UNSUBSCRIBED_NOT_SENT, None)?;
                 billing::release_held_recipient(conn, retry)?;

@@ -15,7 +15,9 @@ use crate::db::ids::UserId;
 use crate::db::messages::CampaignCounts;
 use crate::db::models::{Campaign, CampaignStep, SenderAccount, User};
 use crate::db::values::RecipientStatus;
-use crate::db::{AnyConnection, accounts, campaigns as db, messages, prospects, senders};
+use crate::db::{
+    AnyConnection, accounts, campaigns as db, messages, prospects, recipients, senders,
+};
 use crate::domain::policy::{self, RecordAction};
 use crate::domain::prospects::{PickerEntry, Viewer, picker};
 use crate::domain::{DomainError, DomainResult};
@@ -238,7 +240,7 @@ pub fn view(
     let may_edit = viewer.allowed(campaign.owner_id, RecordAction::Edit);
     let (my_senders, my_lists) = choices(conn, user, may_edit)?;
     let steps = db::steps(conn, campaign.id)?;
-    let status_counts = db::recipient_counts(conn, campaign.id)?;
+    let status_counts = recipients::recipient_counts(conn, campaign.id)?;
     let of = |status| status_counts.get(&status).copied().unwrap_or(0);
     let recipients_total: i64 = status_counts.values().sum::<i64>() - of(RecipientStatus::Skipped);
     let recipients_done =
@@ -248,7 +250,7 @@ pub fn view(
     let last_page = ((rows_total + ROWS_SHOWN - 1) / ROWS_SHOWN).max(1);
     let recipients_page = recipients_page.clamp(1, last_page);
     let offset = (recipients_page - 1).saturating_mul(ROWS_SHOWN);
-    let recipients = db::recipients(conn, campaign.id, offset, ROWS_SHOWN)?;
+    let recipients = recipients::recipients(conn, campaign.id, offset, ROWS_SHOWN)?;
     let ids: Vec<i64> = recipients.iter().map(|r| r.id).collect();
     let (windows, schedule_shown) =
         super::windows::shown(conn, campaign.id, campaign.owner_id, now)?;
@@ -308,7 +310,7 @@ pub fn view(
         delivery_problems: delivery_problems(counts.failed),
         counts,
         auto_replied: crate::db::incoming::auto_replied_count(conn, campaign.id)?,
-        bounces: crate::db::campaigns::bounce_counts(conn, campaign.id)?,
+        bounces: recipients::bounce_counts(conn, campaign.id)?,
         rows_total,
         recipients_page,
         skipped: skipped_of(conn, campaign.id)?,

@@ -17,7 +17,7 @@ use crate::db::models::User;
 use crate::db::values::{
     ActivityKind, DoNotEmailKind, DoNotEmailReason, MessageStatus, RecipientStatus, SkipReason,
 };
-use crate::db::{AnyConnection, accounts, campaigns, forget as db, prospects, team};
+use crate::db::{AnyConnection, accounts, forget as db, prospects, recipients, team};
 use crate::domain::{DomainError, DomainResult, billing, policy};
 use crate::text::count;
 
@@ -149,7 +149,7 @@ fn erase(
         db::anonymise_recipient(conn, id, &placeholder(id))?;
         if matches!(status, RecipientStatus::Active | RecipientStatus::Paused) {
             // No further step: the address is on the do-not-email list now.
-            campaigns::skip_recipient(conn, id, SkipReason::DoNotEmail)?;
+            recipients::skip_recipient(conn, id, SkipReason::DoNotEmail)?;
         }
         done.recipients += 1;
     }

@@ -108,7 +108,8 @@ pub fn advance_recipient(
             campaign_recipients::status.eq(status),
         ))
         .execute(conn)?;
-    if status == RecipientStatus::Finished {
+    // Only a paused one has a reason; finished, it has none.
+    if paused && due.is_none() {
         diesel::update(campaign_recipients::table.find(id))
             .set(campaign_recipients::pause_reason.eq(None::<String>))
             .execute(conn)?;
@@ -126,6 +127,7 @@ pub fn stop_recipient(
         .set((
             campaign_recipients::status.eq(status),
             campaign_recipients::next_due_at.eq(None::<NaiveDateTime>),
+            campaign_recipients::pause_reason.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())
@@ -143,6 +145,7 @@ pub fn skip_recipient(
             campaign_recipients::status.eq(RecipientStatus::Skipped),
             campaign_recipients::skip_reason.eq(Some(reason)),
             campaign_recipients::next_due_at.eq(None::<NaiveDateTime>),
+            campaign_recipients::pause_reason.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())

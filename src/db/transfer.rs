@@ -139,6 +139,7 @@ pub fn finish_contacted_recipients(
     .set((
         campaign_recipients::status.eq(RecipientStatus::FormerMailbox),
         campaign_recipients::next_due_at.eq(None::<chrono::NaiveDateTime>),
+        campaign_recipients::pause_reason.eq(None::<String>),
     ))
     .execute(conn)?;
     let finished = campaign_recipients::table

@@ -45,19 +45,17 @@ impl Contacts {
             .map(|s| s.people.into_iter().filter(|p| *p != user.id).collect())
             .unwrap_or_default();
         let since = now - Duration::days(CONTACT_DAYS);
-        let mut names: HashMap<UserId, String> = HashMap::new();
+        let found = db::contacting(conn, &teammates, emails, since)?;
+        let mut owners: Vec<UserId> = found.iter().map(|(_, owner, _)| *owner).collect();
+        owners.sort();
+        owners.dedup();
+        // Their names in one statement, however many teammates.
+        let names: HashMap<UserId, String> =
+            accounts::names_of(conn, &owners)?.into_iter().collect();
         let mut by_email = HashMap::new();
-        for (email, owner, campaign) in db::contacting(conn, &teammates, emails, since)? {
-            if by_email.contains_key(&email) {
-                continue;
-            }
-            let name = match names.entry(owner) {
-                std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
-                std::collections::hash_map::Entry::Vacant(new) => {
-                    new.insert(accounts::user_by_id(conn, owner)?.name).clone()
-                }
-            };
-            by_email.insert(email, (name, campaign));
+        for (email, owner, campaign) in found {
+            let name = names.get(&owner).cloned().unwrap_or_default();
+            by_email.entry(email).or_insert((name, campaign));
         }
         Ok(Contacts { by_email, named })
     }

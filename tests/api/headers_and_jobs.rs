@@ -109,6 +109,36 @@ fn message_outcome(app: &TestApp, to: &str) -> (String, String) {
         .unwrap()
 }
 
+/// A campaign's name goes into the subjects of the launch-approval emails: a line break
+/// is refused when the campaign is created or renamed, and nothing is saved.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_campaign_name_with_a_line_break_is_refused() {
+    let app = app_driven_by_hand().await;
+    let ann = app.user("Ann", "ann@example.com").await;
+    let c = campaign(&app, &ann, "sales@ann.example", &[], "Hello", "Hi").await;
+    let page = ann.get("/campaigns").await;
+    let (sender, list) = (
+        crate::campaigns::option_value(&page.body, "sender_id"),
+        crate::campaigns::option_value(&page.body, "list_id"),
+    );
+    let name = "Spring\r\nBcc: x@evil.example.test";
+    for path in ["/campaigns".to_string(), format!("{c}/settings")] {
+        let page = ann
+            .post(
+                &path,
+                &[("name", name), ("sender_id", &sender), ("list_id", &list)],
+            )
+            .await;
+        assert!(
+            page.contains("The campaign&#x27;s name cannot contain line breaks")
+                || page.contains("The campaign's name cannot contain line breaks"),
+            "{path}: {page:?}"
+        );
+    }
+    let page = ann.get("/campaigns").await;
+    assert!(!page.contains("Bcc:"), "nothing saved: {page:?}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sender_name_with_a_line_break_is_refused_and_the_form_keeps_what_was_typed() {
     let app = app_driven_by_hand().await;

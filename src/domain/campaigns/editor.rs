@@ -21,12 +21,15 @@ use crate::domain::{DomainError, DomainResult, invalid};
 pub struct CampaignName(String);
 
 impl CampaignName {
-    /// Parses a campaign name. Refusal: `Invalid` when it is empty or over 100 characters.
+    /// Parses a campaign name. Refusals: `Invalid` when it is empty or over 100 characters;
+    /// a line break or other control character (`header_text::check`): the name goes into
+    /// the subjects of the approval emails.
     pub fn parse(raw: &str) -> DomainResult<Self> {
         let name = raw.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return invalid("Give the campaign a name (1 to 100 characters).");
         }
+        crate::mail::header_text::check(name, "The campaign's name")?;
         Ok(Self(name.to_string()))
     }
 }
